@@ -1,0 +1,85 @@
+// The immutable runtime plan: what a validated config becomes. `serve` runs a Plan, `check` prints
+// the Problems found while building one. Nothing here touches a socket.
+
+export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
+
+/** A negotiation policy, already resolved to what node:tls wants. */
+export interface TlsPolicy {
+  readonly profile: 'modern' | 'intermediate' | 'old' | 'custom';
+  readonly minVersion: TlsVersionName;
+  readonly maxVersion: TlsVersionName;
+  /** TLS 1.2 suites, OpenSSL names in server preference order (empty when TLS 1.2 is off). */
+  readonly ciphers12: readonly string[];
+  /** TLS 1.3 suites, IANA names (OpenSSL uses IANA names for 1.3) in preference order. */
+  readonly ciphers13: readonly string[];
+  /** Key-exchange groups, OpenSSL names (X25519MLKEM768, X25519, P-256, P-384, …) in preference order. */
+  readonly groups: readonly string[];
+}
+
+/** One certificate + key pair as loaded from disk (or generated). PEM text, never logged. */
+export interface CertificatePair {
+  readonly certPath: string;
+  readonly keyPath: string;
+  /** Full chain, leaf first. */
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly keyType: 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'other';
+  /** Leaf facts, for logs and `inspect`. */
+  readonly subject: string;
+  readonly serialNumber: string;
+  readonly notAfter: Date;
+  readonly sans: readonly string[];
+}
+
+export type Upstream =
+  | { readonly kind: 'http'; readonly url: URL; readonly connectTimeoutMs: number; readonly responseTimeoutMs: number };
+
+export type Handler = { readonly kind: 'inspect' };
+
+export interface SitePlan {
+  /** Position in the config (listeners[i].sites[j]) so logs can point at it. */
+  readonly id: string;
+  /** Lower-cased names: exact ("a.test") and wildcard ("*.a.test"). */
+  readonly hosts: readonly string[];
+  readonly isDefault: boolean;
+  readonly certificates: readonly CertificatePair[];
+  readonly policy: TlsPolicy;
+  readonly upstream?: Upstream;
+  readonly handler?: Handler;
+  /** ALPN protocols offered on the front, in preference order. */
+  readonly alpn: readonly string[];
+}
+
+export interface ListenerPlan {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly policy: TlsPolicy;
+  readonly strictSni: boolean;
+  readonly sites: readonly SitePlan[];
+  /** Bound on the whole TLS handshake (sniff + OpenSSL), ms. */
+  readonly handshakeTimeoutMs: number;
+  /** Bound on bytes read before a ClientHello must be complete. */
+  readonly maxClientHelloBytes: number;
+}
+
+export interface Plan {
+  readonly source: string;
+  readonly stateDir: string;
+  readonly listeners: readonly ListenerPlan[];
+  /** Opt-in: write TLS secrets in NSS key log format here (warned about at start). */
+  readonly keylogFile?: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  readonly severity: Severity;
+  /** Where in the file: a dotted path such as `listeners[0].sites[1].certificates[0].cert`. */
+  readonly path: string;
+  /** 1-based line in the config file, when known. */
+  readonly line?: number;
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+}
