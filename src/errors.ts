@@ -45,4 +45,17 @@ export const Errors = {
     message: `cannot use state directory ${dir}: ${why}`,
     hint: 'pass --state-dir DIR or set TLSTERM_STATE_DIR to a writable directory',
   })),
+  // Wire (src/wire/sniff.ts verdicts, reported per connection by whoever accepts it).
+  notTls: define('TLSTERM_ERR_NOT_TLS', (peer: string, detail: string) => ({
+    message: `${peer} did not start a TLS handshake (${detail})`,
+    hint: 'the client is speaking another protocol to a TLS port: use https:// or the right port',
+  })),
+  clientHelloMalformed: define('TLSTERM_ERR_CLIENT_HELLO', (peer: string, detail: string) => ({
+    message: `malformed ClientHello from ${peer}: ${detail}`,
+    hint: 'the client (or a middlebox in between) sent broken TLS; `openssl s_client -msg` shows what it sends',
+  })),
+  upstreamUnsupported: define('TLSTERM_ERR_UPSTREAM_URL', (url: string, why: string) => ({
+    message: `cannot proxy to ${url}: ${why}`,
+    hint: 'use an http:// upstream such as http://127.0.0.1:8080 (TLS to the upstream is not supported yet)',
+  })),
 } as const;

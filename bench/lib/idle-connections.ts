@@ -1,0 +1,83 @@
+// Holding many idle TLS connections open: handshake done, no request sent, as a browser's
+// pre-connected or parked connections are. Used to see what each one costs the server in memory.
+import { connect, type TLSSocket } from 'node:tls';
+import { within } from './wait.ts';
+
+export interface IdleConnections {
+  readonly opened: number;
+  readonly failed: number;
+  readonly firstError?: string;
+  /** How many are still open (a server's idle timeout may have closed some). */
+  stillOpen(): number;
+  close(): Promise<void>;
+}
+
+export interface IdleOptions {
+  readonly port: number;
+  readonly servername: string;
+  readonly count: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+}
+
+function openOne(options: IdleOptions, deadline: number): Promise<TLSSocket | Error> {
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: options.port,
+      servername: options.servername,
+      rejectUnauthorized: false,
+      ecdhCurve: 'X25519',
+      ALPNProtocols: ['http/1.1'],
+    });
+    const timer = setTimeout(
+      () => {
+        socket.destroy();
+        resolve(new Error('handshake timed out'));
+      },
+      Math.max(1, deadline - performance.now()),
+    );
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      resolve(err);
+    });
+  });
+}
+
+export async function openIdleConnections(options: IdleOptions): Promise<IdleConnections> {
+  const deadline = performance.now() + options.timeoutMs;
+  const sockets: TLSSocket[] = [];
+  let failed = 0;
+  let launched = 0;
+  let firstError: string | undefined;
+  const worker = async (): Promise<void> => {
+    while (launched < options.count && performance.now() < deadline) {
+      launched += 1;
+      const result = await openOne(options, deadline);
+      if (result instanceof Error) {
+        failed += 1;
+        firstError ??= result.message;
+      } else {
+        // Errors after the handshake (server closing idle connections) are expected: counted by stillOpen.
+        result.on('error', () => {});
+        sockets.push(result);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return {
+    opened: sockets.length,
+    failed,
+    ...(firstError === undefined ? {} : { firstError }),
+    stillOpen: () => sockets.filter((s) => !s.destroyed && s.readyState === 'open').length,
+    close: async () => {
+      const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+      for (const s of sockets) s.destroy();
+      await within(Promise.all(closed), 5000);
+    },
+  };
+}

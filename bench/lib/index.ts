@@ -1,0 +1,35 @@
+// The bench's building blocks, as used by bench/run.ts.
+export { startBackend } from './backend.ts';
+export { type BenchCerts, makeCerts } from './certs.ts';
+export { type Contender, type ContenderName, commandExists, contenders } from './contenders.ts';
+export { curlDownload, type DownloadResult, parseCurlWriteOut } from './curl-download.ts';
+export { describeEnvironment } from './environment.ts';
+export { type HandshakeLoadOptions, type HandshakeLoadResult, runHandshakeLoad } from './handshake-load.ts';
+export { type IdleConnections, openIdleConnections } from './idle-connections.ts';
+export { measure, type Sample } from './measure.ts';
+export { freePort } from './ports.ts';
+export { clockTicksPerSecond, cpuSeconds, processTree, rssBytes } from './proc.ts';
+export {
+  addRun,
+  type BenchResult,
+  formatNotes,
+  formatNumber,
+  formatTable,
+  type Row,
+  type ServerStatus,
+  type SummaryRow,
+  summarize,
+  toJson,
+} from './report.ts';
+export { type Figure, type RunOutcome, type Scenario, scenarios } from './scenarios.ts';
+export {
+  killAll,
+  type RunningServer,
+  type ServerSpec,
+  type StartResult,
+  startServer,
+} from './server-process.ts';
+export { settingsFromEnv, usage } from './settings.ts';
+export { median, spread } from './stats.ts';
+export type { Settings, Target } from './target.ts';
+export { parseWrkOutput, runWrk, type WrkSummary } from './wrk.ts';

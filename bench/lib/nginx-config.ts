@@ -1,0 +1,108 @@
+// nginx configurations: the plain-HTTP backend every proxy forwards to, and nginx as the TLS proxy
+// under test. Both run in the foreground (`daemon off`) from their own prefix directory.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchCerts } from './certs.ts';
+import { tlsSettings } from './tls-settings.ts';
+
+export interface NginxLaunch {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly errorLog: string;
+}
+
+// Everything nginx would otherwise write under /var goes to the prefix. `user` is the invoking
+// user's (root on the bench machine, like the other servers) so the worker can read the temp dir.
+function common(prefix: string): string {
+  const isRoot = process.getuid?.() === 0;
+  return [
+    isRoot ? 'user root root;' : '',
+    'worker_processes 1;',
+    `pid ${join(prefix, 'nginx.pid')};`,
+    `error_log ${join(prefix, 'error.log')} warn;`,
+    'events { worker_connections 8192; }',
+  ].join('\n');
+}
+
+function tempPaths(prefix: string): string {
+  return ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `  ${kind}_temp_path ${join(prefix, `${kind}_temp`)};`)
+    .join('\n');
+}
+
+function write(prefix: string, text: string): NginxLaunch {
+  mkdirSync(prefix, { recursive: true });
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(conf, text);
+  const errorLog = join(prefix, 'error.log');
+  return {
+    command: 'nginx',
+    args: ['-p', prefix, '-e', errorLog, '-c', conf, '-g', 'daemon off;'],
+    errorLog,
+  };
+}
+
+/** The backend: serves `root` over plain HTTP/1.1, keep-alive without a request limit. */
+export function nginxBackendConfig(prefix: string, port: number, root: string): NginxLaunch {
+  return write(
+    prefix,
+    `${common(prefix)}
+http {
+  access_log off;
+${tempPaths(prefix)}
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    root ${root};
+  }
+}
+`,
+  );
+}
+
+/** nginx as the TLS-terminating proxy under test. */
+export function nginxProxyConfig(
+  prefix: string,
+  port: number,
+  backendPort: number,
+  certs: BenchCerts,
+): NginxLaunch {
+  return write(
+    prefix,
+    `${common(prefix)}
+http {
+  access_log off;
+${tempPaths(prefix)}
+  # nginx's default (1000) would make wrk reconnect every 1000 requests; the others have no limit.
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  upstream backend {
+    server 127.0.0.1:${backendPort};
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${port} ssl backlog=4096;
+    server_name ${certs.hostname};
+    ssl_certificate ${certs.fullchain};
+    ssl_certificate_key ${certs.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ecdh_curve ${tlsSettings.groups.join(':')};
+    ssl_ciphers ${tlsSettings.tls12Ciphers.join(':')};
+    ssl_prefer_server_ciphers off;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # Stream large bodies through memory buffers instead of spooling them to a temp file on disk,
+      # as HAProxy and tlsterm do.
+      proxy_max_temp_file_size 0;
+    }
+  }
+}
+`,
+  );
+}

@@ -1,0 +1,209 @@
+// The measurements, one per scenario. Each returns its figures and how many units of work it did
+// (requests, connections, MiB) so the server's CPU time can be divided by them.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { curlDownload } from './curl-download.ts';
+import { runHandshakeLoad } from './handshake-load.ts';
+import { openIdleConnections } from './idle-connections.ts';
+import { rssBytes } from './proc.ts';
+import type { Settings, Target } from './target.ts';
+import { runWrk } from './wrk.ts';
+
+export interface Figure {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly better: 'higher' | 'lower';
+}
+
+export type RunOutcome =
+  | { ok: true; figures: Record<string, number>; units: number; warning?: string }
+  | { ok: false; error: string };
+
+export interface Scenario {
+  readonly id: string;
+  readonly figures: readonly Figure[];
+  /** The unit of work the server's CPU time is divided by, e.g. "req". */
+  readonly cpuUnit: string;
+  readonly cpuLabel: string;
+  readonly tools: readonly string[];
+  run(target: Target, settings: Settings): Promise<RunOutcome>;
+}
+
+const smallPath = '/1k';
+const bigPath = '/big';
+const MiB = 1024 * 1024;
+
+function url(target: Target, path: string): string {
+  return `https://127.0.0.1:${target.server.port}${path}`;
+}
+
+function warnings(parts: readonly (string | false)[]): { warning?: string } {
+  const text = parts.filter((p): p is string => p !== false).join('; ');
+  return text === '' ? {} : { warning: text };
+}
+
+/** RSS with many idle TLS connections open. Runs first, before any other load has grown the heaps. */
+export const idleConnections: Scenario = {
+  id: 'idle',
+  figures: [
+    { key: 'rss', label: 'RSS with idle TLS conns', unit: 'MiB', better: 'lower' },
+    { key: 'perConn', label: '  RSS per idle conn (over warmed-up idle)', unit: 'KiB', better: 'lower' },
+  ],
+  cpuUnit: 'conn',
+  cpuLabel: 'server CPU per conn (handshake only)',
+  tools: [],
+  async run(target, settings) {
+    const held = await openIdleConnections({
+      port: target.server.port,
+      servername: target.hostname,
+      count: settings.idleConnections,
+      concurrency: 32,
+      timeoutMs: 60_000,
+    });
+    try {
+      if (held.opened === 0)
+        return { ok: false, error: `no connection opened: ${held.firstError ?? 'unknown'}` };
+      await sleep(1000); // let the server finish its post-handshake work (session tickets, buffers)
+      const rss = rssBytes(target.server.pids());
+      const open = held.stillOpen();
+      return {
+        ok: true,
+        figures: { rss: rss / MiB, perConn: (rss - target.baselineRssBytes) / 1024 / held.opened },
+        units: held.opened,
+        ...warnings([
+          held.failed > 0 && `${held.failed} connections failed (${held.firstError})`,
+          open < held.opened &&
+            `${held.opened - open} of ${held.opened} closed by the server before the RSS reading`,
+        ]),
+      };
+    } finally {
+      await held.close();
+      await sleep(500);
+    }
+  },
+};
+
+/** Keep-alive HTTPS requests for a 1 KiB body, proxied to the backend. */
+export const keepAlive: Scenario = {
+  id: 'keepalive',
+  figures: [{ key: 'rps', label: 'keep-alive 1 KiB', unit: 'req/s', better: 'higher' }],
+  cpuUnit: 'req',
+  cpuLabel: 'server CPU per req',
+  tools: ['wrk'],
+  async run(target, settings) {
+    const result = await runWrk({
+      url: url(target, smallPath),
+      seconds: settings.seconds,
+      connections: settings.wrkConnections,
+      headers: [`Host: ${target.hostname}`],
+    });
+    if (!result.ok) return result;
+    const { requests, requestsPerSecond, socketErrors, non2xx } = result.value;
+    if (non2xx > 0) return { ok: false, error: `${non2xx} of ${requests} responses were not 2xx/3xx` };
+    return {
+      ok: true,
+      figures: { rps: requestsPerSecond },
+      units: requests,
+      ...warnings([socketErrors > 0 && `${socketErrors} socket errors`]),
+    };
+  },
+};
+
+/** New connections per second with full handshakes (never resumed), one request each. */
+export const fullHandshakes: Scenario = {
+  id: 'full-handshake',
+  figures: [{ key: 'cps', label: 'new conns, FULL handshake + 1 req', unit: 'conn/s', better: 'higher' }],
+  cpuUnit: 'conn',
+  cpuLabel: 'server CPU per full-handshake conn',
+  tools: [],
+  async run(target, settings) {
+    const result = await runHandshakeLoad({
+      port: target.server.port,
+      servername: target.hostname,
+      path: smallPath,
+      concurrency: settings.handshakeConcurrency,
+      maxConnections: 1_000_000,
+      durationMs: settings.seconds * 1000,
+    });
+    if (result.completed === 0) return { ok: false, error: `no connection completed: ${result.firstError}` };
+    // A resumed connection would make this figure a blend; refuse it rather than mislabel it.
+    if (result.resumed > 0) return { ok: false, error: `${result.resumed} connections were resumed` };
+    return {
+      ok: true,
+      figures: { cps: result.completed / result.elapsedSeconds },
+      units: result.completed,
+      ...warnings([result.failed > 0 && `${result.failed} connections failed (${result.firstError})`]),
+    };
+  },
+};
+
+/** wrk with `Connection: close`: reconnects resume the TLS session, so this is the RESUMED figure. */
+export const resumedHandshakes: Scenario = {
+  id: 'resumed-handshake',
+  figures: [
+    { key: 'cps', label: 'new conns, RESUMED (wrk Connection: close)', unit: 'conn/s', better: 'higher' },
+  ],
+  cpuUnit: 'conn',
+  cpuLabel: 'server CPU per resumed conn',
+  tools: ['wrk'],
+  async run(target, settings) {
+    const result = await runWrk({
+      url: url(target, smallPath),
+      seconds: settings.seconds,
+      connections: settings.handshakeConcurrency,
+      headers: [`Host: ${target.hostname}`, 'Connection: close'],
+    });
+    if (!result.ok) return result;
+    const { requests, requestsPerSecond, socketErrors, non2xx } = result.value;
+    if (non2xx > 0) return { ok: false, error: `${non2xx} of ${requests} responses were not 2xx/3xx` };
+    return {
+      ok: true,
+      figures: { cps: requestsPerSecond },
+      units: requests,
+      ...warnings([socketErrors > 0 && `${socketErrors} socket errors`]),
+    };
+  },
+};
+
+/**
+ * Large bodies streamed from the backend through the proxy, downloaded back to back for the run's
+ * duration: one download would be too short for the CPU clock's 10 ms ticks to resolve.
+ */
+export const bulkDownload: Scenario = {
+  id: 'bulk',
+  figures: [{ key: 'mibps', label: 'bulk download', unit: 'MiB/s', better: 'higher' }],
+  cpuUnit: 'MiB',
+  cpuLabel: 'server CPU per MiB',
+  tools: ['curl'],
+  async run(target, settings) {
+    const expected = settings.bulkMiB * MiB;
+    const deadline = performance.now() + settings.seconds * 1000;
+    let bytes = 0;
+    let seconds = 0;
+    for (let i = 0; i < 100 && (i === 0 || performance.now() < deadline); i++) {
+      const result = await curlDownload({
+        port: target.server.port,
+        hostname: target.hostname,
+        path: bigPath,
+        ca: target.ca,
+        timeoutSeconds: 120,
+      });
+      if (!result.ok) return result;
+      if (result.value.bytes !== expected) {
+        return { ok: false, error: `received ${result.value.bytes} bytes, expected ${expected}` };
+      }
+      bytes += result.value.bytes;
+      seconds += result.value.seconds;
+    }
+    return { ok: true, figures: { mibps: bytes / MiB / seconds }, units: bytes / MiB };
+  },
+};
+
+/** In run order: the memory figure first, while the servers' heaps are still fresh. */
+export const scenarios: readonly Scenario[] = [
+  idleConnections,
+  keepAlive,
+  fullHandshakes,
+  resumedHandshakes,
+  bulkDownload,
+];

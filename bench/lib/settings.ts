@@ -1,0 +1,34 @@
+// Bench settings from the environment. Defaults keep the whole run under three minutes with three contenders.
+import type { Settings } from './target.ts';
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
+  return {
+    seconds: positiveInteger(env, 'BENCH_SECONDS', 3),
+    rounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
+    idleConnections: positiveInteger(env, 'BENCH_IDLE_CONNS', 2000),
+    bulkMiB: positiveInteger(env, 'BENCH_BULK_MIB', 128),
+    wrkConnections: 32,
+    handshakeConcurrency: 16,
+  };
+}
+
+export const usage = `usage: npm run bench [-- --json]
+
+Benchmarks tlsterm against nginx and HAProxy (whichever are installed) on loopback.
+  --json              print the result as JSON instead of a table
+Environment:
+  BENCH_SECONDS=3     duration of each timed run (about 2.5 min in all)
+  BENCH_ROUNDS=3      interleaved rounds; the table shows medians
+  BENCH_IDLE_CONNS=2000  idle TLS connections held for the memory figure
+  BENCH_BULK_MIB=128  size of the bulk download
+  BENCH_KEEP_DIR=1    keep the temp dir with generated configs and logs
+`;

@@ -1,0 +1,229 @@
+// `npm run bench`: tlsterm side by side with nginx and HAProxy on loopback.
+// Order of events: make certs and files, start the backend and every contender, read idle RSS,
+// smoke-check each contender, then run every scenario in interleaved rounds (A B C, B C A, C A B)
+// so slow drifts of the machine hit all contenders alike. Medians go in the table.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  addRun,
+  type BenchCerts,
+  type BenchResult,
+  commandExists,
+  contenders,
+  curlDownload,
+  describeEnvironment,
+  formatNotes,
+  formatNumber,
+  formatTable,
+  freePort,
+  killAll,
+  makeCerts,
+  measure,
+  type Row,
+  type RunningServer,
+  rssBytes,
+  runHandshakeLoad,
+  type Scenario,
+  type ServerStatus,
+  type Settings,
+  scenarios,
+  settingsFromEnv,
+  startBackend,
+  startServer,
+  summarize,
+  type Target,
+  toJson,
+  usage,
+} from './lib/index.ts';
+
+const hostname = 'bench.test';
+const MiB = 1024 * 1024;
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+interface Contenders {
+  readonly servers: Record<string, ServerStatus>;
+  readonly targets: Target[];
+  readonly freshRss: Row;
+}
+
+/** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
+async function startContenders(
+  dir: string,
+  backendPort: number,
+  certs: BenchCerts,
+  started: RunningServer[],
+): Promise<Contenders> {
+  const servers: Record<string, ServerStatus> = {};
+  const running: RunningServer[] = [];
+  for (const contender of contenders) {
+    if (contender.binary !== undefined && !commandExists(contender.binary)) {
+      servers[contender.name] = { available: false, reason: `${contender.binary} is not installed` };
+      continue;
+    }
+    const result = await startServer(contender.spec(dir, await freePort(), backendPort, certs));
+    if (!result.ok) {
+      log(`bench: ${contender.name} did not start; its column will say n/a\n${result.error}`);
+      servers[contender.name] = { available: false, reason: result.error.split('\n')[0] ?? 'did not start' };
+      continue;
+    }
+    started.push(result.server);
+    running.push(result.server);
+    servers[contender.name] = { available: true };
+  }
+
+  await sleep(1000); // let each server settle after start-up before reading its idle memory
+  const freshRss: Row = {
+    id: 'rss-fresh',
+    label: 'RSS at idle (fresh start)',
+    unit: 'MiB',
+    better: 'lower',
+    runs: {},
+  };
+  const targets: Target[] = [];
+  for (const server of running) {
+    const fresh = rssBytes(server.pids());
+    // Smoke check with a verifying client: right certificate chain, proxying works, full body.
+    const smoke = await curlDownload({
+      port: server.port,
+      hostname,
+      path: '/1k',
+      ca: certs.ca,
+      timeoutSeconds: 10,
+    });
+    const error = !smoke.ok
+      ? smoke.error
+      : smoke.value.bytes !== 1024
+        ? `got ${smoke.value.bytes} bytes for /1k`
+        : undefined;
+    if (error !== undefined) {
+      log(`bench: ${server.name} failed the smoke check (GET /1k): ${error}\n${server.stderr()}`);
+      servers[server.name] = { available: false, reason: `smoke check failed: ${error}` };
+      continue;
+    }
+    addRun(freshRss, server.name, fresh / MiB);
+    // Warm-up (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land
+    // in the first measured run of whichever contender goes first.
+    await runHandshakeLoad({
+      port: server.port,
+      servername: hostname,
+      path: '/1k',
+      concurrency: 8,
+      maxConnections: 300,
+      durationMs: 2000,
+    });
+    await sleep(500);
+    targets.push({ server, hostname, ca: certs.ca, baselineRssBytes: rssBytes(server.pids()) });
+  }
+  return { servers, targets, freshRss };
+}
+
+/** All rounds of one scenario, interleaved across contenders. Returns its table rows. */
+async function runScenario(
+  scenario: Scenario,
+  targets: readonly Target[],
+  settings: Settings,
+  notes: string[],
+): Promise<Row[]> {
+  const figureRows = scenario.figures.map(
+    (figure): Row => ({ id: `${scenario.id}.${figure.key}`, ...figure, runs: {} }),
+  );
+  const cpuRow: Row = {
+    id: `${scenario.id}.cpu`,
+    label: `  ${scenario.cpuLabel}`,
+    unit: `µs/${scenario.cpuUnit}`,
+    better: 'lower',
+    runs: {},
+  };
+  for (let round = 0; round < settings.rounds; round++) {
+    const shift = round % targets.length;
+    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+      const name = target.server.name;
+      const where = `${scenario.id} / ${name} / round ${round + 1}`;
+      const sample = await measure(scenario, target, settings);
+      if (!sample.ok) {
+        notes.push(`${where}: ${sample.error}`);
+        log(`  ${where}: FAILED: ${sample.error}`);
+        continue;
+      }
+      const shown: string[] = [];
+      for (const [index, figure] of scenario.figures.entries()) {
+        const value = sample.figures[figure.key];
+        const row = figureRows[index];
+        if (value === undefined || row === undefined) continue;
+        addRun(row, name, value);
+        shown.push(`${formatNumber(value)} ${figure.unit}`);
+      }
+      addRun(cpuRow, name, sample.cpuMicrosPerUnit);
+      if (sample.warning !== undefined) notes.push(`${where}: ${sample.warning}`);
+      log(`  ${where}: ${shown.join(', ')}, ${formatNumber(sample.cpuMicrosPerUnit)} ${cpuRow.unit}`);
+      await sleep(300); // let closing connections drain before the next contender starts
+    }
+  }
+  return [...figureRows, cpuRow];
+}
+
+function report(result: BenchResult, asJson: boolean): void {
+  const resultsDir = join(tmpdir(), 'tlsterm-bench');
+  mkdirSync(resultsDir, { recursive: true });
+  const latest = join(resultsDir, 'latest.json');
+  writeFileSync(latest, toJson(result));
+  if (asJson) {
+    process.stdout.write(toJson(result));
+  } else {
+    const summary = summarize(result);
+    process.stdout.write(`\n${formatTable(result, summary)}\n`);
+    const lines = formatNotes(result, summary);
+    if (lines.length > 0) process.stdout.write(`\nnotes:\n${lines.map((l) => `  - ${l}`).join('\n')}\n`);
+  }
+  log(`bench: result written to ${latest}`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const unknown = argv.find((a) => a !== '--json');
+  if (unknown !== undefined) {
+    process.stderr.write(`bench: unknown argument ${unknown}\n${usage}`);
+    return 2;
+  }
+  const settings = settingsFromEnv(process.env);
+  for (const tool of ['nginx', 'openssl', 'curl']) {
+    if (!commandExists(tool)) {
+      log(`bench: ${tool} is required (nginx is the backend for every contender); install it first`);
+      return 1;
+    }
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'tlsterm-bench-'));
+  const started: RunningServer[] = [];
+  try {
+    log(`bench: working dir ${dir}; ${settings.rounds} rounds, ${settings.seconds} s per timed run`);
+    const certs = makeCerts(join(dir, 'certs'), hostname);
+    const backend = await startBackend(dir, settings.bulkMiB);
+    started.push(backend);
+    const { servers, targets, freshRss } = await startContenders(dir, backend.port, certs, started);
+
+    const rows: Row[] = [freshRss];
+    const notes: string[] = [];
+    for (const scenario of scenarios) {
+      const missing = scenario.tools.filter((tool) => !commandExists(tool));
+      if (missing.length > 0) notes.push(`skipped ${scenario.id}: ${missing.join(', ')} not installed`);
+      else if (targets.length > 0) rows.push(...(await runScenario(scenario, targets, settings, notes)));
+    }
+    report({ meta: { ...describeEnvironment(), settings }, servers, rows, notes }, argv.includes('--json'));
+    return 0;
+  } finally {
+    for (const server of started.reverse()) await server.stop();
+    killAll();
+    if (process.env['BENCH_KEEP_DIR'] === '1') log(`bench: kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,21 @@
+// Certificates: load and vet PEM pairs, match names, and the local development CA.
+
+export {
+  type HashName,
+  type IssuedCertificate,
+  type IssueOptions,
+  type Issuer,
+  issueCertificate,
+  type KeyType,
+} from './issue.ts';
+export { type LoadPairOptions, type LoadPairResult, loadCertificatePair, oneLineName } from './load-pair.ts';
+export { DEFAULT_LOCAL_NAMES, ensureLocalCertificates, type LocalCertificates } from './local-ca.ts';
+export {
+  canonicalIp,
+  coveredBy,
+  type HostPattern,
+  normalizeName,
+  parseHostPattern,
+  parseSubjectAltName,
+} from './names.ts';
+export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';

@@ -1,0 +1,635 @@
+// `tlsterm check`: read a YAML config, validate it, and build the Plan `serve` runs. Every finding is a
+// Problem with a config path, a line, a message and a hint; the plan is only returned when there is
+// no error. Nothing here throws on bad input.
+
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import * as v from 'valibot';
+import { loadCertificatePair } from '../certs/load-pair.ts';
+import { coveredBy, parseHostPattern } from '../certs/names.ts';
+import { pemBlocks } from '../certs/pem.ts';
+import { checkPolicyAgainstCertificates, resolvePolicy } from '../tls/policy.ts';
+import { closestNames, didYouMean } from '../tls/suggest.ts';
+import { addressesClash, type ListenAddress, parseListenAddress } from './address.ts';
+import { DEFAULTS, defaultStateDir } from './defaults.ts';
+import { parseDuration } from './duration.ts';
+import type {
+  CertificatePair,
+  Handler,
+  ListenerPlan,
+  Plan,
+  Problem,
+  Severity,
+  SitePlan,
+  TlsPolicy,
+  Upstream,
+} from './plan.ts';
+import { hasErrors } from './problems.ts';
+import { ConfigSchema, knownKeysAt, type RawConfig, type RawSite } from './schema.ts';
+import { formatPath, joinPath, type PathKey, parsePath, parseYaml, type YamlSource } from './yaml-source.ts';
+
+export interface CheckOptions {
+  /** Clock for certificate validity; default now. */
+  readonly now?: Date;
+  /** Environment for the default state directory; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface CheckResult {
+  /** Set when there is no error (warnings allowed). */
+  readonly plan?: Plan;
+  /** Unsorted; formatProblems sorts by line. */
+  readonly problems: Problem[];
+}
+
+const HANDLERS = ['inspect'] as const;
+
+/** Read, parse and check a config file. */
+export async function checkConfigFile(file: string, opts: CheckOptions = {}): Promise<CheckResult> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+    return {
+      problems: [
+        {
+          severity: 'error',
+          path: '',
+          message: `cannot read config ${file}: ${why}`,
+          hint: 'check the path and permissions, or run `tlsterm serve` without -c for the built-in default',
+        },
+      ],
+    };
+  }
+  return checkConfigText(text, file, opts);
+}
+
+/** Check config text as if read from `file` (relative paths resolve from the file's directory). */
+export async function checkConfigText(
+  text: string,
+  file: string,
+  opts: CheckOptions = {},
+): Promise<CheckResult> {
+  const source = parseYaml(text);
+  if (hasErrors(source.problems)) return { problems: source.problems };
+  if (source.value === null || source.value === undefined) {
+    return {
+      problems: [
+        ...source.problems,
+        {
+          severity: 'error',
+          path: '',
+          line: 1,
+          message: 'the config is empty',
+          hint: 'start from the example in docs/configuration.md (at least one listener with one site)',
+        },
+      ],
+    };
+  }
+  const parsed = v.safeParse(ConfigSchema, source.value);
+  if (!parsed.success) return { problems: [...source.problems, ...schemaProblems(parsed.issues, source)] };
+
+  const checker = new Checker(source, file, opts);
+  let plan: Plan | undefined;
+  try {
+    plan = await checker.run(parsed.output);
+  } catch (e) {
+    // A bug here must still come out as a Problem: `check` never crashes on a config.
+    checker.problems.push({
+      severity: 'error',
+      path: '',
+      message: `internal error while checking: ${e instanceof Error ? e.message : String(e)}`,
+      hint: 'this is a tlsterm bug; please report it with the config (without private keys)',
+    });
+  }
+  const problems = [...source.problems, ...checker.problems];
+  return hasErrors(problems) || !plan ? { problems } : { plan, problems };
+}
+
+// --- schema issues → Problems
+
+type Issue = v.InferIssue<typeof ConfigSchema>;
+
+interface LooseIssue {
+  readonly kind: string;
+  readonly type: string;
+  readonly expected: string | null;
+  readonly received: string;
+  readonly message: string;
+  readonly path?: readonly { readonly key: unknown }[];
+  readonly issues?: readonly LooseIssue[];
+}
+
+/**
+ * A union's own issue says little; the issues of the option whose type matched say what is wrong.
+ * Their paths are relative to the union's value, so they get the union's path in front.
+ */
+function flatten(issue: LooseIssue): LooseIssue[] {
+  if (issue.type !== 'union' || !issue.issues) return [issue];
+  const prefix = issue.path ?? [];
+  const deeper = issue.issues.filter(
+    (i) => (i.path?.length ?? 0) > 0 || (i.type === 'strict_object' && i.expected !== 'Object'),
+  );
+  if (deeper.length === 0) return [issue];
+  return deeper.flatMap((i) => flatten({ ...i, path: [...prefix, ...(i.path ?? [])] }));
+}
+
+function schemaProblems(issues: readonly Issue[], source: YamlSource): Problem[] {
+  const flat = (issues as readonly LooseIssue[]).flatMap(flatten);
+  const problems: Problem[] = [];
+  const suggested = new Set<string>();
+  const missing: { keys: PathKey[]; key: string }[] = [];
+  for (const issue of flat) {
+    const keys = (issue.path ?? []).map((p) => p.key as PathKey);
+    const pathText = formatPath(keys);
+    const line = source.lineOf(keys);
+    const at = (message: string, hint: string): void => {
+      problems.push({
+        severity: 'error',
+        path: pathText,
+        ...(line !== undefined ? { line } : {}),
+        message,
+        hint,
+      });
+    };
+    const last = keys[keys.length - 1];
+    if (issue.type === 'strict_object' && issue.expected === 'never' && typeof last === 'string') {
+      const parent = keys.slice(0, -1);
+      const known = knownKeysAt(parent);
+      const best = closestNames(last, known, 1);
+      for (const b of best) suggested.add(formatPath([...parent, b]));
+      at(
+        `unknown key '${last}'${didYouMean(best)}`,
+        known.length > 0 ? `keys allowed here: ${known.join(', ')}` : 'remove it',
+      );
+    } else if (issue.type === 'strict_object' && issue.received === 'undefined' && typeof last === 'string') {
+      missing.push({ keys, key: last });
+    } else if (issue.type === 'strict_object' || issue.message.startsWith('Invalid type')) {
+      at(
+        keys.length === 0
+          ? 'the config must be a mapping with a listeners list'
+          : `${String(last)} has the wrong type: expected ${issue.expected ?? 'something else'}, got ${issue.received}`,
+        'see docs/configuration.md for the shape of each key',
+      );
+    } else {
+      at(
+        `${issue.message}${issue.kind === 'schema' ? ` (got ${issue.received})` : ''}`,
+        'see docs/configuration.md',
+      );
+    }
+  }
+  for (const m of missing) {
+    // "unknown key 'adress'; did you mean 'address'?" already says it.
+    if (suggested.has(formatPath(m.keys))) continue;
+    const parentKeys = m.keys.slice(0, -1);
+    const line = source.lineOf(parentKeys);
+    problems.push({
+      severity: 'error',
+      path: formatPath(parentKeys),
+      ...(line !== undefined ? { line } : {}),
+      message: `missing required key '${m.key}'`,
+      hint: `add ${m.key}: (see docs/configuration.md)`,
+    });
+  }
+  return problems;
+}
+
+// --- semantic checks
+
+class Checker {
+  readonly problems: Problem[] = [];
+  private readonly baseDir: string;
+  private readonly source: YamlSource;
+  private readonly file: string;
+  private readonly opts: CheckOptions;
+
+  constructor(source: YamlSource, file: string, opts: CheckOptions) {
+    this.source = source;
+    this.file = file;
+    this.opts = opts;
+    this.baseDir = path.dirname(path.resolve(file));
+  }
+
+  private add(severity: Severity, where: string, message: string, hint: string): void {
+    const line = this.source.lineOf(parsePath(where));
+    this.problems.push({ severity, path: where, ...(line !== undefined ? { line } : {}), message, hint });
+  }
+
+  /** Re-home problems whose paths are relative to `prefix`. */
+  private adopt(prefix: string, problems: readonly Problem[]): void {
+    for (const p of problems) this.add(p.severity, joinPath(prefix, p.path), p.message, p.hint);
+  }
+
+  private resolveFile(p: string): string {
+    return path.resolve(this.baseDir, p);
+  }
+
+  async run(raw: RawConfig): Promise<Plan | undefined> {
+    const stateDir =
+      raw.state_dir !== undefined ? this.resolveFile(raw.state_dir) : defaultStateDir(this.opts.env);
+    const keylogFile = raw.keylog !== undefined ? this.resolveFile(raw.keylog) : undefined;
+    if (keylogFile !== undefined) {
+      this.add(
+        'warning',
+        'keylog',
+        `keylog is on: the TLS secrets of every connection are written to ${keylogFile}; whoever reads it can decrypt the traffic`,
+        'use it only while debugging (e.g. with Wireshark), then remove the key',
+      );
+    }
+    const extraCa = await this.loadExtraCa(raw.extra_ca ?? [], stateDir);
+
+    const listeners: ListenerPlan[] = [];
+    const seenAddresses: { address: ListenAddress; index: number }[] = [];
+    const seenNames = new Map<string, number>();
+    for (const [i, rawListener] of raw.listeners.entries()) {
+      const lp = `listeners[${i}]`;
+      const address = parseListenAddress(rawListener.address);
+      if (!address.ok) {
+        this.add('error', `${lp}.address`, address.error, 'write host:port, [::1]:port or :port');
+      } else {
+        const clash = seenAddresses.find((s) => addressesClash(s.address, address.value));
+        if (clash) {
+          this.add(
+            'error',
+            `${lp}.address`,
+            `address ${rawListener.address} is already used by listeners[${clash.index}]`,
+            'each listener needs its own host:port; put the sites of both under one listener',
+          );
+        }
+        seenAddresses.push({ address: address.value, index: i });
+      }
+      const name = rawListener.name ?? rawListener.address;
+      const sameName = seenNames.get(name);
+      if (sameName !== undefined && rawListener.name !== undefined) {
+        this.add(
+          'error',
+          `${lp}.name`,
+          `listener name '${name}' is already used by listeners[${sameName}]`,
+          'give each listener a unique name',
+        );
+      }
+      seenNames.set(name, i);
+
+      const policyResult = resolvePolicy(rawListener.tls ?? {});
+      this.adopt(`${lp}.tls`, policyResult.problems);
+
+      let handshakeTimeoutMs: number = DEFAULTS.handshakeTimeoutMs;
+      if (rawListener.handshake_timeout !== undefined) {
+        const d = parseDuration(rawListener.handshake_timeout);
+        if (d.ok && d.value > 0) handshakeTimeoutMs = d.value;
+        else
+          this.add(
+            'error',
+            `${lp}.handshake_timeout`,
+            'handshake_timeout must be longer than zero',
+            'e.g. 10s',
+          );
+      }
+
+      const sites = await this.sites(
+        lp,
+        rawListener.sites,
+        rawListener.tls !== undefined,
+        policyResult.policy,
+        extraCa,
+      );
+      if (address.ok && policyResult.policy && sites) {
+        listeners.push({
+          name,
+          host: address.value.host,
+          port: address.value.port,
+          policy: policyResult.policy,
+          strictSni: rawListener.strict_sni ?? false,
+          sites,
+          handshakeTimeoutMs,
+          maxClientHelloBytes: rawListener.max_client_hello_bytes ?? DEFAULTS.maxClientHelloBytes,
+        });
+      }
+    }
+
+    if (hasErrors(this.problems)) return undefined;
+    return {
+      source: path.resolve(this.file),
+      stateDir,
+      listeners,
+      ...(keylogFile !== undefined ? { keylogFile } : {}),
+    };
+  }
+
+  /** extra_ca files, plus the local development CA when it exists in the state directory. */
+  private async loadExtraCa(files: readonly string[], stateDir: string): Promise<string[]> {
+    const pems: string[] = [];
+    for (const [i, f] of files.entries()) {
+      const full = this.resolveFile(f);
+      try {
+        const text = await fs.readFile(full, 'utf8');
+        if (!pemBlocks(text).some((b) => b.label === 'CERTIFICATE')) {
+          this.add(
+            'error',
+            `extra_ca[${i}]`,
+            `${full} holds no PEM certificate`,
+            'point it at the CA certificate (BEGIN CERTIFICATE)',
+          );
+        } else pems.push(text);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        this.add(
+          'error',
+          `extra_ca[${i}]`,
+          `cannot read CA file ${full}: ${code === 'ENOENT' ? 'file not found' : (code ?? 'read error')}`,
+          'check the path (relative to the config file)',
+        );
+      }
+    }
+    try {
+      pems.push(await fs.readFile(path.join(stateDir, 'ca', 'ca.pem'), 'utf8'));
+    } catch {
+      // No local CA yet: nothing to trust.
+    }
+    return pems;
+  }
+
+  private async sites(
+    lp: string,
+    rawSites: readonly RawSite[],
+    listenerHasTls: boolean,
+    listenerPolicy: TlsPolicy | undefined,
+    extraCa: readonly string[],
+  ): Promise<SitePlan[] | undefined> {
+    const plans: SitePlan[] = [];
+    const hostOwner = new Map<string, number>();
+    let defaultIndex: number | undefined;
+    let ok = true;
+
+    for (const [j, site] of rawSites.entries()) {
+      const sp = `${lp}.sites[${j}]`;
+      const before = this.problems.length;
+
+      // hosts
+      const hosts: string[] = [];
+      for (const [k, rawHost] of site.hosts.entries()) {
+        const parsed = parseHostPattern(rawHost);
+        if (!parsed.ok) {
+          this.add(
+            'error',
+            `${sp}.hosts[${k}]`,
+            `invalid host '${rawHost}': ${parsed.error}`,
+            'use a DNS name, *.name, or an IP address',
+          );
+          continue;
+        }
+        if (hosts.includes(parsed.value)) {
+          this.add(
+            'warning',
+            `${sp}.hosts[${k}]`,
+            `host '${rawHost}' is listed twice`,
+            'remove the duplicate',
+          );
+          continue;
+        }
+        const owner = hostOwner.get(parsed.value);
+        if (owner !== undefined) {
+          this.add(
+            'error',
+            `${sp}.hosts[${k}]`,
+            `host '${rawHost}' is already served by ${lp}.sites[${owner}]`,
+            'a name can belong to one site per listener; remove it from one of them',
+          );
+        }
+        hostOwner.set(parsed.value, j);
+        hosts.push(parsed.value);
+      }
+
+      // default
+      if (site.default === true) {
+        if (defaultIndex !== undefined) {
+          this.add(
+            'error',
+            `${sp}.default`,
+            `a second default site: ${lp}.sites[${defaultIndex}] is already the default`,
+            'keep default: true on one site per listener',
+          );
+        } else defaultIndex = j;
+      }
+
+      // upstream xor handler
+      const target = this.target(sp, site);
+
+      // alpn
+      const alpn = [...(site.alpn ?? DEFAULTS.alpn)];
+      if (site.alpn !== undefined) {
+        if (alpn.length === 0) {
+          this.add(
+            'error',
+            `${sp}.alpn`,
+            'alpn is an empty list',
+            'remove the key for the default [h2, http/1.1]',
+          );
+        }
+        alpn.forEach((proto, k) => {
+          const bytes = Buffer.byteLength(proto);
+          if (bytes === 0 || bytes > 255) {
+            this.add(
+              'error',
+              `${sp}.alpn[${k}]`,
+              `ALPN protocol '${proto}' must be 1 to 255 bytes`,
+              'e.g. h2, http/1.1',
+            );
+          } else if (alpn.indexOf(proto) !== k) {
+            this.add(
+              'warning',
+              `${sp}.alpn[${k}]`,
+              `ALPN protocol '${proto}' is listed twice`,
+              'remove the duplicate',
+            );
+          }
+        });
+      }
+
+      // certificates
+      const pairs: CertificatePair[] = [];
+      let allLoaded = true;
+      if (site.certificates === undefined || site.certificates.length === 0) {
+        this.add(
+          'error',
+          site.certificates === undefined ? sp : `${sp}.certificates`,
+          'the site has no certificates',
+          'add certificates: [{ cert: fullchain.pem, key: privkey.pem }] (paths relative to the config file)',
+        );
+        allLoaded = false;
+      }
+      for (const [k, entry] of (site.certificates ?? []).entries()) {
+        const loaded = await loadCertificatePair(this.resolveFile(entry.cert), this.resolveFile(entry.key), {
+          ...(this.opts.now ? { now: this.opts.now } : {}),
+          extraCa,
+        });
+        this.adopt(`${sp}.certificates[${k}]`, loaded.problems);
+        if (!loaded.pair) {
+          allLoaded = false;
+          continue;
+        }
+        const sameType = pairs.findIndex((p) => p.keyType === loaded.pair?.keyType);
+        if (sameType >= 0) {
+          this.add(
+            'warning',
+            `${sp}.certificates[${k}]`,
+            `a second ${loaded.pair.keyType.toUpperCase()} certificate: OpenSSL keeps one certificate per key type, so certificates[${sameType}] is never served`,
+            'keep one EC and/or one RSA certificate per site',
+          );
+        }
+        pairs.push(loaded.pair);
+      }
+
+      // every host covered
+      if (allLoaded && pairs.length > 0) {
+        site.hosts.forEach((rawHost, k) => {
+          const parsed = parseHostPattern(rawHost);
+          if (!parsed.ok) return;
+          const covering = pairs.filter((p) => coveredBy(parsed.value, p.sans));
+          if (covering.length === 0) {
+            const sans = [...new Set(pairs.flatMap((p) => p.sans))];
+            this.add(
+              'error',
+              `${sp}.hosts[${k}]`,
+              `host '${rawHost}' is not covered by the site's certificate${pairs.length > 1 ? 's' : ''} (they name: ${sans.join(', ') || 'no DNS or IP names'})`,
+              net.isIP(parsed.value)
+                ? `an IP host needs an IP SAN; get a certificate for ${parsed.value} or remove the host`
+                : parsed.value.startsWith('*.')
+                  ? `a wildcard host needs the SAN ${parsed.value} itself; get such a certificate or list concrete names`
+                  : parsed.value.split('.').length > 2
+                    ? `get a certificate that names ${parsed.value} (or a *.${parsed.value.split('.').slice(1).join('.')} wildcard), or remove the host`
+                    : `get a certificate that names ${parsed.value}, or remove the host`,
+            );
+          } else if (covering.length < pairs.length) {
+            const missingTypes = pairs
+              .filter((p) => !covering.includes(p))
+              .map((p) => p.keyType.toUpperCase());
+            this.add(
+              'warning',
+              `${sp}.hosts[${k}]`,
+              `host '${rawHost}' is not covered by the site's ${missingTypes.join('/')} certificate: clients that choose it get a name mismatch`,
+              'give every certificate of the site the same names',
+            );
+          }
+        });
+      }
+
+      // policy: the site's own (narrowing the listener's), then against its certificates
+      let policy = listenerPolicy;
+      if (site.tls !== undefined && listenerPolicy) {
+        const result = resolvePolicy(site.tls, listenerPolicy);
+        this.adopt(`${sp}.tls`, result.problems);
+        policy = result.policy;
+      }
+      if (policy && pairs.length > 0) {
+        const where =
+          site.tls !== undefined
+            ? `${sp}.tls${site.tls.ciphers ? '.ciphers' : ''}`
+            : listenerHasTls
+              ? `${lp}.tls`
+              : `${sp}.certificates`;
+        for (const p of checkPolicyAgainstCertificates(
+          policy,
+          pairs.map((x) => x.keyType),
+        )) {
+          this.add(p.severity, where, p.message, p.hint);
+        }
+      }
+
+      const siteHasErrors = hasErrors(this.problems.slice(before));
+      if (siteHasErrors || !policy || !target) {
+        ok = false;
+        continue;
+      }
+      plans.push({
+        id: sp,
+        hosts,
+        isDefault: false,
+        certificates: pairs,
+        policy,
+        ...target,
+        alpn,
+      });
+    }
+
+    if (!ok) return undefined;
+    // Without an explicit default, the first site answers clients that send no (or an unknown) SNI.
+    const chosen = defaultIndex ?? 0;
+    return plans.map((p, j) => (j === chosen ? { ...p, isDefault: true } : p));
+  }
+
+  private target(sp: string, site: RawSite): { upstream: Upstream } | { handler: Handler } | undefined {
+    if (site.upstream !== undefined && site.handler !== undefined) {
+      this.add(
+        'error',
+        sp,
+        'the site has both upstream and handler',
+        'keep one: upstream proxies to a server, handler answers itself',
+      );
+      return undefined;
+    }
+    if (site.upstream === undefined && site.handler === undefined) {
+      this.add(
+        'error',
+        sp,
+        'the site has neither upstream nor handler',
+        'add upstream: http://127.0.0.1:3000 (proxy) or handler: inspect (show the TLS handshake)',
+      );
+      return undefined;
+    }
+    if (site.handler !== undefined) {
+      if ((HANDLERS as readonly string[]).includes(site.handler)) return { handler: { kind: 'inspect' } };
+      this.add(
+        'error',
+        `${sp}.handler`,
+        `unknown handler '${site.handler}'${didYouMean(closestNames(site.handler, HANDLERS))}`,
+        `handlers: ${HANDLERS.join(', ')}`,
+      );
+      return undefined;
+    }
+    const up = site.upstream;
+    if (up === undefined) return undefined;
+    const urlText = typeof up === 'string' ? up : up.url;
+    const urlPath = typeof up === 'string' ? `${sp}.upstream` : `${sp}.upstream.url`;
+    const url = URL.parse(urlText);
+    if (!url || url.hostname === '') {
+      this.add('error', urlPath, `upstream '${urlText}' is not a URL`, 'write e.g. http://127.0.0.1:3000');
+      return undefined;
+    }
+    if (url.protocol === 'https:' || url.protocol === 'tcp:' || url.protocol === 'tls:') {
+      this.add(
+        'error',
+        urlPath,
+        `upstream scheme ${url.protocol}// is not yet supported`,
+        'only http:// upstreams work in this version; terminate TLS here and speak plain HTTP to the backend',
+      );
+      return undefined;
+    }
+    if (url.protocol !== 'http:') {
+      this.add('error', urlPath, `unsupported upstream scheme ${url.protocol}//`, 'use http://host:port');
+      return undefined;
+    }
+    let connectTimeoutMs: number = DEFAULTS.connectTimeoutMs;
+    let responseTimeoutMs: number = DEFAULTS.responseTimeoutMs;
+    if (typeof up !== 'string') {
+      for (const [key, raw] of [
+        ['connect_timeout', up.connect_timeout],
+        ['response_timeout', up.response_timeout],
+      ] as const) {
+        if (raw === undefined) continue;
+        const d = parseDuration(raw);
+        if (!d.ok || d.value <= 0) {
+          this.add('error', `${sp}.upstream.${key}`, `${key} must be longer than zero`, 'e.g. 5s');
+          continue;
+        }
+        if (key === 'connect_timeout') connectTimeoutMs = d.value;
+        else responseTimeoutMs = d.value;
+      }
+    }
+    return { upstream: { kind: 'http', url, connectTimeoutMs, responseTimeoutMs } };
+  }
+}

@@ -1,0 +1,72 @@
+// Defaults, the state directory, and the plan `tlsterm serve` runs when there is no config file.
+
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCertificatePair } from '../certs/load-pair.ts';
+import { ensureLocalCertificates } from '../certs/local-ca.ts';
+import { Errors, TlstermError } from '../errors.ts';
+import { resolvePolicy } from '../tls/policy.ts';
+import type { Plan } from './plan.ts';
+
+export const DEFAULTS = {
+  port: 8443,
+  host: 'localhost',
+  handshakeTimeoutMs: 10_000,
+  /** A post-quantum ClientHello is ~2 KiB; 32 KiB leaves room for large ones and still bounds memory. */
+  maxClientHelloBytes: 32_768,
+  alpn: ['h2', 'http/1.1'] as readonly string[],
+  connectTimeoutMs: 5_000,
+  responseTimeoutMs: 60_000,
+  localNames: ['localhost', '127.0.0.1', '::1'] as readonly string[],
+} as const;
+
+/** $TLSTERM_STATE_DIR, else $XDG_STATE_HOME/tlsterm, else ~/.local/state/tlsterm. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['TLSTERM_STATE_DIR']) return path.resolve(env['TLSTERM_STATE_DIR']);
+  if (env['XDG_STATE_HOME']) return path.join(path.resolve(env['XDG_STATE_HOME']), 'tlsterm');
+  return path.join(os.homedir(), '.local', 'state', 'tlsterm');
+}
+
+/**
+ * The zero-config plan: one listener on localhost:8443 serving the `inspect` handler for localhost,
+ * 127.0.0.1 and ::1 with a certificate from the local CA (created on first use). Start-up code: throws
+ * a TlstermError when the state directory is unusable.
+ */
+export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
+  const local = await ensureLocalCertificates(stateDir, DEFAULTS.localNames);
+  const caPem = await readFile(local.caCertPath, 'utf8');
+  const loaded = await loadCertificatePair(local.leafCertPath, local.leafKeyPath, { extraCa: [caPem] });
+  const { policy } = resolvePolicy({});
+  if (!loaded.pair || !policy) {
+    const why =
+      [...loaded.problems].find((p) => p.severity === 'error')?.message ?? 'default TLS policy rejected';
+    throw new TlstermError(Errors.stateDir(stateDir, why));
+  }
+  return {
+    source: '(built-in default)',
+    stateDir,
+    listeners: [
+      {
+        name: 'default',
+        host: DEFAULTS.host,
+        port: DEFAULTS.port,
+        policy,
+        strictSni: false,
+        handshakeTimeoutMs: DEFAULTS.handshakeTimeoutMs,
+        maxClientHelloBytes: DEFAULTS.maxClientHelloBytes,
+        sites: [
+          {
+            id: 'listeners[0].sites[0]',
+            hosts: [...DEFAULTS.localNames],
+            isDefault: true,
+            certificates: [loaded.pair],
+            policy,
+            handler: { kind: 'inspect' },
+            alpn: [...DEFAULTS.alpn],
+          },
+        ],
+      },
+    ],
+  };
+}

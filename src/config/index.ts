@@ -1,0 +1,26 @@
+// Config: YAML → checked Plan, the problems found on the way, and the built-in default plan.
+
+export {
+  type AddressResult,
+  ALL_ADDRESSES,
+  addressesClash,
+  type ListenAddress,
+  parseListenAddress,
+} from './address.ts';
+export { type CheckOptions, type CheckResult, checkConfigFile, checkConfigText } from './check.ts';
+export { buildDefaultPlan, DEFAULTS, defaultStateDir } from './defaults.ts';
+export { type DurationResult, formatDuration, parseDuration } from './duration.ts';
+export type {
+  CertificatePair,
+  Handler,
+  ListenerPlan,
+  Plan,
+  Problem,
+  Severity,
+  SitePlan,
+  TlsPolicy,
+  TlsVersionName,
+  Upstream,
+} from './plan.ts';
+export { formatProblems, hasErrors, sortProblems, summarize } from './problems.ts';
+export { formatPath, joinPath, type PathKey, parsePath } from './yaml-source.ts';

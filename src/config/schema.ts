@@ -1,0 +1,128 @@
+// The config file's shape, as a valibot schema. It checks structure and scalar types only; meaning
+// (names, files, certificates, policy) is checked afterwards in check.ts, where a Problem can say more
+// than "invalid type". Objects are strict: an unknown key is an error that suggests the closest key.
+
+import * as v from 'valibot';
+import { parseDuration } from './duration.ts';
+
+const durationMessage = (issue: { input: unknown }): string => {
+  const r = parseDuration(issue.input);
+  return r.ok ? '' : r.error;
+};
+
+const Duration = v.pipe(
+  v.union([v.number(), v.string()], 'a duration is a string such as "10s" or a number of milliseconds'),
+  v.check((value) => parseDuration(value).ok, durationMessage),
+);
+
+// YAML reads `min_version: 1.3` as a number; accept it and let the policy parse it.
+const Version = v.pipe(
+  v.union([v.string(), v.number()], 'a TLS version: TLS1.2 or TLS1.3'),
+  v.transform((x) => String(x)),
+);
+
+const NameList = (what: string) => v.array(v.string(`each ${what} is a string`), `${what}s are a list`);
+
+export const TlsSchema = v.strictObject({
+  profile: v.optional(v.string('profile is one of modern, intermediate, old')),
+  min_version: v.optional(Version),
+  max_version: v.optional(Version),
+  ciphers: v.optional(NameList('cipher suite name')),
+  groups: v.optional(NameList('group name')),
+});
+
+export const CertificateSchema = v.strictObject({
+  cert: v.string('cert is the path of a PEM certificate chain'),
+  key: v.string('key is the path of a PEM private key'),
+});
+
+export const UpstreamObjectSchema = v.strictObject({
+  url: v.string('url is an http:// URL'),
+  connect_timeout: v.optional(Duration),
+  response_timeout: v.optional(Duration),
+});
+
+export const UpstreamSchema = v.union(
+  [v.string(), UpstreamObjectSchema],
+  'upstream is a URL string, or a mapping with url, connect_timeout, response_timeout',
+);
+
+export const SiteSchema = v.strictObject({
+  hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
+  default: v.optional(v.boolean('default is true or false')),
+  tls: v.optional(TlsSchema),
+  certificates: v.optional(v.array(CertificateSchema, 'certificates is a list of {cert, key}')),
+  upstream: v.optional(UpstreamSchema),
+  handler: v.optional(v.string('handler is a name: inspect')),
+  alpn: v.optional(NameList('ALPN protocol')),
+});
+
+export const ListenerSchema = v.strictObject({
+  name: v.optional(v.string('name is a string')),
+  address: v.string('address is host:port, [::1]:port or :port'),
+  tls: v.optional(TlsSchema),
+  strict_sni: v.optional(v.boolean('strict_sni is true or false')),
+  handshake_timeout: v.optional(Duration),
+  max_client_hello_bytes: v.optional(
+    v.pipe(
+      v.number('max_client_hello_bytes is a number of bytes'),
+      v.integer('max_client_hello_bytes is a whole number'),
+      v.minValue(512, 'max_client_hello_bytes must be at least 512'),
+      v.maxValue(1_048_576, 'max_client_hello_bytes must be at most 1048576 (1 MiB)'),
+    ),
+  ),
+  sites: v.pipe(
+    v.array(SiteSchema, 'sites is a list of sites'),
+    v.minLength(1, 'a listener needs at least one site'),
+  ),
+});
+
+export const ConfigSchema = v.strictObject({
+  state_dir: v.optional(v.string('state_dir is a directory path')),
+  keylog: v.optional(v.string('keylog is a file path')),
+  extra_ca: v.optional(NameList('CA file path')),
+  listeners: v.pipe(
+    v.array(ListenerSchema, 'listeners is a list'),
+    v.minLength(1, 'the config needs at least one listener'),
+  ),
+});
+
+export type RawConfig = v.InferOutput<typeof ConfigSchema>;
+export type RawListener = v.InferOutput<typeof ListenerSchema>;
+export type RawSite = v.InferOutput<typeof SiteSchema>;
+export type RawTls = v.InferOutput<typeof TlsSchema>;
+
+// --- schema introspection, for "did you mean" on unknown keys
+
+interface SchemaNode {
+  readonly type?: string;
+  readonly entries?: Readonly<Record<string, unknown>>;
+  readonly item?: unknown;
+  readonly wrapped?: unknown;
+  readonly options?: readonly unknown[];
+}
+
+function objectAt(schema: unknown, keys: readonly (string | number)[]): SchemaNode | undefined {
+  let node = schema as SchemaNode | undefined;
+  for (let i = 0; i <= keys.length && node; ) {
+    if (node.type === 'optional' || node.type === 'nullish') {
+      node = node.wrapped as SchemaNode;
+      continue;
+    }
+    if (node.type === 'union') {
+      node = node.options?.find((o) => (o as SchemaNode).entries !== undefined) as SchemaNode | undefined;
+      continue;
+    }
+    if (i === keys.length) return node.entries ? node : undefined;
+    const key = keys[i++];
+    if (node.type === 'array' && typeof key === 'number') node = node.item as SchemaNode;
+    else if (node.entries && typeof key === 'string') node = node.entries[key] as SchemaNode | undefined;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** Keys allowed in the object at `keys` (e.g. ['listeners', 0, 'sites', 1]), in schema order. */
+export function knownKeysAt(keys: readonly (string | number)[]): string[] {
+  return Object.keys(objectAt(ConfigSchema, keys)?.entries ?? {});
+}

@@ -1,0 +1,240 @@
+// Writes the heads that leave the proxy: the request to the upstream and the response to the
+// client, each as one Buffer. Kept field lines are copied byte for byte in runs (a typical head is
+// a single copy); only what the proxy changes is rendered.
+
+import { TOKEN } from './chars.ts';
+import type { FieldIndex } from './field-lines.ts';
+import type { ForwardedParts } from './forwarded.ts';
+import { equalsLower, H, type HeaderId, isHopByHop } from './header-names.ts';
+import { MAX_FIELDS } from './message-decoder.ts';
+import { latin1, type RequestHead } from './request-head.ts';
+import type { ResponseHead } from './response-head.ts';
+
+/** Scratch "drop this field" marks; heads are built synchronously, one at a time. */
+const drop = new Uint8Array(MAX_FIELDS);
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const HTTP11_CRLF = Buffer.from(' HTTP/1.1\r\n', 'latin1');
+const HOST_PREFIX = Buffer.from('host: ', 'latin1');
+const HOST_PARAM = Buffer.from(';host=', 'latin1');
+const XFH_PREFIX = Buffer.from('\r\nx-forwarded-host: ', 'latin1');
+const CONNECTION_UPGRADE = Buffer.from('connection: upgrade\r\n', 'latin1');
+const STATUS_PREFIX = Buffer.from('HTTP/1.1 ', 'latin1');
+const TE_CHUNKED = Buffer.from('transfer-encoding: chunked\r\n', 'latin1');
+const CONNECTION_CLOSE = Buffer.from('connection: close\r\n', 'latin1');
+const CONNECTION_KEEP_ALIVE = Buffer.from('connection: keep-alive\r\n', 'latin1');
+
+const namedBy = (buf: Uint8Array, fields: FieldIndex, i: number, names: readonly string[]): boolean => {
+  const s = fields.nameStart(i);
+  const e = fields.nameEnd(i);
+  for (const n of names) if (equalsLower(buf, s, e, n)) return true;
+  return false;
+};
+
+/** Bytes of the kept field lines. */
+const keptLength = (fields: FieldIndex): number => {
+  let n = 0;
+  for (let i = 0; i < fields.count; i++) if (drop[i] === 0) n += fields.lineEnd(i) - fields.nameStart(i);
+  return n;
+};
+
+/** Copy the kept field lines into `out` at `pos`, coalescing adjacent lines into one copy. */
+const copyKept = (buf: Buffer, fields: FieldIndex, out: Buffer, pos: number): number => {
+  let runStart = -1;
+  let runEnd = -1;
+  for (let i = 0; i < fields.count; i++) {
+    if (drop[i] === 1) continue;
+    const s = fields.nameStart(i);
+    if (s !== runEnd) {
+      if (runStart >= 0) pos += buf.copy(out, pos, runStart, runEnd);
+      runStart = s;
+    }
+    runEnd = fields.lineEnd(i);
+  }
+  if (runStart >= 0) pos += buf.copy(out, pos, runStart, runEnd);
+  return pos;
+};
+
+const isTokenBytes = (buf: Uint8Array, s: number, e: number): boolean => {
+  for (let i = s; i < e; i++) if (TOKEN[buf[i]!] !== 1) return false;
+  return true;
+};
+
+export interface ForwardContext {
+  readonly parts: ForwardedParts;
+  /** Append to incoming X-Forwarded-For/Forwarded and keep incoming X-Forwarded-Proto/Host. */
+  readonly trust: boolean;
+  /** Host for requests that carry none (HTTP/1.0): the upstream's authority. */
+  readonly upstreamHost: Buffer;
+}
+
+/**
+ * The request head for the upstream: HTTP/1.1 origin-form, hop-by-hop fields removed, forwarding
+ * fields set. Content-Length / Transfer-Encoding lines pass through: the body is framed the same way.
+ */
+export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Buffer => {
+  const buf = head.buf;
+  const fields = head.fields;
+  const names = head.connectionNames;
+  const trust = ctx.trust && head.hasForwarded;
+  let hasXfp = false;
+  let hasXfh = false;
+  for (let i = 0; i < fields.count; i++) {
+    const id: HeaderId = fields.id(i);
+    let d = 0;
+    if (id === H.other) {
+      // Only unknown fields can be nominated by Connection: never framing or Host.
+      if (names !== null && namedBy(buf, fields, i, names)) d = 1;
+    } else if (id === H.upgrade) d = head.upgrade ? 0 : 1;
+    else if (isHopByHop(id)) d = 1;
+    else if (id === H.host) d = head.hostFromTarget ? 1 : 0;
+    else if (id === H.xForwardedFor || id === H.forwarded) d = 1;
+    else if (id === H.xForwardedProto) {
+      d = trust ? 0 : 1;
+      hasXfp = true;
+    } else if (id === H.xForwardedHost) {
+      d = trust ? 0 : 1;
+      hasXfh = true;
+    }
+    drop[i] = d;
+  }
+
+  // Request-line: method SP path SP HTTP/1.1 (absolute-form becomes origin-form).
+  const methodAndSp = head.targetStart - head.start;
+  const pathEnd = head.targetEnd;
+  let pathStart = head.targetStart;
+  let slash = 0;
+  if (head.hostFromTarget) {
+    // absolute-form: what follows the authority is empty, "/…" or "?…"
+    pathStart = head.pathStart;
+    if (pathStart === pathEnd || buf[pathStart] !== 0x2f) slash = 1;
+  }
+
+  const hasHost = head.hostStart >= 0;
+  const hostLen = hasHost ? head.hostEnd - head.hostStart : 0;
+  const hostLine = head.hostFromTarget || !hasHost;
+  const quoteHost = hasHost && !isTokenBytes(buf, head.hostStart, head.hostEnd);
+
+  let fwd: Buffer | null = null;
+  if (trust) fwd = Buffer.from(trustedForwarding(head, ctx, hasXfp, hasXfh), 'latin1');
+
+  let len = methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + 2;
+  if (hostLine) len += HOST_PREFIX.length + (hasHost ? hostLen : ctx.upstreamHost.length) + 2;
+  if (head.upgrade) len += CONNECTION_UPGRADE.length;
+  if (fwd !== null) len += fwd.length;
+  else {
+    len += ctx.parts.fixed.length + 2;
+    if (hasHost) len += HOST_PARAM.length + hostLen + (quoteHost ? 2 : 0) + XFH_PREFIX.length + hostLen;
+  }
+
+  const out = Buffer.allocUnsafe(len);
+  let p = buf.copy(out, 0, head.start, head.targetStart);
+  if (slash === 1) out[p++] = 0x2f;
+  p += buf.copy(out, p, pathStart, pathEnd);
+  p += HTTP11_CRLF.copy(out, p);
+  if (hostLine) {
+    p += HOST_PREFIX.copy(out, p);
+    p += hasHost ? buf.copy(out, p, head.hostStart, head.hostEnd) : ctx.upstreamHost.copy(out, p);
+    p += CRLF.copy(out, p);
+  }
+  p = copyKept(buf, fields, out, p);
+  if (head.upgrade) p += CONNECTION_UPGRADE.copy(out, p);
+  if (fwd !== null) p += fwd.copy(out, p);
+  else {
+    p += ctx.parts.fixed.copy(out, p);
+    if (hasHost) {
+      p += HOST_PARAM.copy(out, p);
+      if (quoteHost) out[p++] = 0x22;
+      p += buf.copy(out, p, head.hostStart, head.hostEnd);
+      if (quoteHost) out[p++] = 0x22;
+      p += XFH_PREFIX.copy(out, p);
+      p += buf.copy(out, p, head.hostStart, head.hostEnd);
+    }
+    p += CRLF.copy(out, p);
+  }
+  p += CRLF.copy(out, p);
+  return p === len ? out : out.subarray(0, p);
+};
+
+/** The rare path (trusted front proxy in front of us): merge the incoming values with ours. */
+const trustedForwarding = (
+  head: RequestHead,
+  ctx: ForwardContext,
+  hasXfp: boolean,
+  hasXfh: boolean,
+): string => {
+  const buf = head.buf;
+  const fields = head.fields;
+  const xff: string[] = [];
+  const fwd: string[] = [];
+  for (let i = 0; i < fields.count; i++) {
+    const id = fields.id(i);
+    if (id === H.xForwardedFor) xff.push(latin1(buf, fields.valueStart(i), fields.valueEnd(i)));
+    else if (id === H.forwarded) fwd.push(latin1(buf, fields.valueStart(i), fields.valueEnd(i)));
+  }
+  const host = head.host();
+  xff.push(ctx.parts.address);
+  fwd.push(host === undefined ? ctx.parts.element : `${ctx.parts.element};host=${forwardedHost(host)}`);
+  let s = `x-forwarded-for: ${xff.filter((v) => v !== '').join(', ')}\r\nforwarded: ${fwd.filter((v) => v !== '').join(', ')}\r\n`;
+  if (!hasXfp) s += 'x-forwarded-proto: https\r\n';
+  if (!hasXfh && host !== undefined) s += `x-forwarded-host: ${host}\r\n`;
+  return s;
+};
+
+const forwardedHost = (host: string): string => {
+  for (let i = 0; i < host.length; i++) if (TOKEN[host.charCodeAt(i)] !== 1) return `"${host}"`;
+  return host;
+};
+
+export const Conn = { none: 0, keepAlive: 1, close: 2, upgrade: 3 } as const;
+export type ConnHeader = (typeof Conn)[keyof typeof Conn];
+
+/**
+ * The response head for an HTTP/1.x client: status line re-issued as HTTP/1.1, hop-by-hop fields
+ * removed, framing and Connection set by the caller (it may re-chunk a close-delimited body).
+ */
+export const buildClientResponseHead = (
+  head: ResponseHead,
+  chunked: boolean,
+  connection: ConnHeader,
+): Buffer => {
+  const buf = head.buf;
+  const fields = head.fields;
+  const names = head.connectionNames;
+  const keepUpgrade = connection === Conn.upgrade;
+  for (let i = 0; i < fields.count; i++) {
+    const id = fields.id(i);
+    let d = 0;
+    if (id === H.other) {
+      if (names !== null && namedBy(buf, fields, i, names)) d = 1;
+    } else if (id === H.upgrade) d = keepUpgrade ? 0 : 1;
+    else if (isHopByHop(id) || id === H.transferEncoding) d = 1;
+    drop[i] = d;
+  }
+  const conn =
+    connection === Conn.close
+      ? CONNECTION_CLOSE
+      : connection === Conn.keepAlive
+        ? CONNECTION_KEEP_ALIVE
+        : connection === Conn.upgrade
+          ? CONNECTION_UPGRADE
+          : null;
+  const statusLen = head.statusLineEnd - head.statusStart;
+  const len =
+    STATUS_PREFIX.length +
+    statusLen +
+    2 +
+    keptLength(fields) +
+    (chunked ? TE_CHUNKED.length : 0) +
+    (conn === null ? 0 : conn.length) +
+    2;
+  const out = Buffer.allocUnsafe(len);
+  let p = STATUS_PREFIX.copy(out, 0);
+  p += buf.copy(out, p, head.statusStart, head.statusLineEnd);
+  p += CRLF.copy(out, p);
+  p = copyKept(buf, fields, out, p);
+  if (chunked) p += TE_CHUNKED.copy(out, p);
+  if (conn !== null) p += conn.copy(out, p);
+  CRLF.copy(out, p);
+  return out;
+};

@@ -1,0 +1,463 @@
+// One HTTP/1.1 client connection (already decrypted): requests are decoded strictly, answered by a
+// local handler or forwarded through the upstream pool, one at a time in order. The connection is
+// a small state machine driven by socket events; nothing in it throws.
+
+import type net from 'node:net';
+import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
+import { errorResponse } from './error-page.ts';
+import { forwardedParts } from './forwarded.ts';
+import { buildClientResponseHead, buildUpstreamRequest, Conn, type ForwardContext } from './head-builder.ts';
+import type { HeadError } from './head-errors.ts';
+import { localResponseH1, runHandler } from './local-response.ts';
+import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
+import { Body, latin1, type RequestHead } from './request-head.ts';
+import { ResBody, type ResponseHead } from './response-head.ts';
+import { Tunnel } from './tunnel.ts';
+import {
+  type ConnectionInfo,
+  type HttpLogger,
+  type HttpOptions,
+  type HttpSiteRuntime,
+  type LocalHandler,
+  type LocalRequest,
+  resolveHttpOptions,
+} from './types.ts';
+import { Exchange, type ResponseSink } from './upstream-exchange.ts';
+import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
+
+const P = { idle: 0, active: 1, tunnel: 2, closing: 3, closed: 4 } as const;
+type Phase = (typeof P)[keyof typeof P];
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+/** How long a closing connection may linger (reading and discarding) before it is destroyed. */
+const CLOSE_GRACE_MS = 5000;
+
+/** Serve HTTP/1.x on a decrypted socket; the socket belongs to the HTTP layer from now on. */
+export const serveHttp1 = (
+  socket: net.Socket,
+  site: HttpSiteRuntime,
+  conn: ConnectionInfo,
+  log: HttpLogger,
+  opts?: Partial<HttpOptions>,
+): void => {
+  new Http1Connection(socket, site, conn, log, resolveHttpOptions(opts));
+};
+
+class Http1Connection implements RequestHandler, ResponseSink {
+  private readonly socket: net.Socket;
+  private readonly info: ConnectionInfo;
+  private readonly log: HttpLogger;
+  private readonly opts: HttpOptions;
+  private readonly pool: Pool | null;
+  private readonly handler: LocalHandler | null;
+  private readonly upstreamName: string;
+  private readonly fwd: ForwardContext | null;
+  private readonly decoder: RequestDecoder;
+  private readonly tick: number;
+  private phase: Phase = P.idle;
+  private exchange: Exchange | null = null;
+  private tunnel: Tunnel | null = null;
+  private headStartedAt = 0;
+  private idleSince = performance.now();
+  // The request in progress.
+  private startedAt = 0;
+  private method = '';
+  private path = '';
+  private status = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private v10 = false;
+  private isHead = false;
+  private keepAlive = true;
+  private html = false;
+  private requestDone = false;
+  private responseStarted = false;
+  private chunkedOut = false;
+  private closeAfter = false;
+  private readPaused = false;
+  private corked = false;
+  private local: LocalRequest | null = null;
+
+  constructor(
+    socket: net.Socket,
+    site: HttpSiteRuntime,
+    info: ConnectionInfo,
+    log: HttpLogger,
+    opts: HttpOptions,
+  ) {
+    this.socket = socket;
+    this.info = info;
+    this.log = log;
+    this.opts = opts;
+    this.handler = site.handler ?? null;
+    this.pool = this.handler === null ? poolFor(site) : null;
+    this.upstreamName = this.pool === null ? 'local' : this.pool.origin;
+    this.fwd =
+      this.pool === null
+        ? null
+        : {
+            parts: forwardedParts(info.clientAddress),
+            trust: opts.trustForwarded,
+            upstreamHost: this.pool.authority,
+          };
+    this.decoder = new RequestDecoder(this, opts.maxHeaderBytes);
+    this.tick = Math.max(1, Math.min(opts.headersTimeoutMs, opts.keepAliveTimeoutMs));
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    // Peers vanish mid-request all the time: 'close' follows and does the cleanup.
+    socket.on('error', () => {});
+    socket.on('close', () => this.onClose());
+    socket.on('drain', () => this.onDrain());
+    socket.on('timeout', () => this.onTimeout());
+    socket.setTimeout(this.tick);
+    if (socket.destroyed) this.phase = P.closed;
+  }
+
+  // --- client socket events ---
+
+  private onData(chunk: Buffer): void {
+    const phase = this.phase;
+    if (phase === P.tunnel) {
+      this.tunnel!.fromClient(chunk);
+      return;
+    }
+    if (phase !== P.idle && phase !== P.active) return; // closing: read and discard
+    if (phase === P.idle && this.headStartedAt === 0) this.headStartedAt = performance.now();
+    this.decoder.push(chunk);
+    if (this.phase !== P.idle && this.phase !== P.active) return;
+    if (this.readPaused) this.socket.pause();
+    else if (this.decoder.halted && this.decoder.pendingBytes > this.opts.maxHeaderBytes) {
+      // A pipelining client is ahead of us by more than a head: stop reading until we catch up.
+      this.socket.pause();
+    } else if (
+      this.phase === P.idle &&
+      this.decoder.inHead &&
+      performance.now() - this.headStartedAt > this.opts.headersTimeoutMs
+    ) {
+      this.reject({ status: 408, reason: 'request head timeout' });
+    }
+  }
+
+  private onEnd(): void {
+    if (this.phase === P.tunnel) this.tunnel!.clientEnd();
+    else if (this.phase === P.active && !this.requestDone) this.abortRequest();
+  }
+
+  private onClose(): void {
+    const phase = this.phase;
+    this.phase = P.closed;
+    this.decoder.destroy();
+    if (phase === P.tunnel) this.tunnel!.clientClose();
+    else if (phase === P.active) {
+      this.exchange?.abort();
+      this.exchange = null;
+      this.logAccess(this.responseStarted ? this.status : 499);
+    }
+  }
+
+  private onDrain(): void {
+    if (this.phase === P.tunnel) this.tunnel!.clientDrain();
+    else this.exchange?.resumeResponse();
+  }
+
+  private onTimeout(): void {
+    const now = performance.now();
+    switch (this.phase) {
+      case P.closing:
+        this.socket.destroy();
+        return;
+      case P.idle:
+        if (this.decoder.inHead) {
+          if (now - this.headStartedAt >= this.opts.headersTimeoutMs) {
+            this.reject({ status: 408, reason: 'request head timeout' });
+            return;
+          }
+        } else if (now - this.idleSince >= this.opts.keepAliveTimeoutMs) {
+          this.close();
+          return;
+        }
+        this.socket.setTimeout(this.tick);
+        return;
+      default:
+      // Active requests are bounded by the upstream timeouts; tunnels have none.
+    }
+  }
+
+  // --- request decoder events ---
+
+  onRequestHead(head: RequestHead): void {
+    this.phase = P.active;
+    this.headStartedAt = 0;
+    this.startedAt = performance.now();
+    this.method = head.method;
+    this.path = head.target();
+    this.status = 0;
+    this.bytesIn = 0;
+    this.bytesOut = 0;
+    this.v10 = head.version === '1.0';
+    this.isHead = head.isHead;
+    this.keepAlive = head.keepAlive;
+    this.html = head.acceptsHtml;
+    this.requestDone = false;
+    this.responseStarted = false;
+    this.chunkedOut = false;
+    this.closeAfter = false;
+
+    if (this.handler !== null) {
+      this.local = toLocalRequest(head);
+      if (head.expectContinue && head.body !== Body.none) this.socket.write(CONTINUE);
+      return;
+    }
+    // An upgrade with a request body would need the body framed before the switch: not worth it.
+    if (head.upgrade && head.body !== Body.none) head.upgrade = false;
+    const out = buildUpstreamRequest(head, this.fwd!);
+    this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
+    this.exchange.start();
+  }
+
+  onRequestBody(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
+    if (this.exchange !== null && !this.exchange.writeBody(chunk)) this.readPaused = true;
+  }
+
+  onRequestEnd(): void {
+    this.requestDone = true;
+    if (this.local !== null) this.respondLocal(this.local);
+    else this.exchange?.endBody();
+  }
+
+  onRequestError(err: HeadError): void {
+    if (this.phase === P.active) {
+      // Broken framing inside a body: the upstream has seen part of it, so it is cut too.
+      logRejected(this.log, this.info, err.status, err.reason);
+      this.exchange?.abort();
+      this.exchange = null;
+      if (this.responseStarted) {
+        this.logAccess(this.status);
+        this.phase = P.closing;
+        this.socket.destroy();
+        return;
+      }
+      this.logAccess(err.status);
+      this.phase = P.idle;
+      this.sendErrorAndClose(err.status);
+      return;
+    }
+    this.reject(err);
+  }
+
+  // --- upstream response events (ResponseSink) ---
+
+  onInterim(head: ResponseHead): void {
+    // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
+    if (!this.v10) this.write(buildClientResponseHead(head, false, Conn.none));
+  }
+
+  onResponseHead(head: ResponseHead): void {
+    this.status = head.status;
+    this.responseStarted = true;
+    let chunked = false;
+    let close = !this.keepAlive || !this.requestDone;
+    if (head.body === ResBody.chunked || head.body === ResBody.close) {
+      // Re-chunked for 1.1 clients (so even a close-delimited upstream body keeps the client
+      // connection alive); an HTTP/1.0 client can only get a close-delimited body.
+      if (this.v10) close = true;
+      else chunked = true;
+    }
+    this.chunkedOut = chunked;
+    this.closeAfter = close;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+    }
+    this.write(
+      buildClientResponseHead(head, chunked, close ? Conn.close : this.v10 ? Conn.keepAlive : Conn.none),
+    );
+  }
+
+  onResponseData(chunk: Buffer): boolean {
+    this.bytesOut += chunk.length;
+    const s = this.socket;
+    if (!this.corked) {
+      this.corked = true;
+      s.cork();
+    }
+    if (!this.chunkedOut) return s.write(chunk);
+    s.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+    s.write(chunk);
+    return s.write(CRLF);
+  }
+
+  onResponseFlush(): void {
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.chunkedOut) this.write(LAST_CHUNK);
+    this.onResponseFlush();
+    this.exchange = null;
+    this.finish();
+  }
+
+  onUpstreamFailure(status: number, code: string, detail: string): void {
+    logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
+    this.exchange = null;
+    this.status = status;
+    this.responseStarted = true;
+    this.closeAfter = !this.keepAlive || !this.requestDone;
+    this.write(errorResponse(status, this.html, this.closeAfter, this.isHead));
+    this.onResponseFlush();
+    this.finish();
+  }
+
+  onUpstreamAbort(code: string, detail: string): void {
+    logUpstreamError(
+      this.log,
+      this.info,
+      this.status,
+      this.upstreamName,
+      code,
+      detail,
+      this.method,
+      this.path,
+    );
+    this.exchange = null;
+    this.logAccess(this.status);
+    // A clean close would pass a truncated body off as complete: reset instead.
+    this.phase = P.closing;
+    this.decoder.destroy();
+    this.socket.destroy();
+  }
+
+  onRequestDrain(): void {
+    if (this.readPaused) {
+      this.readPaused = false;
+      if (this.phase === P.active) this.socket.resume();
+    }
+  }
+
+  onUpgrade(head: ResponseHead, upstream: UpstreamConn, rest: Buffer | null): void {
+    this.exchange = null;
+    this.status = 101;
+    this.responseStarted = true;
+    this.onResponseFlush();
+    if (this.phase !== P.active) {
+      upstream.pool.discard(upstream);
+      return;
+    }
+    this.write(buildClientResponseHead(head, false, Conn.upgrade));
+    this.logAccess(101);
+    const clientRest = this.decoder.takeRest();
+    this.phase = P.tunnel;
+    const tunnel = new Tunnel(this.socket, upstream, () => {
+      if (!this.socket.destroyed) this.socket.destroy();
+    });
+    this.tunnel = tunnel;
+    if (rest !== null) tunnel.onUpstreamData(rest);
+    if (clientRest !== null) tunnel.fromClient(clientRest);
+    if (this.socket.isPaused() && !this.readPaused) this.socket.resume();
+  }
+
+  // --- helpers ---
+
+  private write(buf: Buffer): void {
+    this.socket.write(buf);
+  }
+
+  private respondLocal(req: LocalRequest): void {
+    this.local = null;
+    const res = runHandler(this.handler!, req, this.info, this.log);
+    this.closeAfter = !this.keepAlive;
+    const out = localResponseH1(
+      res,
+      this.isHead,
+      this.closeAfter ? Conn.close : this.v10 ? Conn.keepAlive : Conn.none,
+    );
+    this.status = res.status;
+    this.responseStarted = true;
+    this.bytesOut = typeof res.body === 'string' ? Buffer.byteLength(res.body) : res.body.byteLength;
+    if (this.isHead) this.bytesOut = 0;
+    this.write(out);
+    this.finish();
+  }
+
+  /** The request/response pair is complete: log it and go on with the next one (or close). */
+  private finish(): void {
+    this.logAccess(this.status);
+    this.phase = P.idle;
+    this.local = null;
+    if (this.closeAfter || !this.keepAlive) {
+      this.close();
+      return;
+    }
+    this.idleSince = performance.now();
+    this.readPaused = false;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.decoder.resume();
+  }
+
+  private abortRequest(): void {
+    this.exchange?.abort();
+    this.exchange = null;
+    this.logAccess(this.responseStarted ? this.status : 499);
+    this.phase = P.closing;
+    this.decoder.destroy();
+    this.socket.destroy();
+  }
+
+  private logAccess(status: number): void {
+    logRequest(
+      this.log,
+      this.info,
+      this.method,
+      this.path,
+      status,
+      this.bytesIn,
+      this.bytesOut,
+      this.startedAt,
+      this.upstreamName,
+    );
+  }
+
+  /** A request that never became one (bad head, timeout): short error, then close. */
+  private reject(err: HeadError): void {
+    logRejected(this.log, this.info, err.status, err.reason);
+    this.sendErrorAndClose(err.status);
+  }
+
+  private sendErrorAndClose(status: number): void {
+    this.write(errorResponse(status, false, true));
+    this.close();
+  }
+
+  /**
+   * End our side. Reading goes on (and is discarded) so that unread request bytes do not turn our
+   * FIN into a RST that could destroy the response before the client reads it.
+   */
+  private close(): void {
+    if (this.phase === P.closed) return;
+    this.phase = P.closing;
+    this.decoder.destroy();
+    if (this.socket.isPaused()) this.socket.resume();
+    this.socket.end();
+    this.socket.setTimeout(Math.min(this.tick, CLOSE_GRACE_MS));
+  }
+}
+
+const toLocalRequest = (head: RequestHead): LocalRequest => {
+  const f = head.fields;
+  const headers: (readonly [string, string])[] = [];
+  for (let i = 0; i < f.count; i++) {
+    headers.push([
+      latin1(head.buf, f.nameStart(i), f.nameEnd(i)).toLowerCase(),
+      latin1(head.buf, f.valueStart(i), f.valueEnd(i)),
+    ]);
+  }
+  return { method: head.method, target: head.target(), headers, httpVersion: head.version };
+};

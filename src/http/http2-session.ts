@@ -1,0 +1,468 @@
+// The h2 front: node:http2's core stream API on the decrypted socket (no compat req/res layer).
+// Each stream is validated (RFC 9113 §8.2, §8.3) and becomes one HTTP/1.1 exchange with the
+// upstream pool; the response is streamed back respecting h2 flow control.
+
+import http2 from 'node:http2';
+import type net from 'node:net';
+import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
+import { FIELD_VALUE, TOKEN } from './chars.ts';
+import { errorBody } from './error-page.ts';
+import { type ForwardedParts, forwardedParts } from './forwarded.ts';
+import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
+import { localResponseH2, runHandler } from './local-response.ts';
+import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
+import { ResBody, type ResponseHead } from './response-head.ts';
+import {
+  type ConnectionInfo,
+  type HttpLogger,
+  type HttpOptions,
+  type HttpSiteRuntime,
+  type LocalHandler,
+  resolveHttpOptions,
+} from './types.ts';
+import { Exchange, type ResponseSink } from './upstream-exchange.ts';
+import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
+
+const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
+
+interface H2Context {
+  readonly info: ConnectionInfo;
+  readonly log: HttpLogger;
+  readonly opts: HttpOptions;
+  readonly pool: Pool | null;
+  readonly handler: LocalHandler | null;
+  readonly upstreamName: string;
+  readonly parts: ForwardedParts;
+  readonly fixedForwarded: string;
+}
+
+/** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
+export const serveHttp2 = (
+  socket: net.Socket,
+  site: HttpSiteRuntime,
+  conn: ConnectionInfo,
+  log: HttpLogger,
+  opts?: Partial<HttpOptions>,
+): void => {
+  const o = resolveHttpOptions(opts);
+  socket.on('error', () => {});
+  let session: http2.ServerHttp2Session;
+  try {
+    session = http2.performServerHandshake(socket, {
+      settings: { enablePush: false, maxConcurrentStreams: 128, maxHeaderListSize: o.maxHeaderBytes * 2 },
+      maxHeaderListPairs: 256,
+    });
+  } catch (err) {
+    log({
+      event: 'h2_error',
+      error: err instanceof Error ? err.message : String(err),
+      client: conn.clientAddress,
+    });
+    socket.destroy();
+    return;
+  }
+  const handler = site.handler ?? null;
+  const pool = handler === null ? poolFor(site) : null;
+  const parts = forwardedParts(conn.clientAddress);
+  const ctx: H2Context = {
+    info: conn,
+    log,
+    opts: o,
+    pool,
+    handler,
+    upstreamName: pool === null ? 'local' : pool.origin,
+    parts,
+    fixedForwarded: parts.fixed.toString('latin1'),
+  };
+  session.on('error', () => {});
+  session.on('stream', (stream, _headers, _flags, rawHeaders) => {
+    new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
+  });
+  // Idle sessions are closed gracefully (GOAWAY; streams in flight finish).
+  session.setTimeout(o.keepAliveTimeoutMs, () => session.close());
+};
+
+class H2Stream implements ResponseSink {
+  private readonly ctx: H2Context;
+  private readonly stream: http2.ServerHttp2Stream;
+  private readonly raw: string[];
+  private exchange: Exchange | null = null;
+  private readonly startedAt = performance.now();
+  private method = '';
+  private path = '';
+  private status = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private html = false;
+  private isHead = false;
+  private finished = false;
+
+  constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
+    this.ctx = ctx;
+    this.stream = stream;
+    this.raw = raw;
+  }
+
+  start(): void {
+    const stream = this.stream;
+    stream.on('error', () => {});
+    stream.on('close', () => this.onClose());
+    const req = this.parse();
+    if (typeof req === 'string') {
+      logRejected(this.ctx.log, this.ctx.info, 400, req);
+      this.status = 400;
+      this.respondError(400);
+      return;
+    }
+    if (this.ctx.handler !== null) {
+      this.serveLocal(this.ctx.handler);
+      return;
+    }
+    const ex = new Exchange(this.ctx.pool!, this, req.head, req.body, this.method, false);
+    this.exchange = ex;
+    stream.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      if (!ex.writeBody(chunk)) stream.pause();
+    });
+    stream.on('end', () => ex.endBody());
+    stream.on('drain', () => ex.resumeResponse());
+    ex.start();
+  }
+
+  /** Validate the request and render it as an HTTP/1.1 head; a string is the rejection reason. */
+  private parse(): { head: Buffer; body: BodyKind } | string {
+    const raw = this.raw;
+    let method: string | undefined;
+    let path: string | undefined;
+    let scheme: string | undefined;
+    let authority: string | undefined;
+    let host: string | undefined;
+    let contentLength: string | undefined;
+    let cookies: string[] | null = null;
+    let accept = false;
+    const trust = this.ctx.opts.trustForwarded;
+    const xff: string[] = [];
+    const fwd: string[] = [];
+    let xfp: string | undefined;
+    let xfh: string | undefined;
+    let fields = '';
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      if (name.charCodeAt(0) === 0x3a) {
+        if (name === ':method') method = value;
+        else if (name === ':path') path = value;
+        else if (name === ':scheme') scheme = value;
+        else if (name === ':authority') authority = value;
+        else return `unknown pseudo-header ${name}`;
+        continue;
+      }
+      if (!isLowerToken(name)) return 'invalid field name';
+      if (!isFieldValue(value)) return 'invalid character in field value';
+      const id = classifyString(name);
+      switch (id) {
+        case H.other:
+          if (name === 'cookie') {
+            cookies ??= [];
+            cookies.push(value);
+          } else fields += `${name}: ${value}\r\n`;
+          break;
+        case H.host:
+          if (host !== undefined) return 'multiple host';
+          host = value;
+          break;
+        case H.contentLength:
+          if (contentLength !== undefined) return 'duplicate content-length';
+          contentLength = value;
+          break;
+        case H.te:
+          // RFC 9113 §8.2.2: only "trailers" is allowed, and it is hop-by-hop anyway.
+          if (value !== 'trailers') return 'connection-specific field te';
+          break;
+        case H.transferEncoding:
+        case H.connection:
+        case H.keepAlive:
+        case H.proxyConnection:
+        case H.upgrade:
+        case H.http2Settings:
+          return `connection-specific field ${name}`;
+        case H.xForwardedFor:
+          if (trust) xff.push(value);
+          break;
+        case H.forwarded:
+          if (trust) fwd.push(value);
+          break;
+        case H.xForwardedProto:
+          if (trust) xfp = value;
+          break;
+        case H.xForwardedHost:
+          if (trust) xfh = value;
+          break;
+        case H.accept:
+          if (!accept) accept = value.includes('text/html');
+          fields += `${name}: ${value}\r\n`;
+          break;
+        default:
+          if (!isHopByHop(id)) fields += `${name}: ${value}\r\n`;
+      }
+    }
+    if (method === undefined || !isToken(method)) return 'missing or invalid :method';
+    this.method = method;
+    this.isHead = method === 'HEAD';
+    this.html = accept;
+    if (method === 'CONNECT') return 'connect not supported';
+    if (scheme !== 'https' && scheme !== 'http') return 'missing or invalid :scheme';
+    if (path === undefined || path === '') return 'missing :path';
+    if (!isTarget(path) || (path.charCodeAt(0) !== 0x2f && !(path === '*' && method === 'OPTIONS')))
+      return 'invalid :path';
+    this.path = path;
+    const effectiveHost = authority ?? host;
+    if (effectiveHost === undefined) return 'missing :authority';
+    if (authority !== undefined && host !== undefined && host.toLowerCase() !== authority.toLowerCase())
+      return 'host differs from :authority';
+    const hb = Buffer.from(effectiveHost, 'latin1');
+    if (!validHost(hb, 0, hb.length)) return 'invalid :authority';
+
+    let body: BodyKind = Body.none;
+    let framing = '';
+    if (contentLength !== undefined) {
+      if (!/^[0-9]{1,15}$/.test(contentLength)) return 'invalid content-length';
+      framing = `content-length: ${contentLength}\r\n`;
+      body = Number(contentLength) > 0 ? Body.length : Body.none;
+    } else if (!this.stream.endAfterHeaders) {
+      framing = 'transfer-encoding: chunked\r\n';
+      body = Body.chunked;
+    }
+
+    const parts = this.ctx.parts;
+    let forwarding: string;
+    if (trust && (xff.length > 0 || fwd.length > 0 || xfp !== undefined || xfh !== undefined)) {
+      xff.push(parts.address);
+      fwd.push(`${parts.element};host=${forwardedValueOf(effectiveHost)}`);
+      forwarding =
+        `x-forwarded-for: ${xff.join(', ')}\r\nforwarded: ${fwd.join(', ')}\r\n` +
+        `x-forwarded-proto: ${xfp ?? 'https'}\r\nx-forwarded-host: ${xfh ?? effectiveHost}\r\n`;
+    } else {
+      forwarding = `${this.ctx.fixedForwarded};host=${forwardedValueOf(effectiveHost)}\r\nx-forwarded-host: ${effectiveHost}\r\n`;
+    }
+    // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
+    const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
+    const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${framing}${forwarding}\r\n`;
+    return { head: Buffer.from(head, 'latin1'), body };
+  }
+
+  private serveLocal(handler: LocalHandler): void {
+    const stream = this.stream;
+    const answer = (): void => {
+      if (this.finished || stream.destroyed) return;
+      const headers: (readonly [string, string])[] = [];
+      for (let i = 0; i + 1 < this.raw.length; i += 2) {
+        const n = this.raw[i]!;
+        if (n.charCodeAt(0) !== 0x3a) headers.push([n, this.raw[i + 1]!]);
+      }
+      const res = runHandler(
+        handler,
+        { method: this.method, target: this.path, headers, httpVersion: '2' },
+        this.ctx.info,
+        this.ctx.log,
+      );
+      const out = localResponseH2(res, this.isHead);
+      this.status = res.status;
+      this.bytesOut = out.body === null ? 0 : out.body.length;
+      this.finish();
+      try {
+        stream.respond(out.headers, { endStream: out.body === null });
+        if (out.body !== null) stream.end(out.body);
+      } catch {
+        stream.close(NGHTTP2_INTERNAL_ERROR);
+      }
+    };
+    if (stream.endAfterHeaders) answer();
+    else {
+      stream.on('data', (c: Buffer) => {
+        this.bytesIn += c.length;
+      });
+      stream.on('end', answer);
+    }
+  }
+
+  private onClose(): void {
+    if (this.finished) return;
+    this.exchange?.abort();
+    this.exchange = null;
+    this.finished = true;
+    this.logAccess(this.stream.headersSent ? this.status : 499);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.logAccess(this.status);
+  }
+
+  private logAccess(status: number): void {
+    const c = this.ctx;
+    logRequest(
+      c.log,
+      c.info,
+      this.method,
+      this.path,
+      status,
+      this.bytesIn,
+      this.bytesOut,
+      this.startedAt,
+      c.upstreamName,
+    );
+  }
+
+  private respondError(status: number): void {
+    const stream = this.stream;
+    this.finish();
+    if (stream.destroyed || stream.headersSent) return;
+    const b = errorBody(status, this.html);
+    try {
+      stream.respond(
+        {
+          ':status': status,
+          'content-type': b.contentType,
+          'content-length': b.body.length,
+          'cache-control': 'no-store',
+        },
+        { endStream: this.isHead },
+      );
+      if (!this.isHead) stream.end(b.body);
+    } catch {
+      stream.close(NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  // --- ResponseSink ---
+
+  onInterim(head: ResponseHead): void {
+    const stream = this.stream;
+    if (stream.destroyed || stream.headersSent) return;
+    try {
+      stream.additionalHeaders(responseHeaders(head));
+    } catch {
+      // An interim response is advisory; dropping one is harmless.
+    }
+  }
+
+  onResponseHead(head: ResponseHead): void {
+    const stream = this.stream;
+    this.status = head.status;
+    if (stream.destroyed) return;
+    try {
+      stream.respond(responseHeaders(head), { endStream: head.body === ResBody.none });
+    } catch {
+      this.exchange?.abort();
+      this.exchange = null;
+      stream.close(NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  onResponseData(chunk: Buffer): boolean {
+    this.bytesOut += chunk.length;
+    const stream = this.stream;
+    if (stream.destroyed || stream.writableEnded) return true;
+    return stream.write(chunk);
+  }
+
+  onResponseFlush(): void {}
+
+  onResponseEnd(): void {
+    this.exchange = null;
+    this.finish();
+    const stream = this.stream;
+    if (!stream.destroyed && !stream.writableEnded && stream.headersSent) stream.end();
+  }
+
+  onUpstreamFailure(status: number, code: string, detail: string): void {
+    const c = this.ctx;
+    logUpstreamError(c.log, c.info, status, c.upstreamName, code, detail, this.method, this.path);
+    this.exchange = null;
+    this.status = status;
+    this.respondError(status);
+  }
+
+  onUpstreamAbort(code: string, detail: string): void {
+    const c = this.ctx;
+    logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
+    this.exchange = null;
+    this.finish();
+    if (!this.stream.destroyed) this.stream.close(NGHTTP2_INTERNAL_ERROR);
+  }
+
+  onRequestDrain(): void {
+    if (!this.stream.destroyed) this.stream.resume();
+  }
+
+  onUpgrade(_head: ResponseHead, conn: UpstreamConn): void {
+    // Never requested over h2; a 101 is refused by the response decoder before it gets here.
+    conn.pool.discard(conn);
+  }
+}
+
+/** Response fields for h2: lower-case names, connection-specific fields removed. */
+const responseHeaders = (head: ResponseHead): http2.OutgoingHttpHeaders => {
+  const out: http2.OutgoingHttpHeaders = { ':status': head.status };
+  const f = head.fields;
+  const buf = head.buf;
+  const names = head.connectionNames;
+  for (let i = 0; i < f.count; i++) {
+    const id = f.id(i);
+    if (id === H.transferEncoding || isHopByHop(id)) continue;
+    const s = f.nameStart(i);
+    const e = f.nameEnd(i);
+    if (names !== null && id === H.other && names.some((n) => equalsLower(buf, s, e, n))) continue;
+    const name = latin1(buf, s, e).toLowerCase();
+    const value = latin1(buf, f.valueStart(i), f.valueEnd(i));
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [String(prev), value];
+  }
+  return out;
+};
+
+const isLowerToken = (s: string): boolean => {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || TOKEN[c] !== 1 || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
+};
+
+const isToken = (s: string): boolean => {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || TOKEN[c] !== 1) return false;
+  }
+  return true;
+};
+
+const isFieldValue = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || FIELD_VALUE[c] !== 1) return false;
+  }
+  return true;
+};
+
+const isTarget = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+};
+
+const forwardedValueOf = (host: string): string => {
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if (c > 0xff || TOKEN[c] !== 1) return `"${host}"`;
+  }
+  return host;
+};

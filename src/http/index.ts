@@ -1,0 +1,22 @@
+// The HTTP data path: what the TLS terminator hands a decrypted connection to.
+
+export type { HeadError } from './head-errors.ts';
+export { serveHttp1 } from './http1-connection.ts';
+export { serveHttp2 } from './http2-session.ts';
+export { RequestDecoder, ResponseDecoder } from './message-decoder.ts';
+// The parsers, for tools (probe/trace) and tests.
+export { parseRequestHead, RequestHead } from './request-head.ts';
+export { parseResponseHead, ResponseHead } from './response-head.ts';
+export type {
+  ConnectionInfo,
+  HttpLogger,
+  HttpOptions,
+  HttpSiteRuntime,
+  HttpUpstream,
+  LocalHandler,
+  LocalRequest,
+  LocalResponse,
+  UpstreamPool,
+} from './types.ts';
+export { defaultHttpOptions } from './types.ts';
+export { createUpstreamPool, type PoolOptions } from './upstream-pool.ts';

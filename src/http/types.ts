@@ -1,0 +1,75 @@
+// The contract between the TLS terminator (src/serve) and the HTTP data path.
+
+/** One per TLS connection, built by the terminator. */
+export interface ConnectionInfo {
+  readonly clientAddress: string;
+  readonly clientPort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** SNI */
+  readonly serverName: string | undefined;
+  /** Negotiated ALPN. */
+  readonly alpn: string | false;
+  /** Negotiation facts, opaque to the HTTP layer; handlers read them. */
+  readonly tls: Readonly<Record<string, unknown>>;
+}
+
+export interface LocalRequest {
+  readonly method: string;
+  readonly target: string;
+  /** Field names lower-cased, in arrival order. */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly httpVersion: '1.0' | '1.1' | '2';
+}
+
+export interface LocalResponse {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Uint8Array | string;
+}
+
+/** A handler answered by tlsterm itself (like Caddy's `respond`); `inspect` is one. */
+export type LocalHandler = (req: LocalRequest, conn: ConnectionInfo) => LocalResponse;
+
+export interface HttpUpstream {
+  readonly url: URL;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+}
+
+export interface UpstreamPool {
+  close(): void;
+  readonly stats: { readonly idle: number; readonly active: number; readonly created: number };
+}
+
+export interface HttpSiteRuntime {
+  /** Exactly one of upstream / handler. */
+  readonly upstream?: HttpUpstream;
+  readonly handler?: LocalHandler;
+  /** Made by createUpstreamPool(upstream, opts); the terminator keeps one per site. */
+  readonly pool?: UpstreamPool;
+}
+
+/** One JSON log line per call. */
+export type HttpLogger = (event: Record<string, unknown>) => void;
+
+export interface HttpOptions {
+  /** Largest request head accepted (431 above). Default 16384. */
+  maxHeaderBytes: number;
+  /** Time allowed for a whole request head to arrive (408 after). */
+  headersTimeoutMs: number;
+  /** Idle time allowed between requests on a keep-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Append to incoming X-Forwarded-For / Forwarded instead of replacing them. Default false. */
+  trustForwarded: boolean;
+}
+
+export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze({
+  maxHeaderBytes: 16384,
+  headersTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 60_000,
+  trustForwarded: false,
+});
+
+export const resolveHttpOptions = (opts: Partial<HttpOptions> | undefined): HttpOptions =>
+  opts === undefined ? { ...defaultHttpOptions } : { ...defaultHttpOptions, ...opts };

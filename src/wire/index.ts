@@ -1,0 +1,72 @@
+// The TLS wire codec: one module per wire structure, numeric ids only (names for suites, groups
+// and signature schemes live in src/tls/). Parsers never throw and return views into their input.
+export {
+  type Alert,
+  AlertDescription,
+  type AlertDescriptionName,
+  AlertLevel,
+  alertName,
+  encodeAlert,
+  parseAlert,
+} from './alert.ts';
+export {
+  type ClientHello,
+  type ClientHelloSpec,
+  encodeClientHello,
+  parseClientHello,
+} from './client-hello.ts';
+export { ExtensionType, type ExtensionTypeName, extensionName } from './extension-types.ts';
+export {
+  decodeAlpn,
+  decodeClientKeyShares,
+  decodePskIdentities,
+  decodeServerKeyShare,
+  decodeServerName,
+  Ext,
+  type Extension,
+  findExtension,
+  type KeyShareEntry,
+} from './extensions.ts';
+export {
+  encodeHandshake,
+  HANDSHAKE_HEADER_LENGTH,
+  type HandshakeMessage,
+  HandshakeType,
+  handshakeTypeName,
+  joinFragments,
+  readHandshakeMessages,
+} from './handshake.ts';
+export { equalBytes, fromHex, toHex } from './hex.ts';
+export { type Ja4Transport, ja4, ja4Original, ja4Raw } from './ja4.ts';
+export { fail, ok, type ParseResult } from './parse-result.ts';
+export { Reader } from './reader.ts';
+export {
+  ContentType,
+  type ContentTypeValue,
+  checkHeader,
+  contentTypeName,
+  encodeRecord,
+  encodeRecords,
+  MAX_CIPHERTEXT,
+  MAX_PLAINTEXT,
+  RECORD_HEADER_LENGTH,
+  type RecordHeader,
+  readRecords,
+  type TlsRecord,
+} from './record.ts';
+export {
+  encodeServerHello,
+  HELLO_RETRY_REQUEST_RANDOM,
+  parseServerHello,
+  type ServerHello,
+  type ServerHelloSpec,
+} from './server-hello.ts';
+export { type SniffResult, sniffClientHello } from './sniff.ts';
+export {
+  highestOfferedVersion,
+  isGrease,
+  offeredVersions,
+  ProtocolVersion,
+  versionRank,
+} from './versions.ts';
+export { Writer } from './writer.ts';
