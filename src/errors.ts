@@ -28,7 +28,10 @@ export const Errors = {
     message: `tlsterm needs Node.js 24 or newer; this is Node ${found}`,
     hint: 'install Node 24 (or run scripts/bootstrap, which fetches it)',
   })),
-  usage: define('TLSTERM_ERR_USAGE', (message: string, hint = 'run `tlsterm --help`') => ({ message, hint })),
+  usage: define('TLSTERM_ERR_USAGE', (message: string, hint: string = 'run `tlsterm --help`') => ({
+    message,
+    hint,
+  })),
   configInvalid: define('TLSTERM_ERR_CONFIG', (count: number, file: string) => ({
     message: `${file}: ${count} problem${count === 1 ? '' : 's'} in the configuration`,
     hint: 'fix the problems listed above; `tlsterm check -c FILE` lists them without starting',

@@ -24,6 +24,8 @@ export function tlstermConfig(
   // JSON is valid YAML, and JSON.stringify quotes paths safely.
   const config = {
     state_dir: join(prefix, 'state'),
+    // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
+    extra_ca: [certs.ca],
     listeners: [
       {
         name: 'bench',

@@ -67,6 +67,7 @@ describe('tlsterm config', () => {
     const launch = tlstermConfig(join(dir, 'tlsterm'), 8443, 8080, certs);
     assert.deepEqual(launch.args.slice(1, 3), ['serve', '-c']);
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.deepEqual(config.extra_ca, [certs.ca], 'the private root, so tlsterm can check the chain');
     const listener = config.listeners[0];
     assert.equal(listener.address, '127.0.0.1:8443');
     assert.deepEqual(listener.tls, { profile: 'intermediate', groups: ['X25519', 'P-256'] });

@@ -1,0 +1,1 @@
+export { createJsonLogger, type Logger } from './logger.ts';

@@ -1,0 +1,172 @@
+// One accepted TCP connection: sniff the ClientHello (bounded in bytes and time), route by SNI,
+// hand the socket (bytes put back) to the site's tls.Server, then to HTTP by ALPN. Whatever
+// happens, exactly one event is logged: "handshake" at close, or "handshake_failed".
+
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { ListenerPlan } from '../config/plan.ts';
+import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
+import type { Logger } from '../observe/index.ts';
+import { AlertDescription, type ClientHello, encodeAlert, ja4, sniffClientHello } from '../wire/index.ts';
+import { type Failure, mismatch } from './failure-reason.ts';
+import { negotiatedFacts, offeredFacts } from './handshake-facts.ts';
+import { routeSni, type SiteIndex } from './router.ts';
+import type { SiteRuntime } from './site-runtime.ts';
+
+const PLAIN_HTTP_ANSWER =
+  'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 77\r\n\r\n' +
+  'This port speaks HTTPS. Use https:// in the URL (plain HTTP was sent to it).\n';
+
+/** Per-connection state, reachable from the TLSSocket when OpenSSL reports an error. */
+export interface ConnectionState {
+  readonly listener: ListenerPlan;
+  readonly log: Logger;
+  readonly client: string;
+  readonly acceptedAt: bigint;
+  hello: ClientHello | undefined;
+  site: SiteRuntime | undefined;
+  done: boolean;
+}
+
+export const STATE = Symbol('tlsterm.connection');
+
+export function elapsedMs(since: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - since) / 1e4) / 100;
+}
+
+export function logFailure(state: ConnectionState, failure: Failure, raw: net.Socket): void {
+  if (state.done) return;
+  state.done = true;
+  const hello = state.hello;
+  state.log({
+    event: 'handshake_failed',
+    listener: state.listener.name,
+    client: state.client,
+    sni: hello?.serverName ?? null,
+    site: state.site?.plan.id ?? null,
+    reason: failure.reason,
+    detail: failure.detail,
+    handshake_ms: elapsedMs(state.acceptedAt),
+    ja4: hello ? ja4(hello) : null,
+    offered: hello ? offeredFacts(hello) : null,
+    bytes_in: raw.bytesRead,
+    bytes_out: raw.bytesWritten,
+  });
+}
+
+export function acceptConnection(
+  raw: net.Socket,
+  listener: ListenerPlan,
+  index: SiteIndex<SiteRuntime>,
+  log: Logger,
+): void {
+  const state: ConnectionState = {
+    listener,
+    log,
+    client: `${raw.remoteAddress}:${raw.remotePort}`,
+    acceptedAt: process.hrtime.bigint(),
+    hello: undefined,
+    site: undefined,
+    done: false,
+  };
+  let buffered: Buffer = Buffer.alloc(0);
+  const fail = (failure: Failure, answer?: Uint8Array | string) => {
+    logFailure(state, failure, raw);
+    if (answer !== undefined) raw.end(answer);
+    else raw.destroy();
+  };
+  const timer = setTimeout(
+    () =>
+      fail({
+        reason: 'handshake_timeout',
+        detail: `no complete ClientHello within ${listener.handshakeTimeoutMs} ms (received ${buffered.length} bytes)`,
+      }),
+    listener.handshakeTimeoutMs,
+  );
+  raw.on('error', () => {}); // reported through 'close' and the failure classification
+  const onClose = () => {
+    clearTimeout(timer);
+    fail({
+      reason: 'client_closed',
+      detail: `client closed the connection before its ClientHello was complete (${buffered.length} bytes)`,
+    });
+  };
+  raw.once('close', onClose);
+  const onData = (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    const verdict = sniffClientHello(buffered, listener.maxClientHelloBytes);
+    if (verdict.kind === 'need-more') return;
+    raw.off('data', onData);
+    raw.off('close', onClose);
+    clearTimeout(timer);
+    switch (verdict.kind) {
+      case 'http':
+        return fail(
+          { reason: 'not_tls', detail: `plain HTTP (${verdict.method}) sent to a TLS port` },
+          PLAIN_HTTP_ANSWER,
+        );
+      case 'not-tls':
+        return fail({ reason: 'not_tls', detail: verdict.detail });
+      case 'malformed':
+        return fail({ reason: 'other', detail: `malformed ClientHello: ${verdict.detail}` });
+    }
+    state.hello = verdict.hello;
+    const route = routeSni(index, verdict.hello.serverName, listener.strictSni);
+    if (route.site === undefined) {
+      const name = verdict.hello.serverName;
+      return fail(
+        {
+          reason: 'unknown_sni',
+          detail:
+            name === undefined
+              ? 'client sent no SNI and strict_sni is on'
+              : `no site for SNI "${name}" and strict_sni is on`,
+        },
+        encodeAlert('fatal', AlertDescription.unrecognized_name),
+      );
+    }
+    state.site = route.site;
+    // Policy mismatches OpenSSL would also refuse: classify now, let OpenSSL send the alert.
+    const predicted = mismatch(verdict.hello, route.site.plan.policy);
+    if (predicted) raw.once('close', () => logFailure(state, predicted, raw));
+    raw.pause();
+    raw.unshift(buffered);
+    (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
+    route.site.tlsServer.emit('connection', raw);
+  };
+  raw.on('data', onData);
+}
+
+/** Wired once per site tls.Server: success path. */
+export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, raw: net.Socket): void {
+  const site = state.site;
+  const hello = state.hello;
+  if (!site || !hello) return;
+  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy);
+  const handshakeMs = elapsedMs(state.acceptedAt);
+  state.done = true;
+  raw.once('close', () =>
+    state.log({
+      event: 'handshake',
+      listener: state.listener.name,
+      client: state.client,
+      site: site.plan.id,
+      ...facts,
+      handshake_ms: handshakeMs,
+      duration_ms: elapsedMs(state.acceptedAt),
+      bytes_in: raw.bytesRead,
+      bytes_out: raw.bytesWritten,
+    }),
+  );
+  const conn: ConnectionInfo = {
+    clientAddress: raw.remoteAddress ?? '',
+    clientPort: raw.remotePort ?? 0,
+    localAddress: raw.localAddress ?? '',
+    localPort: raw.localPort ?? 0,
+    serverName: hello.serverName,
+    alpn: tlsSocket.alpnProtocol ?? false,
+    tls: facts as unknown as Readonly<Record<string, unknown>>,
+  };
+  if (tlsSocket.alpnProtocol === 'h2') serveHttp2(tlsSocket, site.http, conn, state.log);
+  else serveHttp1(tlsSocket, site.http, conn, state.log);
+}

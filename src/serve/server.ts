@@ -1,0 +1,109 @@
+// Starts every listener of a plan. One net.Server per address; sites are routed by SNI.
+
+import net from 'node:net';
+import type tls from 'node:tls';
+import type { ListenerPlan, Plan } from '../config/plan.ts';
+import { Errors, TlstermError } from '../errors.ts';
+import type { Logger } from '../observe/index.ts';
+import {
+  acceptConnection,
+  type ConnectionState,
+  logFailure,
+  onSecureConnection,
+  STATE,
+} from './connection.ts';
+import { classifyHandshakeError } from './failure-reason.ts';
+import { buildSiteIndex } from './router.ts';
+import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
+
+export interface RunningServer {
+  readonly addresses: readonly {
+    readonly listener: string;
+    readonly address: string;
+    readonly port: number;
+  }[];
+  close(): Promise<void>;
+}
+
+type Tagged = net.Socket & { [STATE]?: ConnectionState };
+
+// The TLSSocket keeps the socket it wraps as `_parent`; that is how an OpenSSL error finds its
+// connection (tlsClientError often comes without an address).
+const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
+  (socket as unknown as { _parent?: Tagged })._parent;
+
+function wireSite(site: SiteRuntime): void {
+  site.tlsServer.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
+    const raw = parentOf(tlsSocket);
+    const state = raw?.[STATE];
+    if (raw && state) onSecureConnection(tlsSocket, state, raw);
+    else tlsSocket.destroy();
+  });
+  site.tlsServer.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
+    const raw = parentOf(tlsSocket);
+    const state = raw?.[STATE];
+    if (raw && state) logFailure(state, classifyHandshakeError(error, state.hello, site.plan.policy), raw);
+    tlsSocket.destroy();
+  });
+}
+
+async function listen(server: net.Server, host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function startListener(listener: ListenerPlan, log: Logger): Promise<net.Server[]> {
+  const sites = listener.sites.map((site) => createSiteRuntime(listener, site));
+  for (const site of sites) wireSite(site);
+  const index = buildSiteIndex(sites);
+  const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
+  const servers: net.Server[] = [];
+  for (const host of hosts) {
+    const server = net.createServer({ noDelay: true }, (raw) => acceptConnection(raw, listener, index, log));
+    try {
+      await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);
+      servers.push(server);
+    } catch (error) {
+      // "localhost" on a machine without IPv6: serving on 127.0.0.1 alone is fine.
+      if (servers.length > 0 && host === '::1') continue;
+      for (const s of servers) s.close();
+      throw new TlstermError(Errors.listen(`${host}:${listener.port}`, (error as Error).message), {
+        cause: error,
+      });
+    }
+  }
+  return servers;
+}
+
+const portOf = (server: net.Server | undefined): number => {
+  const address = server?.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};
+
+export async function startServer(plan: Plan, log: Logger): Promise<RunningServer> {
+  const all: { listener: string; server: net.Server }[] = [];
+  try {
+    for (const listener of plan.listeners) {
+      for (const server of await startListener(listener, log)) all.push({ listener: listener.name, server });
+    }
+  } catch (error) {
+    for (const { server } of all) server.close();
+    throw error;
+  }
+  return {
+    addresses: all.map(({ listener, server }) => {
+      const address = server.address() as net.AddressInfo;
+      return { listener, address: address.address, port: address.port };
+    }),
+    close: async () => {
+      await Promise.all(
+        all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Starts a real `tlsterm serve -c FILE` process on an ephemeral port and collects its JSON log.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ServeProcess {
+  readonly port: number;
+  readonly events: Record<string, unknown>[];
+  waitFor(
+    pred: (e: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+
+export async function startServe(dir: string, yaml: string): Promise<ServeProcess> {
+  const file = path.join(dir, 'tlsterm.yaml');
+  writeFileSync(file, yaml);
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '-c', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const events: Record<string, unknown>[] = [];
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    let nl = out.indexOf('\n');
+    while (nl >= 0) {
+      events.push(JSON.parse(out.slice(0, nl)) as Record<string, unknown>);
+      out = out.slice(nl + 1);
+      nl = out.indexOf('\n');
+    }
+    for (const w of waiters) w();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of waiters) w();
+  });
+  const waitFor = (pred: (e: Record<string, unknown>) => boolean, timeoutMs = 5000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const hit = events.find(pred);
+        if (hit) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(
+          new Error(`no matching log event; stderr: ${err}; events: ${JSON.stringify(events).slice(-2000)}`),
+        );
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  const started = await waitFor((e) => e['event'] === 'started', 8000);
+  const listeners = started['listeners'] as { port: number }[];
+  return {
+    port: listeners[0]?.port ?? 0,
+    events,
+    waitFor,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** openssl s_client with stdin closed; returns its combined output. */
+export function sClient(port: number, args: readonly string[]): string {
+  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], {
+    input: '',
+    timeout: 8000,
+    encoding: 'utf8',
+  });
+  return `${r.stdout}${r.stderr}`;
+}
