@@ -31,8 +31,12 @@ export interface CertificatePair {
   readonly sans: readonly string[];
 }
 
-export type Upstream =
-  | { readonly kind: 'http'; readonly url: URL; readonly connectTimeoutMs: number; readonly responseTimeoutMs: number };
+export type Upstream = {
+  readonly kind: 'http';
+  readonly url: URL;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+};
 
 export type Handler = { readonly kind: 'inspect' };
 

@@ -3,7 +3,7 @@
 
 import type { ConnectionInfo, LocalHandler, LocalRequest, LocalResponse } from '../http/index.ts';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -38,7 +38,7 @@ function row(label: string, value: unknown): string {
     : value === null || value === undefined
       ? '—'
       : String(value);
-  return `<tr><th>${escape(label)}</th><td>${escape(text)}</td></tr>`;
+  return `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(text)}</td></tr>`;
 }
 
 function html(facts: Record<string, unknown>): LocalResponse {

@@ -123,7 +123,7 @@ test('TLS 1.3 suite and group chosen with -ciphersuites and -groups; the log agr
 
 test('Node client negotiates the post-quantum hybrid group and inspect reports it', async () => {
   const s = await connect(serve.port, { servername: 'example.test', ALPNProtocols: ['http/1.1'] });
-  assert.equal(s.getEphemeralKeyInfo()?.name, 'X25519MLKEM768');
+  assert.equal((s.getEphemeralKeyInfo() as tls.EphemeralKeyInfo | null)?.name, 'X25519MLKEM768');
   s.write('GET / HTTP/1.1\r\nHost: example.test\r\nAccept: application/json\r\nConnection: close\r\n\r\n');
   let body = '';
   for await (const chunk of s) body += chunk;
@@ -137,7 +137,7 @@ test('Node client negotiates the post-quantum hybrid group and inspect reports i
 test('group derivation matches what the client saw when a HelloRetryRequest is needed', async () => {
   // The client's only key share is P-521, which we do not allow: the server asks again for X25519.
   const s = await connect(serve.port, { servername: 'example.test', ecdhCurve: 'P-521:X25519' });
-  const seen = s.getEphemeralKeyInfo()?.name;
+  const seen = (s.getEphemeralKeyInfo() as tls.EphemeralKeyInfo | null)?.name;
   s.end();
   const event = await serve.waitFor((e) => e['event'] === 'handshake' && e['hello_retry'] === true);
   assert.equal(seen, 'X25519');
