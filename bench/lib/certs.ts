@@ -1,4 +1,4 @@
-// A throw-away PKI (90 days, so no server warns of an imminent expiry) made with the openssl CLI: root CA -> intermediate -> leaf, all ECDSA P-256, so
+// A throw-away PKI made with the openssl CLI: root CA -> intermediate -> leaf, all ECDSA P-256, so
 // each server sends a realistic two-certificate chain (leaf + intermediate) like a public site.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ function openssl(args: readonly string[], cwd: string): void {
 
 export function makeCerts(dir: string, hostname: string): BenchCerts {
   mkdirSync(dir, { recursive: true });
+  // 90 days: short-lived certificates make tlsterm (rightly) warn of the coming expiry at start-up.
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(
     ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '90', '-subj', '/CN=bench root'],
@@ -44,7 +45,7 @@ export function makeCerts(dir: string, hostname: string): BenchCerts {
       'ca.key',
       '-CAcreateserial',
       '-days',
-      '2',
+      '90',
       '-extfile',
       'ca.ext',
       '-out',
@@ -70,7 +71,7 @@ export function makeCerts(dir: string, hostname: string): BenchCerts {
       'int.key',
       '-CAcreateserial',
       '-days',
-      '2',
+      '90',
       '-extfile',
       'leaf.ext',
       '-out',

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import tls from 'node:tls';
 import type { CertificatePair, Problem } from '../config/plan.ts';
+import { err, warn } from '../config/problems.ts';
 import { parseSubjectAltName } from './names.ts';
 import { looksLikeDer, pemBlocks } from './pem.ts';
 
@@ -26,19 +27,6 @@ export interface LoadPairResult {
 }
 
 const DAY_MS = 86_400_000;
-
-const err = (path: string, message: string, hint: string): Problem => ({
-  severity: 'error',
-  path,
-  message,
-  hint,
-});
-const warn = (path: string, message: string, hint: string): Problem => ({
-  severity: 'warning',
-  path,
-  message,
-  hint,
-});
 
 /** 'CN=a, O=b' from Node's multi-line distinguished name. */
 export function oneLineName(dn: string): string {

@@ -6,6 +6,20 @@
 
 import type { Problem } from './plan.ts';
 
+/** Problem constructors shared by every checker (config, certificates, policy). */
+export const err = (path: string, message: string, hint: string): Problem => ({
+  severity: 'error',
+  path,
+  message,
+  hint,
+});
+export const warn = (path: string, message: string, hint: string): Problem => ({
+  severity: 'warning',
+  path,
+  message,
+  hint,
+});
+
 /** By line (problems without one first: they concern the whole file), then errors before warnings. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(

@@ -5,6 +5,7 @@
 
 import tls from 'node:tls';
 import type { CertificatePair, Problem, TlsPolicy, TlsVersionName } from '../config/plan.ts';
+import { err, warn } from '../config/problems.ts';
 import { type CipherSuite, suggestSuites, suiteByName } from './cipher-suites.ts';
 import { groupByName, type NamedGroup, suggestGroups } from './groups.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts';
@@ -34,19 +35,6 @@ function parseVersion(raw: string): TlsVersionName | undefined {
   const m = /^(?:tlsv?)?1\.([23])$/i.exec(raw.trim());
   return m ? (m[1] === '2' ? 'TLS1.2' : 'TLS1.3') : undefined;
 }
-
-const err = (path: string, message: string, hint: string): Problem => ({
-  severity: 'error',
-  path,
-  message,
-  hint,
-});
-const warn = (path: string, message: string, hint: string): Problem => ({
-  severity: 'warning',
-  path,
-  message,
-  hint,
-});
 
 /** 'a, b, c' — long lists are cut so a message stays one readable line. */
 const list = (names: readonly string[], max = 6): string =>
