@@ -142,7 +142,7 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   const site = state.site;
   const hello = state.hello;
   if (!site || !hello) return;
-  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy);
+  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, false);
   const handshakeMs = elapsedMs(state.acceptedAt);
   state.done = true;
   raw.once('close', () =>

@@ -49,20 +49,30 @@ export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
   };
 }
 
+const fitsKey = (sigalg: string, keyTypes: readonly string[]) =>
+  sigalg.startsWith('ECDSA')
+    ? keyTypes.includes('ec')
+    : sigalg.startsWith('RSA')
+      ? keyTypes.includes('rsa')
+      : true;
+
+/**
+ * `keyTypes`: the site's certificate key types. OpenSSL walks the shared signature algorithms in
+ * preference order and signs with the first one it holds a certificate for, so that one is the
+ * signature algorithm used (and it names the certificate): no per-connection X509 parsing needed.
+ */
 export function negotiatedFacts(
   socket: tls.TLSSocket,
   hello: ClientHello,
   policy: TlsPolicy,
+  keyTypes: readonly string[],
+  requestedClientCert: boolean,
 ): HandshakeFacts {
   const cipher = socket.getCipher();
   const version = socket.getProtocol() === 'TLSv1.3' ? 'TLS1.3' : 'TLS1.2';
   const choice = predictGroup(version, policy.groups, hello.supportedGroups, hello.keyShareGroups);
-  const keyType = socket.getX509Certificate()?.publicKey.asymmetricKeyType;
-  // OpenSSL orders the shared list by preference; the first that fits our certificate's key is used.
-  const sigalg = socket
-    .getSharedSigalgs()
-    .find((s) => (keyType === 'ec' ? s.startsWith('ECDSA') : keyType === 'rsa' ? s.startsWith('RSA') : true));
-  const peer = socket.getPeerX509Certificate();
+  const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, keyTypes));
+  const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
   return {
     sni: hello.serverName ?? null,
     version,

@@ -13,6 +13,8 @@ export interface SiteRuntime {
   readonly plan: SitePlan;
   readonly tlsServer: tls.Server;
   readonly http: HttpSiteRuntime;
+  /** Key types of the site's certificates, for naming the signature algorithm used. */
+  readonly keyTypes: readonly string[];
 }
 
 export function createSiteRuntime(listener: ListenerPlan, site: SitePlan): SiteRuntime {
@@ -35,5 +37,5 @@ export function createSiteRuntime(listener: ListenerPlan, site: SitePlan): SiteR
         }),
       }
     : { handler: inspectHandler };
-  return { plan: site, tlsServer, http };
+  return { plan: site, tlsServer, http, keyTypes: site.certificates.map((c) => c.keyType) };
 }

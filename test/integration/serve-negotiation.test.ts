@@ -87,7 +87,7 @@ test('certificate is chosen by SNI, exact and wildcard', () => {
   assert.match(wild, /Verify return code: 0/);
 });
 
-test('ECDSA certificate for clients that support it, RSA for RSA-only TLS 1.2 clients', () => {
+test('ECDSA certificate for clients that support it, RSA for RSA-only TLS 1.2 clients', async () => {
   const ec = sClient(serve.port, ['-servername', 'example.test', '-tls1_2']);
   assert.match(ec, /Cipher is ECDHE-ECDSA-/);
   const rsa = sClient(serve.port, [
@@ -98,6 +98,14 @@ test('ECDSA certificate for clients that support it, RSA for RSA-only TLS 1.2 cl
     'ECDHE-RSA-AES128-GCM-SHA256',
   ]);
   assert.match(rsa, /Cipher is ECDHE-RSA-AES128-GCM-SHA256/);
+  const ecEvent = await serve.waitFor(
+    (e) => (e['cipher'] as { openssl?: string } | undefined)?.openssl?.startsWith('ECDHE-ECDSA') === true,
+  );
+  assert.match(String(ecEvent['signature_algorithm']), /^ecdsa_/);
+  const rsaEvent = await serve.waitFor(
+    (e) => (e['cipher'] as { openssl?: string } | undefined)?.openssl === 'ECDHE-RSA-AES128-GCM-SHA256',
+  );
+  assert.match(String(rsaEvent['signature_algorithm']), /^rsa_/);
 });
 
 test('TLS 1.3 suite and group chosen with -ciphersuites and -groups; the log agrees', async () => {
