@@ -3,7 +3,7 @@
 
 import type tls from 'node:tls';
 import type { TlsPolicy } from '../config/plan.ts';
-import { groupById, schemeByOpenssl, suiteById, versionName } from '../tls/index.ts';
+import { groupById, schemeByOpenssl, suiteById, suiteByName, versionName } from '../tls/index.ts';
 import { type ClientHello, isGrease, ja4, offeredVersions } from '../wire/index.ts';
 import { predictGroup } from './group-choice.ts';
 
@@ -49,12 +49,13 @@ export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
   };
 }
 
-const fitsKey = (sigalg: string, keyTypes: readonly string[]) =>
-  sigalg.startsWith('ECDSA')
-    ? keyTypes.includes('ec')
-    : sigalg.startsWith('RSA')
-      ? keyTypes.includes('rsa')
-      : true;
+const fitsKey = (sigalg: string, keyTypes: readonly string[]): boolean => {
+  if (sigalg.startsWith('ECDSA')) return keyTypes.includes('ec');
+  if (sigalg.startsWith('RSA')) return keyTypes.includes('rsa');
+  if (sigalg.startsWith('Ed25519')) return keyTypes.includes('ed25519');
+  if (sigalg.startsWith('Ed448')) return keyTypes.includes('ed448');
+  return keyTypes.includes('other');
+};
 
 /**
  * `keyTypes`: the site's certificate key types. OpenSSL walks the shared signature algorithms in
@@ -71,7 +72,10 @@ export function negotiatedFacts(
   const cipher = socket.getCipher();
   const version = socket.getProtocol() === 'TLSv1.3' ? 'TLS1.3' : 'TLS1.2';
   const choice = predictGroup(version, policy.groups, hello.supportedGroups, hello.keyShareGroups);
-  const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, keyTypes));
+  // In TLS 1.2 the suite names the certificate type (ECDHE-RSA-… needs the RSA certificate).
+  const auth = version === 'TLS1.2' ? suiteByName(cipher.standardName)?.auth : undefined;
+  const usable = auth === 'RSA' ? ['rsa'] : auth === 'ECDSA' ? ['ec'] : keyTypes;
+  const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, usable));
   const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
   return {
     sni: hello.serverName ?? null,
