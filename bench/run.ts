@@ -21,6 +21,8 @@ import {
   killAll,
   makeCerts,
   measure,
+  negotiated,
+  onExit,
   type Row,
   type RunningServer,
   rssBytes,
@@ -105,6 +107,8 @@ async function startContenders(
       continue;
     }
     addRun(freshRss, server.name, fresh / MiB);
+    const facts = await negotiated(server.port, hostname);
+    servers[server.name] = { available: true, negotiated: facts.ok ? facts.value : `? (${facts.error})` };
     // Warm-up (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land
     // in the first measured run of whichever contender goes first.
     await runHandshakeLoad({
@@ -201,6 +205,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'tlsterm-bench-'));
+  const keepDir = process.env['BENCH_KEEP_DIR'] === '1';
+  const removeDir = (): void => {
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+  const forgetDir = onExit(removeDir); // also on Ctrl-C, which skips the finally below
   const started: RunningServer[] = [];
   try {
     log(`bench: working dir ${dir}; ${settings.rounds} rounds, ${settings.seconds} s per timed run`);
@@ -221,8 +230,9 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     for (const server of started.reverse()) await server.stop();
     killAll();
-    if (process.env['BENCH_KEEP_DIR'] === '1') log(`bench: kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    removeDir();
+    forgetDir();
+    if (keepDir) log(`bench: kept ${dir}`);
   }
 }
 

@@ -26,6 +26,7 @@ export function haproxyConfig(
   maxconn 8000
   ssl-default-bind-options ssl-min-ver TLSv1.2
   ssl-default-bind-ciphers ${tlsSettings.tls12Ciphers.join(':')}
+  ssl-default-bind-ciphersuites ${tlsSettings.tls13Ciphers.join(':')}
 
 defaults
   mode http

@@ -1,6 +1,7 @@
 // The bench's building blocks, as used by bench/run.ts.
 export { startBackend } from './backend.ts';
 export { type BenchCerts, makeCerts } from './certs.ts';
+export { onExit } from './cleanup.ts';
 export { type Contender, type ContenderName, commandExists, contenders } from './contenders.ts';
 export { curlDownload, type DownloadResult, parseCurlWriteOut } from './curl-download.ts';
 export { describeEnvironment } from './environment.ts';
@@ -32,4 +33,5 @@ export {
 export { settingsFromEnv, usage } from './settings.ts';
 export { median, spread } from './stats.ts';
 export type { Settings, Target } from './target.ts';
+export { negotiated, type TlsFacts } from './tls-facts.ts';
 export { parseWrkOutput, runWrk, type WrkSummary } from './wrk.ts';

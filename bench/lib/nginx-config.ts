@@ -92,7 +92,8 @@ ${tempPaths(prefix)}
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_ecdh_curve ${tlsSettings.groups.join(':')};
     ssl_ciphers ${tlsSettings.tls12Ciphers.join(':')};
-    ssl_prefer_server_ciphers off;
+    ssl_conf_command Ciphersuites ${tlsSettings.tls13Ciphers.join(':')};
+    ssl_prefer_server_ciphers on;
     location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;

@@ -19,6 +19,8 @@ export function addRun(row: Row, server: string, value: number): void {
 export interface ServerStatus {
   readonly available: boolean;
   readonly reason?: string;
+  /** Protocol, cipher and group negotiated with the bench's Node client. */
+  readonly negotiated?: string;
 }
 
 export interface BenchResult {
@@ -97,6 +99,7 @@ export function formatNotes(result: BenchResult, rows: readonly SummaryRow[]): s
   const lines: string[] = [];
   for (const [name, status] of Object.entries(result.servers)) {
     if (!status.available) lines.push(`${name}: not available: ${status.reason ?? 'unknown reason'}`);
+    else if (status.negotiated !== undefined) lines.push(`${name} negotiates ${status.negotiated}`);
   }
   for (const row of rows) {
     for (const [name, cell] of Object.entries(row.servers)) {

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onExit } from './cleanup.ts';
 import { processTree } from './proc.ts';
 import { within } from './wait.ts';
 
@@ -51,19 +52,6 @@ export function killAll(): void {
   live.clear();
 }
 
-let handlersInstalled = false;
-function installHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -86,7 +74,7 @@ function canConnect(port: number): Promise<boolean> {
 const RAISE_NOFILE = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
 
 export async function startServer(spec: ServerSpec): Promise<StartResult> {
-  installHandlers();
+  onExit(killAll); // a Set: registering again is a no-op
   const stdout = spec.stdoutPath === undefined ? 'ignore' : openSync(spec.stdoutPath, 'w');
   const child = spawn('sh', ['-c', RAISE_NOFILE, spec.command, ...spec.args], {
     cwd: spec.cwd,
