@@ -126,9 +126,21 @@ export function acceptConnection(
       );
     }
     state.site = route.site;
-    // Policy mismatches OpenSSL would also refuse: classify now, let OpenSSL send the alert.
-    const predicted = mismatch(verdict.hello, route.site.plan.policy);
-    if (predicted) raw.once('close', () => logFailure(state, predicted, raw));
+    // A close that neither a secure connection nor an OpenSSL error accounted for: classify it
+    // then, from the hello and the policy, so the success path does no extra work.
+    const hello = verdict.hello;
+    const policy = route.site.plan.policy;
+    raw.once('close', () => {
+      if (state.done) return;
+      logFailure(
+        state,
+        mismatch(hello, policy) ?? {
+          reason: 'client_closed',
+          detail: 'connection closed during the TLS handshake',
+        },
+        raw,
+      );
+    });
     raw.pause();
     raw.unshift(buffered);
     (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
