@@ -1,25 +1,13 @@
-// The CLI is thin: parse arguments, call a module, print.
+// The CLI is thin: find the command, let it parse its own arguments and call a module, print.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { TlstermError } from '../errors.ts';
-import { runCheck } from './check.ts';
-import { HELP } from './help.ts';
-import { runServe } from './serve.ts';
+import { COMMANDS } from './commands.ts';
+import { helpText } from './help.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        'state-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-    const command = positionals[0];
-    if (values.version) {
+    if (first === '-v' || first === '--version') {
       const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
         version: string;
       };
@@ -28,24 +16,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
       return 0;
     }
-    if (values.help || command === undefined || command === 'help') {
-      process.stdout.write(HELP);
-      return command === undefined && !values.help ? 1 : 0;
+    if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+      const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      if (topic) return await topic.run(['--help']);
+      process.stdout.write(helpText(COMMANDS));
+      return first === undefined ? 1 : 0;
     }
-    switch (command) {
-      case 'serve':
-        return await runServe(values.config, values['state-dir']);
-      case 'check':
-        if (!values.config) throw new Error('check needs -c FILE');
-        return await runCheck(values.config);
-      default:
-        process.stderr.write(`tlsterm: unknown command "${command}"\nhint: run \`tlsterm --help\`\n`);
-        return 1;
+    const command = COMMANDS.find((c) => c.name === first);
+    if (!command) {
+      process.stderr.write(`tlsterm: unknown command "${first}"\nhint: run \`tlsterm --help\`\n`);
+      return 1;
     }
+    return await command.run(rest);
   } catch (error) {
     const e = error as Error;
     process.stderr.write(`tlsterm: ${e.message}\n`);
     if (error instanceof TlstermError) process.stderr.write(`hint: ${error.hint}\n`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      process.stderr.write(`hint: run \`tlsterm ${first} --help\`\n`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import {
   buildDefaultPlan,
   checkConfigFile,
@@ -8,6 +9,40 @@ import {
 import type { Plan } from '../config/plan.ts';
 import { createJsonLogger } from '../observe/index.ts';
 import { startServer } from '../serve/index.ts';
+import type { Command } from './commands.ts';
+import { commandHelp } from './help.ts';
+
+const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configuration.md); without it, the embedded default
+  --state-dir DIR       where the local CA and certificates live (default: $TLSTERM_STATE_DIR or
+                        ~/.local/state/tlsterm)
+`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: 'serve [-c FILE] [--state-dir DIR]',
+  summary: `Terminate TLS and forward to your apps. Without -c: the embedded default, https://localhost:8443
+with a local CA made once in the state directory and the built-in "inspect" page, which shows
+what your client negotiated (version, suite, group, signature, ALPN, SNI, JA4, …).
+Logs are JSON lines on stdout: "event":"handshake" per connection (at close) or
+"event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher, no_common_group,
+unknown_sni, client_rejected_certificate, client_certificate_required, handshake_timeout,
+not_tls, client_closed, other) and a "detail" in plain words.`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        config: { type: 'string', short: 'c' },
+        'state-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(commandHelp(serveCommand, SERVE_OPTIONS));
+      return 0;
+    }
+    return await runServe(values.config, values['state-dir']);
+  },
+};
 
 export async function runServe(
   configFile: string | undefined,

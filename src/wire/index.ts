@@ -10,6 +10,12 @@ export {
   parseAlert,
 } from './alert.ts';
 export {
+  type CertificateEntry,
+  type CertificateMessage,
+  encodeCertificateMessage,
+  parseCertificateMessage,
+} from './certificate-message.ts';
+export {
   type ClientHello,
   type ClientHelloSpec,
   encodeClientHello,
@@ -61,6 +67,7 @@ export {
   type ServerHello,
   type ServerHelloSpec,
 } from './server-hello.ts';
+export { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.ts';
 export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
   highestOfferedVersion,

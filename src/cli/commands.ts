@@ -1,0 +1,14 @@
+// Every subcommand: its name, a one-paragraph summary for `tlsterm --help`, and its runner. A
+// runner gets the arguments after the command name, parses its own options (node:util parseArgs)
+// and returns the exit status. Long help lives with the command (`tlsterm CMD --help`).
+import { checkCommand } from './check.ts';
+import { serveCommand } from './serve.ts';
+
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly run: (argv: readonly string[]) => Promise<number>;
+}
+
+export const COMMANDS: readonly Command[] = [serveCommand, checkCommand];
