@@ -126,8 +126,19 @@ export function coveredBy(host: string, sans: readonly string[]): boolean {
  * normalized. Other kinds (email, URI) are dropped. Values with special characters arrive JSON-quoted.
  */
 export function parseSubjectAltName(text: string | undefined): string[] {
-  if (!text) return [];
   const out: string[] = [];
+  for (const { kind, value } of subjectAltNameEntries(text)) {
+    if (kind === 'DNS' || kind === 'IP Address') out.push(normalizeName(value));
+  }
+  return out;
+}
+
+/** Every entry of X509Certificate#subjectAltName ("DNS:a, URI:spiffe://…"), kinds as Node names them. */
+export function subjectAltNameEntries(
+  text: string | undefined,
+): { readonly kind: string; readonly value: string }[] {
+  if (!text) return [];
+  const out: { kind: string; value: string }[] = [];
   let i = 0;
   while (i < text.length) {
     const colon = text.indexOf(':', i);
@@ -149,7 +160,7 @@ export function parseSubjectAltName(text: string | undefined): string[] {
       next = text.indexOf(', ', colon);
       value = text.slice(colon + 1, next < 0 ? text.length : next);
     }
-    if (kind === 'DNS' || kind === 'IP Address') out.push(normalizeName(value));
+    out.push({ kind, value });
     if (next < 0) break;
     i = next + 2;
   }

@@ -12,6 +12,8 @@ import { pemBlocks } from '../certs/pem.ts';
 import { checkPolicyAgainstCertificates, resolvePolicy } from '../tls/policy.ts';
 import { closestNames, didYouMean } from '../tls/suggest.ts';
 import { addressesClash, type ListenAddress, parseListenAddress } from './address.ts';
+import type { CheckContext } from './check-context.ts';
+import { checkClientAuth } from './client-auth-check.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
 import type {
@@ -27,6 +29,7 @@ import type {
 } from './plan.ts';
 import { hasErrors } from './problems.ts';
 import { ConfigSchema, knownKeysAt, type RawConfig, type RawSite } from './schema.ts';
+import { checkUpstream } from './upstream-check.ts';
 import { formatPath, joinPath, type PathKey, parsePath, parseYaml, type YamlSource } from './yaml-source.ts';
 
 export interface CheckOptions {
@@ -200,8 +203,9 @@ function schemaProblems(issues: readonly Issue[], source: YamlSource): Problem[]
 
 // --- semantic checks
 
-class Checker {
+class Checker implements CheckContext {
   readonly problems: Problem[] = [];
+  private extraCa: readonly string[] = [];
   private readonly baseDir: string;
   private readonly source: YamlSource;
   private readonly file: string;
@@ -214,7 +218,7 @@ class Checker {
     this.baseDir = path.dirname(path.resolve(file));
   }
 
-  private add(severity: Severity, where: string, message: string, hint: string): void {
+  add(severity: Severity, where: string, message: string, hint: string): void {
     const line = this.source.lineOf(parsePath(where));
     this.problems.push({ severity, path: where, ...(line !== undefined ? { line } : {}), message, hint });
   }
@@ -224,8 +228,49 @@ class Checker {
     for (const p of problems) this.add(p.severity, joinPath(prefix, p.path), p.message, p.hint);
   }
 
-  private resolveFile(p: string): string {
+  resolveFile(p: string): string {
     return path.resolve(this.baseDir, p);
+  }
+
+  async readCaFiles(files: string | readonly string[], where: string): Promise<string[] | undefined> {
+    const list = typeof files === 'string' ? [files] : files;
+    const pems: string[] = [];
+    let ok = true;
+    for (const [i, f] of list.entries()) {
+      const at = typeof files === 'string' ? where : `${where}[${i}]`;
+      const full = this.resolveFile(f);
+      try {
+        const text = await fs.readFile(full, 'utf8');
+        if (!pemBlocks(text).some((b) => b.label === 'CERTIFICATE')) {
+          this.add(
+            'error',
+            at,
+            `${full} holds no PEM certificate`,
+            'point it at the CA certificate (BEGIN CERTIFICATE)',
+          );
+          ok = false;
+        } else pems.push(text);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        this.add(
+          'error',
+          at,
+          `cannot read CA file ${full}: ${code === 'ENOENT' ? 'file not found' : (code ?? 'read error')}`,
+          'check the path (relative to the config file)',
+        );
+        ok = false;
+      }
+    }
+    return ok ? pems : undefined;
+  }
+
+  async loadPair(cert: string, key: string, where: string): Promise<CertificatePair | undefined> {
+    const loaded = await loadCertificatePair(this.resolveFile(cert), this.resolveFile(key), {
+      ...(this.opts.now ? { now: this.opts.now } : {}),
+      extraCa: this.extraCa,
+    });
+    this.adopt(where, loaded.problems);
+    return loaded.pair;
   }
 
   async run(raw: RawConfig): Promise<Plan | undefined> {
@@ -240,7 +285,7 @@ class Checker {
         'use it only while debugging (e.g. with Wireshark), then remove the key',
       );
     }
-    const extraCa = await this.loadExtraCa(raw.extra_ca ?? [], stateDir);
+    this.extraCa = await this.loadExtraCa(raw.extra_ca ?? [], stateDir);
 
     const listeners: ListenerPlan[] = [];
     const seenAddresses: { address: ListenAddress; index: number }[] = [];
@@ -295,7 +340,6 @@ class Checker {
         rawListener.sites,
         rawListener.tls !== undefined,
         policyResult.policy,
-        extraCa,
       );
       if (address.ok && policyResult.policy && sites) {
         listeners.push({
@@ -323,28 +367,7 @@ class Checker {
   /** extra_ca files, plus the local development CA when it exists in the state directory. */
   private async loadExtraCa(files: readonly string[], stateDir: string): Promise<string[]> {
     const pems: string[] = [];
-    for (const [i, f] of files.entries()) {
-      const full = this.resolveFile(f);
-      try {
-        const text = await fs.readFile(full, 'utf8');
-        if (!pemBlocks(text).some((b) => b.label === 'CERTIFICATE')) {
-          this.add(
-            'error',
-            `extra_ca[${i}]`,
-            `${full} holds no PEM certificate`,
-            'point it at the CA certificate (BEGIN CERTIFICATE)',
-          );
-        } else pems.push(text);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        this.add(
-          'error',
-          `extra_ca[${i}]`,
-          `cannot read CA file ${full}: ${code === 'ENOENT' ? 'file not found' : (code ?? 'read error')}`,
-          'check the path (relative to the config file)',
-        );
-      }
-    }
+    for (const [i, f] of files.entries()) pems.push(...((await this.readCaFiles(f, `extra_ca[${i}]`)) ?? []));
     try {
       pems.push(await fs.readFile(path.join(stateDir, 'ca', 'ca.pem'), 'utf8'));
     } catch {
@@ -358,7 +381,6 @@ class Checker {
     rawSites: readonly RawSite[],
     listenerHasTls: boolean,
     listenerPolicy: TlsPolicy | undefined,
-    extraCa: readonly string[],
   ): Promise<SitePlan[] | undefined> {
     const plans: SitePlan[] = [];
     const hostOwner = new Map<string, number>();
@@ -416,12 +438,17 @@ class Checker {
         } else defaultIndex = j;
       }
 
-      // upstream xor handler
-      const target = this.target(sp, site);
+      const mode = site.mode ?? 'terminate';
+      if (mode === 'passthrough') this.passthroughUnused(sp, site);
 
-      // alpn
-      const alpn = [...(site.alpn ?? DEFAULTS.alpn)];
-      if (site.alpn !== undefined) {
+      // upstream xor handler
+      const target = await this.target(sp, site, mode);
+
+      // alpn: HTTP sites offer h2 and http/1.1; a tcp:// site offers nothing unless told
+      const defaultAlpn =
+        target && 'upstream' in target && target.upstream.kind === 'tcp' ? [] : DEFAULTS.alpn;
+      const alpn = mode === 'passthrough' ? [] : [...(site.alpn ?? defaultAlpn)];
+      if (site.alpn !== undefined && mode === 'terminate') {
         if (alpn.length === 0) {
           this.add(
             'error',
@@ -453,7 +480,9 @@ class Checker {
       // certificates
       const pairs: CertificatePair[] = [];
       let allLoaded = true;
-      if (site.certificates === undefined || site.certificates.length === 0) {
+      if (mode === 'passthrough') {
+        // no certificates: the upstream holds them
+      } else if (site.certificates === undefined || site.certificates.length === 0) {
         this.add(
           'error',
           site.certificates === undefined ? sp : `${sp}.certificates`,
@@ -462,26 +491,22 @@ class Checker {
         );
         allLoaded = false;
       }
-      for (const [k, entry] of (site.certificates ?? []).entries()) {
-        const loaded = await loadCertificatePair(this.resolveFile(entry.cert), this.resolveFile(entry.key), {
-          ...(this.opts.now ? { now: this.opts.now } : {}),
-          extraCa,
-        });
-        this.adopt(`${sp}.certificates[${k}]`, loaded.problems);
-        if (!loaded.pair) {
+      for (const [k, entry] of (mode === 'passthrough' ? [] : (site.certificates ?? [])).entries()) {
+        const pair = await this.loadPair(entry.cert, entry.key, `${sp}.certificates[${k}]`);
+        if (!pair) {
           allLoaded = false;
           continue;
         }
-        const sameType = pairs.findIndex((p) => p.keyType === loaded.pair?.keyType);
+        const sameType = pairs.findIndex((p) => p.keyType === pair.keyType);
         if (sameType >= 0) {
           this.add(
             'warning',
             `${sp}.certificates[${k}]`,
-            `a second ${loaded.pair.keyType.toUpperCase()} certificate: OpenSSL keeps one certificate per key type, so certificates[${sameType}] is never served`,
+            `a second ${pair.keyType.toUpperCase()} certificate: OpenSSL keeps one certificate per key type, so certificates[${sameType}] is never served`,
             'keep one EC and/or one RSA certificate per site',
           );
         }
-        pairs.push(loaded.pair);
+        pairs.push(pair);
       }
 
       // every host covered
@@ -540,8 +565,10 @@ class Checker {
         }
       }
 
+      const clientAuth = await checkClientAuth(this, sp, site.client_auth, mode);
+
       const siteHasErrors = hasErrors(this.problems.slice(before));
-      if (siteHasErrors || !policy || !target) {
+      if (siteHasErrors || !policy || !target || !clientAuth.ok) {
         ok = false;
         continue;
       }
@@ -549,10 +576,12 @@ class Checker {
         id: sp,
         hosts,
         isDefault: false,
+        mode,
         certificates: pairs,
         policy,
         ...target,
         alpn,
+        ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
       });
     }
 
@@ -562,7 +591,11 @@ class Checker {
     return plans.map((p, j) => (j === chosen ? { ...p, isDefault: true } : p));
   }
 
-  private target(sp: string, site: RawSite): { upstream: Upstream } | { handler: Handler } | undefined {
+  private async target(
+    sp: string,
+    site: RawSite,
+    mode: 'terminate' | 'passthrough',
+  ): Promise<{ upstream: Upstream } | { handler: Handler } | undefined> {
     if (site.upstream !== undefined && site.handler !== undefined) {
       this.add(
         'error',
@@ -576,12 +609,25 @@ class Checker {
       this.add(
         'error',
         sp,
-        'the site has neither upstream nor handler',
-        'add upstream: http://127.0.0.1:3000 (proxy) or handler: inspect (show the TLS handshake)',
+        mode === 'passthrough'
+          ? 'a passthrough site needs an upstream'
+          : 'the site has neither upstream nor handler',
+        mode === 'passthrough'
+          ? 'add upstream: tcp://HOST:PORT (the server that terminates TLS for these names)'
+          : 'add upstream: http://127.0.0.1:3000 (proxy) or handler: inspect (show the TLS handshake)',
       );
       return undefined;
     }
     if (site.handler !== undefined) {
+      if (mode === 'passthrough') {
+        this.add(
+          'error',
+          `${sp}.handler`,
+          'a passthrough site cannot have a handler: tlsterm never decrypts its traffic',
+          'remove handler and give an upstream: tcp://HOST:PORT, or use mode: terminate',
+        );
+        return undefined;
+      }
       if ((HANDLERS as readonly string[]).includes(site.handler)) return { handler: { kind: 'inspect' } };
       this.add(
         'error',
@@ -591,45 +637,36 @@ class Checker {
       );
       return undefined;
     }
-    const up = site.upstream;
-    if (up === undefined) return undefined;
-    const urlText = typeof up === 'string' ? up : up.url;
-    const urlPath = typeof up === 'string' ? `${sp}.upstream` : `${sp}.upstream.url`;
-    const url = URL.parse(urlText);
-    if (!url || url.hostname === '') {
-      this.add('error', urlPath, `upstream '${urlText}' is not a URL`, 'write e.g. http://127.0.0.1:3000');
-      return undefined;
-    }
-    if (url.protocol === 'https:' || url.protocol === 'tcp:' || url.protocol === 'tls:') {
+    if (site.upstream === undefined) return undefined;
+    const upstream = await checkUpstream(this, sp, site.upstream, mode);
+    return upstream ? { upstream } : undefined;
+  }
+
+  /** Settings a passthrough site cannot use: say so instead of ignoring them. */
+  private passthroughUnused(sp: string, site: RawSite): void {
+    if (site.certificates !== undefined) {
       this.add(
-        'error',
-        urlPath,
-        `upstream scheme ${url.protocol}// is not yet supported`,
-        'only http:// upstreams work in this version; terminate TLS here and speak plain HTTP to the backend',
+        'warning',
+        `${sp}.certificates`,
+        'a passthrough site needs no certificate or key: the upstream terminates TLS with its own',
+        'remove certificates (and keep the private key only where the upstream runs)',
       );
-      return undefined;
     }
-    if (url.protocol !== 'http:') {
-      this.add('error', urlPath, `unsupported upstream scheme ${url.protocol}//`, 'use http://host:port');
-      return undefined;
+    if (site.tls !== undefined) {
+      this.add(
+        'warning',
+        `${sp}.tls`,
+        'tls settings have no effect on a passthrough site: the upstream negotiates',
+        'remove tls here and set the policy on the upstream server',
+      );
     }
-    let connectTimeoutMs: number = DEFAULTS.connectTimeoutMs;
-    let responseTimeoutMs: number = DEFAULTS.responseTimeoutMs;
-    if (typeof up !== 'string') {
-      for (const [key, raw] of [
-        ['connect_timeout', up.connect_timeout],
-        ['response_timeout', up.response_timeout],
-      ] as const) {
-        if (raw === undefined) continue;
-        const d = parseDuration(raw);
-        if (!d.ok || d.value <= 0) {
-          this.add('error', `${sp}.upstream.${key}`, `${key} must be longer than zero`, 'e.g. 5s');
-          continue;
-        }
-        if (key === 'connect_timeout') connectTimeoutMs = d.value;
-        else responseTimeoutMs = d.value;
-      }
+    if (site.alpn !== undefined) {
+      this.add(
+        'warning',
+        `${sp}.alpn`,
+        'alpn has no effect on a passthrough site: the upstream chooses the protocol',
+        'remove alpn',
+      );
     }
-    return { upstream: { kind: 'http', url, connectTimeoutMs, responseTimeoutMs } };
   }
 }

@@ -60,6 +60,7 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
             id: 'listeners[0].sites[0]',
             hosts: [...DEFAULTS.localNames],
             isDefault: true,
+            mode: 'terminate',
             certificates: [loaded.pair],
             policy,
             handler: { kind: 'inspect' },

@@ -31,12 +31,52 @@ export interface CertificatePair {
   readonly sans: readonly string[];
 }
 
-export type Upstream = {
-  readonly kind: 'http';
-  readonly url: URL;
-  readonly connectTimeoutMs: number;
-  readonly responseTimeoutMs: number;
-};
+/** TLS toward an https:// upstream (re-encryption). */
+export interface UpstreamTls {
+  /** Trusted CA certificates (PEM); undefined = the system store. */
+  readonly caPems?: readonly string[];
+  /** SNI sent, and the name the certificate must carry (default: the URL's host). */
+  readonly servername: string;
+  /** Client certificate presented to the upstream. */
+  readonly clientCertificate?: { readonly certPem: string; readonly keyPem: string };
+  /** Explicit opt-out of verification (`insecure_skip_verify`); check warns. */
+  readonly verify: boolean;
+}
+
+export type ProxyProtocolVersion = 'v1' | 'v2';
+
+export type Upstream =
+  | {
+      readonly kind: 'http';
+      /** http:// or https:// */
+      readonly url: URL;
+      readonly connectTimeoutMs: number;
+      readonly responseTimeoutMs: number;
+      /** Set for https:// upstreams. */
+      readonly tls?: UpstreamTls;
+    }
+  | {
+      readonly kind: 'tcp';
+      /** tcp://host:port */
+      readonly url: URL;
+      readonly host: string;
+      readonly port: number;
+      readonly connectTimeoutMs: number;
+      /** Send a PROXY protocol header first, so the upstream learns the client's address. */
+      readonly proxyProtocol?: ProxyProtocolVersion;
+    };
+
+export type TcpUpstream = Extract<Upstream, { kind: 'tcp' }>;
+export type HttpUpstreamPlan = Extract<Upstream, { kind: 'http' }>;
+
+/** Mutual TLS at the terminator. */
+export interface ClientAuth {
+  readonly mode: 'optional' | 'required';
+  /** CA certificates client certificates must chain to (PEM). */
+  readonly caPems: readonly string[];
+  /** Add the client certificate's PEM (URL-encoded) to x-forwarded-client-cert. */
+  readonly forwardPem: boolean;
+}
 
 export type Handler = { readonly kind: 'inspect' };
 
@@ -46,12 +86,16 @@ export interface SitePlan {
   /** Lower-cased names: exact ("a.test") and wildcard ("*.a.test"). */
   readonly hosts: readonly string[];
   readonly isDefault: boolean;
+  /** terminate: TLS ends here; passthrough: bytes go to a TCP upstream undecrypted (by SNI). */
+  readonly mode: 'terminate' | 'passthrough';
+  /** Empty for passthrough sites. */
   readonly certificates: readonly CertificatePair[];
   readonly policy: TlsPolicy;
   readonly upstream?: Upstream;
   readonly handler?: Handler;
-  /** ALPN protocols offered on the front, in preference order. */
+  /** ALPN protocols offered on the front, in preference order (may be empty). */
   readonly alpn: readonly string[];
+  readonly clientAuth?: ClientAuth;
 }
 
 export interface ListenerPlan {

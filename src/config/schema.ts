@@ -37,24 +37,52 @@ export const CertificateSchema = v.strictObject({
 });
 
 export const UpstreamObjectSchema = v.strictObject({
-  url: v.string('url is an http:// URL'),
+  url: v.string('url is an http://, https:// or tcp:// URL'),
   connect_timeout: v.optional(Duration),
   response_timeout: v.optional(Duration),
+  // https:// upstreams (re-encryption)
+  ca: v.optional(v.union([v.string(), NameList('CA file path')], 'ca is a CA file path or a list of them')),
+  servername: v.optional(v.string('servername is the name sent as SNI and checked in the certificate')),
+  client_cert: v.optional(CertificateSchema),
+  insecure_skip_verify: v.optional(v.boolean('insecure_skip_verify is true or false')),
+  // tcp:// upstreams (passthrough, TLS-to-TCP)
+  proxy_protocol: v.optional(v.picklist(['v1', 'v2'], 'proxy_protocol is v1 or v2')),
 });
 
 export const UpstreamSchema = v.union(
   [v.string(), UpstreamObjectSchema],
-  'upstream is a URL string, or a mapping with url, connect_timeout, response_timeout',
+  'upstream is a URL string, or a mapping with url and options',
+);
+
+const ClientAuthMode = v.picklist(
+  ['none', 'optional', 'required'],
+  'client_auth mode is none, optional or required',
+);
+
+export const ClientAuthSchema = v.union(
+  [
+    ClientAuthMode,
+    v.strictObject({
+      mode: ClientAuthMode,
+      ca: v.optional(
+        v.union([v.string(), NameList('CA file path')], 'ca is a CA file path or a list of them'),
+      ),
+      forward_pem: v.optional(v.boolean('forward_pem is true or false')),
+    }),
+  ],
+  'client_auth is none, optional, required, or a mapping with mode, ca, forward_pem',
 );
 
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
+  mode: v.optional(v.picklist(['terminate', 'passthrough'], 'mode is terminate or passthrough')),
   tls: v.optional(TlsSchema),
   certificates: v.optional(v.array(CertificateSchema, 'certificates is a list of {cert, key}')),
   upstream: v.optional(UpstreamSchema),
   handler: v.optional(v.string('handler is a name: inspect')),
   alpn: v.optional(NameList('ALPN protocol')),
+  client_auth: v.optional(ClientAuthSchema),
 });
 
 export const ListenerSchema = v.strictObject({
@@ -91,6 +119,8 @@ export type RawConfig = v.InferOutput<typeof ConfigSchema>;
 export type RawListener = v.InferOutput<typeof ListenerSchema>;
 export type RawSite = v.InferOutput<typeof SiteSchema>;
 export type RawTls = v.InferOutput<typeof TlsSchema>;
+export type RawUpstream = v.InferOutput<typeof UpstreamSchema>;
+export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
 
 // --- schema introspection, for "did you mean" on unknown keys
 

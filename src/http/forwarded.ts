@@ -30,16 +30,20 @@ export interface ForwardedParts {
   /**
    * The lines added to every request when incoming values are not trusted, up to and including
    * `forwarded: for=…;proto=https` (the caller appends `;host=…` and CRLF, then X-Forwarded-Host).
+   * Starts with `clientCert`.
    */
   readonly fixed: Buffer;
+  /** Client-certificate lines (x-client-verify, x-forwarded-client-cert), each ending in CRLF; '' when none. */
+  readonly clientCert: string;
 }
 
-export const forwardedParts = (clientAddress: string): ForwardedParts => {
+/** `clientCertLines`: rendered by the terminator once per connection (see ConnectionInfo). */
+export const forwardedParts = (clientAddress: string, clientCertLines = ''): ForwardedParts => {
   const address = plainAddress(clientAddress);
   const element = `for=${forwardedNode(address)};proto=https`;
   const fixed = Buffer.from(
-    `x-forwarded-for: ${address}\r\nx-forwarded-proto: https\r\nforwarded: ${element}`,
+    `${clientCertLines}x-forwarded-for: ${address}\r\nx-forwarded-proto: https\r\nforwarded: ${element}`,
     'latin1',
   );
-  return { address, element, fixed };
+  return { address, element, fixed, clientCert: clientCertLines };
 };

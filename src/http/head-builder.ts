@@ -89,6 +89,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     else if (isHopByHop(id)) d = 1;
     else if (id === H.host) d = head.hostFromTarget ? 1 : 0;
     else if (id === H.xForwardedFor || id === H.forwarded) d = 1;
+    else if (id === H.xForwardedClientCert || id === H.xClientVerify) d = 1;
     else if (id === H.xForwardedProto) {
       d = trust ? 0 : 1;
       hasXfp = true;
@@ -175,7 +176,7 @@ const trustedForwarding = (
   const host = head.host();
   xff.push(ctx.parts.address);
   fwd.push(host === undefined ? ctx.parts.element : `${ctx.parts.element};host=${forwardedHost(host)}`);
-  let s = `x-forwarded-for: ${xff.filter((v) => v !== '').join(', ')}\r\nforwarded: ${fwd.filter((v) => v !== '').join(', ')}\r\n`;
+  let s = `${ctx.parts.clientCert}x-forwarded-for: ${xff.filter((v) => v !== '').join(', ')}\r\nforwarded: ${fwd.filter((v) => v !== '').join(', ')}\r\n`;
   if (!hasXfp) s += 'x-forwarded-proto: https\r\n';
   if (!hasXfh && host !== undefined) s += `x-forwarded-host: ${host}\r\n`;
   return s;

@@ -19,6 +19,9 @@ export const H = {
   expect: 14,
   accept: 15,
   http2Settings: 16,
+  // Set by tlsterm from the verified client certificate; never taken from a client.
+  xForwardedClientCert: 17,
+  xClientVerify: 18,
 } as const;
 export type HeaderId = (typeof H)[keyof typeof H];
 
@@ -68,7 +71,8 @@ export const classifyName = (buf: Uint8Array, s: number, e: number): HeaderId =>
       if (equalsLower(buf, s, e, 'content-length')) return H.contentLength;
       return equalsLower(buf, s, e, 'http2-settings') ? H.http2Settings : H.other;
     case 15:
-      return equalsLower(buf, s, e, 'x-forwarded-for') ? H.xForwardedFor : H.other;
+      if (equalsLower(buf, s, e, 'x-forwarded-for')) return H.xForwardedFor;
+      return equalsLower(buf, s, e, 'x-client-verify') ? H.xClientVerify : H.other;
     case 16:
       if (equalsLower(buf, s, e, 'x-forwarded-host')) return H.xForwardedHost;
       return equalsLower(buf, s, e, 'proxy-connection') ? H.proxyConnection : H.other;
@@ -107,6 +111,10 @@ export const classifyString = (name: string): HeaderId => {
       return H.http2Settings;
     case 'x-forwarded-for':
       return H.xForwardedFor;
+    case 'x-forwarded-client-cert':
+      return H.xForwardedClientCert;
+    case 'x-client-verify':
+      return H.xClientVerify;
     case 'x-forwarded-host':
       return H.xForwardedHost;
     case 'proxy-connection':

@@ -98,7 +98,7 @@ class Http1Connection implements RequestHandler, ResponseSink {
       this.pool === null
         ? null
         : {
-            parts: forwardedParts(info.clientAddress),
+            parts: forwardedParts(info.clientAddress, info.clientCertLines),
             trust: opts.trustForwarded,
             upstreamHost: this.pool.authority,
           };

@@ -63,7 +63,7 @@ export const serveHttp2 = (
   }
   const handler = site.handler ?? null;
   const pool = handler === null ? poolFor(site) : null;
-  const parts = forwardedParts(conn.clientAddress);
+  const parts = forwardedParts(conn.clientAddress, conn.clientCertLines);
   const ctx: H2Context = {
     info: conn,
     log,
@@ -192,6 +192,9 @@ class H2Stream implements ResponseSink {
         case H.forwarded:
           if (trust) fwd.push(value);
           break;
+        case H.xForwardedClientCert:
+        case H.xClientVerify:
+          break; // only tlsterm sets these, from the verified client certificate
         case H.xForwardedProto:
           if (trust) xfp = value;
           break;
@@ -240,7 +243,7 @@ class H2Stream implements ResponseSink {
       xff.push(parts.address);
       fwd.push(`${parts.element};host=${forwardedValueOf(effectiveHost)}`);
       forwarding =
-        `x-forwarded-for: ${xff.join(', ')}\r\nforwarded: ${fwd.join(', ')}\r\n` +
+        `${parts.clientCert}x-forwarded-for: ${xff.join(', ')}\r\nforwarded: ${fwd.join(', ')}\r\n` +
         `x-forwarded-proto: ${xfp ?? 'https'}\r\nx-forwarded-host: ${xfh ?? effectiveHost}\r\n`;
     } else {
       forwarding = `${this.ctx.fixedForwarded};host=${forwardedValueOf(effectiveHost)}\r\nx-forwarded-host: ${effectiveHost}\r\n`;

@@ -12,6 +12,11 @@ export interface ConnectionInfo {
   readonly alpn: string | false;
   /** Negotiation facts, opaque to the HTTP layer; handlers read them. */
   readonly tls: Readonly<Record<string, unknown>>;
+  /**
+   * Header lines ("name: value\r\n…") describing the client certificate, added to every upstream
+   * request (mTLS sites). Incoming x-forwarded-client-cert / x-client-verify are always removed.
+   */
+  readonly clientCertLines?: string;
 }
 
 export interface LocalRequest {
@@ -32,9 +37,22 @@ export interface LocalResponse {
 export type LocalHandler = (req: LocalRequest, conn: ConnectionInfo) => LocalResponse;
 
 export interface HttpUpstream {
+  /** http:// or https:// */
   readonly url: URL;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;
+  /** https:// upstreams: how TLS to the upstream is opened and verified. */
+  readonly tls?: UpstreamTlsOptions;
+}
+
+export interface UpstreamTlsOptions {
+  /** Trusted CA certificates (PEM); undefined = the system store. */
+  readonly caPems?: readonly string[];
+  /** SNI sent (omitted for IP addresses) and the name checked in the certificate. */
+  readonly servername: string;
+  readonly clientCertificate?: { readonly certPem: string; readonly keyPem: string };
+  /** false only with an explicit insecure_skip_verify. */
+  readonly verify: boolean;
 }
 
 export interface UpstreamPool {

@@ -8,6 +8,7 @@ import type { ResponseHandler } from './message-decoder.ts';
 import { Body, type BodyKind } from './request-head.ts';
 import type { ResponseHead } from './response-head.ts';
 import type { Pool, UpstreamConn, UpstreamOwner } from './upstream-pool.ts';
+import { describeUpstreamTlsError } from './upstream-tls.ts';
 
 /** What the front does with the upstream's answer. */
 export interface ResponseSink {
@@ -203,7 +204,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   onUpstreamError(err: NodeJS.ErrnoException): void {
     if (this.done) return;
     const code = err.code ?? 'ERROR';
-    this.lost(code, describe(code, this.pool));
+    this.lost(code, describe(code, this.pool, err.message));
   }
 
   onUpstreamClose(): void {
@@ -324,8 +325,19 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   }
 }
 
-const describe = (code: string, pool: Pool): string => {
+const describe = (code: string, pool: Pool, message = ''): string => {
   const where = `${pool.host.includes(':') ? `[${pool.host}]` : pool.host}:${pool.port}`;
+  const tlsSettings = pool.upstream.tls;
+  if (tlsSettings !== undefined) {
+    const words = describeUpstreamTlsError(
+      code,
+      message,
+      where,
+      tlsSettings.servername,
+      tlsSettings.caPems !== undefined,
+    );
+    if (words !== undefined) return words;
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused by ${where}`;

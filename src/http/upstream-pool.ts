@@ -3,9 +3,11 @@
 // or the pool while idle): no listener churn per request.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { Errors, TlstermError } from '../errors.ts';
 import { ResponseDecoder } from './message-decoder.ts';
 import type { HttpUpstream, UpstreamPool } from './types.ts';
+import { upstreamTlsConnectOptions } from './upstream-tls.ts';
 
 /** Whoever currently uses an upstream connection. */
 export interface UpstreamOwner {
@@ -36,11 +38,22 @@ export class UpstreamConn {
   constructor(pool: Pool, owner: UpstreamOwner) {
     this.pool = pool;
     this.owner = owner;
-    const s = net.connect(pool.port, pool.host);
+    const tlsOptions = pool.tlsOptions;
+    const s =
+      tlsOptions === null
+        ? net.connect(pool.port, pool.host)
+        : tls.connect({
+            ...tlsOptions,
+            host: pool.host,
+            port: pool.port,
+            ...(pool.tlsSession !== undefined ? { session: pool.tlsSession } : {}),
+          });
     this.socket = s;
     s.setNoDelay(true);
     s.setTimeout(pool.upstream.connectTimeoutMs);
-    s.on('connect', () => {
+    if (tlsOptions !== null) s.on('session', (session: Buffer) => pool.rememberSession(session));
+    // The exchange may start once TLS is up (and verified), not at TCP connect.
+    s.on(tlsOptions === null ? 'connect' : 'secureConnect', () => {
       if (this.state !== St.connecting) return;
       this.state = St.active;
       this.socket.setTimeout(this.pool.upstream.responseTimeoutMs);
@@ -94,6 +107,10 @@ export class Pool implements UpstreamPool {
   readonly port: number;
   /** `http://host:port` for logs. */
   readonly origin: string;
+  /** tls.connect options for https:// upstreams, built once; null for http://. */
+  readonly tlsOptions: tls.ConnectionOptions | null;
+  /** The last TLS session the upstream gave us, offered on the next connect (resumption). */
+  tlsSession: Buffer | undefined;
   /** The upstream authority, used as Host when a request carries none. */
   readonly authority: Buffer;
   private readonly maxIdle: number;
@@ -105,12 +122,19 @@ export class Pool implements UpstreamPool {
 
   constructor(upstream: HttpUpstream, opts: PoolOptions = {}) {
     const url = upstream.url;
-    if (url.protocol !== 'http:')
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:')
       throw new TlstermError(Errors.upstreamUnsupported(url.href, `scheme ${url.protocol} is not supported`));
+    if (secure && upstream.tls === undefined)
+      throw new TlstermError(
+        Errors.upstreamUnsupported(url.href, 'an https:// upstream needs its TLS settings'),
+      );
     this.upstream = upstream;
     this.host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    this.port = url.port === '' ? 80 : Number(url.port);
-    this.origin = `http://${url.host}`;
+    this.port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+    this.origin = `${secure ? 'https' : 'http'}://${url.host}`;
+    this.tlsOptions = secure && upstream.tls ? upstreamTlsConnectOptions(upstream.tls) : null;
+    this.tlsSession = undefined;
     this.authority = Buffer.from(url.host, 'latin1');
     this.maxIdle = opts.maxIdle ?? 64;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 4000;
@@ -190,6 +214,10 @@ export class Pool implements UpstreamPool {
     else this.activeCount--;
     c.state = St.gone;
     c.owner = null;
+  }
+
+  rememberSession(session: Buffer): void {
+    this.tlsSession = session;
   }
 
   close(): void {

@@ -7,52 +7,19 @@ import type tls from 'node:tls';
 import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
 import type { Logger } from '../observe/index.ts';
-import { AlertDescription, type ClientHello, encodeAlert, ja4, sniffClientHello } from '../wire/index.ts';
+import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
+import { clientCertLines } from './client-cert.ts';
+import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import { type Failure, mismatch } from './failure-reason.ts';
-import { negotiatedFacts, offeredFacts } from './handshake-facts.ts';
+import { negotiatedFacts } from './handshake-facts.ts';
+import { passthrough } from './passthrough.ts';
 import { routeSni, type SiteIndex } from './router.ts';
 import type { SiteRuntime } from './site-runtime.ts';
+import { forwardTcp } from './tcp-forward.ts';
 
 const PLAIN_HTTP_ANSWER =
   'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 77\r\n\r\n' +
   'This port speaks HTTPS. Use https:// in the URL (plain HTTP was sent to it).\n';
-
-/** Per-connection state, reachable from the TLSSocket when OpenSSL reports an error. */
-export interface ConnectionState {
-  readonly listener: ListenerPlan;
-  readonly log: Logger;
-  readonly client: string;
-  readonly acceptedAt: bigint;
-  hello: ClientHello | undefined;
-  site: SiteRuntime | undefined;
-  done: boolean;
-}
-
-export const STATE = Symbol('tlsterm.connection');
-
-export function elapsedMs(since: bigint): number {
-  return Math.round(Number(process.hrtime.bigint() - since) / 1e4) / 100;
-}
-
-export function logFailure(state: ConnectionState, failure: Failure, raw: net.Socket): void {
-  if (state.done) return;
-  state.done = true;
-  const hello = state.hello;
-  state.log({
-    event: 'handshake_failed',
-    listener: state.listener.name,
-    client: state.client,
-    sni: hello?.serverName ?? null,
-    site: state.site?.plan.id ?? null,
-    reason: failure.reason,
-    detail: failure.detail,
-    handshake_ms: elapsedMs(state.acceptedAt),
-    ja4: hello ? ja4(hello) : null,
-    offered: hello ? offeredFacts(hello) : null,
-    bytes_in: raw.bytesRead,
-    bytes_out: raw.bytesWritten,
-  });
-}
 
 export function acceptConnection(
   raw: net.Socket,
@@ -126,6 +93,14 @@ export function acceptConnection(
       );
     }
     state.site = route.site;
+    const tlsServer = route.site.tlsServer;
+    if (tlsServer === null) {
+      if (route.site.tcp === null)
+        return fail({ reason: 'other', detail: 'passthrough site without upstream' });
+      raw.pause();
+      passthrough(raw, buffered, state, route.site.tcp);
+      return;
+    }
     // A close that neither a secure connection nor an OpenSSL error accounted for: classify it
     // then, from the hello and the policy, so the success path does no extra work.
     const hello = verdict.hello;
@@ -144,7 +119,7 @@ export function acceptConnection(
     raw.pause();
     raw.unshift(buffered);
     (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
-    route.site.tlsServer.emit('connection', raw);
+    tlsServer.emit('connection', raw);
   };
   raw.on('data', onData);
 }
@@ -154,7 +129,8 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   const site = state.site;
   const hello = state.hello;
   if (!site || !hello) return;
-  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, false);
+  const auth = site.plan.clientAuth;
+  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, auth !== undefined);
   const handshakeMs = elapsedMs(state.acceptedAt);
   state.done = true;
   raw.once('close', () =>
@@ -170,6 +146,15 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
       bytes_out: raw.bytesWritten,
     }),
   );
+  if (site.tcp !== null) {
+    forwardTcp(tlsSocket, raw, site.tcp, state);
+    return;
+  }
+  const http = site.http;
+  if (http === null) {
+    tlsSocket.destroy();
+    return;
+  }
   const conn: ConnectionInfo = {
     clientAddress: raw.remoteAddress ?? '',
     clientPort: raw.remotePort ?? 0,
@@ -178,7 +163,19 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
     serverName: hello.serverName,
     alpn: tlsSocket.alpnProtocol ?? false,
     tls: facts as unknown as Readonly<Record<string, unknown>>,
+    ...(auth !== undefined
+      ? {
+          clientCertLines: clientCertLines(
+            {
+              authorized: tlsSocket.authorized,
+              authorizationError: tlsSocket.authorizationError?.toString(),
+              certificate: tlsSocket.getPeerX509Certificate(),
+            },
+            auth,
+          ),
+        }
+      : {}),
   };
-  if (tlsSocket.alpnProtocol === 'h2') serveHttp2(tlsSocket, site.http, conn, state.log);
-  else serveHttp1(tlsSocket, site.http, conn, state.log);
+  if (tlsSocket.alpnProtocol === 'h2') serveHttp2(tlsSocket, http, conn, state.log);
+  else serveHttp1(tlsSocket, http, conn, state.log);
 }

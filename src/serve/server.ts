@@ -5,13 +5,9 @@ import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
-import {
-  acceptConnection,
-  type ConnectionState,
-  logFailure,
-  onSecureConnection,
-  STATE,
-} from './connection.ts';
+import { clientCertificateFailure } from './client-cert.ts';
+import { acceptConnection, onSecureConnection } from './connection.ts';
+import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { classifyHandshakeError } from './failure-reason.ts';
 import { buildSiteIndex } from './router.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
@@ -33,6 +29,7 @@ const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
   (socket as unknown as { _parent?: Tagged })._parent;
 
 function wireSite(site: SiteRuntime): void {
+  if (site.tlsServer === null) return;
   site.tlsServer.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
     const raw = parentOf(tlsSocket);
     const state = raw?.[STATE];
@@ -42,7 +39,17 @@ function wireSite(site: SiteRuntime): void {
   site.tlsServer.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
     const raw = parentOf(tlsSocket);
     const state = raw?.[STATE];
-    if (raw && state) logFailure(state, classifyHandshakeError(error, state.hello, site.plan.policy), raw);
+    // A client certificate that failed verification on a `required` site: Node closed the
+    // connection after the handshake and left the verify code on the socket.
+    const verifyError = site.plan.clientAuth ? tlsSocket.authorizationError : undefined;
+    if (raw && state)
+      logFailure(
+        state,
+        verifyError
+          ? clientCertificateFailure(String(verifyError))
+          : classifyHandshakeError(error, state.hello, site.plan.policy),
+        raw,
+      );
     tlsSocket.destroy();
   });
 }

@@ -55,7 +55,7 @@ test('a valid config yields a plan and no problems', async () => {
   );
   assert.equal(web?.upstream?.url.href, 'http://127.0.0.1:3000/');
   assert.equal(web?.upstream?.connectTimeoutMs, 2000);
-  assert.equal(web?.upstream?.responseTimeoutMs, 30000);
+  assert.equal(web?.upstream?.kind === 'http' && web.upstream.responseTimeoutMs, 30000);
   assert.deepEqual(web?.alpn, ['http/1.1']);
   assert.equal(local?.isDefault, false);
   assert.deepEqual(local?.handler, { kind: 'inspect' });
@@ -134,14 +134,10 @@ test('a site has upstream xor handler', async () => {
   assert.equal(neither.line, lineOf(r.text, '- hosts: [api.example.test]'));
 });
 
-test('https upstreams are not yet supported', async () => {
+test('an upstream scheme other than http, https and tcp is refused', async () => {
   const r = await check('sites.yaml');
-  const e = find(
-    r.problems,
-    'listeners[0].sites[3].upstream',
-    /upstream scheme https:\/\/ is not yet supported/,
-  );
-  assert.equal(e.line, lineOf(r.text, 'upstream: https://'));
+  const e = find(r.problems, 'listeners[0].sites[3].upstream', /unsupported upstream scheme ftp:\/\//);
+  assert.equal(e.line, lineOf(r.text, 'upstream: ftp://'));
 });
 
 test('a site without certificates', async () => {

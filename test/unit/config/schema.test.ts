@@ -18,6 +18,11 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'url',
     'connect_timeout',
     'response_timeout',
+    'ca',
+    'servername',
+    'client_cert',
+    'insecure_skip_verify',
+    'proxy_protocol',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'address']), []);
 });

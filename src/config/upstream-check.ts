@@ -1,0 +1,159 @@
+// `upstream:` of a site: a URL string or a mapping with options. http:// (edge termination),
+// https:// (re-encryption: verified TLS to the app) or tcp:// (TLS-to-TCP, and passthrough).
+// Options that do not fit the scheme are errors, so a typo cannot silently drop verification.
+
+import type { CheckContext } from './check-context.ts';
+import { DEFAULTS } from './defaults.ts';
+import { parseDuration } from './duration.ts';
+import type { Upstream, UpstreamTls } from './plan.ts';
+import type { RawUpstream } from './schema.ts';
+
+const TLS_KEYS = ['ca', 'servername', 'client_cert', 'insecure_skip_verify'] as const;
+
+export async function checkUpstream(
+  ctx: CheckContext,
+  sp: string,
+  up: RawUpstream,
+  mode: 'terminate' | 'passthrough',
+): Promise<Upstream | undefined> {
+  const obj = typeof up === 'string' ? undefined : up;
+  const urlText = obj ? obj.url : (up as string);
+  const urlPath = obj ? `${sp}.upstream.url` : `${sp}.upstream`;
+  const url = URL.parse(urlText);
+  if (!url || url.hostname === '') {
+    ctx.add(
+      'error',
+      urlPath,
+      `upstream '${urlText}' is not a URL`,
+      'write e.g. http://127.0.0.1:3000, https://app.internal:8443 or tcp://127.0.0.1:5432',
+    );
+    return undefined;
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'tcp') {
+    ctx.add(
+      'error',
+      urlPath,
+      `unsupported upstream scheme ${scheme}://`,
+      'use http:// (plain HTTP), https:// (TLS to the app) or tcp:// (raw bytes)',
+    );
+    return undefined;
+  }
+  if (mode === 'passthrough' && scheme !== 'tcp') {
+    ctx.add(
+      'error',
+      urlPath,
+      `a passthrough site forwards TLS bytes undecrypted, so its upstream is tcp://host:port, not ${scheme}://`,
+      `write upstream: tcp://${url.host}`,
+    );
+    return undefined;
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && scheme === 'tcp') {
+    ctx.add(
+      'error',
+      urlPath,
+      `a tcp:// upstream has no path (got ${url.pathname})`,
+      `write tcp://${url.host}`,
+    );
+    return undefined;
+  }
+  let connectTimeoutMs: number = DEFAULTS.connectTimeoutMs;
+  let responseTimeoutMs: number = DEFAULTS.responseTimeoutMs;
+  let ok = true;
+  for (const key of ['connect_timeout', 'response_timeout'] as const) {
+    const raw = obj?.[key];
+    if (raw === undefined) continue;
+    const d = parseDuration(raw);
+    if (!d.ok || d.value <= 0) {
+      ctx.add('error', `${sp}.upstream.${key}`, `${key} must be longer than zero`, 'e.g. 5s');
+      ok = false;
+    } else if (key === 'connect_timeout') connectTimeoutMs = d.value;
+    else responseTimeoutMs = d.value;
+  }
+  for (const key of TLS_KEYS) {
+    if (obj?.[key] !== undefined && scheme !== 'https') {
+      ctx.add(
+        'error',
+        `${sp}.upstream.${key}`,
+        `${key} applies to https:// upstreams only; this one is ${scheme}://`,
+        scheme === 'http'
+          ? `use https://${url.host} to speak TLS to the app, or remove ${key}`
+          : `remove ${key}`,
+      );
+      ok = false;
+    }
+  }
+  if (obj?.proxy_protocol !== undefined && scheme !== 'tcp') {
+    ctx.add(
+      'error',
+      `${sp}.upstream.proxy_protocol`,
+      'proxy_protocol applies to tcp:// upstreams; HTTP upstreams get X-Forwarded-For and Forwarded instead',
+      'remove proxy_protocol, or use a tcp:// upstream',
+    );
+    ok = false;
+  }
+  if (obj?.response_timeout !== undefined && scheme === 'tcp') {
+    ctx.add(
+      'warning',
+      `${sp}.upstream.response_timeout`,
+      'response_timeout has no meaning for a tcp:// upstream (bytes flow both ways for as long as the connection lives)',
+      'remove it',
+    );
+  }
+  if (!ok) return undefined;
+
+  if (scheme === 'tcp') {
+    if (url.port === '') {
+      ctx.add('error', urlPath, 'a tcp:// upstream needs a port', `write tcp://${url.hostname}:PORT`);
+      return undefined;
+    }
+    return {
+      kind: 'tcp',
+      url,
+      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: Number(url.port),
+      connectTimeoutMs,
+      ...(obj?.proxy_protocol !== undefined ? { proxyProtocol: obj.proxy_protocol } : {}),
+    };
+  }
+  if (scheme === 'http') return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs };
+
+  const tls = await upstreamTls(ctx, sp, url, obj);
+  if (tls === undefined) return undefined;
+  return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, tls };
+}
+
+async function upstreamTls(
+  ctx: CheckContext,
+  sp: string,
+  url: URL,
+  obj: Exclude<RawUpstream, string> | undefined,
+): Promise<UpstreamTls | undefined> {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const verify = obj?.insecure_skip_verify !== true;
+  if (!verify) {
+    ctx.add(
+      'warning',
+      `${sp}.upstream.insecure_skip_verify`,
+      `insecure_skip_verify is on: tlsterm accepts any certificate from ${url.host}, so anyone on the path to it can read and change the traffic`,
+      'give the upstream CA instead (upstream.ca: internal-ca.pem) and remove insecure_skip_verify',
+    );
+  }
+  let caPems: string[] | undefined;
+  if (obj?.ca !== undefined) {
+    caPems = await ctx.readCaFiles(obj.ca, `${sp}.upstream.ca`);
+    if (caPems === undefined) return undefined;
+  }
+  let clientCertificate: UpstreamTls['clientCertificate'];
+  if (obj?.client_cert !== undefined) {
+    const pair = await ctx.loadPair(obj.client_cert.cert, obj.client_cert.key, `${sp}.upstream.client_cert`);
+    if (pair === undefined) return undefined;
+    clientCertificate = { certPem: pair.certPem, keyPem: pair.keyPem };
+  }
+  return {
+    servername: obj?.servername ?? host,
+    verify,
+    ...(caPems !== undefined ? { caPems } : {}),
+    ...(clientCertificate !== undefined ? { clientCertificate } : {}),
+  };
+}

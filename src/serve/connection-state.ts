@@ -1,0 +1,46 @@
+// The state of one accepted connection, and the one place a failed handshake is logged.
+
+import type net from 'node:net';
+import type { ListenerPlan } from '../config/plan.ts';
+import type { Logger } from '../observe/index.ts';
+import { type ClientHello, ja4 } from '../wire/index.ts';
+import type { Failure } from './failure-reason.ts';
+import { offeredFacts } from './handshake-facts.ts';
+import type { SiteRuntime } from './site-runtime.ts';
+
+/** Per-connection state, reachable from the TLSSocket when OpenSSL reports an error. */
+export interface ConnectionState {
+  readonly listener: ListenerPlan;
+  readonly log: Logger;
+  readonly client: string;
+  readonly acceptedAt: bigint;
+  hello: ClientHello | undefined;
+  site: SiteRuntime | undefined;
+  done: boolean;
+}
+
+export const STATE = Symbol('tlsterm.connection');
+
+export function elapsedMs(since: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - since) / 1e4) / 100;
+}
+
+export function logFailure(state: ConnectionState, failure: Failure, raw: net.Socket): void {
+  if (state.done) return;
+  state.done = true;
+  const hello = state.hello;
+  state.log({
+    event: 'handshake_failed',
+    listener: state.listener.name,
+    client: state.client,
+    sni: hello?.serverName ?? null,
+    site: state.site?.plan.id ?? null,
+    reason: failure.reason,
+    detail: failure.detail,
+    handshake_ms: elapsedMs(state.acceptedAt),
+    ja4: hello ? ja4(hello) : null,
+    offered: hello ? offeredFacts(hello) : null,
+    bytes_in: raw.bytesRead,
+    bytes_out: raw.bytesWritten,
+  });
+}
