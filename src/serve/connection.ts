@@ -105,20 +105,26 @@ export function acceptConnection(
     // then, from the hello and the policy, so the success path does no extra work.
     const hello = verdict.hello;
     const policy = route.site.plan.policy;
-    raw.once('close', () => {
-      if (state.done) return;
-      logFailure(
-        state,
-        mismatch(hello, policy) ?? {
-          reason: 'client_closed',
-          detail: 'connection closed during the TLS handshake',
-        },
-        raw,
-      );
-    });
+    raw.once('close', () =>
+      // After the TLS layer had its say: tlsClientError (e.g. a rejected client certificate) is
+      // emitted on the TLSSocket's own close, which may come after this one.
+      setImmediate(() => {
+        if (state.done) return;
+        logFailure(
+          state,
+          mismatch(hello, policy) ?? {
+            reason: 'client_closed',
+            detail: 'connection closed during the TLS handshake',
+          },
+          raw,
+        );
+      }),
+    );
     raw.pause();
     raw.unshift(buffered);
     (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
+    // TLS-to-TCP: the client's close_notify + FIN must not end our side (half-close).
+    if (route.site.tcp !== null) raw.allowHalfOpen = true;
     tlsServer.emit('connection', raw);
   };
   raw.on('data', onData);

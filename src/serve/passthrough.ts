@@ -53,17 +53,20 @@ export function passthrough(
     connected = true;
     up.setTimeout(0);
     up.removeAllListeners('error');
-    if (upstream.proxyProtocol !== undefined) {
-      up.write(
-        proxyHeader(upstream.proxyProtocol, {
-          sourceAddress: raw.remoteAddress ?? '',
-          sourcePort: raw.remotePort ?? 0,
-          destinationAddress: raw.localAddress ?? '',
-          destinationPort: raw.localPort ?? 0,
-        }),
-      );
-    }
-    up.write(sniffed);
+    // One write: the PROXY header and the ClientHello leave in one segment where they fit.
+    up.write(
+      upstream.proxyProtocol === undefined
+        ? sniffed
+        : Buffer.concat([
+            proxyHeader(upstream.proxyProtocol, {
+              sourceAddress: raw.remoteAddress ?? '',
+              sourcePort: raw.remotePort ?? 0,
+              destinationAddress: raw.localAddress ?? '',
+              destinationPort: raw.localPort ?? 0,
+            }),
+            sniffed,
+          ]),
+    );
     let verdict: ServerHelloSniff = { kind: 'need-more' };
     let seen: Buffer = Buffer.alloc(0);
     let handshakeMs = 0;

@@ -77,3 +77,4 @@ export {
   versionRank,
 } from './versions.ts';
 export { Writer } from './writer.ts';
+export { type ServerHelloSniff, sniffServerHello } from './server-hello-sniff.ts';

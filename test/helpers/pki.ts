@@ -90,12 +90,14 @@ export function makeTempDir(prefix = 'tlsterm-test'): { dir: string; cleanup: ()
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function makePki(dir: string): Promise<Pki> {
+/** `label` distinguishes the CA names of several PKIs in one test ("tlsterm Test <label> Root CA"). */
+export async function makePki(dir: string, label = ''): Promise<Pki> {
+  const tag = label === '' ? '' : `${label} `;
   fs.mkdirSync(dir, { recursive: true });
   const now = Date.now();
   const root = await issueCertificate({
     names: [],
-    subject: 'CN=tlsterm Test Root CA,O=tlsterm tests',
+    subject: `CN=tlsterm Test ${tag}Root CA,O=tlsterm tests`,
     keyType: 'ec',
     isCa: true,
     notBefore: new Date(now - DAY_MS),
@@ -104,7 +106,7 @@ export async function makePki(dir: string): Promise<Pki> {
   const intermediate = await issueCertificate({
     issuer: root,
     names: [],
-    subject: 'CN=tlsterm Test Intermediate CA,O=tlsterm tests',
+    subject: `CN=tlsterm Test ${tag}Intermediate CA,O=tlsterm tests`,
     keyType: 'ec',
     isCa: true,
     pathLength: 0,
