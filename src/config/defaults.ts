@@ -18,6 +18,8 @@ export const DEFAULTS = {
   alpn: ['h2', 'http/1.1'] as readonly string[],
   connectTimeoutMs: 5_000,
   responseTimeoutMs: 60_000,
+  /** TCP relays (passthrough, TLS-to-TCP): nginx stream's proxy_timeout default. */
+  tcpIdleTimeoutMs: 600_000,
   localNames: ['localhost', '127.0.0.1', '::1'] as readonly string[],
 } as const;
 

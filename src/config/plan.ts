@@ -62,6 +62,8 @@ export type Upstream =
       readonly host: string;
       readonly port: number;
       readonly connectTimeoutMs: number;
+      /** Close the relay when no byte moved either way for this long. */
+      readonly idleTimeoutMs: number;
       /** Send a PROXY protocol header first, so the upstream learns the client's address. */
       readonly proxyProtocol?: ProxyProtocolVersion;
     };

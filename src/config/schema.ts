@@ -47,6 +47,7 @@ export const UpstreamObjectSchema = v.strictObject({
   insecure_skip_verify: v.optional(v.boolean('insecure_skip_verify is true or false')),
   // tcp:// upstreams (passthrough, TLS-to-TCP)
   proxy_protocol: v.optional(v.picklist(['v1', 'v2'], 'proxy_protocol is v1 or v2')),
+  idle_timeout: v.optional(Duration),
 });
 
 export const UpstreamSchema = v.union(

@@ -59,8 +59,9 @@ export async function checkUpstream(
   }
   let connectTimeoutMs: number = DEFAULTS.connectTimeoutMs;
   let responseTimeoutMs: number = DEFAULTS.responseTimeoutMs;
+  let idleTimeoutMs: number = DEFAULTS.tcpIdleTimeoutMs;
   let ok = true;
-  for (const key of ['connect_timeout', 'response_timeout'] as const) {
+  for (const key of ['connect_timeout', 'response_timeout', 'idle_timeout'] as const) {
     const raw = obj?.[key];
     if (raw === undefined) continue;
     const d = parseDuration(raw);
@@ -68,6 +69,7 @@ export async function checkUpstream(
       ctx.add('error', `${sp}.upstream.${key}`, `${key} must be longer than zero`, 'e.g. 5s');
       ok = false;
     } else if (key === 'connect_timeout') connectTimeoutMs = d.value;
+    else if (key === 'idle_timeout') idleTimeoutMs = d.value;
     else responseTimeoutMs = d.value;
   }
   for (const key of TLS_KEYS) {
@@ -92,6 +94,15 @@ export async function checkUpstream(
     );
     ok = false;
   }
+  if (obj?.idle_timeout !== undefined && scheme !== 'tcp') {
+    ctx.add(
+      'error',
+      `${sp}.upstream.idle_timeout`,
+      'idle_timeout applies to tcp:// upstreams; HTTP upstreams use response_timeout',
+      'remove idle_timeout, or use response_timeout',
+    );
+    return undefined;
+  }
   if (obj?.response_timeout !== undefined && scheme === 'tcp') {
     ctx.add(
       'warning',
@@ -113,6 +124,7 @@ export async function checkUpstream(
       host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: Number(url.port),
       connectTimeoutMs,
+      idleTimeoutMs,
       ...(obj?.proxy_protocol !== undefined ? { proxyProtocol: obj.proxy_protocol } : {}),
     };
   }

@@ -80,7 +80,12 @@ export function passthrough(
       }
     };
     up.on('data', tap);
-    relay(raw, up, (ends) => report(state, raw, target, verdict, handshakeMs, ends.error));
+    relay(
+      raw,
+      up,
+      (ends) => report(state, raw, target, verdict, handshakeMs, ends.error),
+      upstream.idleTimeoutMs,
+    );
   });
 }
 

@@ -55,6 +55,6 @@ export function forwardTcp(
         }),
       );
     }
-    relay(tlsSocket, up, () => {});
+    relay(tlsSocket, up, () => {}, upstream.idleTimeoutMs);
   });
 }

@@ -9,11 +9,22 @@ export interface RelayEnds {
   readonly error: string | undefined;
 }
 
+interface Timed {
+  setTimeout(ms: number, callback?: () => void): unknown;
+}
+
 /**
  * Joins `a` and `b`; calls `done` once, when both are closed. Both sockets must have been made
- * with allowHalfOpen so that one direction can finish while the other goes on.
+ * with allowHalfOpen so that one direction can finish while the other goes on. A connection on
+ * which neither side says anything for `idleMs` is closed (nginx stream's proxy_timeout), so a
+ * silent client cannot hold it forever.
  */
-export function relay(a: Duplex, b: Duplex, done: (ends: RelayEnds) => void): void {
+export function relay(
+  a: Duplex & Timed,
+  b: Duplex & Timed,
+  done: (ends: RelayEnds) => void,
+  idleMs = 600_000,
+): void {
   let error: string | undefined;
   let closed = 0;
   const onError = (err: NodeJS.ErrnoException): void => {
@@ -31,6 +42,15 @@ export function relay(a: Duplex, b: Duplex, done: (ends: RelayEnds) => void): vo
   };
   a.on('error', onError);
   b.on('error', onError);
+  // A socket's timer restarts on reads and writes, and all traffic crosses both sockets: either
+  // firing means nothing moved either way for idleMs.
+  const onIdle = (): void => {
+    error ??= 'idle_timeout';
+    a.destroy();
+    b.destroy();
+  };
+  a.setTimeout(idleMs, onIdle);
+  b.setTimeout(idleMs, onIdle);
   a.once('close', onClose);
   b.once('close', onClose);
   // end: true carries a half-close across: a's FIN ends b's writable side, and vice versa.

@@ -204,6 +204,9 @@ listeners:
       - hosts: [db.example.test]
         ${cert}
         upstream: tcp://127.0.0.1:${echoPort}
+      - hosts: [idle.example.test]
+        ${cert}
+        upstream: { url: "tcp://127.0.0.1:${echoPort}", idle_timeout: 300ms }
       - hosts: [admin.example.test]
         ${cert}
         client_auth: { mode: required, ca: ${clients.rootPath} }
@@ -401,6 +404,26 @@ describe('TLS to TCP', () => {
     const e = await eventFor('db.example.test', 'handshake');
     assert.equal(e['alpn'], null);
   });
+});
+
+test('TLS to TCP: a relay where nothing moves for idle_timeout is closed', async () => {
+  const closed = await new Promise<string>((resolve) => {
+    const s = tls.connect({
+      host: '127.0.0.1',
+      port: serve.port,
+      servername: 'idle.example.test',
+      ca: front.rootPem,
+    });
+    const timer = setTimeout(() => resolve('still open after 5 s'), 5000);
+    s.on('secureConnect', () => s.write('ping'));
+    s.resume(); // read, so the server's close is seen
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve('closed');
+    });
+  });
+  assert.equal(closed, 'closed');
 });
 
 describe('mutual TLS at the terminator', () => {

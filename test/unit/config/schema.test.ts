@@ -23,6 +23,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'client_cert',
     'insecure_skip_verify',
     'proxy_protocol',
+    'idle_timeout',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'address']), []);
 });
