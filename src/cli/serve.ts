@@ -74,7 +74,7 @@ export async function runServe(
   const server = await startServer(plan, log);
   for (const a of server.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
-    process.stderr.write(`tlsterm: listener ${a.listener} on https://${host}:${a.port}/\n`);
+    process.stderr.write(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
   }
   log({ event: 'started', listeners: server.addresses });
   await new Promise<void>((resolve) => {

@@ -17,8 +17,10 @@ import { checkClientAuth } from './client-auth-check.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
 import type {
+  AcmeSettings,
   CertificatePair,
   Handler,
+  HttpListenerPlan,
   ListenerPlan,
   Plan,
   Problem,
@@ -28,7 +30,7 @@ import type {
   Upstream,
 } from './plan.ts';
 import { hasErrors } from './problems.ts';
-import { ConfigSchema, knownKeysAt, type RawConfig, type RawSite } from './schema.ts';
+import { ConfigSchema, knownKeysAt, type RawConfig, type RawListener, type RawSite } from './schema.ts';
 import { checkUpstream } from './upstream-check.ts';
 import { formatPath, joinPath, type PathKey, parsePath, parseYaml, type YamlSource } from './yaml-source.ts';
 
@@ -206,6 +208,7 @@ function schemaProblems(issues: readonly Issue[], source: YamlSource): Problem[]
 class Checker implements CheckContext {
   readonly problems: Problem[] = [];
   private extraCa: readonly string[] = [];
+  private stateDir = '';
   private readonly baseDir: string;
   private readonly source: YamlSource;
   private readonly file: string;
@@ -288,6 +291,8 @@ class Checker implements CheckContext {
     this.extraCa = await this.loadExtraCa(raw.extra_ca ?? [], stateDir);
 
     const listeners: ListenerPlan[] = [];
+    const httpListeners: HttpListenerPlan[] = [];
+    this.stateDir = stateDir;
     const seenAddresses: { address: ListenAddress; index: number }[] = [];
     const seenNames = new Map<string, number>();
     for (const [i, rawListener] of raw.listeners.entries()) {
@@ -318,6 +323,20 @@ class Checker implements CheckContext {
         );
       }
       seenNames.set(name, i);
+
+      if (rawListener.http !== undefined) {
+        this.httpListener(lp, rawListener, name, address.ok ? address.value : undefined, httpListeners);
+        continue;
+      }
+      if (rawListener.sites === undefined) {
+        this.add(
+          'error',
+          lp,
+          "missing required key 'sites'",
+          'add sites: (a TLS listener), or http: { redirect_https: true } for a plain-HTTP listener',
+        );
+        continue;
+      }
 
       const policyResult = resolvePolicy(rawListener.tls ?? {});
       this.adopt(`${lp}.tls`, policyResult.problems);
@@ -355,11 +374,13 @@ class Checker implements CheckContext {
       }
     }
 
+    this.acmeCrossChecks(listeners, httpListeners);
     if (hasErrors(this.problems)) return undefined;
     return {
       source: path.resolve(this.file),
       stateDir,
       listeners,
+      httpListeners,
       ...(keylogFile !== undefined ? { keylogFile } : {}),
     };
   }
@@ -480,8 +501,11 @@ class Checker implements CheckContext {
       // certificates
       const pairs: CertificatePair[] = [];
       let allLoaded = true;
-      if (mode === 'passthrough') {
-        // no certificates: the upstream holds them
+      const acme = site.acme !== undefined ? await this.acmeSettings(sp, site, hosts) : undefined;
+      if (mode === 'passthrough' || acme !== undefined) {
+        // passthrough: the upstream holds the certificates; ACME: tlsterm obtains them
+      } else if (site.acme !== undefined) {
+        allLoaded = false; // acme settings had errors
       } else if (site.certificates === undefined || site.certificates.length === 0) {
         this.add(
           'error',
@@ -491,7 +515,14 @@ class Checker implements CheckContext {
         );
         allLoaded = false;
       }
-      for (const [k, entry] of (mode === 'passthrough' ? [] : (site.certificates ?? [])).entries()) {
+      if (acme !== undefined) {
+        const onDisk = await this.acmeCertificateOnDisk(acme);
+        if (onDisk) pairs.push(onDisk);
+      }
+      for (const [k, entry] of (mode === 'passthrough' || site.acme !== undefined
+        ? []
+        : (site.certificates ?? [])
+      ).entries()) {
         const pair = await this.loadPair(entry.cert, entry.key, `${sp}.certificates[${k}]`);
         if (!pair) {
           allLoaded = false;
@@ -582,6 +613,7 @@ class Checker implements CheckContext {
         ...target,
         alpn,
         ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
+        ...(acme !== undefined ? { acme } : {}),
       });
     }
 
@@ -640,6 +672,137 @@ class Checker implements CheckContext {
     if (site.upstream === undefined) return undefined;
     const upstream = await checkUpstream(this, sp, site.upstream, mode);
     return upstream ? { upstream } : undefined;
+  }
+
+  private httpListener(
+    lp: string,
+    raw: RawListener,
+    name: string,
+    address: ListenAddress | undefined,
+    out: HttpListenerPlan[],
+  ): void {
+    for (const key of ['sites', 'tls', 'strict_sni', 'max_client_hello_bytes'] as const) {
+      if (raw[key] !== undefined) {
+        this.add(
+          'error',
+          `${lp}.${key}`,
+          `a plain-HTTP listener (http:) has no ${key}: it answers ACME HTTP-01 challenges and redirects to HTTPS`,
+          `remove ${key}, or remove http: to make this a TLS listener`,
+        );
+      }
+    }
+    if (address === undefined) return;
+    out.push({
+      name,
+      host: address.host,
+      port: address.port,
+      redirectHttps: raw.http?.redirect_https ?? true,
+      httpsPort: raw.http?.https_port ?? 443,
+    });
+  }
+
+  private async acmeSettings(
+    sp: string,
+    site: RawSite,
+    hosts: readonly string[],
+  ): Promise<AcmeSettings | undefined> {
+    const raw = site.acme;
+    if (raw === undefined) return undefined;
+    let ok = true;
+    if (site.certificates !== undefined) {
+      this.add(
+        'error',
+        `${sp}.certificates`,
+        'a site has either certificates or acme, not both',
+        'remove certificates to let tlsterm obtain them over ACME, or remove acme',
+      );
+      ok = false;
+    }
+    if (site.mode === 'passthrough') {
+      this.add('error', `${sp}.acme`, 'a passthrough site holds no certificate', 'remove acme');
+      ok = false;
+    }
+    const directory = URL.parse(raw.directory);
+    if (!directory || (directory.protocol !== 'https:' && directory.protocol !== 'http:')) {
+      this.add(
+        'error',
+        `${sp}.acme.directory`,
+        `'${raw.directory}' is not an ACME directory URL`,
+        "e.g. https://acme-v02.api.letsencrypt.org/directory (Let's Encrypt)",
+      );
+      ok = false;
+    }
+    const challenge = raw.challenge ?? 'http-01';
+    if (challenge === 'dns-01' && raw.dns_hook === undefined) {
+      this.add(
+        'error',
+        `${sp}.acme`,
+        'challenge dns-01 needs dns_hook: the command that sets and clears the TXT record',
+        'add dns_hook: ./dns-hook.sh (called as `dns-hook.sh set|clear FQDN VALUE`)',
+      );
+      ok = false;
+    }
+    if (challenge !== 'dns-01' && hosts.some((h) => h.startsWith('*.'))) {
+      this.add(
+        'error',
+        `${sp}.acme.challenge`,
+        `wildcard names can only be validated with dns-01, not ${challenge}`,
+        'use challenge: dns-01 with a dns_hook, or list concrete names',
+      );
+      ok = false;
+    }
+    let caPem: string | undefined;
+    if (raw.ca !== undefined) {
+      caPem = (await this.readCaFiles(raw.ca, `${sp}.acme.ca`))?.join('\n');
+      if (caPem === undefined) ok = false;
+    }
+    if (!ok || hosts.length === 0) return undefined;
+    const first = hosts.find((h) => !h.startsWith('*.')) ?? (hosts[0] ?? '').slice(2);
+    return {
+      directory: raw.directory,
+      challenge,
+      lineage: first,
+      ...(raw.email !== undefined ? { email: raw.email } : {}),
+      ...(caPem !== undefined ? { caPem } : {}),
+      ...(raw.dns_hook !== undefined ? { dnsHook: this.resolveFile(raw.dns_hook) } : {}),
+    };
+  }
+
+  /** The certificate a previous run obtained, if it is on disk and usable; else a placeholder is served. */
+  private async acmeCertificateOnDisk(acme: AcmeSettings): Promise<CertificatePair | undefined> {
+    const dir = path.join(this.stateDir, 'live', acme.lineage);
+    const loaded = await loadCertificatePair(path.join(dir, 'fullchain.pem'), path.join(dir, 'privkey.pem'), {
+      ...(this.opts.now ? { now: this.opts.now } : {}),
+      extraCa: this.extraCa,
+    });
+    return loaded.pair;
+  }
+
+  /** ACME needs a way in for the CA: say so at check time, not at the first failed order. */
+  private acmeCrossChecks(
+    listeners: readonly ListenerPlan[],
+    httpListeners: readonly HttpListenerPlan[],
+  ): void {
+    for (const l of listeners) {
+      for (const site of l.sites) {
+        if (site.acme?.challenge === 'http-01' && httpListeners.length === 0) {
+          this.add(
+            'warning',
+            `${site.id}.acme`,
+            'challenge http-01: the CA connects to port 80, but no listener has http: {}',
+            'add a listener { address: 0.0.0.0:80, http: { redirect_https: true } }',
+          );
+        }
+        if (site.acme?.challenge === 'tls-alpn-01' && l.port !== 443) {
+          this.add(
+            'warning',
+            `${site.id}.acme`,
+            `challenge tls-alpn-01: the CA connects to port 443, but this listener is on ${l.port}`,
+            'put the site on a listener at :443 (or use http-01 / dns-01)',
+          );
+        }
+      }
+    }
   }
 
   /** Settings a passthrough site cannot use: say so instead of ignoring them. */

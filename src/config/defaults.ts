@@ -48,6 +48,7 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
   return {
     source: '(built-in default)',
     stateDir,
+    httpListeners: [],
     listeners: [
       {
         name: 'default',

@@ -82,6 +82,19 @@ export interface ClientAuth {
 
 export type Handler = { readonly kind: 'inspect' };
 
+/** A site whose certificate tlsterm obtains and renews over ACME. */
+export interface AcmeSettings {
+  readonly directory: string;
+  readonly email?: string;
+  readonly challenge: 'http-01' | 'tls-alpn-01' | 'dns-01';
+  /** PEM to trust the directory with (a private ACME CA such as Pebble or step-ca). */
+  readonly caPem?: string;
+  /** Absolute path of the DNS-01 hook command. */
+  readonly dnsHook?: string;
+  /** certbot layout: <stateDir>/live/<lineage>/{fullchain,privkey}.pem */
+  readonly lineage: string;
+}
+
 export interface SitePlan {
   /** Position in the config (listeners[i].sites[j]) so logs can point at it. */
   readonly id: string;
@@ -98,6 +111,8 @@ export interface SitePlan {
   /** ALPN protocols offered on the front, in preference order (may be empty). */
   readonly alpn: readonly string[];
   readonly clientAuth?: ClientAuth;
+  /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
+  readonly acme?: AcmeSettings;
 }
 
 export interface ListenerPlan {
@@ -113,10 +128,21 @@ export interface ListenerPlan {
   readonly maxClientHelloBytes: number;
 }
 
+/** A plain-HTTP listener: answers ACME HTTP-01 and redirects everything else to HTTPS. */
+export interface HttpListenerPlan {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly redirectHttps: boolean;
+  /** Port in the redirect (443: none written). */
+  readonly httpsPort: number;
+}
+
 export interface Plan {
   readonly source: string;
   readonly stateDir: string;
   readonly listeners: readonly ListenerPlan[];
+  readonly httpListeners: readonly HttpListenerPlan[];
   /** Opt-in: write TLS secrets in NSS key log format here (warned about at start). */
   readonly keylogFile?: string;
 }

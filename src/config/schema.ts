@@ -55,6 +55,16 @@ export const UpstreamSchema = v.union(
   'upstream is a URL string, or a mapping with url and options',
 );
 
+export const AcmeSchema = v.strictObject({
+  directory: v.string('directory is the ACME directory URL'),
+  email: v.optional(v.string('email is the account contact address')),
+  challenge: v.optional(
+    v.picklist(['http-01', 'tls-alpn-01', 'dns-01'], 'challenge is http-01, tls-alpn-01 or dns-01'),
+  ),
+  ca: v.optional(v.string('ca is a PEM file to trust the ACME directory with')),
+  dns_hook: v.optional(v.string('dns_hook is a command: called as `hook set|clear FQDN VALUE`')),
+});
+
 const ClientAuthMode = v.picklist(
   ['none', 'optional', 'required'],
   'client_auth mode is none, optional or required',
@@ -84,6 +94,7 @@ export const SiteSchema = v.strictObject({
   handler: v.optional(v.string('handler is a name: inspect')),
   alpn: v.optional(NameList('ALPN protocol')),
   client_auth: v.optional(ClientAuthSchema),
+  acme: v.optional(AcmeSchema),
 });
 
 export const ListenerSchema = v.strictObject({
@@ -100,9 +111,25 @@ export const ListenerSchema = v.strictObject({
       v.maxValue(1_048_576, 'max_client_hello_bytes must be at most 1048576 (1 MiB)'),
     ),
   ),
-  sites: v.pipe(
-    v.array(SiteSchema, 'sites is a list of sites'),
-    v.minLength(1, 'a listener needs at least one site'),
+  // A plain-HTTP listener (port 80): ACME HTTP-01 answers and a redirect to HTTPS. No sites.
+  http: v.optional(
+    v.strictObject({
+      redirect_https: v.optional(v.boolean('redirect_https is true or false')),
+      https_port: v.optional(
+        v.pipe(
+          v.number('https_port is a port number'),
+          v.integer('https_port is a whole number'),
+          v.minValue(1),
+          v.maxValue(65535),
+        ),
+      ),
+    }),
+  ),
+  sites: v.optional(
+    v.pipe(
+      v.array(SiteSchema, 'sites is a list of sites'),
+      v.minLength(1, 'a listener needs at least one site'),
+    ),
   ),
 });
 
@@ -121,6 +148,7 @@ export type RawListener = v.InferOutput<typeof ListenerSchema>;
 export type RawSite = v.InferOutput<typeof SiteSchema>;
 export type RawTls = v.InferOutput<typeof TlsSchema>;
 export type RawUpstream = v.InferOutput<typeof UpstreamSchema>;
+export type RawAcme = v.InferOutput<typeof AcmeSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
 
 // --- schema introspection, for "did you mean" on unknown keys

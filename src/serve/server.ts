@@ -9,12 +9,14 @@ import { clientCertificateFailure } from './client-cert.ts';
 import { acceptConnection, onSecureConnection } from './connection.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { classifyHandshakeError } from './failure-reason.ts';
+import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import { buildSiteIndex } from './router.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
 export interface RunningServer {
   readonly addresses: readonly {
     readonly listener: string;
+    readonly scheme: 'https' | 'http';
     readonly address: string;
     readonly port: number;
   }[];
@@ -92,20 +94,41 @@ const portOf = (server: net.Server | undefined): number => {
   return typeof address === 'object' && address ? address.port : 0;
 };
 
-export async function startServer(plan: Plan, log: Logger): Promise<RunningServer> {
-  const all: { listener: string; server: net.Server }[] = [];
+export interface ServerOptions {
+  /** ACME HTTP-01 answers for the plain-HTTP listeners. */
+  readonly http01?: Http01Lookup;
+}
+
+export async function startServer(
+  plan: Plan,
+  log: Logger,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const all: { listener: string; scheme: 'https' | 'http'; server: net.Server }[] = [];
   try {
     for (const listener of plan.listeners) {
-      for (const server of await startListener(listener, log)) all.push({ listener: listener.name, server });
+      for (const server of await startListener(listener, log))
+        all.push({ listener: listener.name, scheme: 'https', server });
+    }
+    for (const listener of plan.httpListeners) {
+      const server = createHttpListener(listener, options.http01 ?? (() => undefined), log);
+      try {
+        await listen(server, listener.host === 'localhost' ? '127.0.0.1' : listener.host, listener.port);
+      } catch (error) {
+        throw new TlstermError(Errors.listen(`${listener.host}:${listener.port}`, (error as Error).message), {
+          cause: error,
+        });
+      }
+      all.push({ listener: listener.name, scheme: 'http', server });
     }
   } catch (error) {
     for (const { server } of all) server.close();
     throw error;
   }
   return {
-    addresses: all.map(({ listener, server }) => {
+    addresses: all.map(({ listener, scheme, server }) => {
       const address = server.address() as net.AddressInfo;
-      return { listener, address: address.address, port: address.port };
+      return { listener, scheme, address: address.address, port: address.port };
     }),
     close: async () => {
       await Promise.all(
