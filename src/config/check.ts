@@ -381,6 +381,7 @@ class Checker implements CheckContext {
       stateDir,
       listeners,
       httpListeners,
+      extraCa: this.extraCa,
       ...(keylogFile !== undefined ? { keylogFile } : {}),
     };
   }

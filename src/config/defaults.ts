@@ -49,6 +49,7 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
     source: '(built-in default)',
     stateDir,
     httpListeners: [],
+    extraCa: [],
     listeners: [
       {
         name: 'default',

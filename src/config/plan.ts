@@ -143,6 +143,8 @@ export interface Plan {
   readonly stateDir: string;
   readonly listeners: readonly ListenerPlan[];
   readonly httpListeners: readonly HttpListenerPlan[];
+  /** extra_ca (and the local CA): chains may end at these; reloaded certificates are checked against them. */
+  readonly extraCa: readonly string[];
   /** Opt-in: write TLS secrets in NSS key log format here (warned about at start). */
   readonly keylogFile?: string;
 }

@@ -5,6 +5,7 @@ import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
+import { watchSiteCertificates } from './certificate-reload.ts';
 import { clientCertificateFailure } from './client-cert.ts';
 import { acceptConnection, onSecureConnection } from './connection.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
@@ -66,8 +67,11 @@ async function listen(server: net.Server, host: string, port: number): Promise<v
   });
 }
 
-async function startListener(listener: ListenerPlan, log: Logger): Promise<net.Server[]> {
-  const sites = listener.sites.map((site) => createSiteRuntime(listener, site));
+async function startListener(
+  listener: ListenerPlan,
+  sites: readonly SiteRuntime[],
+  log: Logger,
+): Promise<net.Server[]> {
   for (const site of sites) wireSite(site);
   const index = buildSiteIndex(sites);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
@@ -97,6 +101,8 @@ const portOf = (server: net.Server | undefined): number => {
 export interface ServerOptions {
   /** ACME HTTP-01 answers for the plain-HTTP listeners. */
   readonly http01?: Http01Lookup;
+  /** Certificate files are also compared every so often (fs.watch can miss events); default 30 s. */
+  readonly reloadPollMs?: number;
 }
 
 export async function startServer(
@@ -105,9 +111,12 @@ export async function startServer(
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const all: { listener: string; scheme: 'https' | 'http'; server: net.Server }[] = [];
+  const allSites: SiteRuntime[] = [];
   try {
     for (const listener of plan.listeners) {
-      for (const server of await startListener(listener, log))
+      const sites = listener.sites.map((site) => createSiteRuntime(listener, site));
+      allSites.push(...sites);
+      for (const server of await startListener(listener, sites, log))
         all.push({ listener: listener.name, scheme: 'https', server });
     }
     for (const listener of plan.httpListeners) {
@@ -125,12 +134,16 @@ export async function startServer(
     for (const { server } of all) server.close();
     throw error;
   }
+  const stopWatching = await watchSiteCertificates(plan, allSites, log, {
+    ...(options.reloadPollMs !== undefined ? { pollIntervalMs: options.reloadPollMs } : {}),
+  });
   return {
     addresses: all.map(({ listener, scheme, server }) => {
       const address = server.address() as net.AddressInfo;
       return { listener, scheme, address: address.address, port: address.port };
     }),
     close: async () => {
+      stopWatching();
       await Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
       );

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import tls from 'node:tls';
-import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
+import type { CertificatePair, ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import { inspectHandler } from './inspect.ts';
@@ -18,8 +18,40 @@ export interface SiteRuntime {
   readonly http: HttpSiteRuntime | null;
   /** Set for tcp:// upstreams (TLS-to-TCP, and passthrough). */
   readonly tcp: TcpUpstream | null;
-  /** Key types of the site's certificates, for naming the signature algorithm used. */
-  readonly keyTypes: readonly string[];
+  /** The pairs in service (replaced on hot reload), in config order. */
+  pairs: readonly CertificatePair[];
+  /** Key types of the pairs in service, for naming the signature algorithm used. */
+  keyTypes: readonly string[];
+  readonly sessionIdContext: string;
+}
+
+/** The SecureContext options of a site: policy, certificates, client CA, session id context. */
+export function siteContextOptions(
+  site: SitePlan,
+  pairs: readonly CertificatePair[],
+  sessionIdContext: string,
+): tls.SecureContextOptions {
+  return {
+    ...secureContextOptions(site.policy),
+    cert: pairs.map((c) => c.certPem),
+    key: pairs.map((c) => c.keyPem),
+    // Explicit: Node's default hashes argv, which breaks resumption across processes.
+    sessionIdContext,
+    ...(site.clientAuth ? { ca: [...site.clientAuth.caPems] } : {}),
+  };
+}
+
+/**
+ * Swap in new certificate pairs for new handshakes; open connections keep theirs. The ticket keys
+ * are carried over, so tickets issued before the swap still resume.
+ */
+export function replaceSitePairs(site: SiteRuntime, pairs: readonly CertificatePair[]): void {
+  if (site.tlsServer === null) return;
+  const ticketKeys = site.tlsServer.getTicketKeys();
+  site.tlsServer.setSecureContext(siteContextOptions(site.plan, pairs, site.sessionIdContext));
+  site.tlsServer.setTicketKeys(ticketKeys);
+  site.pairs = pairs;
+  site.keyTypes = pairs.map((c) => c.keyType);
 }
 
 export function createSiteRuntime(listener: ListenerPlan, site: SitePlan): SiteRuntime {
@@ -33,25 +65,28 @@ export function createSiteRuntime(listener: ListenerPlan, site: SitePlan): SiteR
     };
   } else if (upstream === undefined) http = { handler: inspectHandler };
   const auth = site.clientAuth;
+  const sessionIdContext = createHash('sha256')
+    .update(`${listener.name}/${site.id}`)
+    .digest('hex')
+    .slice(0, 32);
   const tlsServer =
     site.mode === 'passthrough'
       ? null
       : tls.createServer({
-          ...secureContextOptions(site.policy),
-          cert: site.certificates.map((c) => c.certPem),
-          key: site.certificates.map((c) => c.keyPem),
+          ...siteContextOptions(site, site.certificates, sessionIdContext),
           ALPNProtocols: [...site.alpn],
-          // Explicit: Node's default hashes argv, which breaks resumption across processes.
-          sessionIdContext: createHash('sha256')
-            .update(`${listener.name}/${site.id}`)
-            .digest('hex')
-            .slice(0, 32),
           handshakeTimeout: listener.handshakeTimeoutMs,
           // TLS-to-TCP passes a half-close through; HTTP closes on the client's end.
           allowHalfOpen: tcp !== null,
-          ...(auth
-            ? { requestCert: true, rejectUnauthorized: auth.mode === 'required', ca: [...auth.caPems] }
-            : {}),
+          ...(auth ? { requestCert: true, rejectUnauthorized: auth.mode === 'required' } : {}),
         });
-  return { plan: site, tlsServer, http, tcp, keyTypes: site.certificates.map((c) => c.keyType) };
+  return {
+    plan: site,
+    tlsServer,
+    http,
+    tcp,
+    pairs: site.certificates,
+    keyTypes: site.certificates.map((c) => c.keyType),
+    sessionIdContext,
+  };
 }

@@ -1,0 +1,123 @@
+// A TLS server that hot-reloads its certificate the way serve should: a pair watcher on the files,
+// and each validated pair swapped in with setSecureContext (new handshakes only; open connections
+// keep theirs). Clients read the serial a new handshake gets.
+
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { loadCertificatePair } from '../../src/certs/load-pair.ts';
+import { type PairWatcher, type ReloadOutcome, watchCertificatePair } from '../../src/certs/reload/index.ts';
+import type { CertificatePair } from '../../src/config/plan.ts';
+
+export interface ReloadingServer {
+  readonly port: number;
+  readonly outcomes: ReloadOutcome[];
+  readonly watcher: PairWatcher;
+  /** Resolves with the next outcome (or one already seen after `from`). */
+  nextOutcome(from: number, timeoutMs?: number): Promise<ReloadOutcome>;
+  close(): Promise<void>;
+}
+
+export async function startReloadingServer(opts: {
+  certPath: string;
+  keyPath: string;
+  hosts: readonly string[];
+  extraCa: readonly string[];
+  pollIntervalMs?: number;
+  useFsWatch?: boolean;
+}): Promise<ReloadingServer> {
+  const loaded = await loadCertificatePair(opts.certPath, opts.keyPath, { extraCa: opts.extraCa });
+  assert.ok(loaded.pair, JSON.stringify(loaded.problems));
+  const initial: CertificatePair = loaded.pair;
+  const server = tls.createServer({ cert: initial.certPem, key: initial.keyPem }, (socket) => {
+    // Echo: lets a test prove an old connection still works after a swap.
+    socket.on('data', (d) => socket.write(d));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const outcomes: ReloadOutcome[] = [];
+  const waiters: (() => void)[] = [];
+  const watcher = await watchCertificatePair({
+    certPath: opts.certPath,
+    keyPath: opts.keyPath,
+    hosts: opts.hosts,
+    load: { extraCa: opts.extraCa },
+    current: initial,
+    debounceMs: 100,
+    settleMs: 300,
+    ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+    ...(opts.useFsWatch !== undefined ? { useFsWatch: opts.useFsWatch } : {}),
+    onChange: (outcome) => {
+      if (outcome.kind === 'reloaded') {
+        server.setSecureContext({ cert: outcome.pair.certPem, key: outcome.pair.keyPem });
+      }
+      outcomes.push(outcome);
+      for (const w of waiters.splice(0)) w();
+    },
+  });
+  const sockets = new Set<tls.TLSSocket>();
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    outcomes,
+    watcher,
+    async nextOutcome(from, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (outcomes.length <= from) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no reload outcome within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      return outcomes[from] as ReloadOutcome;
+    },
+    async close() {
+      watcher.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The serial (upper-case hex) a new handshake for `servername` gets, verified against `ca`. */
+export function servedSerial(port: number, servername: string, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, servername, ca }, () => {
+      const serial = socket.getPeerCertificate().serialNumber;
+      socket.end();
+      resolve(serial.toUpperCase());
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('handshake timeout')));
+    socket.on('error', reject);
+  });
+}
+
+/** A connection kept open across a swap; `echo` proves it still carries data. */
+export async function openConnection(
+  port: number,
+  servername: string,
+  ca: string,
+): Promise<{ serial: string; echo: (text: string) => Promise<string>; close: () => void }> {
+  const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+    const s = tls.connect({ host: '127.0.0.1', port, servername, ca }, () => resolve(s));
+    s.on('error', reject);
+  });
+  return {
+    serial: socket.getPeerCertificate().serialNumber.toUpperCase(),
+    echo: (text) =>
+      new Promise((resolve, reject) => {
+        socket.once('data', (d: Buffer) => resolve(d.toString()));
+        socket.once('error', reject);
+        socket.write(text);
+      }),
+    close: () => socket.destroy(),
+  };
+}
