@@ -25,8 +25,12 @@ with a local CA made once in the state directory and the built-in "inspect" page
 what your client negotiated (version, suite, group, signature, ALPN, SNI, JA4, …).
 Logs are JSON lines on stdout: "event":"handshake" per connection (at close) or
 "event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher, no_common_group,
-unknown_sni, client_rejected_certificate, client_certificate_required, handshake_timeout,
-not_tls, client_closed, other) and a "detail" in plain words.`,
+unknown_sni, client_rejected_certificate, client_certificate_required,
+client_certificate_untrusted, client_certificate_expired, handshake_timeout, not_tls,
+client_closed, upstream_unreachable, upstream_refused, other) and a "detail" in plain words.
+Per site: edge (http://), re-encryption (https://), passthrough (mode: passthrough, tcp://),
+TLS-to-TCP (tcp://), mTLS (client_auth); see docs/patterns.md. Certificate files are watched
+and swapped without a reload.`,
   async run(argv) {
     const { values } = parseArgs({
       args: [...argv],
