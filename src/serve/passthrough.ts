@@ -3,7 +3,7 @@
 // is read on the way back so the handshake event still says what was negotiated (version, suite,
 // group), or that the upstream refused.
 
-import net from 'node:net';
+import type net from 'node:net';
 import type { TcpUpstream } from '../config/plan.ts';
 import { groupById, suiteById, versionName } from '../tls/index.ts';
 import {
@@ -16,8 +16,8 @@ import {
 } from '../wire/index.ts';
 import { type ConnectionState, elapsedMs, logFailure } from './connection-state.ts';
 import { offeredFacts } from './handshake-facts.ts';
-import { proxyHeader } from './proxy-protocol.ts';
 import { relay } from './tcp-relay.ts';
+import { connectTcpUpstream } from './tcp-upstream.ts';
 
 const SNIFF_LIMIT = 16_384 + 5;
 
@@ -30,62 +30,37 @@ export function passthrough(
 ): void {
   const target = `tcp://${upstream.url.host}`;
   raw.allowHalfOpen = true;
-  const up = net.connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true });
-  up.setTimeout(upstream.connectTimeoutMs);
-  let connected = false;
-  const failConnect = (why: string): void => {
-    if (connected) return;
-    up.destroy();
-    logFailure(state, { reason: 'upstream_unreachable', detail: `cannot connect to ${target}: ${why}` }, raw);
-    // The client has heard nothing yet: a TLS alert says more than a reset.
-    raw.end(encodeAlert('fatal', AlertDescription.internal_error));
-  };
-  up.once('timeout', () => failConnect(`no connection within ${upstream.connectTimeoutMs} ms`));
-  up.once('error', (err: NodeJS.ErrnoException) => failConnect(err.code ?? err.message));
-  raw.once('close', () => {
-    if (!connected) up.destroy();
-  });
-  up.once('connect', () => {
-    if (raw.destroyed) {
-      up.destroy();
-      return;
-    }
-    connected = true;
-    up.setTimeout(0);
-    up.removeAllListeners('error');
-    // One write: the PROXY header and the ClientHello leave in one segment where they fit.
-    up.write(
-      upstream.proxyProtocol === undefined
-        ? sniffed
-        : Buffer.concat([
-            proxyHeader(upstream.proxyProtocol, {
-              sourceAddress: raw.remoteAddress ?? '',
-              sourcePort: raw.remotePort ?? 0,
-              destinationAddress: raw.localAddress ?? '',
-              destinationPort: raw.localPort ?? 0,
-            }),
-            sniffed,
-          ]),
-    );
-    let verdict: ServerHelloSniff = { kind: 'need-more' };
-    let seen: Buffer = Buffer.alloc(0);
-    let handshakeMs = 0;
-    const tap = (chunk: Buffer): void => {
-      seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
-      verdict = sniffServerHello(seen, SNIFF_LIMIT);
-      if (verdict.kind !== 'need-more') {
-        handshakeMs = elapsedMs(state.acceptedAt);
-        up.off('data', tap);
-        seen = Buffer.alloc(0);
-      }
-    };
-    up.on('data', tap);
-    relay(
-      raw,
-      up,
-      (ends) => report(state, raw, target, verdict, handshakeMs, ends.error),
-      upstream.idleTimeoutMs,
-    );
+  connectTcpUpstream(upstream, raw, raw, sniffed, {
+    onFail: (why) => {
+      logFailure(
+        state,
+        { reason: 'upstream_unreachable', detail: `cannot connect to ${target}: ${why}` },
+        raw,
+      );
+      // The client has heard nothing yet: a TLS alert says more than a reset.
+      raw.end(encodeAlert('fatal', AlertDescription.internal_error));
+    },
+    onConnect: (up) => {
+      let verdict: ServerHelloSniff = { kind: 'need-more' };
+      let seen: Buffer = Buffer.alloc(0);
+      let handshakeMs = 0;
+      const tap = (chunk: Buffer): void => {
+        seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
+        verdict = sniffServerHello(seen, SNIFF_LIMIT);
+        if (verdict.kind !== 'need-more') {
+          handshakeMs = elapsedMs(state.acceptedAt);
+          up.off('data', tap);
+          seen = Buffer.alloc(0);
+        }
+      };
+      up.on('data', tap);
+      relay(
+        raw,
+        up,
+        (ends) => report(state, raw, target, verdict, handshakeMs, ends.error),
+        upstream.idleTimeoutMs,
+      );
+    },
   });
 }
 
