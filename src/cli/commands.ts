@@ -2,7 +2,10 @@
 // runner gets the arguments after the command name, parses its own options (node:util parseArgs)
 // and returns the exit status. Long help lives with the command (`tlsterm CMD --help`).
 import { checkCommand } from './check.ts';
+import { decryptCommand } from './decrypt.ts';
+import { probeCommand } from './probe.ts';
 import { serveCommand } from './serve.ts';
+import { traceCommand } from './trace.ts';
 
 export interface Command {
   readonly name: string;
@@ -11,4 +14,10 @@ export interface Command {
   readonly run: (argv: readonly string[]) => Promise<number>;
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  checkCommand,
+  probeCommand,
+  traceCommand,
+  decryptCommand,
+];

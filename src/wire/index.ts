@@ -16,11 +16,21 @@ export {
   parseCertificateMessage,
 } from './certificate-message.ts';
 export {
+  type CertificateStatus,
+  CertificateStatusType,
+  encodeCertificateStatus,
+  parseCertificateStatus,
+  STATUS_REQUEST_OCSP,
+} from './certificate-status.ts';
+export { type CertificateVerify, parseCertificateVerify } from './certificate-verify.ts';
+export {
   type ClientHello,
   type ClientHelloSpec,
   encodeClientHello,
   parseClientHello,
 } from './client-hello.ts';
+export { type ClientKeyExchange, parseClientKeyExchange } from './client-key-exchange.ts';
+export { type EncryptedExtensions, parseEncryptedExtensions } from './encrypted-extensions.ts';
 export { ExtensionType, type ExtensionTypeName, extensionName } from './extension-types.ts';
 export {
   decodeAlpn,
@@ -33,6 +43,7 @@ export {
   findExtension,
   type KeyShareEntry,
 } from './extensions.ts';
+export { type Finished, parseFinished } from './finished.ts';
 export {
   encodeHandshake,
   HANDSHAKE_HEADER_LENGTH,
@@ -44,7 +55,54 @@ export {
 } from './handshake.ts';
 export { equalBytes, fromHex, toHex } from './hex.ts';
 export { type Ja4Transport, ja4, ja4Original, ja4Raw } from './ja4.ts';
+export {
+  deriveSecret,
+  digest,
+  earlySecret,
+  finishedKey,
+  finishedVerifyData,
+  type HashName,
+  handshakeSecret,
+  hashLength,
+  hkdfExpand,
+  hkdfExpandLabel,
+  hkdfExtract,
+  hkdfLabel,
+  hmac,
+  type KeyScheduleInput,
+  type KeyScheduleSecrets,
+  keySchedule,
+  masterSecret,
+  nextTrafficSecret,
+  resumptionPsk,
+  type TrafficKeys,
+  trafficKeys,
+  transcriptHash,
+} from './key-schedule.ts';
+export { type KeyUpdate, parseKeyUpdate } from './key-update.ts';
+export {
+  EMPTY_KEY_LOG,
+  formatKeyLogLine,
+  type KeyLog,
+  KeyLogLabel,
+  type KeyLogProblem,
+  mergeKeyLogs,
+  parseKeyLog,
+  secretsFor,
+} from './keylog.ts';
+export { type NewSessionTicket, parseNewSessionTicket } from './new-session-ticket.ts';
 export { fail, ok, type ParseResult } from './parse-result.ts';
+export {
+  extendedMasterSecret,
+  finishedVerifyData12,
+  type KeyBlock,
+  type KeyBlockSizes,
+  keyBlock,
+  masterSecretFromRandoms,
+  type PrfHash,
+  pHash,
+  prf,
+} from './prf.ts';
 export { Reader } from './reader.ts';
 export {
   ContentType,
@@ -61,12 +119,29 @@ export {
   type TlsRecord,
 } from './record.ts';
 export {
+  type AeadAlgorithm,
+  type AeadSpec,
+  type CbcSpec,
+  type CipherSpec,
+  explicitNonceLength12,
+  type OpenedRecord,
+  open12Aead,
+  open12Cbc,
+  open13,
+  seal12Aead,
+  seal12Cbc,
+  seal13,
+  sequenceBytes,
+  xorNonce,
+} from './record-protection.ts';
+export {
   encodeServerHello,
   HELLO_RETRY_REQUEST_RANDOM,
   parseServerHello,
   type ServerHello,
   type ServerHelloSpec,
 } from './server-hello.ts';
+export { type ServerHelloSniff, sniffServerHello } from './server-hello-sniff.ts';
 export { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.ts';
 export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
@@ -77,4 +152,3 @@ export {
   versionRank,
 } from './versions.ts';
 export { Writer } from './writer.ts';
-export { type ServerHelloSniff, sniffServerHello } from './server-hello-sniff.ts';

@@ -1,0 +1,91 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Errors, TlstermError } from '../errors.ts';
+import { decryptCapture, isTraceFormat, renderReport, SECRETS_WARNING } from '../trace/index.ts';
+import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/keylog.ts';
+import type { Command } from './commands.ts';
+import { commandHelp } from './help.ts';
+
+const OPTIONS = `  --keylog FILE         NSS key log (SSLKEYLOGFILE); secrets embedded in a pcapng are used too
+  --key FILE            the server's PEM private key: decrypts TLS 1.2 RSA key exchange sessions
+                        (repeat for several servers); ECDHE and TLS 1.3 sessions need a key log
+  --no-plaintext        leave decrypted bytes out of the JSON (plaintext_b64)
+  --format FORMAT       text (default), json or html
+  -o, --output FILE     write the report here instead of stdout
+`;
+
+export const decryptCommand: Command = {
+  name: 'decrypt',
+  usage: 'decrypt CAPTURE.pcap|.pcapng [--keylog FILE] [--key server-key.pem]',
+  summary: `Decrypt the TLS sessions in a capture file (TCP reassembled, pcap or pcapng) with a key log, or
+TLS 1.2 RSA key exchange sessions with the server's private key alone; explains each session that
+cannot be decrypted (e.g. forward secrecy) and which key log line would. Same ladder, JSON and
+HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on errors.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        keylog: { type: 'string' },
+        key: { type: 'string', multiple: true },
+        'no-plaintext': { type: 'boolean' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(commandHelp(decryptCommand, OPTIONS));
+      return 0;
+    }
+    const format = values.format ?? 'text';
+    if (!isTraceFormat(format))
+      throw new TlstermError(Errors.usage(`unknown format "${format}"`, 'use --format text, json or html'));
+    const [file, ...extra] = positionals;
+    if (file === undefined || extra.length > 0)
+      throw new TlstermError(
+        Errors.usage(
+          'decrypt needs one capture file',
+          'run `tlsterm decrypt capture.pcapng --keylog keys.log`',
+        ),
+      );
+    const bytes = await readFile(file).catch((error: Error) => {
+      throw new TlstermError(Errors.captureUnreadable(file, error.message));
+    });
+    let keyLog = EMPTY_KEY_LOG;
+    if (values.keylog !== undefined) {
+      const path = values.keylog;
+      const text = await readFile(path, 'utf8').catch((error: Error) => {
+        throw new TlstermError(Errors.keyLogUnreadable(path, error.message));
+      });
+      keyLog = parseKeyLog(text);
+      for (const p of keyLog.problems.slice(0, 5))
+        process.stderr.write(`tlsterm: ${path}:${p.line}: ${p.message}\n`);
+    }
+    const rsaKeys: KeyObject[] = [];
+    for (const path of values.key ?? []) {
+      const pem = await readFile(path).catch((error: Error) => {
+        throw new TlstermError(Errors.privateKeyUnreadable(path, error.message));
+      });
+      try {
+        rsaKeys.push(createPrivateKey(pem));
+      } catch (error) {
+        throw new TlstermError(Errors.privateKeyUnreadable(path, (error as Error).message));
+      }
+    }
+    const result = decryptCapture(new Uint8Array(bytes), {
+      keyLog,
+      rsaKeys,
+      ...(values['no-plaintext'] ? { includePlaintext: false } : {}),
+    });
+    if (!result.ok) throw new TlstermError(Errors.captureUnreadable(file, result.error));
+    for (const w of result.value.warnings) process.stderr.write(`tlsterm: ${w}\n`);
+    const text = renderReport(result.value.report, format, `tlsterm decrypt ${file}`);
+    process.stderr.write(SECRETS_WARNING);
+    if (values.output === undefined) process.stdout.write(text);
+    else await writeFile(values.output, text, { mode: 0o600 });
+    const { sessions } = result.value.report;
+    return sessions.length > 0 && sessions.every((s) => s.decrypted) ? 0 : 2;
+  },
+};

@@ -1,0 +1,219 @@
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import type tls from 'node:tls';
+import { parseArgs } from 'node:util';
+import { parseListenAddress } from '../config/address.ts';
+import { Errors, TlstermError } from '../errors.ts';
+import {
+  encodePcap,
+  isTraceFormat,
+  renderReport,
+  renderSessionText,
+  SECRETS_WARNING,
+  startTraceRelay,
+  type TraceFormat,
+  type TraceSession,
+  tcpPackets,
+  traceConnect,
+} from '../trace/index.ts';
+import type { Command } from './commands.ts';
+import { commandHelp } from './help.ts';
+
+const OPTIONS = `  --sni NAME            server name to send (default: the host, when it is a name)
+  --no-sni              send no server name
+  --tls1.2, --tls1.3    speak only this version
+  --cipher LIST         OpenSSL cipher list; TLS 1.3 names (TLS_AES_128_GCM_SHA256) may be mixed in
+  --request TEXT        send after the handshake: 'GET /' makes a whole HTTP/1.1 request;
+                        anything else is sent as written (\\r\\n escapes allowed)
+  --alpn LIST           ALPN protocols to offer, comma-separated (default http/1.1 with --request)
+  --ca FILE             CA certificates to verify the server with
+  --verify              refuse a certificate that does not verify (default: report and go on)
+  --timeout MS          give up after this long (default 10000)
+  --pcap FILE           also write what was seen as a pcap (open it in Wireshark with --keylog-out)
+  --keylog-out FILE     also write the session's key log (NSS format)
+  --listen ADDR         relay mode: accept clients here (e.g. 127.0.0.1:8443) …
+  --to HOST:PORT        … and connect each one to this server
+  --keylog FILE         relay mode: the key log your client writes (SSLKEYLOGFILE, s_client -keylogfile)
+  --count N             relay mode: stop after N connections
+  --format FORMAT       text (default), json or html
+  -o, --output FILE     write the report here instead of stdout
+`;
+
+export const traceCommand: Command = {
+  name: 'trace',
+  usage: 'trace HOST:PORT [options] | trace --listen ADDR --to HOST:PORT [--keylog FILE]',
+  summary: `Show a TLS connection as a ladder: every record and handshake message both ways, decoded,
+with the key schedule computed by tlsterm's own code from the key log (TLS 1.2 PRF, TLS 1.3 HKDF)
+and every encrypted record decrypted and its tag checked, up to the HTTP inside. Connects with its
+own client, or relays a client of your choice (--listen/--to). Exit 0 when everything decrypted,
+2 when something could not be, 1 on errors.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        sni: { type: 'string' },
+        'no-sni': { type: 'boolean' },
+        'tls1.2': { type: 'boolean' },
+        'tls1.3': { type: 'boolean' },
+        cipher: { type: 'string' },
+        request: { type: 'string' },
+        alpn: { type: 'string' },
+        ca: { type: 'string' },
+        verify: { type: 'boolean' },
+        timeout: { type: 'string' },
+        pcap: { type: 'string' },
+        'keylog-out': { type: 'string' },
+        listen: { type: 'string' },
+        to: { type: 'string' },
+        keylog: { type: 'string' },
+        count: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(commandHelp(traceCommand, OPTIONS));
+      return 0;
+    }
+    const format = values.format ?? 'text';
+    if (!isTraceFormat(format))
+      throw new TlstermError(Errors.usage(`unknown format "${format}"`, 'use --format text, json or html'));
+    if (values['tls1.2'] && values['tls1.3'])
+      throw new TlstermError(Errors.usage('--tls1.2 and --tls1.3 exclude each other'));
+    if (values.listen !== undefined || values.to !== undefined) {
+      if (values.listen === undefined || values.to === undefined)
+        throw new TlstermError(Errors.usage('relay mode needs both --listen ADDR and --to HOST:PORT'));
+      return await runRelay(values.listen, values.to, values.keylog, values.count, format, values.output);
+    }
+    const [target, ...extra] = positionals;
+    if (target === undefined || extra.length > 0)
+      throw new TlstermError(
+        Errors.usage('trace needs one HOST:PORT', 'run `tlsterm trace example.com:443`'),
+      );
+    const { host, port } = parseTarget(target);
+    const version: tls.SecureVersion | undefined = values['tls1.2']
+      ? 'TLSv1.2'
+      : values['tls1.3']
+        ? 'TLSv1.3'
+        : undefined;
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0))
+      throw new TlstermError(
+        Errors.usage(`--timeout ${values.timeout} is not a positive number of milliseconds`),
+      );
+    let ca: Buffer | undefined;
+    if (values.ca !== undefined) {
+      const { readFile } = await import('node:fs/promises');
+      ca = await readFile(values.ca).catch((error: Error) => {
+        throw new TlstermError(Errors.usage(`cannot read --ca ${values.ca}: ${error.message}`));
+      });
+    }
+    const { session, capture } = await traceConnect({
+      host,
+      port,
+      servername: values['no-sni'] ? false : values.sni,
+      ...(version ? { minVersion: version, maxVersion: version } : {}),
+      ...(values.cipher !== undefined ? { ciphers: values.cipher } : {}),
+      ...(values.request !== undefined ? { request: values.request } : {}),
+      ...(values.alpn !== undefined ? { alpn: values.alpn.split(',').map((s) => s.trim()) } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+      ...(values.verify ? { verify: true } : {}),
+      ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
+    });
+    if (values.verify && capture.tlsError !== null && !capture.chunks.some((c) => c.dir === 'server'))
+      throw new TlstermError(Errors.traceConnect(`${host}:${port}`, capture.tlsError));
+    if (values['keylog-out'] !== undefined)
+      await writeFile(values['keylog-out'], capture.keyLogText, { mode: 0o600 });
+    if (values.pcap !== undefined) {
+      const [cIp, cPort] = splitEndpoint(capture.client);
+      const [sIp, sPort] = splitEndpoint(capture.server);
+      const packets = tcpPackets({
+        client: { ip: cIp, port: cPort },
+        server: { ip: sIp, port: sPort },
+        chunks: capture.chunks,
+      });
+      await writeFile(values.pcap, encodePcap(packets));
+    }
+    await emit(renderReport({ sessions: [session] }, format, `tlsterm trace ${target}`), values.output);
+    return session.decrypted ? 0 : 2;
+  },
+};
+
+function parseTarget(text: string): { host: string; port: number } {
+  const parsed = parseListenAddress(text);
+  if (!parsed.ok || (parsed.value.host === '::' && !text.includes('[')) || parsed.value.port === 0)
+    throw new TlstermError(Errors.traceTarget(text));
+  return parsed.value;
+}
+
+/** "1.2.3.4:5" or "[::1]:5" → IP (IPv4-mapped IPv6 unwrapped) and port. */
+function splitEndpoint(text: string): [string, number] {
+  const at = text.lastIndexOf(':');
+  let ip = text.slice(0, at).replace(/^\[|\]$/g, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) ip = mapped[1]!;
+  return [net.isIP(ip) ? ip : '127.0.0.1', Number(text.slice(at + 1))];
+}
+
+async function emit(text: string, output: string | undefined): Promise<void> {
+  process.stderr.write(SECRETS_WARNING);
+  if (output === undefined) process.stdout.write(text);
+  else await writeFile(output, text, { mode: 0o600 });
+}
+
+async function runRelay(
+  listen: string,
+  to: string,
+  keyLogFile: string | undefined,
+  countText: string | undefined,
+  format: TraceFormat,
+  output: string | undefined,
+): Promise<number> {
+  const at = parseListenAddress(listen);
+  if (!at.ok) throw new TlstermError(Errors.usage(`--listen ${listen}: ${at.error}`));
+  const target = parseTarget(to);
+  const count = countText === undefined ? Number.POSITIVE_INFINITY : Number(countText);
+  if (!(count > 0)) throw new TlstermError(Errors.usage(`--count ${countText} is not a positive number`));
+  const sessions: TraceSession[] = [];
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  process.stderr.write(SECRETS_WARNING);
+  const relay = await startTraceRelay({
+    listenHost: at.value.host,
+    listenPort: at.value.port,
+    toHost: target.host,
+    toPort: target.port,
+    ...(keyLogFile !== undefined ? { keyLogFile } : {}),
+    onSession(session) {
+      sessions.push(session);
+      // Text and JSON stream one session at a time; HTML rewrites one page with all of them.
+      if (format === 'html' && output !== undefined)
+        void writeFile(output, renderReport({ sessions }, 'html', 'tlsterm trace relay'), { mode: 0o600 });
+      else if (format === 'json') write(`${JSON.stringify({ sessions: [session] })}\n`, output);
+      else if (format === 'text') write(`${renderSessionText(session)}\n\n`, output);
+      if (sessions.length >= count) stop();
+    },
+  });
+  const host = relay.host.includes(':') ? `[${relay.host}]` : relay.host;
+  process.stderr.write(
+    `tlsterm: relaying ${host}:${relay.port} → ${target.host}:${target.port}${keyLogFile ? `, key log ${keyLogFile}` : ' (no --keylog: records stay encrypted)'}\n`,
+  );
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await stopped;
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  await relay.close();
+  if (format === 'html' && output === undefined)
+    process.stdout.write(renderReport({ sessions }, 'html', 'tlsterm trace relay'));
+  return sessions.every((s) => s.decrypted) ? 0 : 2;
+}
+
+function write(text: string, output: string | undefined): void {
+  if (output === undefined) process.stdout.write(text);
+  else void import('node:fs/promises').then((fs) => fs.appendFile(output, text, { mode: 0o600 }));
+}
