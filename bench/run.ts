@@ -1,7 +1,10 @@
-// `npm run bench`: tlsterm side by side with nginx and HAProxy on loopback.
-// Order of events: make certs and files, start the backend and every contender, read idle RSS,
-// smoke-check each contender, then run every scenario in interleaved rounds (A B C, B C A, C A B)
-// so slow drifts of the machine hit all contenders alike. Medians go in the table.
+// `npm run bench`: tlsterm side by side with nginx and HAProxy on loopback, in two sections.
+// Termination: tlsterm, nginx and HAProxy terminate TLS and proxy to a plain-HTTP backend (ratios to
+// nginx). Passthrough: tlsterm and HAProxy route by SNI and relay the TLS bytes to an HTTPS backend
+// (ratios to HAProxy; nginx-light cannot pass TLS through).
+// Per section: start the backend and every contender, read idle RSS, smoke-check each contender,
+// then run every scenario in interleaved rounds (A B C, B C A, C A B) so slow drifts of the machine
+// hit all contenders alike; medians go in the table. A section's servers are stopped before the next.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,34 +13,40 @@ import {
   addRun,
   type BenchCerts,
   type BenchResult,
+  type Contender,
   commandExists,
   contenders,
   curlDownload,
   describeEnvironment,
-  formatNotes,
   formatNumber,
-  formatTable,
+  formatReport,
   freePort,
   killAll,
   makeCerts,
   measure,
   negotiated,
+  nginxPassthroughReason,
   onExit,
+  passthroughContenders,
+  passthroughScenarios,
   type Row,
   type RunningServer,
   rssBytes,
   runHandshakeLoad,
   type Scenario,
+  type Section,
   type ServerStatus,
   type Settings,
   scenarios,
+  selectScenarios,
   settingsFromEnv,
   startBackend,
   startServer,
-  summarize,
+  startTlsBackend,
   type Target,
   toJson,
   usage,
+  writeBackendFiles,
 } from './lib/index.ts';
 
 const hostname = 'bench.test';
@@ -46,40 +55,48 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+interface Phase {
+  readonly id: string;
+  readonly title: string;
+  readonly reference: string;
+  readonly contenders: readonly Contender[];
+  /** Columns for servers that cannot take part, with the reason. */
+  readonly absent: Record<string, ServerStatus>;
+  readonly scenarios: readonly Scenario[];
+  readonly backend: RunningServer;
+  /** Whether the backend's CPU is reported next to the proxy's. */
+  readonly backendCpu: boolean;
+}
+
 interface Contenders {
   readonly servers: Record<string, ServerStatus>;
   readonly targets: Target[];
+  readonly running: RunningServer[];
   readonly freshRss: Row;
 }
 
 /** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
-async function startContenders(
-  dir: string,
-  backendPort: number,
-  certs: BenchCerts,
-  started: RunningServer[],
-): Promise<Contenders> {
+async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Promise<Contenders> {
   const servers: Record<string, ServerStatus> = {};
   const running: RunningServer[] = [];
-  for (const contender of contenders) {
+  for (const contender of phase.contenders) {
     if (contender.binary !== undefined && !commandExists(contender.binary)) {
       servers[contender.name] = { available: false, reason: `${contender.binary} is not installed` };
       continue;
     }
-    const result = await startServer(contender.spec(dir, await freePort(), backendPort, certs));
+    const result = await startServer(contender.spec(dir, await freePort(), phase.backend.port, certs));
     if (!result.ok) {
       log(`bench: ${contender.name} did not start; its column will say n/a\n${result.error}`);
       servers[contender.name] = { available: false, reason: result.error.split('\n')[0] ?? 'did not start' };
       continue;
     }
-    started.push(result.server);
     running.push(result.server);
     servers[contender.name] = { available: true };
   }
 
   await sleep(1000); // let each server settle after start-up before reading its idle memory
   const freshRss: Row = {
-    id: 'rss-fresh',
+    id: `${phase.id}.rss-fresh`,
     label: 'RSS at idle (fresh start)',
     unit: 'MiB',
     better: 'lower',
@@ -120,9 +137,15 @@ async function startContenders(
       durationMs: 2000,
     });
     await sleep(500);
-    targets.push({ server, hostname, ca: certs.ca, baselineRssBytes: rssBytes(server.pids()) });
+    targets.push({
+      server,
+      hostname,
+      ca: certs.ca,
+      baselineRssBytes: rssBytes(server.pids()),
+      ...(phase.backendCpu ? { backend: phase.backend } : {}),
+    });
   }
-  return { servers, targets, freshRss };
+  return { servers, targets, running, freshRss };
 }
 
 /** All rounds of one scenario, interleaved across contenders. Returns its table rows. */
@@ -138,6 +161,13 @@ async function runScenario(
   const cpuRow: Row = {
     id: `${scenario.id}.cpu`,
     label: `  ${scenario.cpuLabel}`,
+    unit: `µs/${scenario.cpuUnit}`,
+    better: 'lower',
+    runs: {},
+  };
+  const backendCpuRow: Row = {
+    id: `${scenario.id}.backend-cpu`,
+    label: `  backend (TLS nginx) CPU per ${scenario.cpuUnit}`,
     unit: `µs/${scenario.cpuUnit}`,
     better: 'lower',
     runs: {},
@@ -162,12 +192,49 @@ async function runScenario(
         shown.push(`${formatNumber(value)} ${figure.unit}`);
       }
       addRun(cpuRow, name, sample.cpuMicrosPerUnit);
+      shown.push(`${formatNumber(sample.cpuMicrosPerUnit)} ${cpuRow.unit}`);
+      if (sample.backendCpuMicrosPerUnit !== undefined) {
+        addRun(backendCpuRow, name, sample.backendCpuMicrosPerUnit);
+        shown.push(`backend ${formatNumber(sample.backendCpuMicrosPerUnit)} ${backendCpuRow.unit}`);
+      }
       if (sample.warning !== undefined) notes.push(`${where}: ${sample.warning}`);
-      log(`  ${where}: ${shown.join(', ')}, ${formatNumber(sample.cpuMicrosPerUnit)} ${cpuRow.unit}`);
+      log(`  ${where}: ${shown.join(', ')}`);
       await sleep(300); // let closing connections drain before the next contender starts
     }
   }
-  return [...figureRows, cpuRow];
+  const hasBackendCpu = Object.keys(backendCpuRow.runs).length > 0;
+  return [...figureRows, cpuRow, ...(hasBackendCpu ? [backendCpuRow] : [])];
+}
+
+// The table's columns in the order of the termination table, whichever servers the phase has.
+function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, ServerStatus> {
+  const order = ['tlsterm', 'nginx', 'haproxy'];
+  const names = Object.keys(servers).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return Object.fromEntries(names.map((name) => [name, servers[name] ?? { available: false }]));
+}
+
+async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: Settings): Promise<Section> {
+  log(`bench: ${phase.id}: ${phase.scenarios.map((s) => s.id).join(', ')}`);
+  const { servers, targets, running, freshRss } = await startContenders(phase, dir, certs);
+  try {
+    const rows: Row[] = [freshRss];
+    const notes: string[] = [];
+    for (const scenario of phase.scenarios) {
+      const missing = scenario.tools.filter((tool) => !commandExists(tool));
+      if (missing.length > 0) notes.push(`skipped ${scenario.id}: ${missing.join(', ')} not installed`);
+      else if (targets.length > 0) rows.push(...(await runScenario(scenario, targets, settings, notes)));
+    }
+    return {
+      id: phase.id,
+      title: phase.title,
+      reference: phase.reference,
+      servers: inColumnOrder({ ...servers, ...phase.absent }),
+      rows,
+      notes,
+    };
+  } finally {
+    for (const server of running.reverse()) await server.stop();
+  }
 }
 
 function report(result: BenchResult, asJson: boolean): void {
@@ -175,14 +242,7 @@ function report(result: BenchResult, asJson: boolean): void {
   mkdirSync(resultsDir, { recursive: true });
   const latest = join(resultsDir, 'latest.json');
   writeFileSync(latest, toJson(result));
-  if (asJson) {
-    process.stdout.write(toJson(result));
-  } else {
-    const summary = summarize(result);
-    process.stdout.write(`\n${formatTable(result, summary)}\n`);
-    const lines = formatNotes(result, summary);
-    if (lines.length > 0) process.stdout.write(`\nnotes:\n${lines.map((l) => `  - ${l}`).join('\n')}\n`);
-  }
+  process.stdout.write(asJson ? toJson(result) : `\n${formatReport(result)}`);
   log(`bench: result written to ${latest}`);
 }
 
@@ -197,6 +257,15 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const settings = settingsFromEnv(process.env);
+  const selection = selectScenarios(process.env['BENCH_SCENARIOS'], [
+    { section: 'termination', scenarios },
+    { section: 'passthrough', scenarios: passthroughScenarios },
+  ]);
+  if (!selection.ok) {
+    process.stderr.write(`bench: ${selection.error}\n`);
+    return 2;
+  }
+  const chosen = selection.value;
   for (const tool of ['nginx', 'openssl', 'curl']) {
     if (!commandExists(tool)) {
       log(`bench: ${tool} is required (nginx is the backend for every contender); install it first`);
@@ -210,25 +279,72 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!keepDir) rmSync(dir, { recursive: true, force: true });
   };
   const forgetDir = onExit(removeDir); // also on Ctrl-C, which skips the finally below
-  const started: RunningServer[] = [];
+  const backends: RunningServer[] = [];
   try {
     log(`bench: working dir ${dir}; ${settings.rounds} rounds, ${settings.seconds} s per timed run`);
     const certs = makeCerts(join(dir, 'certs'), hostname);
-    const backend = await startBackend(dir, settings.bulkMiB);
-    started.push(backend);
-    const { servers, targets, freshRss } = await startContenders(dir, backend.port, certs, started);
+    const root = writeBackendFiles(dir, settings.bulkMiB);
+    const sections: Section[] = [];
 
-    const rows: Row[] = [freshRss];
-    const notes: string[] = [];
-    for (const scenario of scenarios) {
-      const missing = scenario.tools.filter((tool) => !commandExists(tool));
-      if (missing.length > 0) notes.push(`skipped ${scenario.id}: ${missing.join(', ')} not installed`);
-      else if (targets.length > 0) rows.push(...(await runScenario(scenario, targets, settings, notes)));
+    const termination = chosen['termination'] ?? [];
+    if (termination.length > 0) {
+      const backend = await startBackend(dir, root);
+      backends.push(backend);
+      sections.push(
+        await runPhase(
+          {
+            id: 'termination',
+            title: 'TLS termination: each proxy decrypts and forwards HTTP to a plain-HTTP nginx backend',
+            reference: 'nginx',
+            contenders,
+            absent: {},
+            scenarios: termination,
+            backend,
+            backendCpu: false,
+          },
+          dir,
+          certs,
+          settings,
+        ),
+      );
+      await backend.stop();
     }
-    report({ meta: { ...describeEnvironment(), settings }, servers, rows, notes }, argv.includes('--json'));
+
+    const passthrough = chosen['passthrough'] ?? [];
+    if (passthrough.length > 0) {
+      const backend = await startTlsBackend(dir, root, certs);
+      backends.push(backend);
+      sections.push(
+        await runPhase(
+          {
+            id: 'passthrough',
+            title:
+              'TLS passthrough: each proxy routes by SNI and relays the TLS bytes to an HTTPS nginx backend (no decryption)',
+            reference: 'haproxy',
+            contenders: passthroughContenders,
+            absent: { nginx: { available: false, reason: nginxPassthroughReason() } },
+            scenarios: passthrough,
+            backend,
+            backendCpu: true,
+          },
+          join(dir, 'passthrough'),
+          certs,
+          settings,
+        ),
+      );
+      await backend.stop();
+    }
+
+    report(
+      {
+        meta: { ...describeEnvironment(), settings, scenarios: process.env['BENCH_SCENARIOS'] ?? 'all' },
+        sections,
+      },
+      argv.includes('--json'),
+    );
     return 0;
   } finally {
-    for (const server of started.reverse()) await server.stop();
+    for (const server of backends.reverse()) await server.stop();
     killAll();
     removeDir();
     forgetDir();

@@ -1,5 +1,6 @@
-// HAProxy as the TLS-terminating proxy under test: one thread, no logging, HTTP keep-alive on both
+// HAProxy as a proxy under test, one thread, no logging. Terminating TLS: HTTP keep-alive on both
 // sides (HAProxy reuses idle backend connections by default, like nginx's `keepalive` upstream).
+// Passthrough: TCP mode, routing by the ClientHello's SNI.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchCerts } from './certs.ts';
@@ -44,5 +45,44 @@ backend origin
 `,
   );
   // -db: stay in the foreground, no master process (a single process to measure).
+  return { command: 'haproxy', args: ['-db', '-f', conf] };
+}
+
+/**
+ * HAProxy as the passthrough proxy under test: TCP mode, waits for the ClientHello, routes by its SNI
+ * to the TLS backend (as tlsterm's passthrough site does) and relays the bytes undecrypted. A
+ * ClientHello for another name matches no backend and the connection is closed. No kernel splicing
+ * (HAProxy's default, and tlsterm has none): both copy the bytes through user space.
+ */
+export function haproxyPassthroughConfig(
+  prefix: string,
+  port: number,
+  backendPort: number,
+  hostname: string,
+): HaproxyLaunch {
+  mkdirSync(prefix, { recursive: true });
+  const conf = join(prefix, 'haproxy-passthrough.cfg');
+  writeFileSync(
+    conf,
+    `global
+  nbthread 1
+  maxconn 8000
+
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+
+frontend passthrough
+  bind 127.0.0.1:${port}
+  tcp-request inspect-delay 5s
+  tcp-request content accept if { req_ssl_hello_type 1 }
+  use_backend tls_origin if { req_ssl_sni -i ${hostname} }
+
+backend tls_origin
+  server origin 127.0.0.1:${backendPort}
+`,
+  );
   return { command: 'haproxy', args: ['-db', '-f', conf] };
 }

@@ -1,8 +1,15 @@
 // The bench's building blocks, as used by bench/run.ts.
-export { startBackend } from './backend.ts';
+export { startBackend, startTlsBackend, writeBackendFiles } from './backend.ts';
 export { type BenchCerts, makeCerts } from './certs.ts';
 export { onExit } from './cleanup.ts';
-export { type Contender, type ContenderName, commandExists, contenders } from './contenders.ts';
+export {
+  type Contender,
+  type ContenderName,
+  commandExists,
+  contenders,
+  nginxPassthroughReason,
+  passthroughContenders,
+} from './contenders.ts';
 export { curlDownload, type DownloadResult, parseCurlWriteOut } from './curl-download.ts';
 export { describeEnvironment } from './environment.ts';
 export { type HandshakeLoadOptions, type HandshakeLoadResult, runHandshakeLoad } from './handshake-load.ts';
@@ -15,14 +22,17 @@ export {
   type BenchResult,
   formatNotes,
   formatNumber,
+  formatReport,
   formatTable,
   type Row,
+  type Section,
   type ServerStatus,
   type SummaryRow,
   summarize,
   toJson,
 } from './report.ts';
-export { type Figure, type RunOutcome, type Scenario, scenarios } from './scenarios.ts';
+export { type Figure, passthroughScenarios, type RunOutcome, type Scenario, scenarios } from './scenarios.ts';
+export { type SectionScenarios, type Selection, selectScenarios } from './selection.ts';
 export {
   killAll,
   type RunningServer,

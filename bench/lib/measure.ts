@@ -4,21 +4,43 @@ import type { Scenario } from './scenarios.ts';
 import type { Settings, Target } from './target.ts';
 
 export type Sample =
-  | { ok: true; figures: Record<string, number>; cpuMicrosPerUnit: number; warning?: string }
+  | {
+      ok: true;
+      figures: Record<string, number>;
+      cpuMicrosPerUnit: number;
+      /** Only when the target names a backend. */
+      backendCpuMicrosPerUnit?: number;
+      warning?: string;
+    }
   | { ok: false; error: string };
+
+function cpuNow(pids: readonly number[]): Map<number, number> {
+  return new Map(pids.map((pid) => [pid, cpuSeconds([pid])]));
+}
+
+function cpuSince(before: Map<number, number>, pids: readonly number[]): number {
+  let spent = 0;
+  for (const pid of pids) spent += cpuSeconds([pid]) - (before.get(pid) ?? 0);
+  return spent;
+}
 
 export async function measure(scenario: Scenario, target: Target, settings: Settings): Promise<Sample> {
   // The process list is read at both ends: a worker that appeared mid-run is counted from zero, which
   // is right, since all its CPU time was spent during the run.
-  const before = new Map(target.server.pids().map((pid) => [pid, cpuSeconds([pid])]));
+  const before = cpuNow(target.server.pids());
+  const backendBefore = target.backend === undefined ? undefined : cpuNow(target.backend.pids());
   const outcome = await scenario.run(target, settings);
   if (!outcome.ok) return outcome;
-  let spent = 0;
-  for (const pid of target.server.pids()) spent += cpuSeconds([pid]) - (before.get(pid) ?? 0);
+  const perUnit = (seconds: number): number =>
+    outcome.units > 0 ? (seconds * 1e6) / outcome.units : Number.NaN;
+  const spent = cpuSince(before, target.server.pids());
   return {
     ok: true,
     figures: outcome.figures,
-    cpuMicrosPerUnit: outcome.units > 0 ? (spent * 1e6) / outcome.units : Number.NaN,
+    cpuMicrosPerUnit: perUnit(spent),
+    ...(target.backend === undefined || backendBefore === undefined
+      ? {}
+      : { backendCpuMicrosPerUnit: perUnit(cpuSince(backendBefore, target.backend.pids())) }),
     ...(outcome.warning === undefined ? {} : { warning: outcome.warning }),
   };
 }

@@ -1,5 +1,6 @@
-// nginx configurations: the plain-HTTP backend every proxy forwards to, and nginx as the TLS proxy
-// under test. Both run in the foreground (`daemon off`) from their own prefix directory.
+// nginx configurations: the plain-HTTP backend every terminating proxy forwards to, nginx as the TLS
+// proxy under test, and the HTTPS backend behind the passthrough proxies.
+// All run in the foreground (`daemon off`) from their own prefix directory.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchCerts } from './certs.ts';
@@ -40,6 +41,23 @@ function write(prefix: string, text: string): NginxLaunch {
     args: ['-p', prefix, '-e', errorLog, '-c', conf, '-g', 'daemon off;'],
     errorLog,
   };
+}
+
+// The same TLS settings wherever nginx terminates TLS: as the proxy under test and as the
+// passthrough backend.
+function tlsServer(certs: BenchCerts): string {
+  return [
+    `server_name ${certs.hostname};`,
+    `ssl_certificate ${certs.fullchain};`,
+    `ssl_certificate_key ${certs.key};`,
+    'ssl_protocols TLSv1.2 TLSv1.3;',
+    `ssl_ecdh_curve ${tlsSettings.groups.join(':')};`,
+    `ssl_ciphers ${tlsSettings.tls12Ciphers.join(':')};`,
+    `ssl_conf_command Ciphersuites ${tlsSettings.tls13Ciphers.join(':')};`,
+    'ssl_prefer_server_ciphers on;',
+  ]
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 /** The backend: serves `root` over plain HTTP/1.1, keep-alive without a request limit. */
@@ -86,14 +104,7 @@ ${tempPaths(prefix)}
   }
   server {
     listen 127.0.0.1:${port} ssl backlog=4096;
-    server_name ${certs.hostname};
-    ssl_certificate ${certs.fullchain};
-    ssl_certificate_key ${certs.key};
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_ecdh_curve ${tlsSettings.groups.join(':')};
-    ssl_ciphers ${tlsSettings.tls12Ciphers.join(':')};
-    ssl_conf_command Ciphersuites ${tlsSettings.tls13Ciphers.join(':')};
-    ssl_prefer_server_ciphers on;
+${tlsServer(certs)}
     location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;
@@ -102,6 +113,35 @@ ${tempPaths(prefix)}
       # as HAProxy and tlsterm do.
       proxy_max_temp_file_size 0;
     }
+  }
+}
+`,
+  );
+}
+
+/**
+ * The backend of the passthrough scenarios: the same files as the plain backend, over HTTPS with the
+ * bench certificate, since a passthrough proxy hands the client's TLS bytes to it undecrypted.
+ */
+export function nginxTlsBackendConfig(
+  prefix: string,
+  port: number,
+  root: string,
+  certs: BenchCerts,
+): NginxLaunch {
+  return write(
+    prefix,
+    `${common(prefix)}
+http {
+  access_log off;
+${tempPaths(prefix)}
+  default_type application/octet-stream;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:${port} ssl backlog=4096;
+${tlsServer(certs)}
+    root ${root};
   }
 }
 `,

@@ -1,4 +1,6 @@
-// Turning runs into the printed table and the machine-readable result. Pure: no I/O here.
+// Turning runs into the printed tables and the machine-readable result. Pure: no I/O here.
+// The result has one section per kind of proxying (TLS termination, passthrough); each section has
+// its own contenders and its own reference, the contender tlsterm's medians are divided by.
 import { median, spread } from './stats.ts';
 
 export interface Row {
@@ -23,11 +25,22 @@ export interface ServerStatus {
   readonly negotiated?: string;
 }
 
-export interface BenchResult {
-  readonly meta: Record<string, unknown>;
+export interface Section {
+  /** "termination", "passthrough": also the prefix of the section's row ids. */
+  readonly id: string;
+  readonly title: string;
+  /** The contender tlsterm is compared with: the ratio column is tlsterm's median / this one's. */
+  readonly reference: string;
+  /** The table's columns, in order. */
   readonly servers: Record<string, ServerStatus>;
   readonly rows: readonly Row[];
+  /** Failed runs and run warnings, printed under the table. */
   readonly notes: readonly string[];
+}
+
+export interface BenchResult {
+  readonly meta: Record<string, unknown>;
+  readonly sections: readonly Section[];
 }
 
 export interface SummaryCell {
@@ -42,26 +55,26 @@ export interface SummaryRow {
   readonly unit: string;
   readonly better: 'higher' | 'lower';
   readonly servers: Record<string, SummaryCell>;
-  /** tlsterm's median divided by nginx's. */
-  readonly tlstermToNginx: number | null;
+  /** tlsterm's median divided by the section's reference contender's. */
+  readonly ratio: number | null;
 }
 
-export function summarize(result: BenchResult): SummaryRow[] {
-  return result.rows.map((row) => {
+export function summarize(section: Section): SummaryRow[] {
+  return section.rows.map((row) => {
     const servers: Record<string, SummaryCell> = {};
-    for (const name of Object.keys(result.servers)) {
+    for (const name of Object.keys(section.servers)) {
       const runs = row.runs[name] ?? [];
       servers[name] = { median: median(runs) ?? null, spread: spread(runs) ?? null, runs };
     }
     const t = servers['tlsterm']?.median ?? null;
-    const n = servers['nginx']?.median ?? null;
+    const r = servers[section.reference]?.median ?? null;
     return {
       id: row.id,
       label: row.label,
       unit: row.unit,
       better: row.better,
       servers,
-      tlstermToNginx: t !== null && n !== null && n !== 0 ? t / n : null,
+      ratio: t !== null && r !== null && r !== 0 ? t / r : null,
     };
   });
 }
@@ -72,17 +85,17 @@ export function formatNumber(value: number | null): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** A fixed-width table: metric, unit, one column per server, then the tlsterm/nginx ratio. */
-export function formatTable(result: BenchResult, rows: readonly SummaryRow[]): string {
-  const names = Object.keys(result.servers);
-  const header = ['metric', 'unit', ...names, 'tlsterm/nginx'];
+/** A fixed-width table: metric, unit, one column per server, then tlsterm / the reference. */
+export function formatTable(section: Section, rows: readonly SummaryRow[]): string {
+  const names = Object.keys(section.servers);
+  const header = ['metric', 'unit', ...names, `tlsterm/${section.reference}`];
   const body = rows.map((row) => [
     row.label,
     row.unit,
     ...names.map((name) =>
-      result.servers[name]?.available === true ? formatNumber(row.servers[name]?.median ?? null) : 'n/a',
+      section.servers[name]?.available === true ? formatNumber(row.servers[name]?.median ?? null) : 'n/a',
     ),
-    row.tlstermToNginx === null ? '-' : `${row.tlstermToNginx.toFixed(2)}x`,
+    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
@@ -95,9 +108,9 @@ export function formatTable(result: BenchResult, rows: readonly SummaryRow[]): s
 }
 
 /** Lines worth reading under the table: unavailable servers, noisy rows, run warnings. */
-export function formatNotes(result: BenchResult, rows: readonly SummaryRow[]): string[] {
+export function formatNotes(section: Section, rows: readonly SummaryRow[]): string[] {
   const lines: string[] = [];
-  for (const [name, status] of Object.entries(result.servers)) {
+  for (const [name, status] of Object.entries(section.servers)) {
     if (!status.available) lines.push(`${name}: not available: ${status.reason ?? 'unknown reason'}`);
     else if (status.negotiated !== undefined) lines.push(`${name} negotiates ${status.negotiated}`);
   }
@@ -108,11 +121,34 @@ export function formatNotes(result: BenchResult, rows: readonly SummaryRow[]): s
       }
     }
   }
-  lines.push(...result.notes);
-  lines.push('ratio > 1: tlsterm is higher, which is better for rates and worse for MiB, KiB and µs rows');
+  lines.push(...section.notes);
+  lines.push(
+    `ratio > 1: tlsterm is higher than ${section.reference}, which is better for rates and worse for MiB, KiB and µs rows`,
+  );
   return lines;
 }
 
+/** Title, table and notes of every section, as printed on stdout. */
+export function formatReport(result: BenchResult): string {
+  return result.sections
+    .map((section) => {
+      const rows = summarize(section);
+      const notes = formatNotes(section, rows)
+        .map((l) => `  - ${l}`)
+        .join('\n');
+      return `${section.title}\n\n${formatTable(section, rows)}\n\nnotes:\n${notes}\n`;
+    })
+    .join('\n');
+}
+
 export function toJson(result: BenchResult): string {
-  return `${JSON.stringify({ meta: result.meta, servers: result.servers, rows: summarize(result), notes: result.notes }, null, 2)}\n`;
+  const sections = result.sections.map((section) => ({
+    id: section.id,
+    title: section.title,
+    reference: section.reference,
+    servers: section.servers,
+    rows: summarize(section),
+    notes: section.notes,
+  }));
+  return `${JSON.stringify({ meta: result.meta, sections }, null, 2)}\n`;
 }

@@ -109,33 +109,48 @@ export const keepAlive: Scenario = {
   },
 };
 
+interface Labels {
+  readonly id: string;
+  readonly label: string;
+  readonly cpuLabel: string;
+}
+
 /** New connections per second with full handshakes (never resumed), one request each. */
-export const fullHandshakes: Scenario = {
+function fullHandshakeScenario(labels: Labels): Scenario {
+  return {
+    id: labels.id,
+    figures: [{ key: 'cps', label: labels.label, unit: 'conn/s', better: 'higher' }],
+    cpuUnit: 'conn',
+    cpuLabel: labels.cpuLabel,
+    tools: [],
+    async run(target, settings) {
+      const result = await runHandshakeLoad({
+        port: target.server.port,
+        servername: target.hostname,
+        path: smallPath,
+        concurrency: settings.handshakeConcurrency,
+        maxConnections: 1_000_000,
+        durationMs: settings.seconds * 1000,
+      });
+      if (result.completed === 0)
+        return { ok: false, error: `no connection completed: ${result.firstError}` };
+      // A resumed connection would make this figure a blend; refuse it rather than mislabel it.
+      if (result.resumed > 0) return { ok: false, error: `${result.resumed} connections were resumed` };
+      return {
+        ok: true,
+        figures: { cps: result.completed / result.elapsedSeconds },
+        units: result.completed,
+        ...warnings([result.failed > 0 && `${result.failed} connections failed (${result.firstError})`]),
+      };
+    },
+  };
+}
+
+export const fullHandshakes: Scenario = fullHandshakeScenario({
   id: 'full-handshake',
-  figures: [{ key: 'cps', label: 'new conns, FULL handshake + 1 req', unit: 'conn/s', better: 'higher' }],
-  cpuUnit: 'conn',
+  label: 'new conns, FULL handshake + 1 req',
   cpuLabel: 'server CPU per full-handshake conn',
-  tools: [],
-  async run(target, settings) {
-    const result = await runHandshakeLoad({
-      port: target.server.port,
-      servername: target.hostname,
-      path: smallPath,
-      concurrency: settings.handshakeConcurrency,
-      maxConnections: 1_000_000,
-      durationMs: settings.seconds * 1000,
-    });
-    if (result.completed === 0) return { ok: false, error: `no connection completed: ${result.firstError}` };
-    // A resumed connection would make this figure a blend; refuse it rather than mislabel it.
-    if (result.resumed > 0) return { ok: false, error: `${result.resumed} connections were resumed` };
-    return {
-      ok: true,
-      figures: { cps: result.completed / result.elapsedSeconds },
-      units: result.completed,
-      ...warnings([result.failed > 0 && `${result.failed} connections failed (${result.firstError})`]),
-    };
-  },
-};
+});
 
 /** wrk with `Connection: close`: reconnects resume the TLS session, so this is the RESUMED figure. */
 export const resumedHandshakes: Scenario = {
@@ -169,37 +184,45 @@ export const resumedHandshakes: Scenario = {
  * Large bodies streamed from the backend through the proxy, downloaded back to back for the run's
  * duration: one download would be too short for the CPU clock's 10 ms ticks to resolve.
  */
-export const bulkDownload: Scenario = {
-  id: 'bulk',
-  figures: [{ key: 'mibps', label: 'bulk download', unit: 'MiB/s', better: 'higher' }],
-  cpuUnit: 'MiB',
-  cpuLabel: 'server CPU per MiB',
-  tools: ['curl'],
-  async run(target, settings) {
-    const expected = settings.bulkMiB * MiB;
-    const deadline = performance.now() + settings.seconds * 1000;
-    let bytes = 0;
-    let seconds = 0;
-    for (let i = 0; i < 100 && (i === 0 || performance.now() < deadline); i++) {
-      const result = await curlDownload({
-        port: target.server.port,
-        hostname: target.hostname,
-        path: bigPath,
-        ca: target.ca,
-        timeoutSeconds: 120,
-      });
-      if (!result.ok) return result;
-      if (result.value.bytes !== expected) {
-        return { ok: false, error: `received ${result.value.bytes} bytes, expected ${expected}` };
+function bulkDownloadScenario(labels: Labels): Scenario {
+  return {
+    id: labels.id,
+    figures: [{ key: 'mibps', label: labels.label, unit: 'MiB/s', better: 'higher' }],
+    cpuUnit: 'MiB',
+    cpuLabel: labels.cpuLabel,
+    tools: ['curl'],
+    async run(target, settings) {
+      const expected = settings.bulkMiB * MiB;
+      const deadline = performance.now() + settings.seconds * 1000;
+      let bytes = 0;
+      let seconds = 0;
+      for (let i = 0; i < 100 && (i === 0 || performance.now() < deadline); i++) {
+        const result = await curlDownload({
+          port: target.server.port,
+          hostname: target.hostname,
+          path: bigPath,
+          ca: target.ca,
+          timeoutSeconds: 120,
+        });
+        if (!result.ok) return result;
+        if (result.value.bytes !== expected) {
+          return { ok: false, error: `received ${result.value.bytes} bytes, expected ${expected}` };
+        }
+        bytes += result.value.bytes;
+        seconds += result.value.seconds;
       }
-      bytes += result.value.bytes;
-      seconds += result.value.seconds;
-    }
-    return { ok: true, figures: { mibps: bytes / MiB / seconds }, units: bytes / MiB };
-  },
-};
+      return { ok: true, figures: { mibps: bytes / MiB / seconds }, units: bytes / MiB };
+    },
+  };
+}
 
-/** In run order: the memory figure first, while the servers' heaps are still fresh. */
+export const bulkDownload: Scenario = bulkDownloadScenario({
+  id: 'bulk',
+  label: 'bulk download',
+  cpuLabel: 'server CPU per MiB',
+});
+
+/** TLS termination, in run order: the memory figure first, while the servers' heaps are still fresh. */
 export const scenarios: readonly Scenario[] = [
   idleConnections,
   keepAlive,
@@ -207,3 +230,23 @@ export const scenarios: readonly Scenario[] = [
   resumedHandshakes,
   bulkDownload,
 ];
+
+// Passthrough: the same clients through a proxy that relays the TLS bytes to the HTTPS backend. The
+// handshake's cryptography is the backend's and the client's; what the proxy spends is its own cost
+// of accepting, reading the ClientHello, connecting upstream and copying bytes.
+
+/** Full handshakes (with the backend) through the proxy, one request each. */
+export const passthroughHandshakes: Scenario = fullHandshakeScenario({
+  id: 'passthrough-handshake',
+  label: 'new conns through passthrough, FULL handshake + 1 req',
+  cpuLabel: 'proxy CPU per conn',
+});
+
+/** Encrypted bulk bytes relayed from the backend, as they are. */
+export const passthroughBulk: Scenario = bulkDownloadScenario({
+  id: 'passthrough-bulk',
+  label: 'bulk download through passthrough',
+  cpuLabel: 'proxy CPU per MiB',
+});
+
+export const passthroughScenarios: readonly Scenario[] = [passthroughHandshakes, passthroughBulk];

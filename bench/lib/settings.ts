@@ -1,4 +1,6 @@
-// Bench settings from the environment. Defaults keep the whole run under three minutes with three contenders.
+// Bench settings from the environment. Defaults keep the whole run under four minutes: about 2.5 for
+// TLS termination with three contenders, about 1 for passthrough with two. BENCH_SCENARIOS is read
+// by selection.ts.
 import type { Settings } from './target.ts';
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -23,10 +25,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
 
 export const usage = `usage: npm run bench [-- --json]
 
-Benchmarks tlsterm against nginx and HAProxy (whichever are installed) on loopback.
-  --json              print the result as JSON instead of a table
+Benchmarks tlsterm against nginx and HAProxy (whichever are installed) on loopback: TLS termination
+(ratios to nginx), then TLS passthrough (ratios to HAProxy).
+  --json              print the result as JSON instead of tables
 Environment:
-  BENCH_SECONDS=3     duration of each timed run (about 2.5 min in all)
+  BENCH_SCENARIOS=all  comma-separated sections (termination, passthrough) and/or scenario ids
+                       (idle, keepalive, full-handshake, resumed-handshake, bulk,
+                       passthrough-handshake, passthrough-bulk)
+  BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)
   BENCH_ROUNDS=3      interleaved rounds; the table shows medians
   BENCH_IDLE_CONNS=2000  idle TLS connections held for the memory figure
   BENCH_BULK_MIB=128  size of the bulk download

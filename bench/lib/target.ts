@@ -8,6 +8,8 @@ export interface Target {
   readonly ca: string;
   /** RSS after the warm-up, before the idle-connections scenario: what each connection adds to. */
   readonly baselineRssBytes: number;
+  /** The backend whose CPU time is reported next to the proxy's (passthrough: the TLS backend). */
+  readonly backend?: RunningServer;
 }
 
 export interface Settings {

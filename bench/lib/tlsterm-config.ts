@@ -1,4 +1,5 @@
-// tlsterm as the TLS-terminating proxy under test, in the configuration shape of `tlsterm serve -c`.
+// tlsterm as a proxy under test (terminating TLS, or passing it through), in the configuration shape
+// of `tlsterm serve -c`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,37 @@ export function tlstermConfig(
   };
   writeFileSync(conf, `${JSON.stringify(config, null, 2)}\n`);
   // The same Node that runs the bench (Node 24), not whatever `node` is first on PATH.
+  return {
+    command: process.execPath,
+    args: [join(repoRoot, 'bin', 'tlsterm'), 'serve', '-c', conf],
+    cwd: repoRoot,
+  };
+}
+
+/**
+ * tlsterm as the passthrough proxy under test: one `mode: passthrough` site for the bench host name,
+ * relaying to the TLS backend. `strict_sni` refuses other names, as HAProxy's SNI rule does.
+ */
+export function tlstermPassthroughConfig(
+  prefix: string,
+  port: number,
+  backendPort: number,
+  hostname: string,
+): TlstermLaunch {
+  mkdirSync(join(prefix, 'state'), { recursive: true });
+  const conf = join(prefix, 'tlsterm-passthrough.yaml');
+  const config = {
+    state_dir: join(prefix, 'state'),
+    listeners: [
+      {
+        name: 'bench-passthrough',
+        address: `127.0.0.1:${port}`,
+        strict_sni: true,
+        sites: [{ hosts: [hostname], mode: 'passthrough', upstream: `tcp://127.0.0.1:${backendPort}` }],
+      },
+    ],
+  };
+  writeFileSync(conf, `${JSON.stringify(config, null, 2)}\n`);
   return {
     command: process.execPath,
     args: [join(repoRoot, 'bin', 'tlsterm'), 'serve', '-c', conf],

@@ -1,15 +1,16 @@
 // The generated configurations must be accepted by the real servers' own config checkers.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { makeCerts } from '../lib/certs.ts';
 import { commandExists } from '../lib/contenders.ts';
-import { haproxyConfig } from '../lib/haproxy-config.ts';
-import { nginxBackendConfig, nginxProxyConfig } from '../lib/nginx-config.ts';
-import { tlstermConfig } from '../lib/tlsterm-config.ts';
+import { haproxyConfig, haproxyPassthroughConfig } from '../lib/haproxy-config.ts';
+import { nginxBackendConfig, nginxProxyConfig, nginxTlsBackendConfig } from '../lib/nginx-config.ts';
+import { tlstermConfig, tlstermPassthroughConfig } from '../lib/tlsterm-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-config-test-'));
 const certs = makeCerts(join(dir, 'certs'), 'bench.test');
@@ -39,10 +40,11 @@ describe('certificates', () => {
 });
 
 describe('nginx configs', { skip: !commandExists('nginx') && 'nginx not installed' }, () => {
-  it('the proxy and backend configs pass nginx -t', () => {
+  it('the proxy, backend and TLS backend configs pass nginx -t', () => {
     for (const launch of [
       nginxProxyConfig(join(dir, 'nginx'), 8443, 8080, certs),
       nginxBackendConfig(join(dir, 'backend'), 8080, dir),
+      nginxTlsBackendConfig(join(dir, 'tls-backend'), 9443, dir, certs),
     ]) {
       const testArgs = launch.args.filter((a) => a !== '-g' && a !== 'daemon off;');
       const out = execFileSync('sh', ['-c', 'nginx "$@" -t 2>&1', 'nginx', ...testArgs], {
@@ -53,12 +55,30 @@ describe('nginx configs', { skip: !commandExists('nginx') && 'nginx not installe
   });
 });
 
+function haproxyCheck(conf: string): string {
+  return execFileSync('sh', ['-c', 'haproxy -c -f "$0" 2>&1', conf], { encoding: 'utf8' });
+}
+
 describe('haproxy config', { skip: !commandExists('haproxy') && 'haproxy not installed' }, () => {
   it('passes haproxy -c', () => {
     const launch = haproxyConfig(join(dir, 'haproxy'), 8443, 8080, certs);
-    const conf = launch.args[launch.args.indexOf('-f') + 1]!;
-    const out = execFileSync('sh', ['-c', 'haproxy -c -f "$0" 2>&1', conf], { encoding: 'utf8' });
-    assert.match(out, /Configuration file is valid/);
+    assert.match(haproxyCheck(launch.args[launch.args.indexOf('-f') + 1]!), /Configuration file is valid/);
+  });
+
+  it('passthrough: passes haproxy -c, TCP mode, routes the ClientHello by SNI to the TLS backend', () => {
+    const launch = haproxyPassthroughConfig(join(dir, 'haproxy'), 8444, 9443, 'bench.test');
+    assert.deepEqual(launch.args.slice(0, 2), ['-db', '-f']);
+    const conf = launch.args[2]!;
+    assert.match(haproxyCheck(conf), /Configuration file is valid/);
+    const text = readFileSync(conf, 'utf8');
+    assert.match(text, /^\s+mode tcp$/m);
+    assert.match(text, /^\s+nbthread 1$/m);
+    assert.match(text, /^\s+bind 127\.0\.0\.1:8444$/m, 'no ssl on the bind: the bytes pass through');
+    assert.match(text, /^\s+tcp-request inspect-delay 5s$/m);
+    assert.match(text, /^\s+tcp-request content accept if \{ req_ssl_hello_type 1 \}$/m);
+    assert.match(text, /^\s+use_backend tls_origin if \{ req_ssl_sni -i bench\.test \}$/m);
+    assert.match(text, /^backend tls_origin\n\s+server origin 127\.0\.0\.1:9443$/m);
+    assert.doesNotMatch(text, /default_backend/, 'another name matches nothing, as with tlsterm strict_sni');
   });
 });
 
@@ -77,5 +97,30 @@ describe('tlsterm config', () => {
       certificates: [{ cert: certs.fullchain, key: certs.key }],
       upstream: 'http://127.0.0.1:8080',
     });
+  });
+});
+
+describe('tlsterm passthrough config', () => {
+  const launch = tlstermPassthroughConfig(join(dir, 'tlsterm'), 8444, 9443, 'bench.test');
+
+  it('has one passthrough site for the bench name, to the TLS backend over tcp://, strict SNI', () => {
+    assert.deepEqual(launch.args.slice(1, 3), ['serve', '-c']);
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.listeners.length, 1);
+    const listener = config.listeners[0];
+    assert.equal(listener.address, '127.0.0.1:8444');
+    assert.equal(listener.strict_sni, true);
+    assert.deepEqual(listener.sites, [
+      { hosts: ['bench.test'], mode: 'passthrough', upstream: 'tcp://127.0.0.1:9443' },
+    ]);
+  });
+
+  it('passes tlsterm check', async () => {
+    const checked = await promisify(execFile)(
+      launch.command,
+      [launch.args[0]!, 'check', '-c', launch.args[3]!],
+      { cwd: launch.cwd, timeout: 60_000 },
+    );
+    assert.match(checked.stdout, /OK/);
   });
 });

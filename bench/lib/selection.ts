@@ -1,0 +1,42 @@
+// BENCH_SCENARIOS: which scenarios to run, so one part of the bench can be re-run on its own.
+// A comma-separated list of section names ("termination", "passthrough") and scenario ids; unset
+// or empty means everything. Pure: parsing only.
+
+export interface Selectable {
+  readonly id: string;
+}
+
+export interface SectionScenarios<T extends Selectable> {
+  readonly section: string;
+  readonly scenarios: readonly T[];
+}
+
+export type Selection<T extends Selectable> =
+  | { ok: true; value: Record<string, T[]> }
+  | { ok: false; error: string };
+
+/** Per section, the chosen scenarios in the section's run order (which the list's order does not change). */
+export function selectScenarios<T extends Selectable>(
+  spec: string | undefined,
+  sections: readonly SectionScenarios<T>[],
+): Selection<T> {
+  const words = (spec ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  const everything = words.length === 0 || words.includes('all');
+  const known = new Set(['all', ...sections.flatMap((s) => [s.section, ...s.scenarios.map((x) => x.id)])]);
+  const unknown = words.filter((w) => !known.has(w));
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      error: `BENCH_SCENARIOS: unknown ${unknown.map((w) => `'${w}'`).join(', ')}; choose from ${[...known].join(', ')}`,
+    };
+  }
+  const value: Record<string, T[]> = {};
+  for (const { section, scenarios } of sections) {
+    value[section] =
+      everything || words.includes(section) ? [...scenarios] : scenarios.filter((s) => words.includes(s.id));
+  }
+  return { ok: true, value };
+}
