@@ -41,6 +41,13 @@ if (typeof reflect['getMetadata'] !== 'function') {
     own(target, property, false)?.get(key);
   reflect['hasOwnMetadata'] = (key: MetadataKey, target: Target, property?: PropertyKey): boolean =>
     own(target, property, false)?.has(key) ?? false;
+  // The real polyfill, when loaded later (acme-client's @peculiar/x509 1.x requires it), keeps this
+  // store as a fallback provider and needs these two to read and clear it.
+  reflect['getOwnMetadataKeys'] = (target: Target, property?: PropertyKey): MetadataKey[] => [
+    ...(own(target, property, false)?.keys() ?? []),
+  ];
+  reflect['deleteMetadata'] = (key: MetadataKey, target: Target, property?: PropertyKey): boolean =>
+    own(target, property, false)?.delete(key) ?? false;
   reflect['getMetadata'] = (key: MetadataKey, target: Target, property?: PropertyKey): unknown => {
     // Walk the prototype chain, like the real polyfill; bounded by the chain's length.
     for (let t: Target | null = target; t !== null; t = Object.getPrototypeOf(t) as Target | null) {

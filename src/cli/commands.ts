@@ -1,6 +1,7 @@
 // Every subcommand: its name, a one-paragraph summary for `tlsterm --help`, and its runner. A
 // runner gets the arguments after the command name, parses its own options (node:util parseArgs)
 // and returns the exit status. Long help lives with the command (`tlsterm CMD --help`).
+import { certCommand } from './cert.ts';
 import { checkCommand } from './check.ts';
 import { decryptCommand } from './decrypt.ts';
 import { probeCommand } from './probe.ts';
@@ -17,6 +18,7 @@ export interface Command {
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   checkCommand,
+  certCommand,
   probeCommand,
   traceCommand,
   decryptCommand,
