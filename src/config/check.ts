@@ -6,7 +6,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import * as v from 'valibot';
-import { loadCertificatePair } from '../certs/load-pair.ts';
+import { lineageName, lineagePaths } from '../certs/acme/lineage.ts';
+import { type LoadPairResult, loadCertificatePair } from '../certs/load-pair.ts';
 import { coveredBy, parseHostPattern } from '../certs/names.ts';
 import { pemBlocks } from '../certs/pem.ts';
 import { checkPolicyAgainstCertificates, resolvePolicy } from '../tls/policy.ts';
@@ -268,12 +269,16 @@ class Checker implements CheckContext {
   }
 
   async loadPair(cert: string, key: string, where: string): Promise<CertificatePair | undefined> {
-    const loaded = await loadCertificatePair(this.resolveFile(cert), this.resolveFile(key), {
+    const loaded = await this.loadAbsolute(this.resolveFile(cert), this.resolveFile(key));
+    this.adopt(where, loaded.problems);
+    return loaded.pair;
+  }
+
+  private loadAbsolute(certPath: string, keyPath: string): Promise<LoadPairResult> {
+    return loadCertificatePair(certPath, keyPath, {
       ...(this.opts.now ? { now: this.opts.now } : {}),
       extraCa: this.extraCa,
     });
-    this.adopt(where, loaded.problems);
-    return loaded.pair;
   }
 
   async run(raw: RawConfig): Promise<Plan | undefined> {
@@ -758,11 +763,11 @@ class Checker implements CheckContext {
       if (caPem === undefined) ok = false;
     }
     if (!ok || hosts.length === 0) return undefined;
-    const first = hosts.find((h) => !h.startsWith('*.')) ?? (hosts[0] ?? '').slice(2);
     return {
       directory: raw.directory,
       challenge,
-      lineage: first,
+      // The certificate manager's own rule, so both look in the same live/ directory.
+      lineage: lineageName(hosts),
       ...(raw.email !== undefined ? { email: raw.email } : {}),
       ...(caPem !== undefined ? { caPem } : {}),
       ...(raw.dns_hook !== undefined ? { dnsHook: this.resolveFile(raw.dns_hook) } : {}),
@@ -771,12 +776,8 @@ class Checker implements CheckContext {
 
   /** The certificate a previous run obtained, if it is on disk and usable; else a placeholder is served. */
   private async acmeCertificateOnDisk(acme: AcmeSettings): Promise<CertificatePair | undefined> {
-    const dir = path.join(this.stateDir, 'live', acme.lineage);
-    const loaded = await loadCertificatePair(path.join(dir, 'fullchain.pem'), path.join(dir, 'privkey.pem'), {
-      ...(this.opts.now ? { now: this.opts.now } : {}),
-      extraCa: this.extraCa,
-    });
-    return loaded.pair;
+    const live = lineagePaths(this.stateDir, acme.lineage);
+    return (await this.loadAbsolute(live.fullchain, live.privkey)).pair;
   }
 
   /** ACME needs a way in for the CA: say so at check time, not at the first failed order. */

@@ -5,6 +5,7 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
+import { isUntrustedIssuer } from '../tls/verify-codes.ts';
 import type { UpstreamTlsOptions } from './types.ts';
 
 /** The options passed to tls.connect, built once per pool (never per connection). */
@@ -24,15 +25,6 @@ export function upstreamTlsConnectOptions(opts: UpstreamTlsOptions): tls.Connect
   };
 }
 
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-]);
-
 /** A TLS failure toward the upstream in words, or undefined when `code` is not a TLS error. */
 export function describeUpstreamTlsError(
   code: string,
@@ -41,7 +33,7 @@ export function describeUpstreamTlsError(
   servername: string,
   hasCa: boolean,
 ): string | undefined {
-  if (UNTRUSTED.has(code)) {
+  if (isUntrustedIssuer(code)) {
     return `TLS to ${where}: certificate not trusted (${code}): it is not signed by ${hasCa ? 'the CA in upstream.ca' : 'a CA in the system store'}; set upstream.ca to the CA that issued it`;
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {

@@ -9,6 +9,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { subjectAltNameEntries } from '../certs/names.ts';
 import type { ClientAuth } from '../config/plan.ts';
+import { isUntrustedIssuer } from '../tls/verify-codes.ts';
 import type { Failure } from './failure-reason.ts';
 
 export interface PeerCertificateView {
@@ -66,16 +67,6 @@ export function clientCertLines(peer: PeerCertificateView, auth: ClientAuth): st
   return lines;
 }
 
-const UNTRUSTED = new Set([
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
-
 /**
  * A client certificate that failed verification on a `required` site. Node verifies after OpenSSL
  * has finished the handshake (its verify callback accepts everything) and then closes the
@@ -92,7 +83,7 @@ export function clientCertificateFailure(code: string): Failure {
       reason: 'client_certificate_expired',
       detail: `client certificate is not valid yet (${code}); check the client's clock or the certificate's dates`,
     };
-  if (UNTRUSTED.has(code))
+  if (isUntrustedIssuer(code))
     return {
       reason: 'client_certificate_untrusted',
       detail: `client certificate is not signed by a CA in client_auth.ca (${code})`,
