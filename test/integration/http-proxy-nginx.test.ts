@@ -2,12 +2,11 @@
 // log), forwarding headers, static files with HEAD and 304, and chunked (gzip) responses.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type RunningNginx, startNginx } from '../helpers/nginx.ts';
 import { curl, type Front, hasCommand, makeCert, startFront, waitFor } from './http-harness.ts';
 
 const NGINX = hasCommand('nginx');
@@ -16,30 +15,10 @@ const skip = NGINX
   : 'nginx is not installed (apt-get install -y nginx) — skipping the real-nginx backend test';
 
 let dir = '';
-let nginx: ChildProcess | null = null;
+let nginx: RunningNginx | null = null;
 let nginxPort = 0;
 let front: Front;
 let base = '';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 
 const accessLog = (): string[] => {
   const f = path.join(dir, 'access.log');
@@ -52,46 +31,25 @@ before(async () => {
   fs.chmodSync(dir, 0o755);
   fs.mkdirSync(path.join(dir, 'www'));
   fs.writeFileSync(path.join(dir, 'www', 'index.html'), '<p>static from nginx</p>\n'.repeat(100));
-  nginxPort = await freePort();
-  const conf = `
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 128; }
-http {
+  nginx = await startNginx(
+    dir,
+    (port) => `
   log_format probe '$connection $connection_requests "$request" $status xff=$http_x_forwarded_for fwd=$http_forwarded';
   access_log ${dir}/access.log probe;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
   keepalive_timeout 60s;
   keepalive_requests 10000;
   gzip on;
   gzip_min_length 1;
   gzip_types text/plain;
   server {
-    listen 127.0.0.1:${nginxPort};
+    listen 127.0.0.1:${port};
     root ${dir}/www;
     location = /hello { default_type text/plain; return 200 "hello from nginx xff=$http_x_forwarded_for proto=$http_x_forwarded_proto\\n"; }
     location = /gz { default_type text/plain; return 200 "${'compress me '.repeat(200)}\\n"; }
-  }
-}
-`;
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  nginx = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: 'ignore',
-  });
-  let up = false;
-  for (let i = 0; i < 100 && !up; i++) {
-    up = await canConnect(nginxPort);
-    if (!up) await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.ok(
-    up,
-    `nginx did not start: ${fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : ''}`,
+  }`,
+    { workerConnections: 128 },
   );
+  nginxPort = nginx.port;
   front = await startFront(makeCert(), { upstream: `http://127.0.0.1:${nginxPort}` });
   base = `https://localhost:${front.port}`;
 });
@@ -99,20 +57,7 @@ http {
 after(async () => {
   if (!NGINX) return;
   await front?.close();
-  if (nginx !== null && nginx.exitCode === null) {
-    const child = nginx;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve();
-      }, 3000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  }
+  await nginx?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

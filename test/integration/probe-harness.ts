@@ -1,54 +1,21 @@
 // Real servers for the probe scenarios: openssl s_server (OpenSSL 3.0 from /usr/bin), nginx as a
 // non-daemon child with its own prefix, and Node TLS servers (OpenSSL 3.5), each on a free port,
 // plus `tlsterm probe` run as a child process. Every start returns a stop() for after().
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { stopChild } from '../helpers/net.ts';
+import { startNginx as startNginxWith } from '../helpers/nginx.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
 export interface Running {
   readonly port: number;
   stop(): Promise<void>;
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve();
-    }, 3000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** `openssl s_server -accept 127.0.0.1:0 …`; the port comes from its "ACCEPT" line. */
@@ -87,44 +54,21 @@ export function startSServer(args: readonly string[]): Promise<Running> {
  * nginx in the foreground with `serverBlock` inside http { server { listen …; … } } (the default
  * server), and optionally more server blocks on the same port (`extra(port)`), for SNI.
  */
-export async function startNginx(
+export function startNginx(
   dir: string,
   serverBlock: string,
   extra: (port: number) => string = () => '',
 ): Promise<Running> {
-  const port = await freePort();
-  fs.chmodSync(dir, 0o755);
-  const conf = `
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 512; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
+  return startNginxWith(
+    dir,
+    (port) => `  access_log off;
   server {
     listen 127.0.0.1:${port} ssl;
     ${serverBlock}
     location / { default_type text/plain; return 200 "ok\\n"; }
   }
-  ${extra(port)}
-}
-`;
-  const file = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(file, conf);
-  const child = spawn('nginx', ['-p', dir, '-c', file, '-g', 'daemon off;'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    if (await canConnect(port)) return { port, stop: () => stopChild(child) };
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await stopChild(child);
-  const log = path.join(dir, 'error.log');
-  throw new Error(`nginx did not start: ${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
+  ${extra(port)}`,
+  );
 }
 
 /** A Node TLS server (OpenSSL 3.5) answering every request with a small HTTP response. */

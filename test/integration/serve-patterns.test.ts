@@ -2,19 +2,18 @@
 // edge termination (http://), re-encryption (https:// with its own internal CA), passthrough
 // (tcp://, PROXY v2 to an nginx that does its own mTLS), TLS-to-TCP, and mTLS at the terminator.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
+import { hasNginx as nginxInstalled, type RunningNginx, startNginx } from '../helpers/nginx.ts';
 import { type ChainFiles, makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
 
-const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+const hasNginx = nginxInstalled();
 
 let tmp: { dir: string; cleanup(): void };
 let front: Pki; // tlsterm's own certificates
@@ -27,7 +26,7 @@ let expiredClient: ChainFiles;
 let strangerClient: ChainFiles;
 let lbClient: ChainFiles;
 let serve: ServeProcess;
-let nginx: ChildProcess | undefined;
+let nginx: RunningNginx | undefined;
 const servers: net.Server[] = [];
 const v1Seen: Buffer[] = [];
 let deadPort = 0;
@@ -47,22 +46,6 @@ const echoApp = (
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ url: req.url, headers: req.headers, ...extra }));
 };
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        r(true);
-      });
-      s.once('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 before(async () => {
   tmp = makeTempDir('patterns');
@@ -137,37 +120,21 @@ before(async () => {
   // Passthrough upstream: nginx terminating TLS itself, with mTLS and PROXY protocol (v2 from us).
   let passPort = 1;
   if (hasNginx) {
-    const ndir = path.join(tmp.dir, 'nginx');
-    fs.mkdirSync(path.join(ndir, 'logs'), { recursive: true });
-    const probe = net.createServer();
-    passPort = await listen(probe);
-    await new Promise<void>((r) => probe.close(() => r()));
-    fs.writeFileSync(
-      path.join(ndir, 'nginx.conf'),
-      `worker_processes 1;
-error_log ${ndir}/logs/error.log;
-pid ${ndir}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${ndir}/tmp; proxy_temp_path ${ndir}/tmp; fastcgi_temp_path ${ndir}/tmp;
-  uwsgi_temp_path ${ndir}/tmp; scgi_temp_path ${ndir}/tmp;
+    nginx = await startNginx(
+      path.join(tmp.dir, 'nginx'),
+      (port) => `  access_log off;
   server {
-    listen 127.0.0.1:${passPort} ssl proxy_protocol;
+    listen 127.0.0.1:${port} ssl proxy_protocol;
     ssl_certificate ${front.chains.ec.fullchainPath};
     ssl_certificate_key ${front.chains.ec.keyPath};
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_verify_client on;
     ssl_client_certificate ${clients.rootPath};
     location / { return 200 "backend=nginx addr=$proxy_protocol_addr port=$proxy_protocol_port dn=$ssl_client_s_dn\\n"; }
-  }
-}
-`,
+  }`,
+      { workerConnections: 64 },
     );
-    nginx = spawn('nginx', ['-p', ndir, '-c', path.join(ndir, 'nginx.conf'), '-g', 'daemon off;'], {
-      stdio: 'ignore',
-    });
-    await waitForPort(passPort);
+    passPort = nginx.port;
   }
 
   const cert = `certificates: [{ cert: ${front.chains.ec.fullchainPath}, key: ${front.chains.ec.keyPath} }]`;
@@ -221,7 +188,7 @@ listeners:
 
 after(async () => {
   await serve?.stop();
-  nginx?.kill('SIGTERM');
+  await nginx?.stop();
   for (const s of servers) s.close();
   tmp?.cleanup();
 });

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TraceReport } from '../../src/trace/types.ts';
+import { freePort, waitForPort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 
 const run = promisify(execFile);
@@ -24,28 +24,9 @@ async function tlsterm(args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
+/** Throws, as the tests expect, when s_server never listens. */
+async function listening(port: number): Promise<void> {
+  if (!(await waitForPort(port, 100, 100))) throw new Error(`nothing listens on ${port}`);
 }
 
 describe('tlsterm trace against openssl s_server', () => {
@@ -73,7 +54,7 @@ describe('tlsterm trace against openssl s_server', () => {
       ],
       { stdio: 'ignore' },
     );
-    await waitForPort(port);
+    await listening(port);
   });
   after(() => {
     server.kill();
