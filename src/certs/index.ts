@@ -1,6 +1,18 @@
 // Certificates: load and vet PEM pairs, match names, and the local development CA.
 
 export {
+  type CertificateSource,
+  EXPIRY_ERROR_DAYS,
+  EXPIRY_WARNING_DAYS,
+  type ExpiryCheck,
+  type ExpiryFinding,
+  type ExpiryInput,
+  expiryFinding,
+  expiryFindings,
+  startExpiryChecks,
+} from './expiry.ts';
+export { certificatesInService } from './in-service.ts';
+export {
   type HashName,
   type IssuedCertificate,
   type IssueOptions,

@@ -115,7 +115,7 @@ const keyMatches = (cert: crypto.X509Certificate, key: crypto.KeyObject): boolea
   }
 };
 
-function keyTypeOf(key: crypto.KeyObject): CertificatePair['keyType'] {
+export function keyTypeOf(key: crypto.KeyObject): CertificatePair['keyType'] {
   switch (key.asymmetricKeyType) {
     case 'rsa':
     case 'rsa-pss':

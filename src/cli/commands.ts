@@ -5,6 +5,7 @@ import { certCommand } from './cert.ts';
 import { checkCommand } from './check.ts';
 import { decryptCommand } from './decrypt.ts';
 import { probeCommand } from './probe.ts';
+import { reloadCommand } from './reload.ts';
 import { serveCommand } from './serve.ts';
 import { traceCommand } from './trace.ts';
 
@@ -17,6 +18,7 @@ export interface Command {
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
+  reloadCommand,
   checkCommand,
   certCommand,
   probeCommand,

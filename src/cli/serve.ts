@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   buildDefaultPlan,
@@ -7,36 +9,51 @@ import {
   hasErrors,
 } from '../config/index.ts';
 import type { Plan } from '../config/plan.ts';
-import { createJsonLogger } from '../observe/index.ts';
-import { startServer } from '../serve/index.ts';
+import { createJsonLogger, type Logger } from '../observe/index.ts';
+import { prepareAcmeSites } from '../serve/acme-prepare.ts';
+import { startAcmeService } from '../serve/acme-service.ts';
+import {
+  type PlanLoad,
+  removePidFile,
+  runWorker,
+  startSupervisor,
+  writePidFile,
+} from '../serve/cluster/index.ts';
 import type { Command } from './commands.ts';
 import { commandHelp } from './help.ts';
 
 const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configuration.md); without it, the embedded default
   --state-dir DIR       where the local CA and certificates live (default: $TLSTERM_STATE_DIR or
                         ~/.local/state/tlsterm)
+  --workers N           serving processes (default: the config's workers:, else one per core)
+
+Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
+SIGTERM and SIGINT drain and exit. \`tlsterm reload\` sends SIGHUP to the running instance.
 `;
 
 export const serveCommand: Command = {
   name: 'serve',
-  usage: 'serve [-c FILE] [--state-dir DIR]',
+  usage: 'serve [-c FILE] [--state-dir DIR] [--workers N]',
   summary: `Terminate TLS and forward to your apps. Without -c: the embedded default, https://localhost:8443
 with a local CA made once in the state directory and the built-in "inspect" page, which shows
 what your client negotiated (version, suite, group, signature, ALPN, SNI, JA4, …).
-Logs are JSON lines on stdout: "event":"handshake" per connection (at close) or
-"event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher, no_common_group,
-unknown_sni, client_rejected_certificate, client_certificate_required,
+Logs are JSON lines on stdout: "event":"handshake" per connection (at close, with resumed and
+resumed_by) or "event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher,
+no_common_group, unknown_sni, client_rejected_certificate, client_certificate_required,
 client_certificate_untrusted, client_certificate_expired, handshake_timeout, not_tls,
-client_closed, upstream_unreachable, upstream_refused, other) and a "detail" in plain words.
+client_closed, upstream_unreachable, upstream_refused, other) and a "detail" in plain words;
+"event":"resumption_summary" once a minute per listener.
 Per site: edge (http://), re-encryption (https://), passthrough (mode: passthrough, tcp://),
 TLS-to-TCP (tcp://), mTLS (client_auth); see docs/patterns.md. Certificate files are watched
-and swapped without a reload.`,
+and swapped without a reload. Session resumption is shared by all workers (and by hosts with
+state: { backend: redis }); see docs/resumption.md.`,
   async run(argv) {
     const { values } = parseArgs({
       args: [...argv],
       options: {
         config: { type: 'string', short: 'c' },
         'state-dir': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -44,28 +61,56 @@ and swapped without a reload.`,
       process.stdout.write(commandHelp(serveCommand, SERVE_OPTIONS));
       return 0;
     }
-    return await runServe(values.config, values['state-dir']);
+    let workers: number | undefined;
+    if (values.workers !== undefined) {
+      workers = Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1) {
+        process.stderr.write(`tlsterm: --workers ${values.workers}: give a whole number, at least 1\n`);
+        return 1;
+      }
+    }
+    return await runServe(values.config, values['state-dir'], workers);
   },
 };
+
+/** The plan from the config file (or the embedded default), with the problems as text. */
+async function loadPlan(
+  configFile: string | undefined,
+  stateDir: string | undefined,
+  log: Logger,
+): Promise<PlanLoad & { warnings?: string }> {
+  if (configFile === undefined)
+    return { ok: true, plan: await buildDefaultPlan(stateDir ?? defaultStateDir()) };
+  const result = await checkConfigFile(configFile);
+  const text = result.problems.length > 0 ? formatProblems(result.problems, configFile) : undefined;
+  if (hasErrors(result.problems) || !result.plan) return { ok: false, why: text ?? 'the config has errors' };
+  // ACME sites serve live/<name>/ (a placeholder until the first issuance; the primary writes it first).
+  const plan = await prepareAcmeSites(result.plan, log);
+  return { ok: true, plan, ...(text !== undefined ? { warnings: text } : {}) };
+}
 
 export async function runServe(
   configFile: string | undefined,
   stateDir: string | undefined,
+  workers?: number,
 ): Promise<number> {
-  let plan: Plan;
-  if (configFile) {
-    const result = await checkConfigFile(configFile);
-    if (result.problems.length > 0) process.stderr.write(`${formatProblems(result.problems, configFile)}\n`);
-    if (hasErrors(result.problems) || !result.plan) {
-      process.stderr.write(
-        'tlsterm: not starting: fix the errors above (`tlsterm check -c FILE` lists them)\n',
-      );
-      return 1;
-    }
-    plan = result.plan;
-  } else {
-    const dir = stateDir ?? defaultStateDir();
-    plan = await buildDefaultPlan(dir);
+  // Every line a worker writes says which worker (a cheap prefix, not a field per call).
+  const tag = cluster.isWorker ? `{"worker":${process.pid},` : '{';
+  const log = createJsonLogger((line) => process.stdout.write(tag + line.slice(1)));
+  const load = () => loadPlan(configFile, stateDir, log);
+  if (cluster.isWorker) return await runWorker({ load, log });
+
+  const first = await load();
+  if (!first.ok) {
+    process.stderr.write(
+      `${first.why}\ntlsterm: not starting: fix the errors above (\`tlsterm check -c FILE\` lists them)\n`,
+    );
+    return 1;
+  }
+  if (first.warnings !== undefined) process.stderr.write(`${first.warnings}\n`);
+  const plan: Plan = first.plan;
+  if (configFile === undefined) {
+    const dir = plan.stateDir;
     process.stderr.write(
       `tlsterm: embedded default — no config given\n` +
         `  state directory: ${dir}\n` +
@@ -74,18 +119,45 @@ export async function runServe(
         `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
     );
   }
-  const log = createJsonLogger();
-  const server = await startServer(plan, log);
-  for (const a of server.addresses) {
+  const supervisor = await startSupervisor({
+    initial: plan,
+    load: async () => {
+      const next = await load();
+      if (!next.ok)
+        process.stderr.write(`tlsterm: reload refused, the old config keeps serving:\n${next.why}\n`);
+      return next;
+    },
+    log,
+    workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
+  });
+  for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     process.stderr.write(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
   }
-  log({ event: 'started', listeners: server.addresses });
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  const pidFile = await writePidFile(plan.stateDir).catch(() => undefined);
+  log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
+  // One process per host manages ACME certificates and checks expiry: this one, the primary.
+  const acme = await startAcmeService({ plan, log });
+  process.on('SIGHUP', () => {
+    void supervisor
+      .reload()
+      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
+      .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
   });
-  await server.close();
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onStop = () => {
+      // The first asks for a drain; a second one (Ctrl-C again) means now.
+      if (++signals === 1) return resolve();
+      log({ event: 'stopped', pid: process.pid, drained: false });
+      process.exit(1);
+    };
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+  });
+  log({ event: 'stopping', pid: process.pid });
+  await acme.stop();
+  await supervisor.stop();
+  if (pidFile !== undefined) await removePidFile(pidFile);
   return 0;
 }

@@ -6,7 +6,9 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import * as v from 'valibot';
-import { lineageName, lineagePaths } from '../certs/acme/lineage.ts';
+import { lineageName, lineagePaths, readLineage } from '../certs/acme/lineage.ts';
+import { type IssueReason, issueReason } from '../certs/acme/renewal.ts';
+import { checkAcmeSettings, directoryUrl } from '../certs/acme/settings.ts';
 import { type LoadPairResult, loadCertificatePair } from '../certs/load-pair.ts';
 import { coveredBy, parseHostPattern } from '../certs/names.ts';
 import { pemBlocks } from '../certs/pem.ts';
@@ -31,6 +33,7 @@ import type {
   Upstream,
 } from './plan.ts';
 import { hasErrors } from './problems.ts';
+import { checkSession, checkState } from './resumption-check.ts';
 import { ConfigSchema, knownKeysAt, type RawConfig, type RawListener, type RawSite } from './schema.ts';
 import { checkUpstream } from './upstream-check.ts';
 import { formatPath, joinPath, type PathKey, parsePath, parseYaml, type YamlSource } from './yaml-source.ts';
@@ -204,7 +207,36 @@ function schemaProblems(issues: readonly Issue[], source: YamlSource): Problem[]
   return problems;
 }
 
+const durationOf = (value: string | number): number => {
+  const d = parseDuration(value);
+  return d.ok ? d.value : DEFAULTS.drainTimeoutMs;
+};
+
 // --- semantic checks
+
+/** Why an ACME certificate on disk is replaced at start (placeholder and absence are said apart). */
+const REORDER_REASONS: Readonly<Record<IssueReason, string>> = {
+  'no-certificate': 'is missing',
+  placeholder: 'is a placeholder',
+  'key-mismatch': 'does not match its private key',
+  'hosts-changed': 'does not cover every host of the site',
+  expired: 'has expired',
+};
+
+const sameHosts = (a: readonly string[], b: readonly string[]): boolean => {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((h, i) => h === y[i]);
+};
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    await fs.access(file, fs.constants.X_OK);
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
 
 class Checker implements CheckContext {
   readonly problems: Problem[] = [];
@@ -359,6 +391,7 @@ class Checker implements CheckContext {
           );
       }
 
+      const resumption = checkSession(this, `${lp}.session`, rawListener.session);
       const sites = await this.sites(
         lp,
         rawListener.sites,
@@ -375,15 +408,21 @@ class Checker implements CheckContext {
           sites,
           handshakeTimeoutMs,
           maxClientHelloBytes: rawListener.max_client_hello_bytes ?? DEFAULTS.maxClientHelloBytes,
+          resumption,
         });
       }
     }
 
     this.acmeCrossChecks(listeners, httpListeners);
+    const state = await checkState(this, raw.state);
     if (hasErrors(this.problems)) return undefined;
     return {
       source: path.resolve(this.file),
       stateDir,
+      workers: raw.workers ?? 'auto',
+      drainTimeoutMs:
+        raw.drain_timeout !== undefined ? durationOf(raw.drain_timeout) : DEFAULTS.drainTimeoutMs,
+      state,
       listeners,
       httpListeners,
       extraCa: this.extraCa,
@@ -522,7 +561,7 @@ class Checker implements CheckContext {
         allLoaded = false;
       }
       if (acme !== undefined) {
-        const onDisk = await this.acmeCertificateOnDisk(acme);
+        const onDisk = await this.acmeCertificateOnDisk(sp, acme, hosts);
         if (onDisk) pairs.push(onDisk);
       }
       for (const [k, entry] of (mode === 'passthrough' || site.acme !== undefined
@@ -728,32 +767,26 @@ class Checker implements CheckContext {
       this.add('error', `${sp}.acme`, 'a passthrough site holds no certificate', 'remove acme');
       ok = false;
     }
-    const directory = URL.parse(raw.directory);
-    if (!directory || (directory.protocol !== 'https:' && directory.protocol !== 'http:')) {
-      this.add(
-        'error',
-        `${sp}.acme.directory`,
-        `'${raw.directory}' is not an ACME directory URL`,
-        "e.g. https://acme-v02.api.letsencrypt.org/directory (Let's Encrypt)",
-      );
-      ok = false;
-    }
     const challenge = raw.challenge ?? 'http-01';
-    if (challenge === 'dns-01' && raw.dns_hook === undefined) {
-      this.add(
-        'error',
-        `${sp}.acme`,
-        'challenge dns-01 needs dns_hook: the command that sets and clears the TXT record',
-        'add dns_hook: ./dns-hook.sh (called as `dns-hook.sh set|clear FQDN VALUE`)',
-      );
-      ok = false;
+    const dnsHook = raw.dns_hook !== undefined ? this.resolveFile(raw.dns_hook) : undefined;
+    // The ACME library's own rules (one wording for check and the manager): a directory URL or a
+    // CA name (letsencrypt, letsencrypt-staging), the email, wildcards need dns-01, no IP hosts.
+    const settings = {
+      directory: raw.directory,
+      challenge,
+      ...(raw.email !== undefined ? { email: raw.email } : {}),
+      ...(dnsHook !== undefined ? { dns_hook: dnsHook } : {}),
+    };
+    for (const p of checkAcmeSettings(hosts, settings, `${sp}.acme`)) {
+      this.add(p.severity, p.path, p.message, p.hint);
+      if (p.severity === 'error') ok = false;
     }
-    if (challenge !== 'dns-01' && hosts.some((h) => h.startsWith('*.'))) {
+    if (dnsHook !== undefined && challenge === 'dns-01' && !(await isExecutableFile(dnsHook))) {
       this.add(
         'error',
-        `${sp}.acme.challenge`,
-        `wildcard names can only be validated with dns-01, not ${challenge}`,
-        'use challenge: dns-01 with a dns_hook, or list concrete names',
+        `${sp}.acme.dns_hook`,
+        `dns_hook ${dnsHook} is not an executable file`,
+        'give the path of the hook command (relative paths start at the config file) and make it executable (chmod +x)',
       );
       ok = false;
     }
@@ -764,20 +797,67 @@ class Checker implements CheckContext {
     }
     if (!ok || hosts.length === 0) return undefined;
     return {
-      directory: raw.directory,
+      directory: directoryUrl(raw.directory),
       challenge,
       // The certificate manager's own rule, so both look in the same live/ directory.
       lineage: lineageName(hosts),
       ...(raw.email !== undefined ? { email: raw.email } : {}),
       ...(caPem !== undefined ? { caPem } : {}),
-      ...(raw.dns_hook !== undefined ? { dnsHook: this.resolveFile(raw.dns_hook) } : {}),
+      ...(dnsHook !== undefined ? { dnsHook } : {}),
     };
   }
 
-  /** The certificate a previous run obtained, if it is on disk and usable; else a placeholder is served. */
-  private async acmeCertificateOnDisk(acme: AcmeSettings): Promise<CertificatePair | undefined> {
+  /**
+   * The certificate a previous run obtained, when it is on disk and usable. Whatever is there, an
+   * ACME site is no error: `serve` writes a placeholder and orders what is missing; check says so.
+   */
+  private async acmeCertificateOnDisk(
+    sp: string,
+    acme: AcmeSettings,
+    hosts: readonly string[],
+  ): Promise<CertificatePair | undefined> {
     const live = lineagePaths(this.stateDir, acme.lineage);
-    return (await this.loadAbsolute(live.fullchain, live.privkey)).pair;
+    const where = `${sp}.acme`;
+    const current = await readLineage(this.stateDir, acme.lineage);
+    if (current === undefined) {
+      this.add(
+        'warning',
+        where,
+        `no certificate in ${live.liveDir} yet: \`tlsterm serve\` obtains one at its first start (${acme.challenge}) and serves a self-signed placeholder until then`,
+        'nothing to do if the CA can reach this host; `tlsterm cert status` shows how the order went',
+      );
+      return undefined;
+    }
+    if (current.selfSigned) {
+      this.add(
+        'warning',
+        where,
+        `${live.liveDir} holds the self-signed placeholder: the first ACME issuance has not succeeded yet`,
+        "clients see a certificate warning until it does; `tlsterm cert status` shows the last attempt's error",
+      );
+      return (await this.loadAbsolute(live.fullchain, live.privkey)).pair;
+    }
+    const reason = issueReason(current, hosts, this.opts.now ?? new Date());
+    if (reason !== undefined) {
+      this.add(
+        'warning',
+        where,
+        `the certificate in ${live.liveDir} ${REORDER_REASONS[reason]}: \`tlsterm serve\` orders a new one at start`,
+        'it serves the one on disk until the new one is issued',
+      );
+      return undefined;
+    }
+    const loaded = await this.loadAbsolute(live.fullchain, live.privkey);
+    const why = loaded.problems.find((p) => p.severity === 'error');
+    if (loaded.pair === undefined && why !== undefined) {
+      this.add(
+        'warning',
+        where,
+        `the certificate in ${live.liveDir} does not pass the checks hot reload makes: ${why.message}`,
+        `${why.hint}; until then a renewed certificate is refused and the old one keeps serving`,
+      );
+    }
+    return loaded.pair;
   }
 
   /** ACME needs a way in for the CA: say so at check time, not at the first failed order. */
@@ -785,6 +865,23 @@ class Checker implements CheckContext {
     listeners: readonly ListenerPlan[],
     httpListeners: readonly HttpListenerPlan[],
   ): void {
+    // One live/<name>/ per set of hosts: two host sets under one name would replace each other's files.
+    const lineages = new Map<string, SitePlan>();
+    for (const l of listeners) {
+      for (const site of l.sites) {
+        if (site.acme === undefined) continue;
+        const first = lineages.get(site.acme.lineage);
+        if (first === undefined) lineages.set(site.acme.lineage, site);
+        else if (!sameHosts(first.hosts, site.hosts)) {
+          this.add(
+            'error',
+            `${site.id}.acme`,
+            `this site and ${first.id} would share the ACME certificate live/${site.acme.lineage}/ with different hosts, so each order would replace the other's certificate`,
+            'give both sites the same hosts (one certificate then serves both), or list a different host first in one of them',
+          );
+        }
+      }
+    }
     for (const l of listeners) {
       for (const site of l.sites) {
         if (site.acme?.challenge === 'http-01' && httpListeners.length === 0) {

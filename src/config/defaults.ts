@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadCertificatePair } from '../certs/load-pair.ts';
 import { ensureLocalCertificates } from '../certs/local-ca.ts';
 import { Errors, TlstermError } from '../errors.ts';
+import { RESUMPTION_DEFAULTS } from '../state/settings.ts';
 import { resolvePolicy } from '../tls/policy.ts';
 import type { Plan } from './plan.ts';
 
@@ -21,6 +22,8 @@ export const DEFAULTS = {
   /** TCP relays (passthrough, TLS-to-TCP): nginx stream's proxy_timeout default. */
   tcpIdleTimeoutMs: 600_000,
   localNames: ['localhost', '127.0.0.1', '::1'] as readonly string[],
+  /** Old workers finish their connections within this after a reload or SIGTERM (nginx: worker_shutdown_timeout). */
+  drainTimeoutMs: 30_000,
 } as const;
 
 /** $TLSTERM_STATE_DIR, else $XDG_STATE_HOME/tlsterm, else ~/.local/state/tlsterm. */
@@ -50,6 +53,9 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
     stateDir,
     httpListeners: [],
     extraCa: [],
+    workers: 'auto',
+    drainTimeoutMs: DEFAULTS.drainTimeoutMs,
+    state: { backend: 'memory' },
     listeners: [
       {
         name: 'default',
@@ -59,6 +65,7 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
         strictSni: false,
         handshakeTimeoutMs: DEFAULTS.handshakeTimeoutMs,
         maxClientHelloBytes: DEFAULTS.maxClientHelloBytes,
+        resumption: RESUMPTION_DEFAULTS,
         sites: [
           {
             id: 'listeners[0].sites[0]',

@@ -1,6 +1,8 @@
 // The immutable runtime plan: what a validated config becomes. `serve` runs a Plan, `check` prints
 // the Problems found while building one. Nothing here touches a socket.
 
+import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
+
 export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
 
 /** A negotiation policy, already resolved to what node:tls wants. */
@@ -126,6 +128,8 @@ export interface ListenerPlan {
   readonly handshakeTimeoutMs: number;
   /** Bound on bytes read before a ClientHello must be complete. */
   readonly maxClientHelloBytes: number;
+  /** Session cache and tickets (`session:`). */
+  readonly resumption: ResumptionSettings;
 }
 
 /** A plain-HTTP listener: answers ACME HTTP-01 and redirects everything else to HTTPS. */
@@ -147,6 +151,12 @@ export interface Plan {
   readonly extraCa: readonly string[];
   /** Opt-in: write TLS secrets in NSS key log format here (warned about at start). */
   readonly keylogFile?: string;
+  /** Serving processes (`workers:`); 'auto' is resolved at start to one per core. */
+  readonly workers: number | 'auto';
+  /** How long old workers may finish their connections after a reload or SIGTERM. */
+  readonly drainTimeoutMs: number;
+  /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */
+  readonly state: StateBackendSettings;
 }
 
 export type Severity = 'error' | 'warning';

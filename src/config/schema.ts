@@ -97,12 +97,36 @@ export const SiteSchema = v.strictObject({
   acme: v.optional(AcmeSchema),
 });
 
+// nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.
+export const SessionSchema = v.strictObject({
+  cache: v.optional(v.boolean('cache is true or false (the TLS 1.2 session-id cache)')),
+  cache_size: v.optional(
+    v.pipe(
+      v.number('cache_size is a number of sessions'),
+      v.integer('cache_size is a whole number of sessions'),
+      v.minValue(1, 'cache_size must be at least 1'),
+    ),
+  ),
+  timeout: v.optional(Duration),
+  tickets: v.optional(v.boolean('tickets is true or false')),
+  ticket_rotation: v.optional(Duration),
+});
+
+export const StateSchema = v.strictObject({
+  backend: v.picklist(['memory', 'redis'], 'backend is memory or redis'),
+  url: v.optional(v.string('url is redis://[user:password@]host:port[/db] or rediss://…')),
+  ca: v.optional(v.string('ca is a PEM file to verify a rediss:// server with')),
+  prefix: v.optional(v.string('prefix is the Redis key prefix, e.g. "tlsterm:"')),
+  wait: v.optional(Duration),
+});
+
 export const ListenerSchema = v.strictObject({
   name: v.optional(v.string('name is a string')),
   address: v.string('address is host:port, [::1]:port or :port'),
   tls: v.optional(TlsSchema),
   strict_sni: v.optional(v.boolean('strict_sni is true or false')),
   handshake_timeout: v.optional(Duration),
+  session: v.optional(SessionSchema),
   max_client_hello_bytes: v.optional(
     v.pipe(
       v.number('max_client_hello_bytes is a number of bytes'),
@@ -137,6 +161,21 @@ export const ConfigSchema = v.strictObject({
   state_dir: v.optional(v.string('state_dir is a directory path')),
   keylog: v.optional(v.string('keylog is a file path')),
   extra_ca: v.optional(NameList('CA file path')),
+  workers: v.optional(
+    v.union(
+      [
+        v.literal('auto'),
+        v.pipe(
+          v.number(),
+          v.integer('workers is a whole number'),
+          v.minValue(1, 'workers must be at least 1'),
+        ),
+      ],
+      'workers is a number of processes (at least 1) or auto (one per core)',
+    ),
+  ),
+  drain_timeout: v.optional(Duration),
+  state: v.optional(StateSchema),
   listeners: v.pipe(
     v.array(ListenerSchema, 'listeners is a list'),
     v.minLength(1, 'the config needs at least one listener'),
@@ -149,6 +188,8 @@ export type RawSite = v.InferOutput<typeof SiteSchema>;
 export type RawTls = v.InferOutput<typeof TlsSchema>;
 export type RawUpstream = v.InferOutput<typeof UpstreamSchema>;
 export type RawAcme = v.InferOutput<typeof AcmeSchema>;
+export type RawSession = v.InferOutput<typeof SessionSchema>;
+export type RawState = v.InferOutput<typeof StateSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
 
 // --- schema introspection, for "did you mean" on unknown keys

@@ -15,6 +15,7 @@ import { ResBody, type ResponseHead } from './response-head.ts';
 import { Tunnel } from './tunnel.ts';
 import {
   type ConnectionInfo,
+  type Drainable,
   type HttpLogger,
   type HttpOptions,
   type HttpSiteRuntime,
@@ -34,6 +35,9 @@ const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** How long a closing connection may linger (reading and discarding) before it is destroyed. */
 const CLOSE_GRACE_MS = 5000;
 
+/** A connection has been idle this long before a drain closes it (a client about to reuse it gets its answer). */
+const DRAIN_IDLE_MS = 1000;
+
 /** Serve HTTP/1.x on a decrypted socket; the socket belongs to the HTTP layer from now on. */
 export const serveHttp1 = (
   socket: net.Socket,
@@ -41,11 +45,9 @@ export const serveHttp1 = (
   conn: ConnectionInfo,
   log: HttpLogger,
   opts?: Partial<HttpOptions>,
-): void => {
-  new Http1Connection(socket, site, conn, log, resolveHttpOptions(opts));
-};
+): Drainable => new Http1Connection(socket, site, conn, log, resolveHttpOptions(opts));
 
-class Http1Connection implements RequestHandler, ResponseSink {
+class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   private readonly socket: net.Socket;
   private readonly info: ConnectionInfo;
   private readonly log: HttpLogger;
@@ -76,6 +78,7 @@ class Http1Connection implements RequestHandler, ResponseSink {
   private responseStarted = false;
   private chunkedOut = false;
   private closeAfter = false;
+  private draining = false;
   private readPaused = false;
   private corked = false;
   private local: LocalRequest | null = null;
@@ -114,6 +117,24 @@ class Http1Connection implements RequestHandler, ResponseSink {
     socket.on('timeout', () => this.onTimeout());
     socket.setTimeout(this.tick);
     if (socket.destroyed) this.phase = P.closed;
+  }
+
+  /**
+   * Finish and close (a reload or shutdown): the request in progress is answered with
+   * `Connection: close`; an idle connection is closed once it has been idle for a moment, so a
+   * request already on its way is answered rather than cut off.
+   */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    if (this.phase === P.idle) this.closeIfIdle();
+  }
+
+  private closeIfIdle(): void {
+    if (this.decoder.inHead) return; // a request is arriving: it will be answered, then closed
+    const idleMs = performance.now() - this.idleSince;
+    if (idleMs >= DRAIN_IDLE_MS) this.close();
+    else this.socket.setTimeout(Math.ceil(DRAIN_IDLE_MS - idleMs));
   }
 
   // --- client socket events ---
@@ -177,6 +198,9 @@ class Http1Connection implements RequestHandler, ResponseSink {
           }
         } else if (now - this.idleSince >= this.opts.keepAliveTimeoutMs) {
           this.close();
+          return;
+        } else if (this.draining) {
+          this.closeIfIdle();
           return;
         }
         this.socket.setTimeout(this.tick);
@@ -260,7 +284,7 @@ class Http1Connection implements RequestHandler, ResponseSink {
     this.status = head.status;
     this.responseStarted = true;
     let chunked = false;
-    let close = !this.keepAlive || !this.requestDone;
+    let close = !this.keepAlive || !this.requestDone || this.draining;
     if (head.body === ResBody.chunked || head.body === ResBody.close) {
       // Re-chunked for 1.1 clients (so even a close-delimited upstream body keeps the client
       // connection alive); an HTTP/1.0 client can only get a close-delimited body.
@@ -310,7 +334,7 @@ class Http1Connection implements RequestHandler, ResponseSink {
     this.exchange = null;
     this.status = status;
     this.responseStarted = true;
-    this.closeAfter = !this.keepAlive || !this.requestDone;
+    this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;
     this.write(errorResponse(status, this.html, this.closeAfter, this.isHead));
     this.onResponseFlush();
     this.finish();
@@ -373,7 +397,7 @@ class Http1Connection implements RequestHandler, ResponseSink {
   private respondLocal(req: LocalRequest): void {
     this.local = null;
     const res = runHandler(this.handler!, req, this.info, this.log);
-    this.closeAfter = !this.keepAlive;
+    this.closeAfter = !this.keepAlive || this.draining;
     const out = localResponseH1(
       res,
       this.isHead,

@@ -14,6 +14,7 @@ import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
 import {
   type ConnectionInfo,
+  type Drainable,
   type HttpLogger,
   type HttpOptions,
   type HttpSiteRuntime,
@@ -43,7 +44,7 @@ export const serveHttp2 = (
   conn: ConnectionInfo,
   log: HttpLogger,
   opts?: Partial<HttpOptions>,
-): void => {
+): Drainable => {
   const o = resolveHttpOptions(opts);
   socket.on('error', () => {});
   let session: http2.ServerHttp2Session;
@@ -59,7 +60,7 @@ export const serveHttp2 = (
       client: conn.clientAddress,
     });
     socket.destroy();
-    return;
+    return NOTHING_TO_DRAIN;
   }
   const handler = site.handler ?? null;
   const pool = handler === null ? poolFor(site) : null;
@@ -80,7 +81,11 @@ export const serveHttp2 = (
   });
   // Idle sessions are closed gracefully (GOAWAY; streams in flight finish).
   session.setTimeout(o.keepAliveTimeoutMs, () => session.close());
+  // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against).
+  return { drain: () => session.close() };
 };
+
+const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
 
 class H2Stream implements ResponseSink {
   private readonly ctx: H2Context;

@@ -9,6 +9,7 @@ export { parseRequestHead, RequestHead } from './request-head.ts';
 export { parseResponseHead, ResponseHead } from './response-head.ts';
 export type {
   ConnectionInfo,
+  Drainable,
   HttpLogger,
   HttpOptions,
   HttpSiteRuntime,

@@ -71,6 +71,11 @@ export interface HttpSiteRuntime {
 /** One JSON log line per call. */
 export type HttpLogger = (event: Record<string, unknown>) => void;
 
+/** A client connection that can be asked to finish what it is doing and close (reload, shutdown). */
+export interface Drainable {
+  drain(): void;
+}
+
 export interface HttpOptions {
   /** Largest request head accepted (431 above). Default 16384. */
   maxHeaderBytes: number;

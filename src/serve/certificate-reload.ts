@@ -21,7 +21,7 @@ export async function watchSiteCertificates(
 ): Promise<() => void> {
   const watchers: PairWatcher[] = [];
   for (const site of sites) {
-    if (site.tlsServer === null) continue;
+    if (site.plan.mode === 'passthrough') continue;
     for (const [k, pair] of site.plan.certificates.entries()) {
       watchers.push(
         await watchCertificatePair({

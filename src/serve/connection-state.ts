@@ -4,14 +4,18 @@ import type net from 'node:net';
 import type { ListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 import { type ClientHello, ja4 } from '../wire/index.ts';
+import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './failure-reason.ts';
 import { offeredFacts } from './handshake-facts.ts';
+import type { ListenerResumption } from './listener-resumption.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
 /** Per-connection state, reachable from the TLSSocket when OpenSSL reports an error. */
 export interface ConnectionState {
   readonly listener: ListenerPlan;
   readonly log: Logger;
+  readonly resumption: ListenerResumption;
+  readonly tracker: ConnectionTracker;
   readonly client: string;
   readonly acceptedAt: bigint;
   hello: ClientHello | undefined;

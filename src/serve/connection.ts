@@ -4,15 +4,19 @@
 
 import type net from 'node:net';
 import type tls from 'node:tls';
+import { offersAcmeTlsAlpn } from '../certs/acme/responders.ts';
 import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
 import type { Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
 import { clientCertLines } from './client-cert.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
+import type { ConnectionTracker } from './connection-tracker.ts';
 import { type Failure, mismatch } from './failure-reason.ts';
 import { negotiatedFacts } from './handshake-facts.ts';
+import type { ListenerResumption } from './listener-resumption.ts';
 import { passthrough } from './passthrough.ts';
+import { offersTls13, resumptionFacts } from './resumption-facts.ts';
 import { routeSni, type SiteIndex } from './router.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp } from './tcp-forward.ts';
@@ -26,10 +30,17 @@ export function acceptConnection(
   listener: ListenerPlan,
   index: SiteIndex<SiteRuntime>,
   log: Logger,
+  resumption: ListenerResumption,
+  tracker: ConnectionTracker,
+  /** Answers TLS-ALPN-01 validation handshakes (acme-tls/1); undefined without ACME sites. */
+  acmeTls?: tls.Server,
 ): void {
+  tracker.add(raw);
   const state: ConnectionState = {
     listener,
     log,
+    resumption,
+    tracker,
     client: `${raw.remoteAddress}:${raw.remotePort}`,
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
@@ -78,6 +89,13 @@ export function acceptConnection(
         return fail({ reason: 'other', detail: `malformed ClientHello: ${verdict.detail}` });
     }
     state.hello = verdict.hello;
+    // TLS-ALPN-01 (RFC 8737): the CA's validation handshake, whatever the SNI and strict_sni say.
+    if (acmeTls !== undefined && offersAcmeTlsAlpn(verdict.hello.alpn)) {
+      raw.pause();
+      raw.unshift(buffered);
+      acmeTls.emit('connection', raw);
+      return;
+    }
     const route = routeSni(index, verdict.hello.serverName, listener.strictSni);
     if (route.site === undefined) {
       const name = verdict.hello.serverName;
@@ -93,7 +111,8 @@ export function acceptConnection(
       );
     }
     state.site = route.site;
-    const tlsServer = route.site.tlsServer;
+    // The server holding the key this hello's ticket was made under (else the current key's).
+    const tlsServer = route.site.serverFor(verdict.hello);
     if (tlsServer === null) {
       if (route.site.tcp === null)
         return fail({ reason: 'other', detail: 'passthrough site without upstream' });
@@ -120,6 +139,9 @@ export function acceptConnection(
         );
       }),
     );
+    // TLS 1.3 resumes by ticket only; its hello's legacy session id is random: no cache lookup.
+    if (resumption.cache !== undefined && offersTls13(verdict.hello, policy))
+      resumption.cache.skipLookup(verdict.hello.sessionId);
     raw.pause();
     raw.unshift(buffered);
     (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
@@ -138,6 +160,8 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   const auth = site.plan.clientAuth;
   const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, auth !== undefined);
   const handshakeMs = elapsedMs(state.acceptedAt);
+  const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
+  state.resumption.stats.record(resumption.resumed_by);
   state.done = true;
   raw.once('close', () =>
     state.log({
@@ -146,6 +170,7 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
       client: state.client,
       site: site.plan.id,
       ...facts,
+      ...resumption,
       handshake_ms: handshakeMs,
       duration_ms: elapsedMs(state.acceptedAt),
       bytes_in: raw.bytesRead,
@@ -182,6 +207,10 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
         }
       : {}),
   };
-  if (tlsSocket.alpnProtocol === 'h2') serveHttp2(tlsSocket, http, conn, state.log);
-  else serveHttp1(tlsSocket, http, conn, state.log);
+  state.tracker.setDrainable(
+    raw,
+    tlsSocket.alpnProtocol === 'h2'
+      ? serveHttp2(tlsSocket, http, conn, state.log)
+      : serveHttp1(tlsSocket, http, conn, state.log),
+  );
 }

@@ -5,12 +5,23 @@ import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
+import type { ResumptionState } from '../state/index.ts';
+import { type AcmeResponders, openAcmeResponders } from './acme-responders.ts';
+import { hasAcmeSites } from './acme-sites.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
 import { clientCertificateFailure } from './client-cert.ts';
 import { acceptConnection, onSecureConnection } from './connection.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
+import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { classifyHandshakeError } from './failure-reason.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import {
+  type ListenerResumption,
+  listenerResumption,
+  localResumption,
+  type ResumptionProvider,
+} from './listener-resumption.ts';
+import type { ResumptionCounts } from './resumption-stats.ts';
 import { buildSiteIndex } from './router.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
@@ -21,6 +32,13 @@ export interface RunningServer {
     readonly address: string;
     readonly port: number;
   }[];
+  /**
+   * Stop accepting, let open connections finish within `deadlineMs`, then release state. Resolves
+   * with the number of connections cut at the deadline.
+   */
+  drain(deadlineMs: number): Promise<number>;
+  /** Handshakes per listener since the last call (full / resumed by ticket / by session id). */
+  takeResumptionCounts(): Map<string, ResumptionCounts>;
   close(): Promise<void>;
 }
 
@@ -31,15 +49,14 @@ type Tagged = net.Socket & { [STATE]?: ConnectionState };
 const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
   (socket as unknown as { _parent?: Tagged })._parent;
 
-function wireSite(site: SiteRuntime): void {
-  if (site.tlsServer === null) return;
-  site.tlsServer.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
+function wireServer(server: tls.Server, site: SiteRuntime): void {
+  server.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
     const raw = parentOf(tlsSocket);
     const state = raw?.[STATE];
     if (raw && state) onSecureConnection(tlsSocket, state, raw);
     else tlsSocket.destroy();
   });
-  site.tlsServer.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
+  server.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
     const raw = parentOf(tlsSocket);
     const state = raw?.[STATE];
     // A client certificate that failed verification on a `required` site: Node closed the
@@ -71,13 +88,17 @@ async function startListener(
   listener: ListenerPlan,
   sites: readonly SiteRuntime[],
   log: Logger,
+  resumption: ListenerResumption,
+  tracker: ConnectionTracker,
+  acmeTls?: tls.Server,
 ): Promise<net.Server[]> {
-  for (const site of sites) wireSite(site);
   const index = buildSiteIndex(sites);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
   const servers: net.Server[] = [];
   for (const host of hosts) {
-    const server = net.createServer({ noDelay: true }, (raw) => acceptConnection(raw, listener, index, log));
+    const server = net.createServer({ noDelay: true }, (raw) =>
+      acceptConnection(raw, listener, index, log, resumption, tracker, acmeTls),
+    );
     try {
       await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);
       servers.push(server);
@@ -103,6 +124,13 @@ export interface ServerOptions {
   readonly http01?: Http01Lookup;
   /** Certificate files are also compared every so often (fs.watch can miss events); default 30 s. */
   readonly reloadPollMs?: number;
+  /** Where each listener's session cache and ticket keys come from; default: this process (or Redis). */
+  readonly resumption?: ResumptionProvider;
+  /**
+   * ACME challenge answers: HTTP-01 on the http: listeners (wins over `http01`), TLS-ALPN-01 in the
+   * accept path. Default, when the plan has ACME sites: read from the plan's shared challenge store.
+   */
+  readonly acme?: AcmeResponders;
 }
 
 export async function startServer(
@@ -112,15 +140,31 @@ export async function startServer(
 ): Promise<RunningServer> {
   const all: { listener: string; scheme: 'https' | 'http'; server: net.Server }[] = [];
   const allSites: SiteRuntime[] = [];
+  const states: ResumptionState[] = [];
+  const resumptions = new Map<string, ListenerResumption>();
+  const provider = options.resumption ?? localResumption(log);
+  const tracker = createConnectionTracker();
+  const ownAcme =
+    options.acme === undefined && hasAcmeSites(plan) ? await openAcmeResponders(plan, log) : undefined;
+  const acme = options.acme ?? ownAcme?.responders;
+  const release = async () => {
+    for (const site of allSites) site.close();
+    await Promise.all(states.map((s) => s.close()));
+    await ownAcme?.close();
+  };
   try {
     for (const listener of plan.listeners) {
-      const sites = listener.sites.map((site) => createSiteRuntime(listener, site));
+      const state = await provider(listener, plan);
+      states.push(state);
+      const resumption = listenerResumption(listener, state);
+      resumptions.set(listener.name, resumption);
+      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wireServer));
       allSites.push(...sites);
-      for (const server of await startListener(listener, sites, log))
+      for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
         all.push({ listener: listener.name, scheme: 'https', server });
     }
     for (const listener of plan.httpListeners) {
-      const server = createHttpListener(listener, options.http01 ?? (() => undefined), log);
+      const server = createHttpListener(listener, acme?.http01 ?? options.http01 ?? (() => undefined), log);
       try {
         await listen(server, listener.host === 'localhost' ? '127.0.0.1' : listener.host, listener.port);
       } catch (error) {
@@ -132,6 +176,7 @@ export async function startServer(
     }
   } catch (error) {
     for (const { server } of all) server.close();
+    await release();
     throw error;
   }
   const stopWatching = await watchSiteCertificates(plan, allSites, log, {
@@ -142,11 +187,24 @@ export async function startServer(
       const address = server.address() as net.AddressInfo;
       return { listener, scheme, address: address.address, port: address.port };
     }),
+    drain: async (deadlineMs) => {
+      stopWatching();
+      // Stop accepting first; connections already accepted finish (or are cut at the deadline).
+      const closed = Promise.all(
+        all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
+      const cut = await tracker.drain(deadlineMs);
+      await closed;
+      await release();
+      return cut;
+    },
+    takeResumptionCounts: () => new Map([...resumptions].map(([name, r]) => [name, r.stats.take()])),
     close: async () => {
       stopWatching();
       await Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
       );
+      await release();
     },
   };
 }

@@ -1,19 +1,25 @@
-// Everything a site needs per connection, built once at start: its tls.Server (one per site, so
-// each site's policy, certificates, ALPN and client-certificate settings are OpenSSL's own
-// settings, not an SNI-time patch) and what it forwards to: an HTTP runtime (upstream pool or
-// local handler) or a TCP upstream. Passthrough sites have no tls.Server at all.
+// Everything a site needs per connection, built once at start: its TLS servers (one per live
+// ticket key, see src/state/ticket-servers.ts; each site has its own, so its policy, certificates,
+// ALPN and client-certificate settings are OpenSSL's own settings, not an SNI-time patch) and what
+// it forwards to: an HTTP runtime (upstream pool or local handler) or a TCP upstream. Passthrough
+// sites have no TLS server at all.
 
-import { createHash } from 'node:crypto';
+import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
 import type { CertificatePair, ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
+import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
+import type { ClientHello } from '../wire/index.ts';
 import { inspectHandler } from './inspect.ts';
+import type { ListenerResumption } from './listener-resumption.ts';
 
 export interface SiteRuntime {
   readonly plan: SitePlan;
-  /** null for passthrough sites. */
-  readonly tlsServer: tls.Server | null;
+  /** The TLS server for this ClientHello (the one holding its ticket's key); null for passthrough. */
+  serverFor(hello: ClientHello): tls.Server | null;
+  /** Every TLS server alive now (none for passthrough). */
+  servers(): tls.Server[];
   /** Set when decrypted traffic is HTTP (upstream http(s):// or a handler). */
   readonly http: HttpSiteRuntime | null;
   /** Set for tcp:// upstreams (TLS-to-TCP, and passthrough). */
@@ -23,6 +29,10 @@ export interface SiteRuntime {
   /** Key types of the pairs in service, for naming the signature algorithm used. */
   keyTypes: readonly string[];
   readonly sessionIdContext: string;
+  /** Swap the SecureContext of every server (certificates changed); ticket keys are kept. */
+  setContext(options: tls.SecureContextOptions): void;
+  /** Stop following the ticket-key ring. */
+  close(): void;
 }
 
 /** The SecureContext options of a site: policy, certificates, client CA, session id context. */
@@ -46,47 +56,82 @@ export function siteContextOptions(
  * are carried over, so tickets issued before the swap still resume.
  */
 export function replaceSitePairs(site: SiteRuntime, pairs: readonly CertificatePair[]): void {
-  if (site.tlsServer === null) return;
-  const ticketKeys = site.tlsServer.getTicketKeys();
-  site.tlsServer.setSecureContext(siteContextOptions(site.plan, pairs, site.sessionIdContext));
-  site.tlsServer.setTicketKeys(ticketKeys);
+  site.setContext(siteContextOptions(site.plan, pairs, site.sessionIdContext));
   site.pairs = pairs;
   site.keyTypes = pairs.map((c) => c.keyType);
 }
 
-export function createSiteRuntime(listener: ListenerPlan, site: SitePlan): SiteRuntime {
+/**
+ * The same on every process and host that serves this site, so a session made by one resumes on
+ * another (OpenSSL refuses a session whose context differs).
+ */
+export const sessionIdContextOf = (listener: ListenerPlan, site: SitePlan): string =>
+  createHash('sha256').update(`${listener.name}/${site.id}`).digest('hex').slice(0, 32);
+
+export function createSiteRuntime(
+  listener: ListenerPlan,
+  site: SitePlan,
+  resumption: ListenerResumption,
+  /** Attach the connection handlers to each TLS server made for this site. */
+  wire: (server: tls.Server, site: SiteRuntime) => void,
+): SiteRuntime {
   const upstream = site.upstream;
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
-  if (upstream?.kind === 'http') {
-    http = {
-      upstream,
-      pool: createUpstreamPool(upstream),
-    };
-  } else if (upstream === undefined) http = { handler: inspectHandler };
+  if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream) };
+  else if (upstream === undefined) http = { handler: inspectHandler };
   const auth = site.clientAuth;
-  const sessionIdContext = createHash('sha256')
-    .update(`${listener.name}/${site.id}`)
-    .digest('hex')
-    .slice(0, 32);
-  const tlsServer =
-    site.mode === 'passthrough'
-      ? null
-      : tls.createServer({
-          ...siteContextOptions(site, site.certificates, sessionIdContext),
-          ALPNProtocols: [...site.alpn],
-          handshakeTimeout: listener.handshakeTimeoutMs,
-          // TLS-to-TCP passes a half-close through; HTTP closes on the client's end.
-          allowHalfOpen: tcp !== null,
-          ...(auth ? { requestCert: true, rejectUnauthorized: auth.mode === 'required' } : {}),
-        });
-  return {
+  const sessionIdContext = sessionIdContextOf(listener, site);
+  const { settings, ring, cache } = resumption;
+  // Context-level settings that a certificate swap must keep.
+  const extras: tls.SecureContextOptions = {
+    ...(ring === undefined ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+  };
+  let context: tls.SecureContextOptions = {
+    ...siteContextOptions(site, site.certificates, sessionIdContext),
+    ...extras,
+  };
+
+  // Declared before the servers exist: making one calls `wire` with the runtime.
+  let single: tls.Server | null = null;
+  let tickets: TicketServers | null = null;
+  const create = (): tls.Server => {
+    const server = tls.createServer({
+      ...context,
+      ALPNProtocols: [...site.alpn],
+      handshakeTimeout: listener.handshakeTimeoutMs,
+      // Seconds: the session cache entry's life and the ticket lifetime hint.
+      sessionTimeout: Math.max(1, Math.round(settings.sessionCache.timeoutMs / 1000)),
+      // TLS-to-TCP passes a half-close through; HTTP closes on the client's end.
+      allowHalfOpen: tcp !== null,
+      ...(auth ? { requestCert: true, rejectUnauthorized: auth.mode === 'required' } : {}),
+    });
+    // Without these listeners Node keeps no session-id cache at all (measured): "cache: false".
+    cache?.attach(server);
+    wire(server, runtime);
+    return server;
+  };
+
+  const runtime: SiteRuntime = {
     plan: site,
-    tlsServer,
+    serverFor: (hello) => (tickets !== null ? tickets.serverFor(hello) : single),
+    servers: () => (tickets !== null ? tickets.servers() : single !== null ? [single] : []),
     http,
     tcp,
     pairs: site.certificates,
     keyTypes: site.certificates.map((c) => c.keyType),
     sessionIdContext,
+    setContext(options) {
+      context = { ...options, ...extras };
+      if (tickets !== null) tickets.setSecureContext(context);
+      else if (single !== null) single.setSecureContext(context);
+    },
+    close: () => tickets?.close(),
   };
+  if (site.mode !== 'passthrough') {
+    if (ring === undefined) single = create();
+    else tickets = createTicketServers({ ring, create });
+  }
+
+  return runtime;
 }

@@ -5,6 +5,10 @@ import path from 'node:path';
 
 export interface ServeProcess {
   readonly port: number;
+  /** The primary's pid. */
+  readonly pid: number;
+  /** Send a signal to the primary (e.g. SIGHUP to reload). */
+  signal(signal: NodeJS.Signals): void;
   readonly events: Record<string, unknown>[];
   waitFor(
     pred: (e: Record<string, unknown>) => boolean,
@@ -15,10 +19,16 @@ export interface ServeProcess {
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
-export async function startServe(dir: string, yaml: string): Promise<ServeProcess> {
-  const file = path.join(dir, 'tlsterm.yaml');
+export async function startServe(
+  dir: string,
+  yaml: string,
+  /** Extra `serve` arguments, e.g. ['--workers', '2']. */
+  args: readonly string[] = [],
+  fileName = 'tlsterm.yaml',
+): Promise<ServeProcess> {
+  const file = path.join(dir, fileName);
   writeFileSync(file, yaml);
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '-c', file], {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '-c', file, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: Record<string, unknown>[] = [];
@@ -62,10 +72,12 @@ export async function startServe(dir: string, yaml: string): Promise<ServeProces
   const listeners = started['listeners'] as { port: number }[];
   return {
     port: listeners[0]?.port ?? 0,
+    pid: child.pid ?? 0,
+    signal: (signal) => child.kill(signal),
     events,
     waitFor,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

@@ -183,6 +183,9 @@ listeners:
         client_auth: { mode: optional, ca: ${clients.rootPath}, forward_pem: true }
         upstream: http://127.0.0.1:${httpPort}
 `,
+    // One worker: the upstream TLS session cache is per process (as nginx's is per worker), and
+    // the re-encryption test resumes toward the upstream on a second connection.
+    ['--workers', '1'],
   );
 });
 

@@ -16,11 +16,14 @@ export {
   LINEAGE_FILES,
   type LineageCertificate,
   type LineagePaths,
+  type LineageVersion,
+  lineageFacts,
   lineageName,
   lineagePaths,
   readLineage,
   writeLineageVersion,
 } from './lineage.ts';
+export { loadLineagePair } from './lineage-pair.ts';
 export { createFileLockStore, createMemoryLockStore, type Lock, type LockStore } from './lock-store.ts';
 export {
   type CertificateManager,
@@ -37,6 +40,10 @@ export {
   problemHint,
   shortProblemType,
 } from './problem.ts';
+export { createRedisChallengeStore, type RedisChallengeStoreOptions } from './redis-challenge-store.ts';
+export { type AcmeRedisKeys, acmeRedisKeys, DEFAULT_ACME_PREFIX } from './redis-keys.ts';
+export { createRedisLockStore, type RedisLockStoreOptions } from './redis-lock-store.ts';
+export { createRedisSharedStore, type RedisSharedStoreOptions } from './redis-shared-store.ts';
 export {
   type IssueReason,
   issueReason,
@@ -72,6 +79,7 @@ export {
   DIRECTORY_SHORTCUTS,
   directoryUrl,
 } from './settings.ts';
+export { createMemorySharedStore, type SharedCertificateStore } from './shared-store.ts';
 export {
   ACME_IDENTIFIER_OID,
   acmeIdentifierValue,

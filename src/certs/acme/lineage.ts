@@ -153,13 +153,18 @@ export async function readLineage(stateDir: string, name: string): Promise<Linea
   } catch {
     return undefined;
   }
-  const leafBlock = pemBlocks(fullchain).find((b) => b.label === 'CERTIFICATE');
+  return lineageFacts(fullchain, keyText);
+}
+
+/** The facts of a chain + key given as text (a version from disk or from a shared store). */
+export function lineageFacts(fullchainPem: string, keyPem: string): LineageCertificate | undefined {
+  const leafBlock = pemBlocks(fullchainPem).find((b) => b.label === 'CERTIFICATE');
   if (!leafBlock) return undefined;
   try {
     const leaf = new crypto.X509Certificate(leafBlock.text);
     let keyMatches = false;
     try {
-      keyMatches = leaf.checkPrivateKey(crypto.createPrivateKey(keyText));
+      keyMatches = leaf.checkPrivateKey(crypto.createPrivateKey(keyPem));
     } catch {
       keyMatches = false;
     }

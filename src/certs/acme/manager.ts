@@ -2,7 +2,8 @@
 // hosts. Serve a self-signed placeholder until the first issuance; order at once when there is no
 // real certificate; renew when ARI (RFC 9773) says so, else at one third of lifetime left; on failure
 // keep what is in service, log the CA's problem document, and retry with capped exponential backoff.
-// Only one instance orders a name at a time (LockStore). acme-client is imported lazily, on the first
+// Only one instance orders a name at a time (LockStore); with a SharedCertificateStore (several hosts)
+// the one that orders publishes the result and the others adopt it. acme-client is imported lazily, on the first
 // order, so importing this module costs the serving path nothing.
 
 import crypto from 'node:crypto';
@@ -11,7 +12,13 @@ import https from 'node:https';
 import type { Logger } from '../../observe/logger.ts';
 import { coveredBy, parseSubjectAltName } from '../names.ts';
 import { pemBlocks } from '../pem.ts';
-import { accountPaths, loadOrCreateAccountKey, readAccountMeta, writeAccountMeta } from './account.ts';
+import {
+  type AccountPaths,
+  accountPaths,
+  loadOrCreateAccountKey,
+  readAccountMeta,
+  writeAccountMeta,
+} from './account.ts';
 import {
   type AcmeCallContext,
   type AcmeClient,
@@ -24,10 +31,12 @@ import { ariCertId, ariPollDelay, parseRenewalInfo, type RenewalInfo } from './a
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { type ChallengeStore, createFileChallengeStore } from './challenge-store.ts';
 import { dnsChallengeName, runDnsHook } from './dns-hook.ts';
+import { writeFileAtomic } from './files.ts';
 import {
   assignLineageNames,
   type LineageCertificate,
   type LineagePaths,
+  lineageFacts,
   lineagePaths,
   readLineage,
   writeLineageVersion,
@@ -40,6 +49,7 @@ import { type IssueReason, issueReason, planRenewal, type RenewalPlan } from './
 import { type RenewalRecord, writeRenewalRecord } from './renewal-record.ts';
 import { challengeKey } from './responders.ts';
 import { type AcmeSettings, type AcmeSiteConfig, directoryUrl } from './settings.ts';
+import type { SharedCertificateStore } from './shared-store.ts';
 import { createTlsAlpn01Certificate } from './tls-alpn-certificate.ts';
 
 export interface CertificateManagerOptions {
@@ -50,6 +60,11 @@ export interface CertificateManagerOptions {
   readonly challengeStore?: ChallengeStore;
   /** Order locks; default files in state_dir/acme/locks. */
   readonly lockStore?: LockStore;
+  /**
+   * Certificates and account keys shared with instances on other hosts (Redis): published after each
+   * issuance, adopted from there before ordering. Default none (one host, or a shared state_dir).
+   */
+  readonly shared?: SharedCertificateStore;
   readonly backoff?: BackoffPolicy;
   readonly now?: () => Date;
   readonly random?: () => number;
@@ -200,6 +215,27 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
     problems: [],
   });
 
+  /** The local key, or with a shared store the one every host uses (written locally as well). */
+  const accountKey = async (
+    paths: AccountPaths,
+    directory: string,
+  ): Promise<{ keyPem: string; created: boolean }> => {
+    const local = await loadOrCreateAccountKey(paths);
+    if (!opts.shared) return local;
+    const agreed = await opts.shared.accountKey(directory, local.keyPem);
+    if (agreed === local.keyPem) return local;
+    await writeFileAtomic(paths.keyPath, agreed, 0o600);
+    // The remembered URL belongs to the local key's account; the CA tells the shared one's.
+    await fs.rm(paths.metaPath, { force: true });
+    log({
+      event: 'acme_account_shared',
+      level: 'info',
+      directory,
+      detail: 'using the account key shared by the other instances',
+    });
+    return { keyPem: agreed, created: false };
+  };
+
   /** `problems` collects the CA's problem documents for the attempt that asked (creation can fail). */
   const openAccount = async (entry: Entry, problems: AcmeProblem[]): Promise<AccountClient> => {
     const acme = await loadAcmeClient();
@@ -207,7 +243,7 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
     const ca = trustedRoots(caPem);
     const agent = ca ? new https.Agent({ ca, keepAlive: true }) : undefined;
     const paths = accountPaths(opts.stateDir, entry.directory);
-    const { keyPem, created } = await loadOrCreateAccountKey(paths);
+    const { keyPem, created } = await accountKey(paths, entry.directory);
     const meta = await readAccountMeta(paths);
     const client = new acme.Client({
       directoryUrl: entry.directory,
@@ -293,6 +329,68 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
       await runDnsHook(hook, 'set', fqdn, keyAuthorization, hookOpts);
       return () => runDnsHook(hook, 'clear', fqdn, keyAuthorization, hookOpts);
     };
+
+  // --- several hosts: adopt what another instance published
+
+  /**
+   * Write the shared version of `entry` into live/ when it is better than what is there: it fits the
+   * site (key, hosts, dates) and the local one does not, or it lasts longer. Never throws: the store
+   * being unreachable leaves the local files as they are.
+   */
+  const adoptShared = async (entry: Entry): Promise<boolean> => {
+    if (!opts.shared) return false;
+    let version: Awaited<ReturnType<SharedCertificateStore['getCertificate']>>;
+    try {
+      version = await opts.shared.getCertificate(entry.name);
+    } catch (e) {
+      log({
+        event: 'acme_shared_store_failed',
+        level: 'warn',
+        name: entry.name,
+        operation: 'read',
+        error: e instanceof Error ? e.message : String(e),
+      });
+      return false;
+    }
+    const facts = version ? lineageFacts(version.fullchainPem, version.keyPem) : undefined;
+    if (!version || !facts || facts.selfSigned) return false;
+    const t = now();
+    const local = await readLineage(opts.stateDir, entry.name);
+    if (local?.serialNumber === facts.serialNumber) return false;
+    if (issueReason(facts, entry.hosts, t)) return false;
+    if (local && !issueReason(local, entry.hosts, t) && local.notAfter.getTime() >= facts.notAfter.getTime())
+      return false;
+    await writeLineageVersion(opts.stateDir, entry.name, version);
+    log({
+      event: 'certificate_adopted',
+      level: 'info',
+      name: entry.name,
+      hosts: entry.hosts,
+      serial: facts.serialNumber,
+      not_after: facts.notAfter.toISOString(),
+      replaced_serial: local?.serialNumber ?? null,
+      cert: entry.paths.fullchain,
+      detail: 'issued by another instance; taken from the shared store',
+    });
+    return true;
+  };
+
+  const publish = async (entry: Entry, version: { fullchainPem: string; keyPem: string }, notAfter: Date) => {
+    if (!opts.shared) return;
+    try {
+      const ttlMs = Math.max(3_600_000, notAfter.getTime() - now().getTime());
+      await opts.shared.putCertificate(entry.name, version, ttlMs);
+    } catch (e) {
+      log({
+        event: 'acme_shared_store_failed',
+        level: 'warn',
+        name: entry.name,
+        operation: 'publish',
+        error: e instanceof Error ? e.message : String(e),
+        detail: 'the other instances will order this name themselves',
+      });
+    }
+  };
 
   // --- scheduling
 
@@ -418,6 +516,13 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
 
   const evaluate = async (entry: Entry): Promise<boolean> => {
     if (stopped) return false;
+    if (await adoptShared(entry)) {
+      // What this instance failed to get, another one got: no reason left to back off.
+      entry.failures = 0;
+      entry.lastError = undefined;
+      entry.lastProblem = undefined;
+      entry.nextAttemptAt = undefined;
+    }
     let current = await readLineage(opts.stateDir, entry.name);
     const t = now();
     if (!current || (current.selfSigned && current.notAfter.getTime() - t.getTime() < 86_400_000)) {
@@ -497,6 +602,8 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
       return false;
     }
     const release = holdLock(lock);
+    // The lock may have been held by another host that ordered this name meanwhile.
+    if (reason !== 'requested') await adoptShared(entry);
     const before = await readLineage(opts.stateDir, entry.name);
     const ctx = callContext(undefined);
     try {
@@ -570,6 +677,7 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
       }
       const leaf = checkIssued(fullchain, keyPem, entry.hosts);
       await writeLineageVersion(opts.stateDir, entry.name, { fullchainPem: fullchain, keyPem });
+      await publish(entry, { fullchainPem: fullchain, keyPem }, leaf.validToDate);
       const written = await readLineage(opts.stateDir, entry.name);
       entry.current = written;
       entry.failures = 0;
@@ -636,6 +744,7 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
   };
 
   const paths = new Map([...entries.values()].map((e) => [e.name, e.paths] as const));
+  let unsubscribe: (() => void) | undefined;
 
   return {
     paths,
@@ -656,10 +765,17 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
           });
         }
       }
+      // Another host published a name: look at once instead of at the next timer.
+      unsubscribe = opts.shared?.onCertificate((name) => {
+        const entry = entries.get(name);
+        if (entry && !stopped) void run(entry, false);
+      });
       for (const entry of entries.values()) schedule(entry, now());
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
+      unsubscribe = undefined;
       const running: Promise<unknown>[] = [];
       for (const entry of entries.values()) {
         if (entry.timer) clearTimeout(entry.timer);

@@ -4,7 +4,15 @@ import * as v from 'valibot';
 import { ConfigSchema, knownKeysAt } from '../../../src/config/schema.ts';
 
 test('knownKeysAt walks objects, arrays, optionals and unions', () => {
-  assert.deepEqual(knownKeysAt([]), ['state_dir', 'keylog', 'extra_ca', 'listeners']);
+  assert.deepEqual(knownKeysAt([]), [
+    'state_dir',
+    'keylog',
+    'extra_ca',
+    'workers',
+    'drain_timeout',
+    'state',
+    'listeners',
+  ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'tls']), [
     'profile',

@@ -15,6 +15,8 @@ test('a plain HTTP-01 site is fine; letsencrypt names the production directory',
   assert.deepEqual(messages(['example.com'], base), []);
   assert.equal(directoryUrl('letsencrypt'), 'https://acme-v02.api.letsencrypt.org/directory');
   assert.equal(directoryUrl('https://ca.internal/acme/dir'), 'https://ca.internal/acme/dir');
+  assert.equal(directoryUrl('letsencrypt-staging'), 'https://acme-staging-v02.api.letsencrypt.org/directory');
+  assert.deepEqual(messages(['example.com'], { ...base, directory: 'letsencrypt-staging' }), []);
 });
 
 test('what cannot work is reported at its config path', () => {

@@ -1,0 +1,44 @@
+// What the cluster primary and its workers say to each other over IPC ('advanced' serialization,
+// so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
+// channel is a pipe between two processes of the same user, never a socket.
+
+import type { ResumptionCounts } from '../resumption-stats.ts';
+
+export interface WorkerAddress {
+  readonly listener: string;
+  readonly scheme: 'https' | 'http';
+  readonly address: string;
+  readonly port: number;
+}
+
+/** primary → worker */
+export type ToWorker =
+  | { readonly type: 'ticket-keys'; readonly listener: string; readonly keys: string }
+  | { readonly type: 'session'; readonly seq: number; readonly session: Uint8Array | undefined }
+  | { readonly type: 'drain'; readonly deadlineMs: number };
+
+/** worker → primary */
+export type ToPrimary =
+  | { readonly type: 'ready'; readonly addresses: readonly WorkerAddress[] }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'want-keys'; readonly listener: string }
+  | { readonly type: 'session-get'; readonly seq: number; readonly listener: string; readonly id: Uint8Array }
+  | {
+      readonly type: 'session-set';
+      readonly listener: string;
+      readonly id: Uint8Array;
+      readonly session: Uint8Array;
+    }
+  | { readonly type: 'counts'; readonly counts: ReadonlyMap<string, ResumptionCounts> }
+  | { readonly type: 'drained'; readonly cut: number };
+
+const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
+
+/** A message of ours (cluster also sends its own internal messages on the same channel). */
+export const isToWorker = (m: unknown): m is ToWorker =>
+  isObject(m) && (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain');
+
+export const isToPrimary = (m: unknown): m is ToPrimary =>
+  isObject(m) &&
+  typeof m.type === 'string' &&
+  ['ready', 'failed', 'want-keys', 'session-get', 'session-set', 'counts', 'drained'].includes(m.type);

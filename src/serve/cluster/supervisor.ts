@@ -1,0 +1,217 @@
+// The cluster primary: it serves nothing itself. It forks the workers (each accepts on the shared
+// listening sockets: SCHED_NONE, no round-robin hand-off through the primary), holds the
+// resumption state they share, restarts a worker that dies, and replaces a generation of workers
+// on reload: new workers start on the new config, and only once all of them listen are the old
+// ones told to drain (finish their connections within the deadline, then exit). A config that
+// does not check keeps the old generation serving.
+
+import cluster, { type Worker } from 'node:cluster';
+import type { Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
+import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
+import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
+import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+
+export type PlanLoad =
+  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: false; readonly why: string };
+
+export interface SupervisorOptions {
+  /** The plan of the first generation (already checked). */
+  readonly initial: Plan;
+  /** Reads and checks the config again, on every reload. */
+  readonly load: () => Promise<PlanLoad>;
+  readonly log: Logger;
+  /** Workers per generation, resolved ('auto' already turned into a number). */
+  readonly workers: (plan: Plan) => number;
+  /** How often the resumption summary is logged; default 60 s. */
+  readonly summaryMs?: number;
+}
+
+export interface Supervisor {
+  readonly addresses: readonly WorkerAddress[];
+  readonly plan: Plan;
+  /** Start a new generation on the current config; resolves false (old one kept) when it fails. */
+  reload(): Promise<boolean>;
+  /** Drain every worker and release the state. */
+  stop(): Promise<void>;
+}
+
+interface Generation {
+  readonly id: number;
+  readonly plan: Plan;
+  readonly state: GenerationState;
+  readonly workers: Set<Worker>;
+  draining: boolean;
+}
+
+/** A worker that keeps dying is restarted no faster than this. */
+const RESTART_DELAY_MS = 1000;
+/** Extra time after the drain deadline before a worker that did not exit is killed. */
+const KILL_MARGIN_MS = 2000;
+/** How long a generation may take to listen. */
+const START_TIMEOUT_MS = 30_000;
+
+export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
+  const { log } = options;
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const generations = new Set<Generation>();
+  const counts = new Map<string, ResumptionCounts>();
+  let stopping = false;
+  let nextId = 1;
+
+  const states = createPrimaryStates(log, (key, message) => {
+    for (const g of generations) if (g.state.uses(key)) for (const w of g.workers) send(w, message);
+  });
+
+  const send = (worker: Worker, message: ToWorker): void => {
+    if (worker.isConnected()) worker.send(message);
+  };
+
+  const fork = (g: Generation): Worker => {
+    const worker = cluster.fork({ TLSTERM_GENERATION: String(g.id) });
+    g.workers.add(worker);
+    worker.on('message', (m: unknown) => {
+      if (!isToPrimary(m)) return;
+      if (m.type === 'counts') {
+        for (const [listener, c] of m.counts)
+          counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
+        return;
+      }
+      g.state.handle(m, (reply) => send(worker, reply));
+    });
+    worker.on('exit', (code, signal) => {
+      g.workers.delete(worker);
+      if (g.draining || stopping) return;
+      log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
+      // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
+      if (current === g)
+        setTimeout(() => !stopping && current === g && void waitReady(g, fork(g)), RESTART_DELAY_MS);
+    });
+    return worker;
+  };
+
+  const waitReady = (g: Generation, worker: Worker): Promise<WorkerAddress[]> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => done(new Error(`worker ${worker.process.pid} did not start in time`)),
+        START_TIMEOUT_MS,
+      );
+      const onMessage = (m: unknown) => {
+        if (!isToPrimary(m)) return;
+        if (m.type === 'ready') done(undefined, [...m.addresses]);
+        else if (m.type === 'failed') done(new Error(m.message));
+      };
+      const onExit = (code: number | null) =>
+        done(new Error(`worker exited (code ${code}) before listening`));
+      const done = (error: Error | undefined, addresses?: WorkerAddress[]) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        if (error !== undefined) reject(error);
+        else resolve(addresses ?? []);
+      };
+      worker.on('message', onMessage);
+      worker.on('exit', onExit);
+      void g;
+    });
+
+  const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
+    const state = await states.forPlan(plan);
+    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false };
+    generations.add(g);
+    const n = Math.max(1, options.workers(plan));
+    try {
+      const started = await Promise.all(Array.from({ length: n }, () => waitReady(g, fork(g))));
+      return { g, addresses: started[0] ?? [] };
+    } catch (error) {
+      await retire(g, 0);
+      throw error;
+    }
+  };
+
+  /** Tell a generation's workers to drain; resolves when they all exited. */
+  const retire = (g: Generation, deadlineMs: number): Promise<void> => {
+    g.draining = true;
+    const exits = [...g.workers].map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          const kill = setTimeout(() => w.process.kill('SIGKILL'), deadlineMs + KILL_MARGIN_MS);
+          w.once('exit', () => clearTimeout(kill));
+          send(w, { type: 'drain', deadlineMs });
+        }),
+    );
+    return Promise.all(exits).then(async () => {
+      generations.delete(g);
+      await g.state.release();
+    });
+  };
+
+  let { g: current, addresses } = await startGeneration(options.initial);
+
+  const summaryMs = options.summaryMs ?? 60_000;
+  const summary = setInterval(() => {
+    for (const [listener, c] of counts) {
+      const event = resumptionSummary(listener, c, summaryMs);
+      if (event !== undefined) log(event);
+    }
+    counts.clear();
+  }, summaryMs);
+  summary.unref();
+
+  let reloading: Promise<boolean> | undefined;
+  const reload = async (): Promise<boolean> => {
+    const loaded = await options.load();
+    if (!loaded.ok) {
+      log({ event: 'reload_failed', reason: 'config', detail: loaded.why });
+      return false;
+    }
+    let next: { g: Generation; addresses: WorkerAddress[] };
+    try {
+      next = await startGeneration(loaded.plan);
+    } catch (error) {
+      log({ event: 'reload_failed', reason: 'workers', detail: (error as Error).message });
+      return false;
+    }
+    const old = current;
+    current = next.g;
+    addresses = next.addresses;
+    log({
+      event: 'reloaded',
+      generation: next.g.id,
+      workers: next.g.workers.size,
+      listeners: next.addresses,
+      draining_generation: old.id,
+    });
+    const startedDrain = Date.now();
+    void retire(old, loaded.plan.drainTimeoutMs).then(() =>
+      log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain }),
+    );
+    return true;
+  };
+
+  return {
+    get addresses() {
+      return addresses;
+    },
+    get plan() {
+      return current.plan;
+    },
+    reload: () => {
+      // One reload at a time; a signal during one is answered by that one's outcome.
+      reloading ??= reload().finally(() => {
+        reloading = undefined;
+      });
+      return reloading;
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(summary);
+      await Promise.all([...generations].map((g) => retire(g, current.plan.drainTimeoutMs)));
+      await states.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// The connections a serving process holds, so that a reload or shutdown can let them finish:
+// stop accepting, ask each HTTP connection to close after its current exchange (h1) or send GOAWAY
+// (h2), wait until they are gone, and cut what is left at the deadline.
+
+import type net from 'node:net';
+import type { Drainable } from '../http/index.ts';
+
+export interface ConnectionTracker {
+  add(raw: net.Socket): void;
+  /** The connection now speaks HTTP: how to ask it to finish (asked at once when already draining). */
+  setDrainable(raw: net.Socket, drainable: Drainable): void;
+  readonly size: number;
+  readonly draining: boolean;
+  /** Resolves with the number of connections cut at the deadline (0: all finished in time). */
+  drain(deadlineMs: number): Promise<number>;
+}
+
+export function createConnectionTracker(): ConnectionTracker {
+  const open = new Map<net.Socket, Drainable | null>();
+  let draining = false;
+  let onEmpty: (() => void) | undefined;
+  const remove = (raw: net.Socket) => {
+    open.delete(raw);
+    if (open.size === 0) onEmpty?.();
+  };
+  return {
+    add(raw) {
+      open.set(raw, null);
+      raw.once('close', () => remove(raw));
+    },
+    setDrainable(raw, drainable) {
+      if (!open.has(raw)) return;
+      open.set(raw, drainable);
+      if (draining) drainable.drain();
+    },
+    get size() {
+      return open.size;
+    },
+    get draining() {
+      return draining;
+    },
+    drain(deadlineMs) {
+      draining = true;
+      for (const d of open.values()) d?.drain();
+      if (open.size === 0) return Promise.resolve(0);
+      return new Promise<number>((resolve) => {
+        const timer = setTimeout(() => {
+          const cut = open.size;
+          for (const raw of [...open.keys()]) raw.destroy();
+          resolve(cut);
+        }, deadlineMs);
+        onEmpty = () => {
+          clearTimeout(timer);
+          resolve(0);
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// Reload without dropping anything: under a steady, bounded load of keep-alive requests, a reload
+// (`tlsterm reload`, i.e. SIGHUP) starts new workers on the new config and drains the old ones, and
+// not one request fails. A broken config is refused and the old one keeps serving. SIGTERM lets a
+// request in flight finish before the process exits.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { run } from '../helpers/run.ts';
+import { type ServeProcess, startServe } from './serve-harness.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+
+let tmp: { dir: string; cleanup(): void };
+let pki: Pki;
+const backends = new Map<string, { server: http.Server; port: number }>();
+let serve: ServeProcess;
+let configFile: string;
+
+const config = (greeting: string) => `state_dir: ${tmp.dir}/state
+extra_ca: [${pki.rootPath}]
+drain_timeout: 10s
+listeners:
+  - address: 127.0.0.1:0
+    sites:
+      - hosts: [example.test]
+        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
+        upstream: http://127.0.0.1:${backends.get(greeting)?.port}
+`;
+
+before(async () => {
+  tmp = makeTempDir('serve-reload');
+  pki = await makePki(path.join(tmp.dir, 'pki'));
+  // One backend per config generation: the answer says which config routed the request.
+  for (const name of ['one', 'two']) {
+    const server = http.createServer((req, res) => {
+      const delay = req.url?.includes('slow') ? 1500 : 0;
+      setTimeout(() => res.end(`hello from ${name}${req.url}\n`), delay);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    backends.set(name, { server, port: (server.address() as net.AddressInfo).port });
+  }
+  serve = await startServe(tmp.dir, config('one'), ['--workers', '2'], 'reload.yaml');
+  configFile = path.join(tmp.dir, 'reload.yaml');
+});
+
+after(async () => {
+  await serve?.stop();
+  for (const { server } of backends.values()) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  tmp?.cleanup();
+});
+
+function get(agent: https.Agent, port: number, pathname = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      { host: '127.0.0.1', port, servername: 'example.test', ca: pki.rootPem, agent, path: pathname },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+test('a reload under steady load fails no request, and the new config serves', async () => {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 5 });
+  const failures: string[] = [];
+  const bodies = new Map<string, number>();
+  let done = false;
+  let sent = 0;
+  const MAX_REQUESTS = 4000;
+  const deadline = Date.now() + 30_000;
+  const loop = async (pathname = '/') => {
+    while (!done && sent < MAX_REQUESTS && Date.now() < deadline) {
+      sent++;
+      try {
+        const { status, body } = await get(agent, serve.port, pathname);
+        if (status !== 200) failures.push(`status ${status}: ${body}`);
+        bodies.set(body, (bodies.get(body) ?? 0) + 1);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  };
+  // Four quick loops, and one whose requests take 1.5 s: one is in flight on an old worker when
+  // the reload comes, and must be answered, not cut.
+  const loops = Promise.all([loop(), loop(), loop(), loop(), loop('/slow')]);
+
+  await new Promise((r) => setTimeout(r, 800));
+  fs.writeFileSync(configFile, config('two'));
+  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile]);
+  assert.equal(reload.code, 0, reload.stderr);
+  assert.match(reload.stdout, /reload requested \(SIGHUP to pid \d+\)/);
+  const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
+  await serve.waitFor(
+    (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],
+    20_000,
+  );
+  // Keep the load on the new generation for a moment.
+  const after = sent;
+  while (sent < after + 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  done = true;
+  await loops;
+  agent.destroy();
+
+  assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
+  assert.ok((bodies.get('hello from one/\n') ?? 0) > 0, 'the old config served before the reload');
+  assert.ok((bodies.get('hello from two/\n') ?? 0) > 0, 'the new config serves after it');
+  const workers = new Set(serve.events.filter((e) => e['event'] === 'request').map((e) => e['worker']));
+  assert.ok(workers.size >= 3, `requests were served by old and new workers (${[...workers].join(', ')})`);
+});
+
+test('a broken config is refused: `tlsterm reload -c` says why, a SIGHUP logs it, the old config keeps serving', async () => {
+  fs.writeFileSync(configFile, config('two').replace('certificates:', 'certificatez:'));
+  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile]);
+  assert.equal(reload.code, 1);
+  assert.match(reload.stderr, /certificatez/);
+  assert.match(reload.stderr, /not reloading/);
+
+  serve.signal('SIGHUP');
+  const failed = await serve.waitFor((e) => e['event'] === 'reload_failed', 20_000);
+  assert.equal(failed['reason'], 'config');
+  assert.match(String(failed['detail']), /certificatez/);
+  const agent = new https.Agent({ keepAlive: false });
+  const { status, body } = await get(agent, serve.port);
+  assert.equal(status, 200);
+  assert.equal(body, 'hello from two/\n', 'the last good config still serves');
+});
+
+test('SIGTERM drains: a request in flight is answered before the process exits', async () => {
+  fs.writeFileSync(configFile, config('two'));
+  const agent = new https.Agent({ keepAlive: true });
+  const slow = get(agent, serve.port, '/slow');
+  await new Promise((r) => setTimeout(r, 400));
+  serve.signal('SIGTERM');
+  const { status, body } = await slow;
+  assert.equal(status, 200);
+  assert.match(body, /^hello from (one|two)\/slow\n$/);
+  agent.destroy();
+  await serve.waitFor((e) => e['event'] === 'stopping');
+  await serve.stop();
+});
