@@ -69,4 +69,37 @@ test('HTTP-01: placeholder at start, pebble validates on the port-80 listener, t
     status.stdout,
     /renewal +\d{4}-\d\d-\d\d \d\d:\d\d UTC \((one third of lifetime left|ACME Renewal Information)\)/,
   );
+  await serve.stop(); // the next test listens on the same ports
+});
+
+test('a reload (SIGHUP) that adds an ACME site: its certificate is ordered and served; the existing one is kept', async () => {
+  const config = env.config({ sites: [{ hosts: ['first.example.test'], challenge: 'http-01' }] });
+  const serve = await env.serve(config);
+  const first = await serve.waitFor(
+    (e) => e.event === 'certificate_issued' && e['name'] === 'first.example.test',
+  );
+  const started = await serve.waitFor((e) => e.event === 'started');
+
+  env.config(
+    {
+      sites: [
+        { hosts: ['first.example.test'], challenge: 'http-01' },
+        { hosts: ['added.example.test'], challenge: 'http-01' },
+      ],
+    },
+    config,
+  );
+  process.kill(Number(started['pid']), 'SIGHUP');
+  await serve.waitFor((e) => e.event === 'reloaded');
+  const issued = await serve.waitFor(
+    (e) => e.event === 'certificate_issued' && e['name'] === 'added.example.test',
+  );
+  assert.equal(
+    serve.named('certificate_issued').filter((e) => e['name'] === 'first.example.test').length,
+    1,
+    'the first certificate is not ordered again',
+  );
+  await serve.waitFor((e) => e.event === 'certificate_reloaded' && e['serial'] === issued['serial']);
+  assert.equal((await servedCertificate(env.tlsPort, 'added.example.test')).serialNumber, issued['serial']);
+  assert.equal((await servedCertificate(env.tlsPort, 'first.example.test')).serialNumber, first['serial']);
 });

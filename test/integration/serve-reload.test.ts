@@ -82,7 +82,8 @@ test('a reload under steady load fails no request, and the new config serves', a
   const bodies = new Map<string, number>();
   let done = false;
   let sent = 0;
-  const MAX_REQUESTS = 4000;
+  // Bounded in count and time; the loop normally stops well before either.
+  const MAX_REQUESTS = 20_000;
   const deadline = Date.now() + 30_000;
   const loop = async (pathname = '/') => {
     while (!done && sent < MAX_REQUESTS && Date.now() < deadline) {
@@ -106,13 +107,14 @@ test('a reload under steady load fails no request, and the new config serves', a
   assert.equal(reload.code, 0, reload.stderr);
   assert.match(reload.stdout, /reload requested \(SIGHUP to pid \d+\)/);
   const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
-  await serve.waitFor(
+  const drained = await serve.waitFor(
     (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],
     20_000,
   );
   // Keep the load on the new generation for a moment.
   const after = sent;
-  while (sent < after + 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (sent < after + 200 && sent < MAX_REQUESTS && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   done = true;
   await loops;
   agent.destroy();
@@ -120,8 +122,18 @@ test('a reload under steady load fails no request, and the new config serves', a
   assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
   assert.ok((bodies.get('hello from one/\n') ?? 0) > 0, 'the old config served before the reload');
   assert.ok((bodies.get('hello from two/\n') ?? 0) > 0, 'the new config serves after it');
-  const workers = new Set(serve.events.filter((e) => e['event'] === 'request').map((e) => e['worker']));
-  assert.ok(workers.size >= 3, `requests were served by old and new workers (${[...workers].join(', ')})`);
+  // The requests logged before the reload came from the old workers; the ones after the old
+  // generation drained, from new ones (which worker takes a connection is the kernel's choice).
+  const requestWorkers = (events: Record<string, unknown>[]) =>
+    new Set(events.filter((e) => e['event'] === 'request').map((e) => e['worker']));
+  const oldWorkers = requestWorkers(serve.events.slice(0, serve.events.indexOf(reloaded)));
+  const newWorkers = requestWorkers(serve.events.slice(serve.events.indexOf(drained)));
+  assert.ok(oldWorkers.size > 0 && newWorkers.size > 0, 'both generations served');
+  assert.deepEqual(
+    [...newWorkers].filter((w) => oldWorkers.has(w)),
+    [],
+    'new workers, not the old ones',
+  );
 });
 
 test('a broken config is refused: `tlsterm reload -c` says why, a SIGHUP logs it, the old config keeps serving', async () => {

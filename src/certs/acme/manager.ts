@@ -2,9 +2,9 @@
 // hosts. Serve a self-signed placeholder until the first issuance; order at once when there is no
 // real certificate; renew when ARI (RFC 9773) says so, else at one third of lifetime left; on failure
 // keep what is in service, log the CA's problem document, and retry with capped exponential backoff.
-// Only one instance orders a name at a time (LockStore); with a SharedCertificateStore (several hosts)
-// the one that orders publishes the result and the others adopt it. acme-client is imported lazily, on the first
-// order, so importing this module costs the serving path nothing.
+// Only one instance orders a name at a time (LockStore); with a SharedCertificateStore (several
+// hosts) the one that orders publishes the result and the others adopt it. acme-client is imported
+// lazily, on the first order, so importing this module costs the serving path nothing.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -334,8 +334,8 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
 
   /**
    * Write the shared version of `entry` into live/ when it is better than what is there: it fits the
-   * site (key, hosts, dates) and the local one does not, or it lasts longer. Never throws: the store
-   * being unreachable leaves the local files as they are.
+   * site (key, hosts, dates) and the local one does not, or it lasts longer. The store being
+   * unreachable leaves the local files as they are (logged, not thrown).
    */
   const adoptShared = async (entry: Entry): Promise<boolean> => {
     if (!opts.shared) return false;

@@ -42,6 +42,17 @@ test('importing src/certs, its acme/ and reload/ modules loads no acme-client, a
   assert.ok(pkgs.includes('@peculiar/x509'), 'the detector sees packages');
 });
 
+test('a serving process (startServer with its ACME responders, the ACME service module) loads no acme-client', async () => {
+  const pkgs = await loadedPackages(`
+    await import('./src/serve/server.ts');
+    await import('./src/serve/acme-responders.ts');
+    await import('./src/serve/acme-service.ts');
+    await import('./src/cli/serve.ts');
+  `);
+  for (const p of ['acme-client', 'axios', 'node-forge', 'ioredis'])
+    assert.ok(!pkgs.includes(p), `${p} loaded: ${pkgs.join(', ')}`);
+});
+
 test('the manager loads acme-client when it first needs it', async () => {
   const pkgs = await loadedPackages(`
     const { loadAcmeClient } = await import('./src/certs/acme/acme-client-context.ts');
