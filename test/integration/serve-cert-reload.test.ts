@@ -1,12 +1,14 @@
 // A certificate replaced on disk is served without a reload, under load, failing no request; a
 // mismatched key is refused and the old pair keeps serving (seed 001: "renewed but never reloaded").
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type tls from 'node:tls';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { run, sClientAsync } from '../helpers/run.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
@@ -102,6 +104,24 @@ test('a renewed pair written by rename is served within seconds; no request fail
   await load;
   assert.ok(switched, 'new connections see the new serial');
   assert.deepEqual(failures, []);
+  // Every worker swapped, not just the first to notice: the next connections all get the new pair.
+  await until(async () => {
+    const seen = await Promise.all(Array.from({ length: 6 }, () => fetchSerial()));
+    return seen.every((r) => r.serial !== before.serial);
+  }, 8000);
+  for (let i = 0; i < 6; i++) assert.notEqual((await fetchSerial()).serial, before.serial);
+  // And as openssl sees it.
+  const shown = await sClientAsync(serve.port, ['-servername', 'example.test', '-showcerts']);
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(shown.stdout)?.[0];
+  assert.ok(leaf, shown.stdout);
+  const serial = await run('openssl', ['x509', '-noout', '-serial'], { input: leaf });
+  assert.equal(
+    serial.stdout
+      .trim()
+      .replace(/^serial=/, '')
+      .toUpperCase(),
+    new crypto.X509Certificate(renewed.certPem).serialNumber.toUpperCase(),
+  );
   const e = await serve.waitFor((x) => x['event'] === 'certificate_reloaded', 5000);
   assert.equal(e['previous_serial'], before.serial);
 });
