@@ -153,6 +153,20 @@ test('a broken config is refused: `tlsterm reload -c` says why, a SIGHUP logs it
   assert.equal(body, 'hello from two/\n', 'the last good config still serves');
 });
 
+test('a worker that dies is replaced, and serving goes on', async () => {
+  fs.writeFileSync(configFile, config('two'));
+  const agent = new https.Agent({ keepAlive: false });
+  await get(agent, serve.port);
+  const served = serve.events.findLast((e) => e['event'] === 'request');
+  const victim = Number(served?.['worker']);
+  assert.ok(victim > 0);
+  process.kill(victim, 'SIGKILL');
+  const exited = await serve.waitFor((e) => e['event'] === 'worker_exited' && e['pid'] === victim, 10_000);
+  assert.equal(exited['signal'], 'SIGKILL');
+  await serve.waitFor((e) => e['event'] === 'worker_restarted', 15_000);
+  for (let i = 0; i < 5; i++) assert.equal((await get(agent, serve.port)).status, 200);
+});
+
 test('SIGTERM drains: a request in flight is answered before the process exits', async () => {
   fs.writeFileSync(configFile, config('two'));
   const agent = new https.Agent({ keepAlive: true });

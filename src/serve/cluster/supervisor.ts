@@ -87,7 +87,16 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
       // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
       if (current === g)
-        setTimeout(() => !stopping && current === g && void waitReady(g, fork(g)), RESTART_DELAY_MS);
+        setTimeout(() => {
+          if (stopping || current !== g) return;
+          const replacement = fork(g);
+          waitReady(g, replacement).then(
+            () => log({ event: 'worker_restarted', pid: replacement.process.pid, generation: g.id }),
+            // It died too: its own exit handler schedules the next attempt.
+            (error: Error) =>
+              log({ event: 'worker_restart_failed', generation: g.id, detail: error.message }),
+          );
+        }, RESTART_DELAY_MS);
     });
     return worker;
   };
