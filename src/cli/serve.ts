@@ -100,6 +100,26 @@ export async function runServe(
   const load = () => loadPlan(configFile, stateDir, log);
   if (cluster.isWorker) return await runWorker({ load, log });
 
+  // Signals are caught from the start: a SIGHUP while starting is a reload once started (its
+  // default action would kill the process), a SIGTERM a stop; a second SIGTERM/SIGINT means now.
+  let reloadRequested = false;
+  let onReload = () => {
+    reloadRequested = true;
+  };
+  let stopSignals = 0;
+  let onStop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    onStop = resolve;
+  });
+  const stopSignal = () => {
+    if (++stopSignals === 1) return onStop();
+    log({ event: 'stopped', pid: process.pid, drained: false });
+    process.exit(1);
+  };
+  process.on('SIGHUP', () => onReload());
+  process.on('SIGTERM', stopSignal);
+  process.on('SIGINT', stopSignal);
+
   const first = await load();
   if (!first.ok) {
     process.stderr.write(
@@ -134,30 +154,30 @@ export async function runServe(
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     process.stderr.write(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
   }
-  const pidFile = await writePidFile(plan.stateDir).catch(() => undefined);
+  const pidFile = await writePidFile(plan.stateDir).catch((error: NodeJS.ErrnoException) => {
+    log({
+      event: 'pid_file_failed',
+      level: 'warning',
+      state_dir: plan.stateDir,
+      error: error.code ?? error.message,
+    });
+    return undefined;
+  });
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
-  process.on('SIGHUP', () => {
+  onReload = () => {
     void supervisor
       .reload()
       .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
       .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
-  });
-  await new Promise<void>((resolve) => {
-    let signals = 0;
-    const onStop = () => {
-      // The first asks for a drain; a second one (Ctrl-C again) means now.
-      if (++signals === 1) return resolve();
-      log({ event: 'stopped', pid: process.pid, drained: false });
-      process.exit(1);
-    };
-    process.on('SIGTERM', onStop);
-    process.on('SIGINT', onStop);
-  });
+  };
+  if (reloadRequested) onReload();
+  await stopRequested;
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
-  await supervisor.stop();
+  const cut = await supervisor.stop();
   if (pidFile !== undefined) await removePidFile(pidFile);
+  log({ event: 'stopped', pid: process.pid, drained: true, cut });
   return 0;
 }

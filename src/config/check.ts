@@ -415,13 +415,21 @@ class Checker implements CheckContext {
 
     this.acmeCrossChecks(listeners, httpListeners);
     const state = await checkState(this, raw.state);
+    const drainTimeoutMs =
+      raw.drain_timeout !== undefined ? durationOf(raw.drain_timeout) : DEFAULTS.drainTimeoutMs;
+    if (drainTimeoutMs === 0)
+      this.add(
+        'warning',
+        'drain_timeout',
+        'drain_timeout 0: a reload or stop cuts every open connection at once',
+        'give requests in flight time to finish, e.g. drain_timeout: 30s',
+      );
     if (hasErrors(this.problems)) return undefined;
     return {
       source: path.resolve(this.file),
       stateDir,
       workers: raw.workers ?? 'auto',
-      drainTimeoutMs:
-        raw.drain_timeout !== undefined ? durationOf(raw.drain_timeout) : DEFAULTS.drainTimeoutMs,
+      drainTimeoutMs,
       state,
       listeners,
       httpListeners,

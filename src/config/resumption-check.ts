@@ -7,6 +7,7 @@ import {
   type ResumptionSettings,
   resumptionProblems,
   type StateBackendSettings,
+  WORKER_SESSION_WAIT_MS,
 } from '../state/settings.ts';
 import type { CheckContext } from './check-context.ts';
 import { parseDuration } from './duration.ts';
@@ -102,19 +103,28 @@ export async function checkState(
         'use a rediss:// url',
       );
     caPems = await ctx.readCaFiles(raw.ca, 'state.ca');
-  } else if (!endpoint.value.tls && !isLoopback(endpoint.value.host))
+  }
+  if (!endpoint.value.tls && !isLoopback(endpoint.value.host))
     ctx.add(
       'warning',
       'state.url',
       `ticket keys and sessions go to ${endpoint.value.host} unencrypted`,
       'use rediss:// (Redis over TLS) for a Redis that is not on this host; see docs/resumption.md',
     );
+  const waitMs = raw.wait !== undefined ? durationOr(raw.wait, 50) : undefined;
+  if (waitMs !== undefined && waitMs >= WORKER_SESSION_WAIT_MS)
+    ctx.add(
+      'warning',
+      'state.wait',
+      `a handshake waits at most ${WORKER_SESSION_WAIT_MS} ms for a session in a worker; a longer wait has no effect`,
+      `use less than ${WORKER_SESSION_WAIT_MS}ms (the default, 50ms, suits a Redis on the same network)`,
+    );
   return {
     backend: 'redis',
     url: raw.url,
     ...(caPems !== undefined ? { tls: { ca: caPems } } : {}),
     ...(raw.prefix !== undefined ? { prefix: raw.prefix } : {}),
-    ...(raw.wait !== undefined ? { waitMs: durationOr(raw.wait, 50) } : {}),
+    ...(waitMs !== undefined ? { waitMs } : {}),
   };
 }
 

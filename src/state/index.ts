@@ -55,6 +55,7 @@ export {
   type SessionCacheSettings,
   type StateBackendSettings,
   type TicketSettings,
+  WORKER_SESSION_WAIT_MS,
 } from './settings.ts';
 export {
   generateTicketKey,

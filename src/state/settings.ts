@@ -45,6 +45,9 @@ export type StateBackendSettings =
 
 const MINUTE = 60_000;
 
+/** A cluster worker waits at most this for a session from its primary (which asks its own store). */
+export const WORKER_SESSION_WAIT_MS = 100;
+
 export const RESUMPTION_DEFAULTS: ResumptionSettings = {
   // nginx's defaults: 5 minutes; 20 000 sessions ≈ shared:SSL:5m.
   sessionCache: { enabled: true, maxEntries: 20_000, timeoutMs: 5 * MINUTE },

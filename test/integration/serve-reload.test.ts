@@ -178,5 +178,8 @@ test('SIGTERM drains: a request in flight is answered before the process exits',
   assert.match(body, /^hello from (one|two)\/slow\n$/);
   agent.destroy();
   await serve.waitFor((e) => e['event'] === 'stopping');
+  const stopped = await serve.waitFor((e) => e['event'] === 'stopped', 15_000);
+  assert.equal(stopped['drained'], true);
+  assert.equal(stopped['cut'], 0, 'nothing was cut');
   await serve.stop();
 });

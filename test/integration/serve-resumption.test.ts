@@ -124,6 +124,14 @@ describe('tickets off: the session cache alone', () => {
     assert.equal(event['resumed_by'], 'session_id');
   });
 
+  test('TLS 1.3 does not resume without tickets (Node resumes 1.3 by ticket only), and never fails', () => {
+    const file = path.join(tmp.dir, 'sess-13-noticket');
+    const first = sClient(serve.port, ['-servername', 'example.test', '-tls1_3', '-sess_out', file]);
+    assert.match(first, /^New, TLSv1\.3/m, first);
+    const second = sClient(serve.port, ['-servername', 'example.test', '-tls1_3', '-sess_in', file]);
+    assert.match(second, /^New, TLSv1\.3/m, second);
+  });
+
   test('no ticket is issued', () => {
     const out = sClient(serve.port, ['-servername', 'example.test', '-tls1_2']);
     assert.doesNotMatch(out, /TLS session ticket:/);

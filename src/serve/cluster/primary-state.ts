@@ -104,8 +104,11 @@ export function createPrimaryStates(
             default:
           }
         },
+        // Once: a generation retired by a reload may be retired again by a stop.
         release: async () => {
-          await Promise.all([...mine].map(release));
+          const keys = [...mine];
+          mine.clear();
+          await Promise.all(keys.map(release));
         },
       };
     },

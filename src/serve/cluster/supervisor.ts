@@ -33,8 +33,8 @@ export interface Supervisor {
   readonly plan: Plan;
   /** Start a new generation on the current config; resolves false (old one kept) when it fails. */
   reload(): Promise<boolean>;
-  /** Drain every worker and release the state. */
-  stop(): Promise<void>;
+  /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
+  stop(): Promise<number>;
 }
 
 interface Generation {
@@ -43,6 +43,15 @@ interface Generation {
   readonly state: GenerationState;
   readonly workers: Set<Worker>;
   draining: boolean;
+  /** Set by the first retire: a stop during a reload's drain waits for that one. */
+  retired?: Promise<DrainOutcome>;
+  /** Connections cut at the drain deadline, as the workers report them. */
+  cut: number;
+}
+
+export interface DrainOutcome {
+  readonly generation: number;
+  readonly cut: number;
 }
 
 /** A worker that keeps dying is restarted no faster than this. */
@@ -74,6 +83,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
+      if (m.type === 'drained') {
+        g.cut += m.cut;
+        return;
+      }
       if (m.type === 'counts') {
         for (const [listener, c] of m.counts)
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
@@ -128,7 +141,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const state = await states.forPlan(plan);
-    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false };
+    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false, cut: 0 };
     generations.add(g);
     const n = Math.max(1, options.workers(plan));
     try {
@@ -140,8 +153,12 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     }
   };
 
-  /** Tell a generation's workers to drain; resolves when they all exited. */
-  const retire = (g: Generation, deadlineMs: number): Promise<void> => {
+  /** Tell a generation's workers to drain; resolves when they all exited (once per generation). */
+  const retire = (g: Generation, deadlineMs: number): Promise<DrainOutcome> => {
+    g.retired ??= drainGeneration(g, deadlineMs);
+    return g.retired;
+  };
+  const drainGeneration = (g: Generation, deadlineMs: number): Promise<DrainOutcome> => {
     g.draining = true;
     const exits = [...g.workers].map(
       (w) =>
@@ -156,6 +173,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     return Promise.all(exits).then(async () => {
       generations.delete(g);
       await g.state.release();
+      return { generation: g.id, cut: g.cut };
     });
   };
 
@@ -196,8 +214,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       draining_generation: old.id,
     });
     const startedDrain = Date.now();
-    void retire(old, loaded.plan.drainTimeoutMs).then(() =>
-      log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain }),
+    void retire(old, loaded.plan.drainTimeoutMs).then(({ cut }) =>
+      log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain, cut }),
     );
     return true;
   };
@@ -219,8 +237,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     async stop() {
       stopping = true;
       clearInterval(summary);
-      await Promise.all([...generations].map((g) => retire(g, current.plan.drainTimeoutMs)));
+      const outcomes = await Promise.all([...generations].map((g) => retire(g, current.plan.drainTimeoutMs)));
       await states.close();
+      return outcomes.reduce((sum, o) => sum + o.cut, 0);
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   type ReplicaKeyRing,
   type ResumptionState,
   type SessionStore,
+  WORKER_SESSION_WAIT_MS,
 } from '../../state/index.ts';
 import type { ResumptionProvider } from '../listener-resumption.ts';
 import type { ToPrimary, ToWorker } from './messages.ts';
@@ -19,8 +20,6 @@ export interface WorkerChannel {
   onMessage(listener: (message: ToWorker) => void): () => void;
 }
 
-/** How long a handshake waits for a session from the primary (the Redis store's own bound is 50 ms). */
-const SESSION_WAIT_MS = 100;
 /** How long a worker waits for its first key set before giving up on starting. */
 const KEYS_WAIT_MS = 10_000;
 
@@ -49,7 +48,7 @@ export function workerResumption(channel: WorkerChannel): ResumptionProvider {
         const timer = setTimeout(() => {
           pending.delete(n);
           resolve(undefined);
-        }, SESSION_WAIT_MS);
+        }, WORKER_SESSION_WAIT_MS);
         pending.set(n, (session) => {
           clearTimeout(timer);
           resolve(session);

@@ -54,7 +54,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     channel.onMessage((m) => {
       if (m.type === 'drain') resolve(m.deadlineMs);
     });
-    // The primary died: nobody will tell us; finish what we hold and go.
+    // The channel closed without a drain order. (When the primary dies, Node's cluster ends the
+    // worker before this runs — measured — so that is a cut, not a drain: keep the primary up.)
     process.once('disconnect', () => resolve(loaded.plan.drainTimeoutMs));
   });
   const deadlineMs = await drained;
