@@ -4,32 +4,27 @@
 // but the manager runs and stops cleanly).
 
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigText } from '../../../src/config/index.ts';
 import { prepareAcmeSites } from '../../../src/serve/acme-prepare.ts';
 import { acmeTimingFromEnv, startAcmeService } from '../../../src/serve/acme-service.ts';
+import { type FailingAcmeCa, startFailingAcmeCa } from '../../helpers/failing-acme-ca.ts';
 import { collectEvents } from '../../helpers/log-events.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;
-let ca: http.Server;
+let ca: FailingAcmeCa;
 let directory: string;
 before(async () => {
   tmp = makeTempDir('acme-service');
   pki = await makePki(path.join(tmp.dir, 'pki'));
-  ca = http.createServer((_req, res) => {
-    res.writeHead(400, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'urn:ietf:params:acme:error:malformed', detail: 'no', status: 400 }));
-  });
-  await new Promise<void>((r) => ca.listen(0, '127.0.0.1', r));
-  directory = `http://127.0.0.1:${(ca.address() as AddressInfo).port}/directory`;
+  ca = await startFailingAcmeCa();
+  directory = ca.directory;
 });
 after(async () => {
-  await new Promise((r) => ca.close(r));
+  await ca.close();
   tmp.cleanup();
 });
 

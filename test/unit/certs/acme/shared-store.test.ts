@@ -5,8 +5,6 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -16,26 +14,23 @@ import {
   ensurePlaceholderCertificate,
   readLineage,
 } from '../../../../src/certs/acme/index.ts';
+import { type FailingAcmeCa, startFailingAcmeCa } from '../../../helpers/failing-acme-ca.ts';
 import { collectEvents } from '../../../helpers/log-events.ts';
 import { makePki, makeTempDir, type Pki } from '../../../helpers/pki.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;
-let ca: http.Server;
+let ca: FailingAcmeCa;
 let directory: string;
 
 before(async () => {
   tmp = makeTempDir('acme-shared-store');
   pki = await makePki(path.join(tmp.dir, 'pki'));
-  ca = http.createServer((_req, res) => {
-    res.writeHead(400, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'urn:ietf:params:acme:error:malformed', detail: 'no', status: 400 }));
-  });
-  await new Promise<void>((r) => ca.listen(0, '127.0.0.1', r));
-  directory = `http://127.0.0.1:${(ca.address() as AddressInfo).port}/directory`;
+  ca = await startFailingAcmeCa();
+  directory = ca.directory;
 });
 after(async () => {
-  await new Promise((r) => ca.close(r));
+  await ca.close();
   tmp.cleanup();
 });
 
