@@ -5,7 +5,7 @@
 // Per section: start the backend and every contender, read idle RSS, smoke-check each contender,
 // then run every scenario in interleaved rounds (A B C, B C A, C A B) so slow drifts of the machine
 // hit all contenders alike; medians go in the table. A section's servers are stopped before the next.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,8 +14,8 @@ import {
   type BenchCerts,
   type BenchResult,
   type Contender,
+  type ContenderChoice,
   commandExists,
-  contenders,
   curlDownload,
   describeEnvironment,
   formatNumber,
@@ -31,19 +31,25 @@ import {
   passthroughScenarios,
   type Row,
   type RunningServer,
+  repoRoot,
   rssBytes,
   runHandshakeLoad,
+  runWrk,
   type Scenario,
   type Section,
+  type ServerSpec,
   type ServerStatus,
   type Settings,
   scenarios,
+  selectContenders,
   selectScenarios,
   settingsFromEnv,
   startBackend,
   startServer,
   startTlsBackend,
   type Target,
+  terminationContenders,
+  tlstermFeatures,
   toJson,
   usage,
   writeBackendFiles,
@@ -64,8 +70,12 @@ interface Phase {
   readonly absent: Record<string, ServerStatus>;
   readonly scenarios: readonly Scenario[];
   readonly backend: RunningServer;
+  /** The backend's document root. */
+  readonly root: string;
   /** Whether the backend's CPU is reported next to the proxy's. */
   readonly backendCpu: boolean;
+  /** Ratio columns, [numerator, denominator]. */
+  readonly ratios: readonly (readonly [string, string])[];
 }
 
 interface Contenders {
@@ -79,19 +89,31 @@ interface Contenders {
 async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Promise<Contenders> {
   const servers: Record<string, ServerStatus> = {};
   const running: RunningServer[] = [];
+  const specs = new Map<RunningServer, ServerSpec>();
+  const about = new Map(phase.contenders.map((c) => [c.name as string, c.about]));
+  const withAbout = (name: string, status: ServerStatus): ServerStatus => {
+    const text = about.get(name);
+    return text === undefined ? status : { ...status, about: text };
+  };
   for (const contender of phase.contenders) {
     if (contender.binary !== undefined && !commandExists(contender.binary)) {
       servers[contender.name] = { available: false, reason: `${contender.binary} is not installed` };
       continue;
     }
-    const result = await startServer(contender.spec(dir, await freePort(), phase.backend.port, certs));
+    const ctx = { dir, port: await freePort(), backendPort: phase.backend.port, certs, root: phase.root };
+    const spec = contender.spec(ctx);
+    const result = await startServer(spec);
     if (!result.ok) {
       log(`bench: ${contender.name} did not start; its column will say n/a\n${result.error}`);
-      servers[contender.name] = { available: false, reason: result.error.split('\n')[0] ?? 'did not start' };
+      servers[contender.name] = withAbout(contender.name, {
+        available: false,
+        reason: result.error.split('\n')[0] ?? 'did not start',
+      });
       continue;
     }
     running.push(result.server);
-    servers[contender.name] = { available: true };
+    specs.set(result.server, spec);
+    servers[contender.name] = withAbout(contender.name, { available: true });
   }
 
   await sleep(1000); // let each server settle after start-up before reading its idle memory
@@ -104,7 +126,13 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
   };
   const targets: Target[] = [];
   for (const server of running) {
-    const fresh = rssBytes(server.pids());
+    const pids = server.pids();
+    const fresh = rssBytes(pids);
+    // A primary next to its worker(s): each one's share, since the per-connection figure is the worker's.
+    const processes =
+      pids.length > 1
+        ? pids.map((pid) => `${formatNumber(rssBytes([pid]) / MiB)} MiB`).join(' + ')
+        : undefined;
     // Smoke check with a verifying client: right certificate chain, proxying works, full body.
     const smoke = await curlDownload({
       port: server.port,
@@ -120,38 +148,79 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
         : undefined;
     if (error !== undefined) {
       log(`bench: ${server.name} failed the smoke check (GET /1k): ${error}\n${server.stderr()}`);
-      servers[server.name] = { available: false, reason: `smoke check failed: ${error}` };
+      servers[server.name] = withAbout(server.name, {
+        available: false,
+        reason: `smoke check failed: ${error}`,
+      });
       continue;
     }
     addRun(freshRss, server.name, fresh / MiB);
     const facts = await negotiated(server.port, hostname);
-    servers[server.name] = { available: true, negotiated: facts.ok ? facts.value : `? (${facts.error})` };
-    // Warm-up (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land
-    // in the first measured run of whichever contender goes first.
-    await runHandshakeLoad({
-      port: server.port,
-      servername: hostname,
-      path: '/1k',
-      concurrency: 8,
-      maxConnections: 300,
-      durationMs: 2000,
+    servers[server.name] = withAbout(server.name, {
+      available: true,
+      negotiated: facts.ok ? facts.value : `? (${facts.error})`,
+      ...(processes === undefined ? {} : { processes: `${processes} (the first is the root)` }),
     });
-    await sleep(500);
-    targets.push({
-      server,
-      hostname,
-      ca: certs.ca,
-      baselineRssBytes: rssBytes(server.pids()),
-      ...(phase.backendCpu ? { backend: phase.backend } : {}),
-    });
+    const spec = specs.get(server);
+    if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running));
   }
   return { servers, targets, running, freshRss };
+}
+
+/**
+ * Warms a started server up and reads the RSS its per-connection memory is counted from. Warm-up
+ * (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land in the
+ * first measured run of whichever contender goes first.
+ */
+async function warmTarget(
+  server: RunningServer,
+  spec: ServerSpec,
+  phase: Phase,
+  certs: BenchCerts,
+  running: RunningServer[],
+): Promise<Target> {
+  await runHandshakeLoad({
+    port: server.port,
+    servername: hostname,
+    path: '/1k',
+    concurrency: 8,
+    maxConnections: 300,
+    durationMs: 2000,
+  });
+  // The keep-alive request path too (a JIT compiles it only after it has run a while).
+  if (commandExists('wrk'))
+    await runWrk({
+      url: `https://127.0.0.1:${server.port}/1k`,
+      seconds: 1,
+      connections: 8,
+      headers: [`Host: ${hostname}`],
+    });
+  await sleep(500);
+  return {
+    server,
+    hostname,
+    ca: certs.ca,
+    baselineRssBytes: rssBytes(server.pids()),
+    ...(phase.backendCpu ? { backend: phase.backend } : {}),
+    // A fresh process of the same server on the same port, warmed up the same way: a garbage-collected
+    // runtime keeps the memory of earlier rounds, so each memory round starts from scratch.
+    restart: async () => {
+      await server.stop();
+      const index = running.indexOf(server);
+      const again = await startServer(spec);
+      if (!again.ok) return undefined;
+      if (index >= 0) running[index] = again.server;
+      else running.push(again.server);
+      await sleep(1000);
+      return warmTarget(again.server, spec, phase, certs, running);
+    },
+  };
 }
 
 /** All rounds of one scenario, interleaved across contenders. Returns its table rows. */
 async function runScenario(
   scenario: Scenario,
-  targets: readonly Target[],
+  targets: Target[],
   settings: Settings,
   notes: string[],
 ): Promise<Row[]> {
@@ -174,9 +243,22 @@ async function runScenario(
   };
   for (let round = 0; round < settings.rounds; round++) {
     const shift = round % targets.length;
-    for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+    for (const position of [...targets.keys()].map((i) => (i + shift) % targets.length)) {
+      let target = targets[position]!;
       const name = target.server.name;
       const where = `${scenario.id} / ${name} / round ${round + 1}`;
+      // Round 1 of the first scenario meets the servers as started; any other round of a fresh one
+      // gets a new process (and later scenarios go on with it).
+      if (scenario.fresh === true && (round > 0 || target.used === true)) {
+        const restarted = await target.restart?.();
+        if (restarted === undefined) {
+          notes.push(`${where}: could not restart the server`);
+          continue;
+        }
+        target = restarted;
+        targets[position] = target;
+      }
+      target.used = true;
       const sample = await measure(scenario, target, settings);
       if (!sample.ok) {
         notes.push(`${where}: ${sample.error}`);
@@ -208,7 +290,7 @@ async function runScenario(
 
 // The table's columns in the order of the termination table, whichever servers the phase has.
 function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, ServerStatus> {
-  const order = ['tlsterm', 'nginx', 'haproxy'];
+  const order = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-pipe'];
   const names = Object.keys(servers).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(names.map((name) => [name, servers[name] ?? { available: false }]));
 }
@@ -231,6 +313,7 @@ async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: 
       servers: inColumnOrder({ ...servers, ...phase.absent }),
       rows,
       notes,
+      ratios: phase.ratios,
     };
   } finally {
     for (const server of running.reverse()) await server.stop();
@@ -266,6 +349,34 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const chosen = selection.value;
+  const picked = selectContenders(process.env['BENCH_CONTENDERS']);
+  if (!picked.ok) {
+    process.stderr.write(`bench: ${picked.error}\n`);
+    return 2;
+  }
+  const baselineRepo = process.env['BENCH_BASELINE'];
+  if (
+    baselineRepo !== undefined &&
+    baselineRepo !== '' &&
+    !existsSync(join(baselineRepo, 'bin', 'tlsterm'))
+  ) {
+    process.stderr.write(`bench: BENCH_BASELINE=${baselineRepo} has no bin/tlsterm\n`);
+    return 2;
+  }
+  // BENCH_TLSTERM: the tree of the tlsterm column (default: this one), e.g. a copy with a change.
+  const mainRepo = process.env['BENCH_TLSTERM'] || repoRoot;
+  if (!existsSync(join(mainRepo, 'bin', 'tlsterm'))) {
+    process.stderr.write(`bench: BENCH_TLSTERM=${mainRepo} has no bin/tlsterm\n`);
+    return 2;
+  }
+  const choice: ContenderChoice = {
+    repo: mainRepo,
+    features: await tlstermFeatures(mainRepo),
+    ...(baselineRepo === undefined || baselineRepo === ''
+      ? {}
+      : { baseline: { repo: baselineRepo, features: await tlstermFeatures(baselineRepo) } }),
+  };
+  const wanted = (list: readonly Contender[]): Contender[] => list.filter((c) => picked.value.has(c.name));
   for (const tool of ['nginx', 'openssl', 'curl']) {
     if (!commandExists(tool)) {
       log(`bench: ${tool} is required (nginx is the backend for every contender); install it first`);
@@ -296,11 +407,19 @@ async function main(argv: readonly string[]): Promise<number> {
             id: 'termination',
             title: 'TLS termination: each proxy decrypts and forwards HTTP to a plain-HTTP nginx backend',
             reference: 'nginx',
-            contenders,
+            contenders: wanted(terminationContenders(choice)),
             absent: {},
             scenarios: termination,
             backend,
+            root,
             backendCpu: false,
+            ratios: [
+              ['tlsterm', 'nginx'],
+              ['node-tls', 'nginx'],
+              ['node-pipe', 'nginx'],
+              ['tlsterm', 'node-tls'],
+              ['tlsterm', 'tlsterm-base'],
+            ],
           },
           dir,
           certs,
@@ -321,11 +440,18 @@ async function main(argv: readonly string[]): Promise<number> {
             title:
               'TLS passthrough: each proxy routes by SNI and relays the TLS bytes to an HTTPS nginx backend (no decryption)',
             reference: 'haproxy',
-            contenders: passthroughContenders,
-            absent: { nginx: { available: false, reason: nginxPassthroughReason() } },
+            contenders: wanted(passthroughContenders(choice)),
+            absent: picked.value.has('nginx')
+              ? { nginx: { available: false, reason: nginxPassthroughReason() } }
+              : {},
             scenarios: passthrough,
             backend,
+            root,
             backendCpu: true,
+            ratios: [
+              ['tlsterm', 'haproxy'],
+              ['tlsterm', 'tlsterm-base'],
+            ],
           },
           join(dir, 'passthrough'),
           certs,
@@ -337,7 +463,15 @@ async function main(argv: readonly string[]): Promise<number> {
 
     report(
       {
-        meta: { ...describeEnvironment(), settings, scenarios: process.env['BENCH_SCENARIOS'] ?? 'all' },
+        meta: {
+          ...describeEnvironment(),
+          settings,
+          scenarios: process.env['BENCH_SCENARIOS'] ?? 'all',
+          contenders: [...picked.value],
+          tlsterm: choice.repo,
+          ...(choice.baseline === undefined ? {} : { baseline: choice.baseline.repo }),
+          tlstermFeatures: choice.features,
+        },
         sections,
       },
       argv.includes('--json'),

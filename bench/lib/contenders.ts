@@ -1,22 +1,37 @@
-// The servers under test, in the order of the tables' columns: three that terminate TLS, and two
-// that pass it through.
+// The servers under test, in the order of the tables' columns: those that terminate TLS (tlsterm,
+// nginx, HAProxy, and Node's floor), and those that pass it through. BENCH_CONTENDERS picks a subset;
+// BENCH_BASELINE adds a second tlsterm from another tree, so a change can be measured against the
+// code before it in the same interleaved run.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BenchCerts } from './certs.ts';
 import { haproxyConfig, haproxyPassthroughConfig } from './haproxy-config.ts';
 import { nginxProxyConfig } from './nginx-config.ts';
 import type { ServerSpec } from './server-process.ts';
-import { tlstermConfig, tlstermPassthroughConfig } from './tlsterm-config.ts';
+import { type TlstermFeatures, tlstermConfig, tlstermPassthroughConfig } from './tlsterm-config.ts';
 
-export type ContenderName = 'tlsterm' | 'nginx' | 'haproxy';
+export type ContenderName = 'tlsterm' | 'tlsterm-base' | 'nginx' | 'haproxy' | 'node-tls' | 'node-pipe';
+
+/** Everything a contender's launch may depend on. */
+export interface ContenderContext {
+  readonly dir: string;
+  readonly port: number;
+  /** The plain-HTTP backend when terminating, the TLS backend when passing through. */
+  readonly backendPort: number;
+  readonly certs: BenchCerts;
+  /** The backend's document root (the floor server answers from it). */
+  readonly root: string;
+}
 
 export interface Contender {
   readonly name: ContenderName;
   /** The binary that must be installed, if any. */
   readonly binary?: string;
-  /** `backendPort`: the plain-HTTP backend when terminating, the TLS backend when passing through. */
-  spec(dir: string, port: number, backendPort: number, certs: BenchCerts): ServerSpec;
+  /** Shown under the table: what this column is. */
+  readonly about?: string;
+  spec(ctx: ContenderContext): ServerSpec;
 }
 
 export function commandExists(name: string): boolean {
@@ -28,51 +43,135 @@ export function commandExists(name: string): boolean {
   }
 }
 
-export const contenders: readonly Contender[] = [
-  {
-    name: 'tlsterm',
-    spec(dir, port, backendPort, certs) {
-      const launch = tlstermConfig(join(dir, 'tlsterm'), port, backendPort, certs);
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function tlsterm(name: 'tlsterm' | 'tlsterm-base', repo: string, features: TlstermFeatures): Contender {
+  return {
+    name,
+    ...(name === 'tlsterm-base' ? { about: `tlsterm from ${repo} (BENCH_BASELINE)` } : {}),
+    spec({ dir, port, backendPort, certs }) {
+      const launch = tlstermConfig(join(dir, name), port, backendPort, certs, { repo, features });
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
-      return { name: 'tlsterm', ...launch, port, stdoutPath: '/dev/null' };
+      return { name, ...launch, port, stdoutPath: '/dev/null' };
     },
-  },
-  {
-    name: 'nginx',
-    binary: 'nginx',
-    spec(dir, port, backendPort, certs) {
-      const launch = nginxProxyConfig(join(dir, 'nginx'), port, backendPort, certs);
-      return { name: 'nginx', command: launch.command, args: launch.args, port };
+  };
+}
+
+function floor(name: 'node-tls' | 'node-pipe', mode: 'answer' | 'pipe'): Contender {
+  return {
+    name,
+    about:
+      mode === 'answer'
+        ? "Node's floor: a bare tls.createServer (same certificate and TLS settings, no tlsterm code) answering the requests itself, without proxying"
+        : 'a bare tls.createServer piping each connection to its own backend connection (no HTTP parsing, no pooling)',
+    spec({ port, backendPort, certs, root }) {
+      const options = { mode, port, cert: certs.fullchain, key: certs.key, root, backendPort };
+      return {
+        name,
+        command: process.execPath,
+        args: [join(benchDir, 'floor-server.ts'), JSON.stringify(options)],
+        port,
+      };
     },
+  };
+}
+
+const nginx: Contender = {
+  name: 'nginx',
+  binary: 'nginx',
+  spec({ dir, port, backendPort, certs }) {
+    const launch = nginxProxyConfig(join(dir, 'nginx'), port, backendPort, certs);
+    return { name: 'nginx', command: launch.command, args: launch.args, port };
   },
-  {
-    name: 'haproxy',
-    binary: 'haproxy',
-    spec(dir, port, backendPort, certs) {
-      return { name: 'haproxy', ...haproxyConfig(join(dir, 'haproxy'), port, backendPort, certs), port };
-    },
+};
+
+const haproxy: Contender = {
+  name: 'haproxy',
+  binary: 'haproxy',
+  spec({ dir, port, backendPort, certs }) {
+    return { name: 'haproxy', ...haproxyConfig(join(dir, 'haproxy'), port, backendPort, certs), port };
   },
-];
+};
+
+export interface ContenderChoice {
+  /** The tree of the `tlsterm` column (this repository). */
+  readonly repo: string;
+  readonly features: TlstermFeatures;
+  /** BENCH_BASELINE: another tree, run as `tlsterm-base`. */
+  readonly baseline?: { readonly repo: string; readonly features: TlstermFeatures };
+}
+
+/** TLS termination, in column order. */
+export function terminationContenders(choice: ContenderChoice): Contender[] {
+  return [
+    tlsterm('tlsterm', choice.repo, choice.features),
+    ...(choice.baseline === undefined
+      ? []
+      : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
+    nginx,
+    haproxy,
+    floor('node-tls', 'answer'),
+    floor('node-pipe', 'pipe'),
+  ];
+}
 
 /** Passthrough: SNI routing to the TLS backend, bytes relayed undecrypted. */
-export const passthroughContenders: readonly Contender[] = [
-  {
-    name: 'tlsterm',
-    spec(dir, port, backendPort, certs) {
-      const launch = tlstermPassthroughConfig(join(dir, 'tlsterm'), port, backendPort, certs.hostname);
+export function passthroughContenders(choice: ContenderChoice): Contender[] {
+  const relay = (name: 'tlsterm' | 'tlsterm-base', repo: string, features: TlstermFeatures): Contender => ({
+    name,
+    spec({ dir, port, backendPort, certs }) {
+      const tree = { repo, features };
+      const launch = tlstermPassthroughConfig(join(dir, name), port, backendPort, certs.hostname, tree);
       // One JSON log line per connection, discarded as in the termination scenarios.
-      return { name: 'tlsterm', ...launch, port, stdoutPath: '/dev/null' };
+      return { name, ...launch, port, stdoutPath: '/dev/null' };
     },
-  },
-  {
-    name: 'haproxy',
-    binary: 'haproxy',
-    spec(dir, port, backendPort, certs) {
-      const launch = haproxyPassthroughConfig(join(dir, 'haproxy'), port, backendPort, certs.hostname);
-      return { name: 'haproxy', ...launch, port };
+  });
+  return [
+    relay('tlsterm', choice.repo, choice.features),
+    ...(choice.baseline === undefined
+      ? []
+      : [relay('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
+    {
+      name: 'haproxy',
+      binary: 'haproxy',
+      spec({ dir, port, backendPort, certs }) {
+        const launch = haproxyPassthroughConfig(join(dir, 'haproxy'), port, backendPort, certs.hostname);
+        return { name: 'haproxy', ...launch, port };
+      },
     },
-  },
+  ];
+}
+
+export const DEFAULT_CONTENDERS: readonly ContenderName[] = [
+  'tlsterm',
+  'tlsterm-base',
+  'nginx',
+  'haproxy',
+  'node-tls',
 ];
+
+export type ContenderSelection = { ok: true; value: Set<string> } | { ok: false; error: string };
+
+/**
+ * BENCH_CONTENDERS: comma-separated names; unset means the defaults (node-pipe only on request).
+ * `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
+ */
+export function selectContenders(spec: string | undefined): ContenderSelection {
+  const known = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-pipe'];
+  const words = (spec ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
+  if (words.length === 0) return { ok: true, value: new Set(DEFAULT_CONTENDERS) };
+  const unknown = words.filter((w) => !known.includes(w));
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      error: `BENCH_CONTENDERS: unknown ${unknown.map((w) => `'${w}'`).join(', ')}; choose from ${known.join(', ')}`,
+    };
+  }
+  return { ok: true, value: new Set(words) };
+}
 
 /**
  * Why nginx has no passthrough column: passing TLS through needs its stream module (`ssl_preread`),

@@ -4,15 +4,26 @@ export { type BenchCerts, makeCerts } from './certs.ts';
 export { onExit } from './cleanup.ts';
 export {
   type Contender,
+  type ContenderChoice,
+  type ContenderContext,
   type ContenderName,
   commandExists,
-  contenders,
+  DEFAULT_CONTENDERS,
   nginxPassthroughReason,
   passthroughContenders,
+  selectContenders,
+  terminationContenders,
 } from './contenders.ts';
 export { curlDownload, type DownloadResult, parseCurlWriteOut } from './curl-download.ts';
 export { describeEnvironment } from './environment.ts';
-export { type HandshakeLoadOptions, type HandshakeLoadResult, runHandshakeLoad } from './handshake-load.ts';
+export {
+  type HandshakeLoadOptions,
+  type HandshakeLoadResult,
+  type PrimedSession,
+  primeSession,
+  type ResumeMode,
+  runHandshakeLoad,
+} from './handshake-load.ts';
 export { type IdleConnections, openIdleConnections } from './idle-connections.ts';
 export { measure, type Sample } from './measure.ts';
 export { freePort } from './ports.ts';
@@ -31,7 +42,14 @@ export {
   summarize,
   toJson,
 } from './report.ts';
-export { type Figure, passthroughScenarios, type RunOutcome, type Scenario, scenarios } from './scenarios.ts';
+export {
+  type Figure,
+  type Prepared,
+  passthroughScenarios,
+  type RunOutcome,
+  type Scenario,
+  scenarios,
+} from './scenarios.ts';
 export { type SectionScenarios, type Selection, selectScenarios } from './selection.ts';
 export {
   killAll,
@@ -44,4 +62,5 @@ export { settingsFromEnv, usage } from './settings.ts';
 export { median, spread } from './stats.ts';
 export type { Settings, Target } from './target.ts';
 export { negotiated, type TlsFacts } from './tls-facts.ts';
+export { repoRoot, type TlstermFeatures, tlstermFeatures } from './tlsterm-config.ts';
 export { parseWrkOutput, runWrk, type WrkSummary } from './wrk.ts';

@@ -25,11 +25,13 @@ function cpuSince(before: Map<number, number>, pids: readonly number[]): number 
 }
 
 export async function measure(scenario: Scenario, target: Target, settings: Settings): Promise<Sample> {
+  const prepared = scenario.prepare === undefined ? undefined : await scenario.prepare(target, settings);
+  if (prepared !== undefined && !prepared.ok) return prepared;
   // The process list is read at both ends: a worker that appeared mid-run is counted from zero, which
   // is right, since all its CPU time was spent during the run.
   const before = cpuNow(target.server.pids());
   const backendBefore = target.backend === undefined ? undefined : cpuNow(target.backend.pids());
-  const outcome = await scenario.run(target, settings);
+  const outcome = await scenario.run(target, settings, prepared?.value);
   if (!outcome.ok) return outcome;
   const perUnit = (seconds: number): number =>
     outcome.units > 0 ? (seconds * 1e6) / outcome.units : Number.NaN;

@@ -55,6 +55,9 @@ function tlsServer(certs: BenchCerts): string {
     `ssl_ciphers ${tlsSettings.tls12Ciphers.join(':')};`,
     `ssl_conf_command Ciphersuites ${tlsSettings.tls13Ciphers.join(':')};`,
     'ssl_prefer_server_ciphers on;',
+    // Resumption by session id (a cache shared by the workers) and by ticket, as tlsterm's defaults.
+    'ssl_session_cache shared:SSL:10m;',
+    'ssl_session_tickets on;',
   ]
     .map((line) => `    ${line}`)
     .join('\n');

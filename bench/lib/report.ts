@@ -23,6 +23,10 @@ export interface ServerStatus {
   readonly reason?: string;
   /** Protocol, cipher and group negotiated with the bench's Node client. */
   readonly negotiated?: string;
+  /** What the column is, when its name does not say (the floor, a baseline tree). */
+  readonly about?: string;
+  /** Resident memory per process at the fresh start, when the server has more than one. */
+  readonly processes?: string;
 }
 
 export interface Section {
@@ -36,6 +40,11 @@ export interface Section {
   readonly rows: readonly Row[];
   /** Failed runs and run warnings, printed under the table. */
   readonly notes: readonly string[];
+  /**
+   * Ratio columns as [numerator, denominator] contender names; default tlsterm / the reference.
+   * A pair whose contenders are not both columns is left out.
+   */
+  readonly ratios?: readonly (readonly [string, string])[];
 }
 
 export interface BenchResult {
@@ -57,6 +66,14 @@ export interface SummaryRow {
   readonly servers: Record<string, SummaryCell>;
   /** tlsterm's median divided by the section's reference contender's. */
   readonly ratio: number | null;
+  /** Every ratio column, keyed "numerator/denominator". */
+  readonly ratios: Record<string, number | null>;
+}
+
+/** The ratio columns that can be filled: both contenders are columns of the section. */
+export function ratioPairs(section: Section): (readonly [string, string])[] {
+  const pairs = section.ratios ?? [['tlsterm', section.reference] as const];
+  return pairs.filter(([a, b]) => a in section.servers && b in section.servers);
 }
 
 export function summarize(section: Section): SummaryRow[] {
@@ -66,15 +83,21 @@ export function summarize(section: Section): SummaryRow[] {
       const runs = row.runs[name] ?? [];
       servers[name] = { median: median(runs) ?? null, spread: spread(runs) ?? null, runs };
     }
-    const t = servers['tlsterm']?.median ?? null;
-    const r = servers[section.reference]?.median ?? null;
+    const divide = (a: string, b: string): number | null => {
+      const x = servers[a]?.median ?? null;
+      const y = servers[b]?.median ?? null;
+      return x !== null && y !== null && y !== 0 ? x / y : null;
+    };
+    const ratios: Record<string, number | null> = {};
+    for (const [a, b] of ratioPairs(section)) ratios[`${a}/${b}`] = divide(a, b);
     return {
       id: row.id,
       label: row.label,
       unit: row.unit,
       better: row.better,
       servers,
-      ratio: t !== null && r !== null && r !== 0 ? t / r : null,
+      ratio: divide('tlsterm', section.reference),
+      ratios,
     };
   });
 }
@@ -85,17 +108,21 @@ export function formatNumber(value: number | null): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** A fixed-width table: metric, unit, one column per server, then tlsterm / the reference. */
+/** A fixed-width table: metric, unit, one column per server, then the ratio columns (tlsterm / the reference). */
 export function formatTable(section: Section, rows: readonly SummaryRow[]): string {
   const names = Object.keys(section.servers);
-  const header = ['metric', 'unit', ...names, `tlsterm/${section.reference}`];
+  const ratioNames = ratioPairs(section).map(([a, b]) => `${a}/${b}`);
+  const header = ['metric', 'unit', ...names, ...ratioNames];
   const body = rows.map((row) => [
     row.label,
     row.unit,
     ...names.map((name) =>
       section.servers[name]?.available === true ? formatNumber(row.servers[name]?.median ?? null) : 'n/a',
     ),
-    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}x`,
+    ...ratioNames.map((key) => {
+      const ratio = row.ratios[key] ?? null;
+      return ratio === null ? '-' : `${ratio.toFixed(2)}x`;
+    }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
@@ -111,8 +138,11 @@ export function formatTable(section: Section, rows: readonly SummaryRow[]): stri
 export function formatNotes(section: Section, rows: readonly SummaryRow[]): string[] {
   const lines: string[] = [];
   for (const [name, status] of Object.entries(section.servers)) {
+    if (status.about !== undefined) lines.push(`${name}: ${status.about}`);
     if (!status.available) lines.push(`${name}: not available: ${status.reason ?? 'unknown reason'}`);
     else if (status.negotiated !== undefined) lines.push(`${name} negotiates ${status.negotiated}`);
+    if (status.processes !== undefined)
+      lines.push(`${name} processes at the fresh start: ${status.processes}`);
   }
   for (const row of rows) {
     for (const [name, cell] of Object.entries(row.servers)) {
@@ -123,7 +153,7 @@ export function formatNotes(section: Section, rows: readonly SummaryRow[]): stri
   }
   lines.push(...section.notes);
   lines.push(
-    `ratio > 1: tlsterm is higher than ${section.reference}, which is better for rates and worse for MiB, KiB and µs rows`,
+    `ratio a/b > 1: a is higher than b, which is better for rates and worse for MiB, KiB and µs rows`,
   );
   return lines;
 }
@@ -146,6 +176,7 @@ export function toJson(result: BenchResult): string {
     id: section.id,
     title: section.title,
     reference: section.reference,
+    ratios: ratioPairs(section).map(([a, b]) => `${a}/${b}`),
     servers: section.servers,
     rows: summarize(section),
     notes: section.notes,

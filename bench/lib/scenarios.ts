@@ -2,7 +2,7 @@
 // (requests, connections, MiB) so the server's CPU time can be divided by them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { curlDownload } from './curl-download.ts';
-import { runHandshakeLoad } from './handshake-load.ts';
+import { type PrimedSession, primeSession, type ResumeMode, runHandshakeLoad } from './handshake-load.ts';
 import { openIdleConnections } from './idle-connections.ts';
 import { rssBytes } from './proc.ts';
 import type { Settings, Target } from './target.ts';
@@ -19,14 +19,22 @@ export type RunOutcome =
   | { ok: true; figures: Record<string, number>; units: number; warning?: string }
   | { ok: false; error: string };
 
+export type Prepared = { ok: true; value: unknown } | { ok: false; error: string };
+
 export interface Scenario {
   readonly id: string;
+  /** Selects the scenario along with others in BENCH_SCENARIOS (e.g. "resumed"). */
+  readonly group?: string;
+  /** Each round against a fresh server process (memory figures: no high-water mark of earlier rounds). */
+  readonly fresh?: boolean;
   readonly figures: readonly Figure[];
   /** The unit of work the server's CPU time is divided by, e.g. "req". */
   readonly cpuUnit: string;
   readonly cpuLabel: string;
   readonly tools: readonly string[];
-  run(target: Target, settings: Settings): Promise<RunOutcome>;
+  /** Work before the CPU reading starts (e.g. the full handshake that gets a session); its result goes to run. */
+  prepare?(target: Target, settings: Settings): Promise<Prepared>;
+  run(target: Target, settings: Settings, prepared?: unknown): Promise<RunOutcome>;
 }
 
 const smallPath = '/1k';
@@ -45,6 +53,7 @@ function warnings(parts: readonly (string | false)[]): { warning?: string } {
 /** RSS with many idle TLS connections open. Runs first, before any other load has grown the heaps. */
 export const idleConnections: Scenario = {
   id: 'idle',
+  fresh: true,
   figures: [
     { key: 'rss', label: 'RSS with idle TLS conns', unit: 'MiB', better: 'lower' },
     { key: 'perConn', label: '  RSS per idle conn (over warmed-up idle)', unit: 'KiB', better: 'lower' },
@@ -152,33 +161,62 @@ export const fullHandshakes: Scenario = fullHandshakeScenario({
   cpuLabel: 'server CPU per full-handshake conn',
 });
 
-/** wrk with `Connection: close`: reconnects resume the TLS session, so this is the RESUMED figure. */
-export const resumedHandshakes: Scenario = {
-  id: 'resumed-handshake',
-  figures: [
-    { key: 'cps', label: 'new conns, RESUMED (wrk Connection: close)', unit: 'conn/s', better: 'higher' },
-  ],
-  cpuUnit: 'conn',
-  cpuLabel: 'server CPU per resumed conn',
-  tools: ['wrk'],
-  async run(target, settings) {
-    const result = await runWrk({
-      url: url(target, smallPath),
-      seconds: settings.seconds,
-      connections: settings.handshakeConcurrency,
-      headers: [`Host: ${target.hostname}`, 'Connection: close'],
-    });
-    if (!result.ok) return result;
-    const { requests, requestsPerSecond, socketErrors, non2xx } = result.value;
-    if (non2xx > 0) return { ok: false, error: `${non2xx} of ${requests} responses were not 2xx/3xx` };
-    return {
-      ok: true,
-      figures: { cps: requestsPerSecond },
-      units: requests,
-      ...warnings([socketErrors > 0 && `${socketErrors} socket errors`]),
-    };
-  },
-};
+/** Resumed handshakes of one kind, one request each; every connection offers the primed session. */
+function resumedScenario(id: string, mode: ResumeMode, label: string): Scenario {
+  return {
+    id,
+    group: 'resumed',
+    figures: [{ key: 'cps', label: `new conns, RESUMED ${label} + 1 req`, unit: 'conn/s', better: 'higher' }],
+    cpuUnit: 'conn',
+    cpuLabel: `server CPU per resumed conn (${label})`,
+    tools: [],
+    async prepare(target) {
+      const primed = await primeSession(
+        {
+          port: target.server.port,
+          servername: target.hostname,
+          path: smallPath,
+          concurrency: 1,
+          maxConnections: 1,
+          durationMs: 5000,
+        },
+        mode,
+      );
+      return primed.ok ? { ok: true, value: primed.value } : { ok: false, error: `priming: ${primed.error}` };
+    },
+    async run(target, settings, prepared) {
+      const result = await runHandshakeLoad({
+        port: target.server.port,
+        servername: target.hostname,
+        path: smallPath,
+        concurrency: settings.handshakeConcurrency,
+        maxConnections: 1_000_000,
+        durationMs: settings.seconds * 1000,
+        resume: prepared as PrimedSession,
+      });
+      if (result.completed === 0)
+        return { ok: false, error: `no connection completed: ${result.firstError}` };
+      // A full handshake would make this figure a blend; refuse it rather than mislabel it.
+      const full = result.completed - result.resumed;
+      if (full > 0)
+        return { ok: false, error: `${full} of ${result.completed} connections were not resumed` };
+      return {
+        ok: true,
+        figures: { cps: result.completed / result.elapsedSeconds },
+        units: result.completed,
+        ...warnings([result.failed > 0 && `${result.failed} connections failed (${result.firstError})`]),
+      };
+    },
+  };
+}
+
+export const resumedTls12SessionId = resumedScenario(
+  'resumed-tls12-id',
+  'tls12-session-id',
+  'TLS1.2 session id',
+);
+export const resumedTls12Ticket = resumedScenario('resumed-tls12-ticket', 'tls12-ticket', 'TLS1.2 ticket');
+export const resumedTls13Ticket = resumedScenario('resumed-tls13-ticket', 'tls13-ticket', 'TLS1.3 ticket');
 
 /**
  * Large bodies streamed from the backend through the proxy, downloaded back to back for the run's
@@ -227,7 +265,9 @@ export const scenarios: readonly Scenario[] = [
   idleConnections,
   keepAlive,
   fullHandshakes,
-  resumedHandshakes,
+  resumedTls12SessionId,
+  resumedTls12Ticket,
+  resumedTls13Ticket,
   bulkDownload,
 ];
 

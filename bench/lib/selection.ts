@@ -1,9 +1,12 @@
 // BENCH_SCENARIOS: which scenarios to run, so one part of the bench can be re-run on its own.
-// A comma-separated list of section names ("termination", "passthrough") and scenario ids; unset
-// or empty means everything. Pure: parsing only.
+// A comma-separated list of section names ("termination", "passthrough"), scenario ids and group
+// names ("resumed": the three resumed-handshake scenarios); unset or empty means everything.
+// Pure: parsing only.
 
 export interface Selectable {
   readonly id: string;
+  /** A word that selects this scenario together with the others of its group. */
+  readonly group?: string;
 }
 
 export interface SectionScenarios<T extends Selectable> {
@@ -25,7 +28,13 @@ export function selectScenarios<T extends Selectable>(
     .map((w) => w.trim())
     .filter((w) => w !== '');
   const everything = words.length === 0 || words.includes('all');
-  const known = new Set(['all', ...sections.flatMap((s) => [s.section, ...s.scenarios.map((x) => x.id)])]);
+  const known = new Set([
+    'all',
+    ...sections.flatMap((s) => [
+      s.section,
+      ...s.scenarios.flatMap((x) => (x.group === undefined ? [x.id] : [x.group, x.id])),
+    ]),
+  ]);
   const unknown = words.filter((w) => !known.has(w));
   if (unknown.length > 0) {
     return {
@@ -36,7 +45,9 @@ export function selectScenarios<T extends Selectable>(
   const value: Record<string, T[]> = {};
   for (const { section, scenarios } of sections) {
     value[section] =
-      everything || words.includes(section) ? [...scenarios] : scenarios.filter((s) => words.includes(s.id));
+      everything || words.includes(section)
+        ? [...scenarios]
+        : scenarios.filter((s) => words.includes(s.id) || (s.group !== undefined && words.includes(s.group)));
   }
   return { ok: true, value };
 }

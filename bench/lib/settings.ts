@@ -25,13 +25,19 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
 
 export const usage = `usage: npm run bench [-- --json]
 
-Benchmarks tlsterm against nginx and HAProxy (whichever are installed) on loopback: TLS termination
-(ratios to nginx), then TLS passthrough (ratios to HAProxy).
+Benchmarks tlsterm against nginx and HAProxy (whichever are installed) and Node's floor (a bare
+tls.createServer) on loopback: TLS termination (ratios to nginx), then TLS passthrough (ratios to
+HAProxy).
   --json              print the result as JSON instead of tables
 Environment:
-  BENCH_SCENARIOS=all  comma-separated sections (termination, passthrough) and/or scenario ids
-                       (idle, keepalive, full-handshake, resumed-handshake, bulk,
-                       passthrough-handshake, passthrough-bulk)
+  BENCH_SCENARIOS=all  comma-separated sections (termination, passthrough), scenario ids (idle,
+                       keepalive, full-handshake, resumed-tls12-id, resumed-tls12-ticket,
+                       resumed-tls13-ticket, bulk, passthrough-handshake, passthrough-bulk) and/or
+                       groups (resumed: the three resumed-* scenarios)
+  BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls
+                      the columns; also node-pipe (a bare TLS-to-TCP pipe in Node)
+  BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
+  BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)
   BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)
   BENCH_ROUNDS=3      interleaved rounds; the table shows medians
   BENCH_IDLE_CONNS=2000  idle TLS connections held for the memory figure

@@ -6,10 +6,14 @@ export interface Target {
   readonly hostname: string;
   /** Root CA of the bench PKI, for clients that verify the chain. */
   readonly ca: string;
-  /** RSS after the warm-up, before the idle-connections scenario: what each connection adds to. */
+  /** RSS of this process after its warm-up: what each idle connection adds to. */
   readonly baselineRssBytes: number;
   /** The backend whose CPU time is reported next to the proxy's (passthrough: the TLS backend). */
   readonly backend?: RunningServer;
+  /** Replaces the server with a fresh, warmed-up process on the same port (undefined: it failed). */
+  readonly restart?: () => Promise<Target | undefined>;
+  /** Set once a scenario has run against this process. */
+  used?: boolean;
 }
 
 export interface Settings {

@@ -2,7 +2,7 @@
 // of `tlsterm serve -c`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchCerts } from './certs.ts';
 import { tlsSettings } from './tls-settings.ts';
 
@@ -12,19 +12,50 @@ export interface TlstermLaunch {
   readonly cwd: string;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Config keys the launched tree knows: the bench must run against trees from before they existed. */
+export interface TlstermFeatures {
+  /** `workers:` (cluster): the bench pins one worker, as nginx and HAProxy have one. */
+  readonly workers: boolean;
+  /** `listeners[].session:` (session cache and tickets). */
+  readonly session: boolean;
+}
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Reads the tree's own config schema (start-up code: a tree without one is not tlsterm). */
+export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
+  type Entries = { readonly entries: Record<string, unknown> };
+  const schema = (await import(pathToFileURL(join(repo, 'src', 'config', 'schema.ts')).href)) as {
+    ConfigSchema: Entries;
+    ListenerSchema: Entries;
+  };
+  return {
+    workers: 'workers' in schema.ConfigSchema.entries,
+    session: 'session' in schema.ListenerSchema.entries,
+  };
+}
+
+export interface TlstermTree {
+  /** Which tree's bin/tlsterm runs (default: this repository). */
+  readonly repo?: string;
+  readonly features?: TlstermFeatures;
+}
 
 export function tlstermConfig(
   prefix: string,
   port: number,
   backendPort: number,
   certs: BenchCerts,
+  tree: TlstermTree = {},
 ): TlstermLaunch {
   mkdirSync(join(prefix, 'state'), { recursive: true });
   const conf = join(prefix, 'tlsterm.yaml');
+  const repo = tree.repo ?? repoRoot;
   // JSON is valid YAML, and JSON.stringify quotes paths safely.
   const config = {
     state_dir: join(prefix, 'state'),
+    // One serving process next to nginx's one worker (its idle primary is counted as nginx's master is).
+    ...(tree.features?.workers === true ? { workers: 1 } : {}),
     // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
     extra_ca: [certs.ca],
     listeners: [
@@ -32,6 +63,8 @@ export function tlstermConfig(
         name: 'bench',
         address: `127.0.0.1:${port}`,
         tls: { profile: 'intermediate', groups: [...tlsSettings.groups] },
+        // As nginx's `ssl_session_cache shared:SSL:10m; ssl_session_tickets on;` (also the defaults).
+        ...(tree.features?.session === true ? { session: { cache: true, tickets: true } } : {}),
         sites: [
           {
             hosts: [certs.hostname],
@@ -47,8 +80,8 @@ export function tlstermConfig(
   // The same Node that runs the bench (Node 24), not whatever `node` is first on PATH.
   return {
     command: process.execPath,
-    args: [join(repoRoot, 'bin', 'tlsterm'), 'serve', '-c', conf],
-    cwd: repoRoot,
+    args: [join(repo, 'bin', 'tlsterm'), 'serve', '-c', conf],
+    cwd: repo,
   };
 }
 
@@ -61,11 +94,14 @@ export function tlstermPassthroughConfig(
   port: number,
   backendPort: number,
   hostname: string,
+  tree: TlstermTree = {},
 ): TlstermLaunch {
+  const repo = tree.repo ?? repoRoot;
   mkdirSync(join(prefix, 'state'), { recursive: true });
   const conf = join(prefix, 'tlsterm-passthrough.yaml');
   const config = {
     state_dir: join(prefix, 'state'),
+    ...(tree.features?.workers === true ? { workers: 1 } : {}),
     listeners: [
       {
         name: 'bench-passthrough',
@@ -78,7 +114,7 @@ export function tlstermPassthroughConfig(
   writeFileSync(conf, `${JSON.stringify(config, null, 2)}\n`);
   return {
     command: process.execPath,
-    args: [join(repoRoot, 'bin', 'tlsterm'), 'serve', '-c', conf],
-    cwd: repoRoot,
+    args: [join(repo, 'bin', 'tlsterm'), 'serve', '-c', conf],
+    cwd: repo,
   };
 }

@@ -10,7 +10,7 @@ import { makeCerts } from '../lib/certs.ts';
 import { commandExists } from '../lib/contenders.ts';
 import { haproxyConfig, haproxyPassthroughConfig } from '../lib/haproxy-config.ts';
 import { nginxBackendConfig, nginxProxyConfig, nginxTlsBackendConfig } from '../lib/nginx-config.ts';
-import { tlstermConfig, tlstermPassthroughConfig } from '../lib/tlsterm-config.ts';
+import { repoRoot, tlstermConfig, tlstermFeatures, tlstermPassthroughConfig } from '../lib/tlsterm-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-config-test-'));
 const certs = makeCerts(join(dir, 'certs'), 'bench.test');
@@ -97,6 +97,35 @@ describe('tlsterm config', () => {
       certificates: [{ cert: certs.fullchain, key: certs.key }],
       upstream: 'http://127.0.0.1:8080',
     });
+  });
+});
+
+describe('tlsterm config for the keys the tree knows', () => {
+  it('pins one worker and states the session settings when the schema has them', async () => {
+    const features = await tlstermFeatures(repoRoot);
+    assert.deepEqual(features, { workers: true, session: true }, 'this tree has workers: and session:');
+    const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.workers, 1);
+    assert.deepEqual(config.listeners[0].session, { cache: true, tickets: true });
+    const checked = await promisify(execFile)(
+      launch.command,
+      [launch.args[0]!, 'check', '-c', launch.args[3]!],
+      {
+        cwd: launch.cwd,
+        timeout: 60_000,
+      },
+    );
+    assert.match(checked.stdout, /OK/);
+  });
+
+  it('leaves both out for a tree from before them', () => {
+    const launch = tlstermConfig(join(dir, 'tlsterm-old'), 8443, 8080, certs, {
+      features: { workers: false, session: false },
+    });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal('workers' in config, false);
+    assert.equal('session' in config.listeners[0], false);
   });
 });
 

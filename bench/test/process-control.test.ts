@@ -22,12 +22,15 @@ describe('/proc readings', () => {
   });
 
   it('sees CPU time go up after busy work', () => {
+    // Busy until /proc shows the CPU time grow (bounded at 10 s of wall time): on a loaded machine
+    // a fixed wall-clock loop may get little CPU, which is not what this test is about.
     const before = cpuSeconds([process.pid]);
-    const until = performance.now() + 300;
+    const until = performance.now() + 10_000;
     let x = 0;
-    while (performance.now() < until) x += Math.sqrt(x + 1);
+    while (cpuSeconds([process.pid]) - before < 0.05 && performance.now() < until)
+      for (let i = 0; i < 1e6; i++) x += Math.sqrt(x + 1);
     assert.ok(x > 0);
-    assert.ok(cpuSeconds([process.pid]) - before >= 0.1, 'at least 100 ms of the 300 ms busy loop counted');
+    assert.ok(cpuSeconds([process.pid]) - before >= 0.05, 'the busy loop shows in /proc');
   });
 
   it('gives nothing for a process that does not exist', () => {

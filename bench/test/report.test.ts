@@ -96,7 +96,63 @@ describe('formatNotes', () => {
     assert.ok(notes.some((n) => n.startsWith('noisy: keep-alive 1 KiB / tlsterm')));
     assert.ok(!notes.some((n) => n.startsWith('noisy: keep-alive 1 KiB / nginx'))); // 10% is not noisy
     assert.ok(notes.includes('keepalive / tlsterm / round 2: 3 socket errors'));
-    assert.ok(notes.some((n) => n.startsWith('ratio > 1: tlsterm is higher than nginx')));
+    assert.ok(notes.some((n) => n.startsWith('ratio a/b > 1: a is higher than b')));
+  });
+
+  it('says what a column is and how a multi-process server splits its memory', () => {
+    const section: Section = {
+      ...termination,
+      servers: {
+        ...termination.servers,
+        'node-tls': { available: true, about: "Node's floor" },
+        tlsterm: { available: true, processes: '60 MiB + 80 MiB (the first is the root)' },
+      },
+    };
+    const notes = formatNotes(section, summarize(section));
+    assert.ok(notes.includes("node-tls: Node's floor"));
+    assert.ok(
+      notes.includes('tlsterm processes at the fresh start: 60 MiB + 80 MiB (the first is the root)'),
+    );
+  });
+});
+
+describe('ratio columns', () => {
+  const withFloor: Section = {
+    ...termination,
+    servers: { ...termination.servers, 'node-tls': { available: true } },
+    rows: [
+      {
+        id: 'full-handshake.cpu',
+        label: '  server CPU per full-handshake conn',
+        unit: 'µs/conn',
+        better: 'lower',
+        runs: { tlsterm: [600], nginx: [300], 'node-tls': [450] },
+      },
+    ],
+    ratios: [
+      ['tlsterm', 'nginx'],
+      ['node-tls', 'nginx'],
+      ['tlsterm', 'node-tls'],
+      ['tlsterm', 'tlsterm-base'],
+    ],
+  };
+
+  it('divides each pair, and leaves out a pair whose contender is not a column', () => {
+    const [row] = summarize(withFloor);
+    assert.deepEqual(row?.ratios, {
+      'tlsterm/nginx': 2,
+      'node-tls/nginx': 1.5,
+      'tlsterm/node-tls': 600 / 450,
+    });
+    assert.equal(row?.ratio, 2, 'ratio stays tlsterm / the reference');
+    const lines = formatTable(withFloor, summarize(withFloor)).split('\n');
+    assert.match(lines[0] ?? '', /tlsterm\/nginx\s+node-tls\/nginx\s+tlsterm\/node-tls$/);
+    assert.match(lines[2] ?? '', /2\.00x\s+1\.50x\s+1\.33x$/);
+  });
+
+  it('lists the ratio columns in the JSON', () => {
+    const json = JSON.parse(toJson({ meta: {}, sections: [withFloor] }));
+    assert.deepEqual(json.sections[0].ratios, ['tlsterm/nginx', 'node-tls/nginx', 'tlsterm/node-tls']);
   });
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type Server } from 'node:tls';
 import { makeCerts } from '../lib/certs.ts';
-import { runHandshakeLoad } from '../lib/handshake-load.ts';
+import { primeSession, type ResumeMode, runHandshakeLoad } from '../lib/handshake-load.ts';
 import { openIdleConnections } from '../lib/idle-connections.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -17,15 +17,28 @@ let port = 0;
 let status = '200 OK';
 let handshakes = 0;
 let resumedByServer = 0;
+let idLookups = 0;
+const protocols: string[] = [];
 
 before(async () => {
   server = createServer({ cert: readFileSync(certs.fullchain), key: readFileSync(certs.key) }, (socket) => {
     handshakes += 1;
     if (socket.isSessionReused()) resumedByServer += 1;
+    protocols.push(String(socket.getProtocol()));
     socket.once('data', () =>
       socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok`),
     );
     socket.on('error', () => {});
+  });
+  // A session-id cache, as the servers under test have: Node keeps none of its own.
+  const sessions = new Map<string, Buffer>();
+  server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
+    sessions.set(id.toString('hex'), data);
+    done();
+  });
+  server.on('resumeSession', (id: Buffer, done: (e: Error | null, data: Buffer | null) => void) => {
+    idLookups += 1;
+    done(null, sessions.get(id.toString('hex')) ?? null);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -84,6 +97,50 @@ describe('runHandshakeLoad', () => {
       durationMs: 200,
     });
     assert.ok(result.completed > 0 && result.completed < 1_000_000);
+  });
+});
+
+describe('resumed handshakes', () => {
+  const options = {
+    servername: 'bench.test',
+    path: '/1k',
+    concurrency: 4,
+    maxConnections: 20,
+    durationMs: 10_000,
+  };
+  // Id lookups: expected with the session id, none with a TLS 1.2 ticket; a TLS 1.3 ClientHello
+  // carries a random legacy id that Node looks up anyway, so it is not counted.
+  const cases: [ResumeMode, string, 'all' | 'none' | 'any'][] = [
+    ['tls12-session-id', 'TLSv1.2', 'all'],
+    ['tls12-ticket', 'TLSv1.2', 'none'],
+    ['tls13-ticket', 'TLSv1.3', 'any'],
+  ];
+  for (const [mode, protocol, lookups] of cases) {
+    it(`${mode}: every connection is resumed, over ${protocol}`, async () => {
+      const primed = await primeSession({ ...options, port }, mode);
+      assert.ok(primed.ok, primed.ok ? '' : primed.error);
+      handshakes = 0;
+      resumedByServer = 0;
+      idLookups = 0;
+      protocols.length = 0;
+      const result = await runHandshakeLoad({ ...options, port, resume: primed.value });
+      assert.equal(result.completed, 20);
+      assert.equal(result.failed, 0);
+      assert.equal(result.resumed, 20, 'the client saw every one resumed');
+      for (let i = 0; i < 50 && handshakes < 20; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(resumedByServer, 20, 'and so did the server');
+      assert.ok(
+        protocols.every((p) => p === protocol),
+        protocols.join(),
+      );
+      if (lookups === 'all') assert.ok(idLookups >= 20, `looked up by id ${idLookups} times`);
+      if (lookups === 'none') assert.equal(idLookups, 0, 'no id lookup: the ticket carried the session');
+    });
+  }
+
+  it('a full-handshake run against the same server is never resumed', async () => {
+    const result = await runHandshakeLoad({ ...options, port });
+    assert.equal(result.resumed, 0);
   });
 });
 

@@ -14,14 +14,32 @@ export class FieldIndex {
   count = 0;
   /** Offset of the CRLF that ends the section (= end of the last field line). */
   sectionEnd = 0;
+  /** The most fields a head may have (more is 431). */
   readonly max: number;
-  readonly offs: Int32Array;
-  readonly ids: Uint8Array;
+  /** Room for `ids.length` fields, grown up to `max` by the parser: most heads have a few fields,
+   * and every idle keep-alive connection holds one index. */
+  offs: Int32Array;
+  ids: Uint8Array;
 
-  constructor(max: number) {
+  constructor(max: number, initial = 16) {
     this.max = max;
-    this.offs = new Int32Array(max * 4);
-    this.ids = new Uint8Array(max);
+    const room = Math.max(1, Math.min(max, initial));
+    this.offs = new Int32Array(room * 4);
+    this.ids = new Uint8Array(room);
+  }
+
+  /** Doubles the room (up to `max`); false when already at `max`. */
+  grow(): boolean {
+    const room = this.ids.length;
+    if (room >= this.max) return false;
+    const next = Math.min(this.max, room * 2);
+    const offs = new Int32Array(next * 4);
+    offs.set(this.offs);
+    const ids = new Uint8Array(next);
+    ids.set(this.ids);
+    this.offs = offs;
+    this.ids = ids;
+    return true;
   }
 
   nameStart(i: number): number {
@@ -50,7 +68,7 @@ export class FieldIndex {
  * after the final CRLF, or a HeadError.
  */
 export const parseFieldLines = (buf: Uint8Array, p: number, fields: FieldIndex): number | HeadError => {
-  const offs = fields.offs;
+  let offs = fields.offs;
   let n = 0;
   for (;;) {
     const first = buf[p];
@@ -79,7 +97,10 @@ export const parseFieldLines = (buf: Uint8Array, p: number, fields: FieldIndex):
     if (buf[p + 1] !== LF) return E.bareCr;
     let valueEnd = p;
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
-    if (n === fields.max) return E.tooManyFields;
+    if (n === fields.ids.length) {
+      if (!fields.grow()) return E.tooManyFields;
+      offs = fields.offs;
+    }
     const o = n * 4;
     offs[o] = nameStart;
     offs[o + 1] = nameEnd;

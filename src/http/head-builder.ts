@@ -24,6 +24,19 @@ const TE_CHUNKED = Buffer.from('transfer-encoding: chunked\r\n', 'latin1');
 const CONNECTION_CLOSE = Buffer.from('connection: close\r\n', 'latin1');
 const CONNECTION_KEEP_ALIVE = Buffer.from('connection: keep-alive\r\n', 'latin1');
 
+/** tlsterm's Via entry (RFC 9110 §7.6.3): the protocol it received the request with, and a pseudonym. */
+export const viaEntry = (version: '1.0' | '1.1' | '2'): string => `${version} tlsterm`;
+const VIA_11 = Buffer.from(`via: ${viaEntry('1.1')}\r\n`, 'latin1');
+const VIA_10 = Buffer.from(`via: ${viaEntry('1.0')}\r\n`, 'latin1');
+const EMPTY = Buffer.alloc(0);
+
+/** One Via line: the incoming entries (all Via lines, in order), then ours. */
+export const viaLine = (incoming: readonly string[], ours: string): string => {
+  let list = '';
+  for (const v of incoming) if (v !== '') list += `${v}, `;
+  return `via: ${list}${ours}\r\n`;
+};
+
 const namedBy = (buf: Uint8Array, fields: FieldIndex, i: number, names: readonly string[]): boolean => {
   const s = fields.nameStart(i);
   const e = fields.nameEnd(i);
@@ -66,6 +79,8 @@ export interface ForwardContext {
   readonly trust: boolean;
   /** Host for requests that carry none (HTTP/1.0): the upstream's authority. */
   readonly upstreamHost: Buffer;
+  /** Add our Via entry (default true); false passes incoming Via lines through untouched. */
+  readonly via?: boolean;
 }
 
 /**
@@ -79,6 +94,8 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   const trust = ctx.trust && head.hasForwarded;
   let hasXfp = false;
   let hasXfh = false;
+  let hasVia = false;
+  const addVia = ctx.via !== false;
   for (let i = 0; i < fields.count; i++) {
     const id: HeaderId = fields.id(i);
     let d = 0;
@@ -96,9 +113,20 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     } else if (id === H.xForwardedHost) {
       d = trust ? 0 : 1;
       hasXfh = true;
+    } else if (id === H.via && addVia) {
+      // Re-rendered as one line with ours appended: a reader that takes the first line only sees all.
+      d = 1;
+      hasVia = true;
     }
     drop[i] = d;
   }
+  const via = !addVia
+    ? EMPTY
+    : hasVia
+      ? Buffer.from(viaLine(incomingVia(head), viaEntry(head.version)), 'latin1')
+      : head.version === '1.0'
+        ? VIA_10
+        : VIA_11;
 
   // Request-line: method SP path SP HTTP/1.1 (absolute-form becomes origin-form).
   const methodAndSp = head.targetStart - head.start;
@@ -119,7 +147,8 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   let fwd: Buffer | null = null;
   if (trust) fwd = Buffer.from(trustedForwarding(head, ctx, hasXfp, hasXfh), 'latin1');
 
-  let len = methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + 2;
+  let len =
+    methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + via.length + 2;
   if (hostLine) len += HOST_PREFIX.length + (hasHost ? hostLen : ctx.upstreamHost.length) + 2;
   if (head.upgrade) len += CONNECTION_UPGRADE.length;
   if (fwd !== null) len += fwd.length;
@@ -139,6 +168,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     p += CRLF.copy(out, p);
   }
   p = copyKept(buf, fields, out, p);
+  p += via.copy(out, p);
   if (head.upgrade) p += CONNECTION_UPGRADE.copy(out, p);
   if (fwd !== null) p += fwd.copy(out, p);
   else {
@@ -155,6 +185,15 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   }
   p += CRLF.copy(out, p);
   return p === len ? out : out.subarray(0, p);
+};
+
+/** The rare path (a proxy in front of us): the values of the incoming Via lines, in order. */
+const incomingVia = (head: RequestHead): string[] => {
+  const fields = head.fields;
+  const values: string[] = [];
+  for (let i = 0; i < fields.count; i++)
+    if (fields.id(i) === H.via) values.push(latin1(head.buf, fields.valueStart(i), fields.valueEnd(i)));
+  return values;
 };
 
 /** The rare path (trusted front proxy in front of us): merge the incoming values with ours. */

@@ -22,6 +22,8 @@ export const H = {
   // Set by tlsterm from the verified client certificate; never taken from a client.
   xForwardedClientCert: 17,
   xClientVerify: 18,
+  // RFC 9110 §7.6.3: incoming values are kept and tlsterm's own entry is appended.
+  via: 19,
 } as const;
 export type HeaderId = (typeof H)[keyof typeof H];
 
@@ -54,6 +56,8 @@ export const classifyName = (buf: Uint8Array, s: number, e: number): HeaderId =>
   switch (e - s) {
     case 2:
       return equalsLower(buf, s, e, 'te') ? H.te : H.other;
+    case 3:
+      return equalsLower(buf, s, e, 'via') ? H.via : H.other;
     case 4:
       return equalsLower(buf, s, e, 'host') ? H.host : H.other;
     case 6:
@@ -79,6 +83,8 @@ export const classifyName = (buf: Uint8Array, s: number, e: number): HeaderId =>
     case 17:
       if (equalsLower(buf, s, e, 'transfer-encoding')) return H.transferEncoding;
       return equalsLower(buf, s, e, 'x-forwarded-proto') ? H.xForwardedProto : H.other;
+    case 23:
+      return equalsLower(buf, s, e, 'x-forwarded-client-cert') ? H.xForwardedClientCert : H.other;
     default:
       return H.other;
   }
@@ -89,6 +95,8 @@ export const classifyString = (name: string): HeaderId => {
   switch (name) {
     case 'te':
       return H.te;
+    case 'via':
+      return H.via;
     case 'host':
       return H.host;
     case 'accept':

@@ -8,6 +8,7 @@ import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
 import { FIELD_VALUE, TOKEN } from './chars.ts';
 import { errorBody } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
+import { viaEntry, viaLine } from './head-builder.ts';
 import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
@@ -25,6 +26,7 @@ import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
 
 const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
+const VIA_2 = `via: ${viaEntry('2')}\r\n`;
 
 interface H2Context {
   readonly info: ConnectionInfo;
@@ -150,6 +152,7 @@ class H2Stream implements ResponseSink {
     const fwd: string[] = [];
     let xfp: string | undefined;
     let xfh: string | undefined;
+    let via: string[] | null = null;
     let fields = '';
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
@@ -206,6 +209,12 @@ class H2Stream implements ResponseSink {
         case H.xForwardedHost:
           if (trust) xfh = value;
           break;
+        case H.via:
+          if (this.ctx.opts.via) {
+            via ??= [];
+            via.push(value);
+          } else fields += `${name}: ${value}\r\n`;
+          break;
         case H.accept:
           if (!accept) accept = value.includes('text/html');
           fields += `${name}: ${value}\r\n`;
@@ -255,7 +264,8 @@ class H2Stream implements ResponseSink {
     }
     // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
     const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
-    const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${framing}${forwarding}\r\n`;
+    const viaField = !this.ctx.opts.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
+    const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
     return { head: Buffer.from(head, 'latin1'), body };
   }
 

@@ -85,6 +85,11 @@ export interface HttpOptions {
   keepAliveTimeoutMs: number;
   /** Append to incoming X-Forwarded-For / Forwarded instead of replacing them. Default false. */
   trustForwarded: boolean;
+  /**
+   * Add `Via: <version> tlsterm` to requests toward the upstream (RFC 9110 §7.6.3). Default true.
+   * Note that nginx (gzip_proxied off, its default) does not compress responses to requests with Via.
+   */
+  via: boolean;
 }
 
 export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze({
@@ -92,7 +97,9 @@ export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze({
   headersTimeoutMs: 30_000,
   keepAliveTimeoutMs: 60_000,
   trustForwarded: false,
+  via: true,
 });
 
-export const resolveHttpOptions = (opts: Partial<HttpOptions> | undefined): HttpOptions =>
-  opts === undefined ? { ...defaultHttpOptions } : { ...defaultHttpOptions, ...opts };
+/** The defaults themselves (shared, frozen) when nothing is overridden: no object per connection. */
+export const resolveHttpOptions = (opts: Partial<HttpOptions> | undefined): Readonly<HttpOptions> =>
+  opts === undefined ? defaultHttpOptions : { ...defaultHttpOptions, ...opts };

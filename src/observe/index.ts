@@ -1,1 +1,1 @@
-export { createJsonLogger, type Logger } from './logger.ts';
+export { createJsonLogger, type JsonLoggerOptions, type Logger } from './logger.ts';

@@ -21,6 +21,8 @@ import { routeSni, type SiteIndex } from './router.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp } from './tcp-forward.ts';
 
+const NOTHING = Buffer.alloc(0);
+
 const PLAIN_HTTP_ANSWER =
   'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 77\r\n\r\n' +
   'This port speaks HTTPS. Use https:// in the URL (plain HTTP was sent to it).\n';
@@ -47,7 +49,7 @@ export function acceptConnection(
     site: undefined,
     done: false,
   };
-  let buffered: Buffer = Buffer.alloc(0);
+  let buffered: Buffer = NOTHING;
   const fail = (failure: Failure, answer?: Uint8Array | string) => {
     logFailure(state, failure, raw);
     if (answer !== undefined) raw.end(answer);
@@ -122,16 +124,17 @@ export function acceptConnection(
     }
     // A close that neither a secure connection nor an OpenSSL error accounted for: classify it
     // then, from the hello and the policy, so the success path does no extra work.
-    const hello = verdict.hello;
     const policy = route.site.plan.policy;
     raw.once('close', () =>
       // After the TLS layer had its say: tlsClientError (e.g. a rejected client certificate) is
-      // emitted on the TLSSocket's own close, which may come after this one.
+      // emitted on the TLSSocket's own close, which may come after this one. The hello is read from
+      // the state, not kept by this closure: a handshake that succeeds lets it go.
       setImmediate(() => {
         if (state.done) return;
+        const hello = state.hello;
         logFailure(
           state,
-          mismatch(hello, policy) ?? {
+          (hello !== undefined ? mismatch(hello, policy) : undefined) ?? {
             reason: 'client_closed',
             detail: 'connection closed during the TLS handshake',
           },
@@ -144,6 +147,7 @@ export function acceptConnection(
       resumption.cache.skipLookup(verdict.hello.sessionId);
     raw.pause();
     raw.unshift(buffered);
+    buffered = NOTHING; // the TLS layer has the bytes; the closures above must not keep them
     (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
     // TLS-to-TCP: the client's close_notify + FIN must not end our side (half-close).
     if (route.site.tcp !== null) raw.allowHalfOpen = true;
@@ -163,6 +167,9 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
   state.resumption.stats.record(resumption.resumed_by);
   state.done = true;
+  // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
+  // small objects) is not held for the life of the connection.
+  state.hello = undefined;
   raw.once('close', () =>
     state.log({
       event: 'handshake',
@@ -189,8 +196,13 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   const conn: ConnectionInfo = {
     clientAddress: raw.remoteAddress ?? '',
     clientPort: raw.remotePort ?? 0,
-    localAddress: raw.localAddress ?? '',
-    localPort: raw.localPort ?? 0,
+    // Asked for on use only: each is a getsockname() call, and the HTTP path does not need them.
+    get localAddress() {
+      return raw.localAddress ?? '';
+    },
+    get localPort() {
+      return raw.localPort ?? 0;
+    },
     serverName: hello.serverName,
     alpn: tlsSocket.alpnProtocol ?? false,
     tls: facts as unknown as Readonly<Record<string, unknown>>,

@@ -17,9 +17,7 @@ export function predictGroup(
   clientGroups: readonly number[],
   clientKeyShares: readonly number[],
 ): GroupChoice {
-  const ids = serverGroups
-    .map((name) => groupByName(name)?.id)
-    .filter((id): id is number => id !== undefined);
+  const ids = serverGroupIds(serverGroups);
   const mutual = ids.filter((id) => clientGroups.includes(id));
   if (version === 'TLS1.3') {
     const withShare = mutual.find((id) => clientKeyShares.includes(id));
@@ -29,6 +27,18 @@ export function predictGroup(
   }
   const classic = mutual.find((id) => !groupById(id)?.tls13Only);
   return { group: classic === undefined ? undefined : nameOf(classic), helloRetry: false };
+}
+
+// A site's group list is one array for its lifetime: resolved to ids once, not per handshake.
+const resolved = new WeakMap<readonly string[], readonly number[]>();
+
+function serverGroupIds(serverGroups: readonly string[]): readonly number[] {
+  let ids = resolved.get(serverGroups);
+  if (ids === undefined) {
+    ids = serverGroups.map((name) => groupByName(name)?.id).filter((id): id is number => id !== undefined);
+    resolved.set(serverGroups, ids);
+  }
+  return ids;
 }
 
 function nameOf(id: number): string {

@@ -34,7 +34,8 @@ export interface HandshakeFacts {
 
 const hex = (id: number) => `0x${id.toString(16).padStart(4, '0')}`;
 
-export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
+/** What the hello offers, named (uncached; see offeredFacts). */
+export function describeOffer(hello: ClientHello): HandshakeFacts['offered'] {
   return {
     versions: offeredVersions(hello).map((v) => versionName(v)),
     ciphers: hello.cipherSuites.filter((id) => !isGrease(id)).map((id) => suiteById(id)?.iana ?? hex(id)),
@@ -47,6 +48,85 @@ export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
     alpn: hello.alpn,
     signature_algorithms: hello.signatureAlgorithms.filter((id) => !isGrease(id)).map(hex),
   };
+}
+
+/** The parts of a handshake's facts that depend on the ClientHello's offer alone. */
+export interface OfferSummary {
+  readonly ja4: string;
+  readonly offered: HandshakeFacts['offered'];
+  /** Signature algorithm per `version|auth|key types`, as OpenSSL chose it for this offer. */
+  readonly sigalgs: Map<string, string | null>;
+}
+
+// Every connection from one client build offers the same lists, so naming them and hashing the JA4
+// is done once per distinct offer, not per connection, and the named lists are shared (frozen).
+// Bounded: a client that varies its offer on purpose only evicts older entries.
+const MAX_OFFERS = 1024;
+const summaries = new Map<string, OfferSummary>();
+
+// The key is built as UTF-16 code units (every field is a 16-bit number) in one scratch array and
+// turned into one flat string: no intermediate string per number. Each list is length-prefixed, so
+// no value can pass for a separator. Keys are built synchronously, one at a time.
+let scratch = new Uint16Array(512);
+
+const room = (n: number, extra: number): void => {
+  if (n + extra <= scratch.length) return;
+  const next = new Uint16Array(Math.max(scratch.length * 2, n + extra));
+  next.set(scratch);
+  scratch = next;
+};
+
+const putList = (n: number, list: readonly number[]): number => {
+  room(n, list.length + 1);
+  const at = n;
+  let end = n + 1;
+  for (const v of list) if (!isGrease(v)) scratch[end++] = v;
+  scratch[at] = end - at - 1;
+  return end;
+};
+
+/**
+ * Everything ja4 and describeOffer read, GREASE left out and extensions sorted: clients that pick
+ * new GREASE values or shuffle their extensions (Chrome does, per connection) map to one entry.
+ */
+export function offerKey(hello: ClientHello): string {
+  const types: number[] = [];
+  for (const e of hello.extensions) if (!isGrease(e.type)) types.push(e.type);
+  types.sort((a, b) => a - b);
+  scratch[0] = hello.legacyVersion;
+  let n = putList(1, hello.supportedVersions);
+  n = putList(n, hello.cipherSuites);
+  n = putList(n, types);
+  n = putList(n, hello.supportedGroups);
+  n = putList(n, hello.keyShareGroups);
+  n = putList(n, hello.signatureAlgorithms);
+  for (const p of hello.alpn) {
+    room(n, p.length + 1);
+    scratch[n++] = p.length;
+    for (let i = 0; i < p.length; i++) scratch[n++] = p.charCodeAt(i);
+  }
+  return String.fromCharCode.apply(null, scratch.subarray(0, n) as unknown as number[]);
+}
+
+const freeze = <T extends object>(o: T): T => {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(o);
+};
+
+export function offerSummary(hello: ClientHello): OfferSummary {
+  const key = offerKey(hello);
+  let summary = summaries.get(key);
+  if (summary === undefined) {
+    summary = { ja4: ja4(hello), offered: freeze(describeOffer(hello)), sigalgs: new Map() };
+    if (summaries.size >= MAX_OFFERS) summaries.delete(summaries.keys().next().value!);
+    summaries.set(key, summary);
+  }
+  return summary;
+}
+
+/** What the hello offers, named; shared between connections with the same offer (frozen). */
+export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
+  return offerSummary(hello).offered;
 }
 
 const fitsKey = (sigalg: string, keyTypes: readonly string[]): boolean => {
@@ -69,13 +149,21 @@ export function negotiatedFacts(
   keyTypes: readonly string[],
   requestedClientCert: boolean,
 ): HandshakeFacts {
+  const summary = offerSummary(hello);
   const cipher = socket.getCipher();
   const version = socket.getProtocol() === 'TLSv1.3' ? 'TLS1.3' : 'TLS1.2';
   const choice = predictGroup(version, policy.groups, hello.supportedGroups, hello.keyShareGroups);
   // In TLS 1.2 the suite names the certificate type (ECDHE-RSA-… needs the RSA certificate).
   const auth = version === 'TLS1.2' ? suiteByName(cipher.standardName)?.auth : undefined;
-  const usable = auth === 'RSA' ? ['rsa'] : auth === 'ECDSA' ? ['ec'] : keyTypes;
-  const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, usable));
+  // OpenSSL's shared list depends on the offer, the version and our certificates only: asked once.
+  const sigalgKey = `${version}|${auth}|${keyTypes.join(',')}`;
+  let signatureAlgorithm = summary.sigalgs.get(sigalgKey);
+  if (signatureAlgorithm === undefined) {
+    const usable = auth === 'RSA' ? ['rsa'] : auth === 'ECDSA' ? ['ec'] : keyTypes;
+    const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, usable));
+    signatureAlgorithm = sigalg ? (schemeByOpenssl(sigalg)?.name ?? sigalg) : null;
+    if (summary.sigalgs.size < 64) summary.sigalgs.set(sigalgKey, signatureAlgorithm);
+  }
   const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
   return {
     sni: hello.serverName ?? null,
@@ -83,11 +171,11 @@ export function negotiatedFacts(
     cipher: { iana: cipher.standardName, openssl: cipher.name },
     group: choice.group ?? null,
     hello_retry: choice.helloRetry,
-    signature_algorithm: sigalg ? (schemeByOpenssl(sigalg)?.name ?? sigalg) : null,
+    signature_algorithm: signatureAlgorithm,
     alpn: socket.alpnProtocol || null,
     resumed: socket.isSessionReused(),
-    ja4: ja4(hello),
-    offered: offeredFacts(hello),
+    ja4: summary.ja4,
+    offered: summary.offered,
     client_certificate: peer
       ? { subject: peer.subject, issuer: peer.issuer, fingerprint256: peer.fingerprint256 }
       : null,

@@ -84,8 +84,10 @@ export function createSiteRuntime(
   const sessionIdContext = sessionIdContextOf(listener, site);
   const { settings, ring, cache } = resumption;
   // Context-level settings that a certificate swap must keep.
+  // No client-initiated TLS 1.2 renegotiation (as nginx): OpenSSL answers no_renegotiation, which
+  // ends the connection; context-wide, so no per-connection cost.
   const extras: tls.SecureContextOptions = {
-    ...(ring === undefined ? { secureOptions: constants.SSL_OP_NO_TICKET } : {}),
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION | (ring === undefined ? constants.SSL_OP_NO_TICKET : 0),
   };
   let context: tls.SecureContextOptions = {
     ...siteContextOptions(site, site.certificates, sessionIdContext),

@@ -113,6 +113,15 @@ describe('forwarding over HTTP/1.1', () => {
     assert.ok(!JSON.stringify(h).includes('6.6.6.6') && !JSON.stringify(h).includes('evil.test'));
   });
 
+  test('Via: tlsterm appends "1.1 tlsterm" after the entries of proxies before it', async () => {
+    const plain = JSON.parse((await curl(['--http1.1', `${base}/via`])).stdout).headers;
+    assert.equal(plain.via, '1.1 tlsterm');
+    const r = await curl(['--http1.1', '-H', 'Via: 1.1 edge.example, 1.0 cache', `${base}/via`]);
+    const h = JSON.parse(r.stdout);
+    assert.equal(h.headers.via, '1.1 edge.example, 1.0 cache, 1.1 tlsterm');
+    assert.equal(h.rawHeaders.filter((n: string) => n.toLowerCase() === 'via').length, 1, 'one Via line');
+  });
+
   test('hop-by-hop fields are removed in both directions', async () => {
     const r = await curl([
       '--http1.1',

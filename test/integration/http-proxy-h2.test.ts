@@ -28,6 +28,10 @@ before(async () => {
       setTimeout(() => res.end('end'), 2000).unref();
       return;
     }
+    if (req.url === '/via') {
+      res.end(String(req.headers.via));
+      return;
+    }
     res.end(`${req.method} ${req.url}`);
   });
   front = await startFront(makeCert(), { upstream: backend.url });
@@ -83,6 +87,17 @@ describe('h2 front', () => {
       const again = backend.connections;
       await Promise.all(Array.from({ length: 5 }, (_, i) => request(session, { ':path': `/d${i}` })));
       assert.equal(backend.connections, again);
+    } finally {
+      session.close();
+    }
+  });
+
+  test('Via: "2 tlsterm" (the request came in over HTTP/2), after any incoming entries', async () => {
+    const session = connect();
+    try {
+      assert.equal((await request(session, { ':path': '/via' })).body, '2 tlsterm');
+      const r = await request(session, { ':path': '/via', via: '1.1 edge.example' });
+      assert.equal(r.body, '1.1 edge.example, 2 tlsterm');
     } finally {
       session.close();
     }

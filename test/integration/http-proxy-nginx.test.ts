@@ -39,6 +39,8 @@ before(async () => {
   keepalive_timeout 60s;
   keepalive_requests 10000;
   gzip on;
+  # tlsterm sends Via, and nginx's default (gzip_proxied off) does not compress for requests with Via.
+  gzip_proxied any;
   gzip_min_length 1;
   gzip_types text/plain;
   server {

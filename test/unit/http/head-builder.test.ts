@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FieldIndex } from '../../../src/http/field-lines.ts';
 import { forwardedParts } from '../../../src/http/forwarded.ts';
-import { buildClientResponseHead, buildUpstreamRequest, Conn } from '../../../src/http/head-builder.ts';
+import {
+  buildClientResponseHead,
+  buildUpstreamRequest,
+  Conn,
+  type ForwardContext,
+} from '../../../src/http/head-builder.ts';
 import { parseRequestHead, RequestHead } from '../../../src/http/request-head.ts';
 import { parseResponseHead } from '../../../src/http/response-head.ts';
 
@@ -12,7 +17,7 @@ const req = (raw: string): RequestHead => {
   assert.ok(h instanceof RequestHead, JSON.stringify(h));
   return h;
 };
-const ctx = (address = '192.0.2.7', trust = false) => ({
+const ctx = (address = '192.0.2.7', trust = false): ForwardContext => ({
   parts: forwardedParts(address),
   trust,
   upstreamHost: Buffer.from('127.0.0.1:3000'),
@@ -23,10 +28,33 @@ describe('request head for the upstream', () => {
   test('kept fields are copied verbatim and forwarding fields appended', () => {
     assert.equal(
       upstream('GET /p?q=1 HTTP/1.1\r\nHost: a.test\r\nUser-Agent: t\r\nAccept: */*\r\n\r\n'),
-      'GET /p?q=1 HTTP/1.1\r\nHost: a.test\r\nUser-Agent: t\r\nAccept: */*\r\n' +
+      'GET /p?q=1 HTTP/1.1\r\nHost: a.test\r\nUser-Agent: t\r\nAccept: */*\r\nvia: 1.1 tlsterm\r\n' +
         'x-forwarded-for: 192.0.2.7\r\nx-forwarded-proto: https\r\nforwarded: for=192.0.2.7;proto=https;host=a.test\r\n' +
         'x-forwarded-host: a.test\r\n\r\n',
     );
+  });
+  test('Via (RFC 9110 §7.6.3): ours is added with the protocol the request came in with', () => {
+    assert.match(upstream('GET / HTTP/1.1\r\nHost: a\r\n\r\n'), /\r\nvia: 1\.1 tlsterm\r\n/);
+    assert.match(upstream('GET / HTTP/1.0\r\nHost: a\r\n\r\n'), /\r\nvia: 1\.0 tlsterm\r\n/);
+  });
+  test('Via: incoming entries are kept, in order, on one line with ours last', () => {
+    const out = upstream(
+      'GET / HTTP/1.1\r\nHost: a\r\nVia: 1.1 edge-1, 1.0 cache\r\nX-Kept: 1\r\nvia:  2 cdn \r\n\r\n',
+    );
+    assert.equal(out.match(/^via:/gim)?.length, 1, out);
+    assert.match(out, /\r\nvia: 1\.1 edge-1, 1\.0 cache, 2 cdn, 1\.1 tlsterm\r\n/);
+    assert.match(out, /\r\nX-Kept: 1\r\n/);
+  });
+  test('Via off: no entry of ours, incoming Via lines pass through as they are', () => {
+    const out = upstream('GET / HTTP/1.1\r\nHost: a\r\nVia: 1.1 edge\r\n\r\n', { ...ctx(), via: false });
+    assert.match(out, /\r\nVia: 1\.1 edge\r\n/);
+    assert.doesNotMatch(out, /tlsterm/);
+  });
+  test('incoming X-Forwarded-Client-Cert and X-Client-Verify never reach the upstream', () => {
+    const out = upstream(
+      'GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Client-Cert: Hash=forged\r\nx-client-verify: SUCCESS\r\n\r\n',
+    );
+    assert.doesNotMatch(out, /forged|x-client-verify/i, out);
   });
   test('hop-by-hop fields and the ones named by Connection are removed', () => {
     const out = upstream(
