@@ -94,9 +94,8 @@ export async function runServe(
   stateDir: string | undefined,
   workers?: number,
 ): Promise<number> {
-  // Every line a worker writes says which worker (a cheap prefix, not a field per call).
-  const tag = cluster.isWorker ? `{"worker":${process.pid},` : '{';
-  const log = createJsonLogger((line) => process.stdout.write(tag + line.slice(1)));
+  // Every line a worker writes says which worker (rendered once by the logger, not per call).
+  const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
   const load = () => loadPlan(configFile, stateDir, log);
   if (cluster.isWorker) return await runWorker({ load, log });
 

@@ -3,10 +3,10 @@
 import type net from 'node:net';
 import type { ListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
-import { type ClientHello, ja4 } from '../wire/index.ts';
+import type { ClientHello } from '../wire/index.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './failure-reason.ts';
-import { offeredFacts } from './handshake-facts.ts';
+import { offeredFacts, offerSummary } from './handshake-facts.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
@@ -42,7 +42,7 @@ export function logFailure(state: ConnectionState, failure: Failure, raw: net.So
     reason: failure.reason,
     detail: failure.detail,
     handshake_ms: elapsedMs(state.acceptedAt),
-    ja4: hello ? ja4(hello) : null,
+    ja4: hello ? offerSummary(hello).ja4 : null,
     offered: hello ? offeredFacts(hello) : null,
     bytes_in: raw.bytesRead,
     bytes_out: raw.bytesWritten,

@@ -10,12 +10,11 @@ import {
   AlertDescription,
   encodeAlert,
   equalBytes,
-  ja4,
   type ServerHelloSniff,
   sniffServerHello,
 } from '../wire/index.ts';
 import { type ConnectionState, elapsedMs, logFailure } from './connection-state.ts';
-import { offeredFacts } from './handshake-facts.ts';
+import { offeredFacts, offerSummary } from './handshake-facts.ts';
 import { relay } from './tcp-relay.ts';
 import { connectTcpUpstream } from './tcp-upstream.ts';
 
@@ -107,7 +106,7 @@ function report(
     // TLS 1.3 sends ALPN encrypted: only a TLS 1.2 ServerHello shows it.
     alpn: sh.alpn ?? null,
     resumed,
-    ja4: hello ? ja4(hello) : null,
+    ja4: hello ? offerSummary(hello).ja4 : null,
     offered: hello ? offeredFacts(hello) : null,
     handshake_ms: handshakeMs,
     duration_ms: elapsedMs(state.acceptedAt),
