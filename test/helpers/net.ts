@@ -3,16 +3,29 @@
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-/** A port nothing listens on right now (closed again before it is returned). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
+// Ports for servers that must be told their port up front (tlsterm's config, pebble). Picked below
+// Linux's ephemeral range (32768–60999): a port from the kernel's own pick (listen on 0) is free
+// when returned but can be taken by any outgoing connection before the server binds it, which
+// concurrent tests make by the thousand (seen: EADDRINUSE in an ACME test). Below that range only
+// another explicit pick can collide, and the bind check makes that unlikely.
+const LOW = 10_000;
+const HIGH = 32_000;
+
+const canBind = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+
+/** A port nothing listens on right now, outside the ephemeral range (closed before it is returned). */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port found in ${LOW}–${HIGH}`);
+}
 
 export const canConnect = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -13,9 +13,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import { issueCertificate } from '../../src/certs/issue.ts';
+import { freePort } from './net.ts';
 
 export interface PebbleOptions {
   /** Port pebble connects to for HTTP-01 (your responder's). Default: an unused port. */
@@ -47,18 +47,6 @@ export interface Pebble {
   /** What pebble and challtestsrv printed, for failure messages. */
   logs(): string;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now (TCP; also used for UDP, where collisions are as unlikely). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
 import { collectEvents, type LogEvent } from '../helpers/log-events.ts';
-import { freePort, type Pebble, startPebble } from '../helpers/pebble.ts';
+import { freePort } from '../helpers/net.ts';
+import { type Pebble, startPebble } from '../helpers/pebble.ts';
 import { makeTempDir } from '../helpers/pki.ts';
 import { type RunResult, run } from '../helpers/run.ts';
 

@@ -7,7 +7,7 @@
 //   redis.url()                                        // redis://127.0.0.1:PORT
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../helpers/net.ts';
 import { run } from '../helpers/run.ts';
 
 export interface RedisTls {
@@ -28,14 +28,6 @@ export interface RedisServer {
   thaw(): void;
   /** redis-cli against this server (as the default user, with `password` if the server has one). */
   cli(args: readonly string[], password?: string): Promise<string>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function startRedis(
