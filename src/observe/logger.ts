@@ -1,6 +1,13 @@
-// JSON lines on stdout. One line per call; callers never pass secrets (keys, TLS secrets).
+// JSON lines on stdout (batched per event-loop turn, see line-sink.ts). One line per call; callers
+// never pass secrets (keys, TLS secrets).
 
-export type Logger = (event: Record<string, unknown>) => void;
+import { type LineSink, stdoutLines } from './line-sink.ts';
+
+/**
+ * `raw`: members already rendered as JSON (`"a":1,"b":[…]`), appended after the event's own: for
+ * parts that repeat across lines (a client's offer) and are rendered once, not per line.
+ */
+export type Logger = (event: Record<string, unknown>, raw?: string) => void;
 
 export interface JsonLoggerOptions {
   /** Fields every line starts with, after `time` (e.g. the worker's pid): rendered once. */
@@ -19,18 +26,16 @@ const isoNow = (): string => {
   return lastIso;
 };
 
-export function createJsonLogger(
-  write: (line: string) => void = (l) => process.stdout.write(l),
-  options: JsonLoggerOptions = {},
-): Logger {
+export function createJsonLogger(write: LineSink = stdoutLines(), options: JsonLoggerOptions = {}): Logger {
   const fixed = options.fields === undefined ? '' : JSON.stringify(options.fields).slice(1, -1);
-  const head = fixed === '' ? '' : `${fixed},`;
-  const line = (event: Record<string, unknown>): string => {
+  const head = fixed === '' ? '' : `,${fixed}`;
+  const line = (event: Record<string, unknown>, raw: string | undefined): string => {
+    // `{"time":…,` + fixed fields + the event's own members + raw ones: one stringify, no copy.
     const body = JSON.stringify(event);
-    // `{"time":…,` + fixed fields + the event's own members: one stringify, no copy of the event.
-    return body.length > 2
-      ? `{"time":"${isoNow()}",${head}${body.slice(1)}\n`
-      : `{"time":"${isoNow()}"${fixed === '' ? '' : `,${fixed}`}}\n`;
+    let text = `{"time":"${isoNow()}"${head}`;
+    if (body.length > 2) text += `,${body.slice(1, -1)}`;
+    if (raw !== undefined && raw !== '') text += `,${raw}`;
+    return `${text}}\n`;
   };
-  return (event) => write(line(event));
+  return (event, raw) => write(line(event, raw));
 }

@@ -13,10 +13,10 @@ import { clientCertLines } from './client-cert.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import { type Failure, mismatch } from './failure-reason.ts';
-import { negotiatedFacts } from './handshake-facts.ts';
+import { negotiatedFacts, offerMembers } from './handshake-facts.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import { passthrough } from './passthrough.ts';
-import { offersTls13, resumptionFacts } from './resumption-facts.ts';
+import { resumptionFacts } from './resumption-facts.ts';
 import { routeSni, type SiteIndex } from './router.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp } from './tcp-forward.ts';
@@ -142,9 +142,6 @@ export function acceptConnection(
         );
       }),
     );
-    // TLS 1.3 resumes by ticket only; its hello's legacy session id is random: no cache lookup.
-    if (resumption.cache !== undefined && offersTls13(verdict.hello, policy))
-      resumption.cache.skipLookup(verdict.hello.sessionId);
     raw.pause();
     raw.unshift(buffered);
     buffered = NOTHING; // the TLS layer has the bytes; the closures above must not keep them
@@ -170,19 +167,24 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
+  const { ja4, offered, ...chosen } = facts;
+  const offer = offerMembers({ ja4, offered });
   raw.once('close', () =>
-    state.log({
-      event: 'handshake',
-      listener: state.listener.name,
-      client: state.client,
-      site: site.plan.id,
-      ...facts,
-      ...resumption,
-      handshake_ms: handshakeMs,
-      duration_ms: elapsedMs(state.acceptedAt),
-      bytes_in: raw.bytesRead,
-      bytes_out: raw.bytesWritten,
-    }),
+    state.log(
+      {
+        event: 'handshake',
+        listener: state.listener.name,
+        client: state.client,
+        site: site.plan.id,
+        ...chosen,
+        ...resumption,
+        handshake_ms: handshakeMs,
+        duration_ms: elapsedMs(state.acceptedAt),
+        bytes_in: raw.bytesRead,
+        bytes_out: raw.bytesWritten,
+      },
+      offer,
+    ),
   );
   if (site.tcp !== null) {
     forwardTcp(tlsSocket, raw, site.tcp, state);

@@ -13,6 +13,17 @@ import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import { inspectHandler } from './inspect.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
+import { offersTls13 } from './resumption-facts.ts';
+
+/** The TLS servers of a site made alike: one, or one per live ticket key. */
+type ServerSet = Pick<TicketServers, 'serverFor' | 'servers' | 'setSecureContext' | 'close'>;
+
+const singleServer = (server: tls.Server): ServerSet => ({
+  serverFor: () => server,
+  servers: () => [server],
+  setSecureContext: (options) => server.setSecureContext(options),
+  close: () => {},
+});
 
 export interface SiteRuntime {
   readonly plan: SitePlan;
@@ -95,9 +106,7 @@ export function createSiteRuntime(
   };
 
   // Declared before the servers exist: making one calls `wire` with the runtime.
-  let single: tls.Server | null = null;
-  let tickets: TicketServers | null = null;
-  const create = (): tls.Server => {
+  const create = (withCache: boolean) => (): tls.Server => {
     const server = tls.createServer({
       ...context,
       ALPNProtocols: [...site.alpn],
@@ -109,15 +118,28 @@ export function createSiteRuntime(
       ...(auth ? { requestCert: true, rejectUnauthorized: auth.mode === 'required' } : {}),
     });
     // Without these listeners Node keeps no session-id cache at all (measured): "cache: false".
-    cache?.attach(server);
+    if (withCache) cache?.attach(server);
     wire(server, runtime);
     return server;
   };
+  const serverSet = (withCache: boolean): ServerSet =>
+    ring === undefined
+      ? singleServer(create(withCache)())
+      : createTicketServers({ ring, create: create(withCache) });
 
+  // Only TLS 1.2 resumes by session id. With session-cache listeners on a server, Node parses every
+  // ClientHello again in C++, calls into JS to look its session id up and serialises each TLS 1.3
+  // ticket's session for 'newSession': all waste for a handshake that will be TLS 1.3, which our
+  // accept path can tell from the hello it has read. Those go to servers without the listeners.
+  let plain: ServerSet | null = null;
+  let cached: ServerSet | null = null;
+  const policy = site.policy;
+  const sets = (): ServerSet[] => (cached === null ? (plain === null ? [] : [plain]) : [plain!, cached]);
   const runtime: SiteRuntime = {
     plan: site,
-    serverFor: (hello) => (tickets !== null ? tickets.serverFor(hello) : single),
-    servers: () => (tickets !== null ? tickets.servers() : single !== null ? [single] : []),
+    serverFor: (hello) =>
+      (cached !== null && !offersTls13(hello, policy) ? cached : plain)?.serverFor(hello) ?? null,
+    servers: () => sets().flatMap((set) => set.servers()),
     http,
     tcp,
     pairs: site.certificates,
@@ -125,14 +147,15 @@ export function createSiteRuntime(
     sessionIdContext,
     setContext(options) {
       context = { ...options, ...extras };
-      if (tickets !== null) tickets.setSecureContext(context);
-      else if (single !== null) single.setSecureContext(context);
+      for (const set of sets()) set.setSecureContext(context);
     },
-    close: () => tickets?.close(),
+    close: () => {
+      for (const set of sets()) set.close();
+    },
   };
   if (site.mode !== 'passthrough') {
-    if (ring === undefined) single = create();
-    else tickets = createTicketServers({ ring, create });
+    plain = serverSet(false);
+    if (cache !== undefined) cached = serverSet(true);
   }
 
   return runtime;
