@@ -56,6 +56,8 @@ export type Upstream =
       readonly responseTimeoutMs: number;
       /** Set for https:// upstreams. */
       readonly tls?: UpstreamTls;
+      /** false: no Via entry of ours on forwarded requests (absent: added, RFC 9110 §7.6.3). */
+      readonly via?: boolean;
     }
   | {
       readonly kind: 'tcp';

@@ -45,6 +45,8 @@ export const UpstreamObjectSchema = v.strictObject({
   servername: v.optional(v.string('servername is the name sent as SNI and checked in the certificate')),
   client_cert: v.optional(CertificateSchema),
   insecure_skip_verify: v.optional(v.boolean('insecure_skip_verify is true or false')),
+  // http(s):// upstreams
+  via: v.optional(v.boolean('via is true or false')),
   // tcp:// upstreams (passthrough, TLS-to-TCP)
   proxy_protocol: v.optional(v.picklist(['v1', 'v2'], 'proxy_protocol is v1 or v2')),
   idle_timeout: v.optional(Duration),

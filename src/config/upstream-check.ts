@@ -103,6 +103,15 @@ export async function checkUpstream(
     );
     return undefined;
   }
+  if (obj?.via !== undefined && scheme === 'tcp') {
+    ctx.add(
+      'error',
+      `${sp}.upstream.via`,
+      'via applies to http:// and https:// upstreams: a tcp:// upstream gets bytes, not HTTP requests',
+      'remove via',
+    );
+    ok = false;
+  }
   if (obj?.response_timeout !== undefined && scheme === 'tcp') {
     ctx.add(
       'warning',
@@ -128,11 +137,12 @@ export async function checkUpstream(
       ...(obj?.proxy_protocol !== undefined ? { proxyProtocol: obj.proxy_protocol } : {}),
     };
   }
-  if (scheme === 'http') return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs };
+  const via = obj?.via === false ? { via: false } : {};
+  if (scheme === 'http') return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, ...via };
 
   const tls = await upstreamTls(ctx, sp, url, obj);
   if (tls === undefined) return undefined;
-  return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, tls };
+  return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, tls, ...via };
 }
 
 async function upstreamTls(

@@ -104,7 +104,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
             parts: forwardedParts(info.clientAddress, info.clientCertLines),
             trust: opts.trustForwarded,
             upstreamHost: this.pool.authority,
-            via: opts.via,
+            via: opts.via && this.pool.upstream.via !== false,
           };
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes);
     this.tick = Math.max(1, Math.min(opts.headersTimeoutMs, opts.keepAliveTimeoutMs));

@@ -37,6 +37,8 @@ interface H2Context {
   readonly upstreamName: string;
   readonly parts: ForwardedParts;
   readonly fixedForwarded: string;
+  /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
+  readonly via: boolean;
 }
 
 /** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
@@ -76,6 +78,7 @@ export const serveHttp2 = (
     upstreamName: pool === null ? 'local' : pool.origin,
     parts,
     fixedForwarded: parts.fixed.toString('latin1'),
+    via: o.via && pool?.upstream.via !== false,
   };
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
@@ -210,7 +213,7 @@ class H2Stream implements ResponseSink {
           if (trust) xfh = value;
           break;
         case H.via:
-          if (this.ctx.opts.via) {
+          if (this.ctx.via) {
             via ??= [];
             via.push(value);
           } else fields += `${name}: ${value}\r\n`;
@@ -264,7 +267,7 @@ class H2Stream implements ResponseSink {
     }
     // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
     const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
-    const viaField = !this.ctx.opts.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
+    const viaField = !this.ctx.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
     const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
     return { head: Buffer.from(head, 'latin1'), body };
   }

@@ -43,6 +43,8 @@ export interface HttpUpstream {
   readonly responseTimeoutMs: number;
   /** https:// upstreams: how TLS to the upstream is opened and verified. */
   readonly tls?: UpstreamTlsOptions;
+  /** false: no Via entry of ours toward this upstream, whatever HttpOptions.via says. */
+  readonly via?: boolean;
 }
 
 export interface UpstreamTlsOptions {

@@ -1,7 +1,4 @@
-// JSON lines on stdout (batched per event-loop turn, see line-sink.ts). One line per call; callers
-// never pass secrets (keys, TLS secrets).
-
-import { type LineSink, stdoutLines } from './line-sink.ts';
+// JSON lines on stdout. One line per call; callers never pass secrets (keys, TLS secrets).
 
 /**
  * `raw`: members already rendered as JSON (`"a":1,"b":[…]`), appended after the event's own: for
@@ -26,7 +23,10 @@ const isoNow = (): string => {
   return lastIso;
 };
 
-export function createJsonLogger(write: LineSink = stdoutLines(), options: JsonLoggerOptions = {}): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (l) => process.stdout.write(l),
+  options: JsonLoggerOptions = {},
+): Logger {
   const fixed = options.fields === undefined ? '' : JSON.stringify(options.fields).slice(1, -1);
   const head = fixed === '' ? '' : `,${fixed}`;
   const line = (event: Record<string, unknown>, raw: string | undefined): string => {

@@ -76,6 +76,25 @@ test('options that do not fit the scheme are errors', async () => {
 `);
   at(r.problems, 'listeners[0].sites[0].upstream.ca', /applies to https:\/\/ upstreams only/);
   at(r.problems, 'listeners[0].sites[0].upstream.proxy_protocol', /applies to tcp:\/\/ upstreams/);
+  const tcp = await check(`      - hosts: [b.example.test]
+        ${cert}
+        upstream: { url: "tcp://10.0.0.7:5432", via: false }
+`);
+  at(tcp.problems, 'listeners[0].sites[0].upstream.via', /applies to http:\/\/ and https:\/\/ upstreams/);
+});
+
+test('upstream via: false reaches the plan; absent means Via is added', async () => {
+  const r = await check(`      - hosts: [a.example.test]
+        ${cert}
+        upstream: { url: "http://10.0.0.7:3000", via: false }
+      - hosts: [b.example.test]
+        ${cert}
+        upstream: http://10.0.0.7:3000
+`);
+  assert.deepEqual(r.problems, []);
+  const [a, b] = r.plan!.listeners[0]!.sites;
+  assert.equal(a!.upstream?.kind === 'http' && a!.upstream.via, false);
+  assert.equal(b!.upstream?.kind === 'http' && b!.upstream.via, undefined);
 });
 
 test('passthrough: tcp upstream only; certificates are unused; client_auth and handler cannot apply', async () => {

@@ -37,4 +37,18 @@ describe('createJsonLogger', () => {
     createJsonLogger((l) => lines.push(l))({ detail: 'quote " backslash \\ newline \n end' });
     assert.equal(parse(lines[0]!)['detail'], 'quote " backslash \\ newline \n end');
   });
+
+  test('raw members rendered elsewhere follow the event members, and the line stays one JSON object', () => {
+    const lines: string[] = [];
+    const log = createJsonLogger((l) => lines.push(l), { fields: { worker: 7 } });
+    const offer = `"ja4":"t13d","offered":${JSON.stringify({ alpn: ['h2'] })}`;
+    log({ event: 'handshake', sni: 'a.test' }, offer);
+    log({}, offer);
+    log({ event: 'x' }, '');
+    const e = parse(lines[0]!);
+    assert.deepEqual(Object.keys(e), ['time', 'worker', 'event', 'sni', 'ja4', 'offered']);
+    assert.deepEqual(e['offered'], { alpn: ['h2'] });
+    assert.deepEqual(Object.keys(parse(lines[1]!)), ['time', 'worker', 'ja4', 'offered']);
+    assert.deepEqual(Object.keys(parse(lines[2]!)), ['time', 'worker', 'event']);
+  });
 });

@@ -3,7 +3,13 @@
 // order, random, session id, SNI), and never merge two different offers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeOffer, offeredFacts, offerKey, offerSummary } from '../../../src/serve/handshake-facts.ts';
+import {
+  describeOffer,
+  offeredFacts,
+  offerKey,
+  offerMembers,
+  offerSummary,
+} from '../../../src/serve/handshake-facts.ts';
 import { type ClientHello, ja4 } from '../../../src/wire/index.ts';
 
 const ext = (...types: number[]) => types.map((type) => ({ type, data: new Uint8Array(0) }));
@@ -93,5 +99,16 @@ describe('offer summary', () => {
     assert.notEqual(after, before, 'evicted and made again');
     assert.deepEqual(after.offered, before.offered);
     assert.equal(after.ja4, before.ja4);
+  });
+});
+
+describe('offerMembers', () => {
+  test('the ja4 and offer as JSON members, rendered once per distinct offer', () => {
+    const summary = offerSummary(chromeLike());
+    const text = offerMembers(summary);
+    assert.deepEqual(JSON.parse(`{${text}}`), { ja4: summary.ja4, offered: summary.offered });
+    assert.equal(offerMembers(offerSummary(chromeLike({ random: new Uint8Array(32).fill(9) }))), text);
+    const other = offerSummary(chromeLike({ alpn: ['http/1.1'] }));
+    assert.notEqual(offerMembers(other), text);
   });
 });
