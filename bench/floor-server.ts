@@ -4,9 +4,12 @@
 //           backend's document root): the least any Node TLS server can spend per connection
 //   pipe    a TLS-to-TCP pipe to the backend, connected on the first bytes from the client: the
 //           least a Node proxy spends (one backend connection per client connection, no pooling)
+// and `peek`: a net.Server reads the first TLS record (the ClientHello) in JS, puts it back and
+// hands the socket to the TLS server, as tlsterm's accept path does (without parsing the hello):
+// what reading the ClientHello first costs in Node by itself.
 // Run: node bench/floor-server.ts '{"mode":"answer","port":…,"cert":…,"key":…,"root":…,"backendPort":…}'
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { join, normalize } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
 import { tlsSettings } from './lib/tls-settings.ts';
@@ -20,6 +23,8 @@ export interface FloorOptions {
   readonly root: string;
   /** pipe: the plain-HTTP backend. */
   readonly backendPort: number;
+  /** Read the first TLS record in JS before the TLS server gets the socket. */
+  readonly peek?: boolean;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as FloorOptions;
@@ -124,6 +129,28 @@ server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
 server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => {
   done(null, sessions.get(id.toString('hex')) ?? null);
 });
-server.listen({ host: '127.0.0.1', port: options.port, backlog: 4096 });
+// Reads until the first record is whole (5-byte header + its length), then hands over.
+function peekFirstRecord(socket: Socket): void {
+  let buffered: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    if (buffered.length >= 5 && buffered.length < 5 + buffered.readUInt16BE(3)) return;
+    if (buffered.length < 5) return;
+    socket.off('data', onData);
+    socket.pause();
+    socket.unshift(buffered);
+    server.emit('connection', socket);
+  };
+  socket.on('data', onData);
+  socket.on('error', () => {});
+}
+
+if (options.peek === true) {
+  createNetServer({ noDelay: true }, peekFirstRecord).listen({
+    host: '127.0.0.1',
+    port: options.port,
+    backlog: 4096,
+  });
+} else server.listen({ host: '127.0.0.1', port: options.port, backlog: 4096 });
 // A normal exit on SIGTERM, so --cpu-prof and --heap-prof write their files.
 process.once('SIGTERM', () => process.exit(0));

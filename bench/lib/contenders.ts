@@ -12,7 +12,14 @@ import { nginxProxyConfig } from './nginx-config.ts';
 import type { ServerSpec } from './server-process.ts';
 import { type TlstermFeatures, tlstermConfig, tlstermPassthroughConfig } from './tlsterm-config.ts';
 
-export type ContenderName = 'tlsterm' | 'tlsterm-base' | 'nginx' | 'haproxy' | 'node-tls' | 'node-pipe';
+export type ContenderName =
+  | 'tlsterm'
+  | 'tlsterm-base'
+  | 'nginx'
+  | 'haproxy'
+  | 'node-tls'
+  | 'node-peek'
+  | 'node-pipe';
 
 /** Everything a contender's launch may depend on. */
 export interface ContenderContext {
@@ -57,15 +64,18 @@ function tlsterm(name: 'tlsterm' | 'tlsterm-base', repo: string, features: Tlste
   };
 }
 
-function floor(name: 'node-tls' | 'node-pipe', mode: 'answer' | 'pipe'): Contender {
+function floor(name: 'node-tls' | 'node-peek' | 'node-pipe', mode: 'answer' | 'pipe'): Contender {
+  const peek = name === 'node-peek';
   return {
     name,
     about:
       mode === 'answer'
-        ? "Node's floor: a bare tls.createServer (same certificate and TLS settings, no tlsterm code) answering the requests itself, without proxying"
+        ? peek
+          ? 'node-tls behind a net.Server that reads the ClientHello record in JS and hands the socket over, as tlsterm accepts (no parsing): the floor of reading the hello first'
+          : "Node's floor: a bare tls.createServer (same certificate and TLS settings, no tlsterm code) answering the requests itself, without proxying"
         : 'a bare tls.createServer piping each connection to its own backend connection (no HTTP parsing, no pooling)',
     spec({ port, backendPort, certs, root }) {
-      const options = { mode, port, cert: certs.fullchain, key: certs.key, root, backendPort };
+      const options = { mode, port, cert: certs.fullchain, key: certs.key, root, backendPort, peek };
       return {
         name,
         command: process.execPath,
@@ -111,6 +121,7 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
     nginx,
     haproxy,
     floor('node-tls', 'answer'),
+    floor('node-peek', 'answer'),
     floor('node-pipe', 'pipe'),
   ];
 }
@@ -157,7 +168,7 @@ export type ContenderSelection = { ok: true; value: Set<string> } | { ok: false;
  * `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
  */
 export function selectContenders(spec: string | undefined): ContenderSelection {
-  const known = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-pipe'];
+  const known = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-peek', 'node-pipe'];
   const words = (spec ?? '')
     .split(',')
     .map((w) => w.trim())

@@ -35,7 +35,8 @@ Environment:
                        resumed-tls13-ticket, bulk, passthrough-handshake, passthrough-bulk) and/or
                        groups (resumed: the three resumed-* scenarios)
   BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls
-                      the columns; also node-pipe (a bare TLS-to-TCP pipe in Node)
+                      the columns; also node-peek (node-tls behind a JS read of the
+                      ClientHello, as tlsterm accepts) and node-pipe (a bare TLS-to-TCP pipe)
   BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
   BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)
   BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)

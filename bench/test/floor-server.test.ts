@@ -41,7 +41,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(name: 'node-tls' | 'node-pipe'): Promise<RunningServer> {
+async function start(name: 'node-tls' | 'node-peek' | 'node-pipe'): Promise<RunningServer> {
   const features = { workers: false, session: false };
   const contender = terminationContenders({ repo: repoRoot, features }).find((c) => c.name === name);
   assert.ok(contender);
@@ -54,7 +54,7 @@ async function start(name: 'node-tls' | 'node-pipe'): Promise<RunningServer> {
 }
 
 describe('floor contenders', () => {
-  for (const name of ['node-tls', 'node-pipe'] as const) {
+  for (const name of ['node-tls', 'node-peek', 'node-pipe'] as const) {
     it(`${name}: serves /1k to a verifying client, keep-alive and with Connection: close`, async () => {
       const server = await start(name);
       const got = await curlDownload({
