@@ -17,6 +17,7 @@ export {
   type MemoryKeyRing,
   type MemoryKeyRingOptions,
 } from './memory-key-ring.ts';
+export { nearSessionStore } from './near-session-store.ts';
 export { openResumptionState, type ResumptionState } from './open-state.ts';
 export {
   openRedisConnection,
@@ -55,6 +56,7 @@ export {
   type SessionCacheSettings,
   type StateBackendSettings,
   type TicketSettings,
+  WORKER_NEAR_SESSIONS,
   WORKER_SESSION_WAIT_MS,
 } from './settings.ts';
 export {

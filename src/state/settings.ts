@@ -48,6 +48,9 @@ const MINUTE = 60_000;
 /** A cluster worker waits at most this for a session from its primary (which asks its own store). */
 export const WORKER_SESSION_WAIT_MS = 100;
 
+/** Sessions a cluster worker keeps in its own memory per listener, in front of the primary's cache. */
+export const WORKER_NEAR_SESSIONS = 4096;
+
 export const RESUMPTION_DEFAULTS: ResumptionSettings = {
   // nginx's defaults: 5 minutes; 20 000 sessions ≈ shared:SSL:5m.
   sessionCache: { enabled: true, maxEntries: 20_000, timeoutMs: 5 * MINUTE },

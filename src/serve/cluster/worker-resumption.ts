@@ -1,14 +1,18 @@
 // A worker's resumption state comes from the primary: the ticket keys as a replica ring the
 // primary feeds (so every worker issues and decrypts under the same keys, and rotation reaches all
 // of them), and the session cache as a store whose reads and writes go to the primary's store
-// (memory or Redis). A read the primary does not answer in time is a miss: a full handshake.
+// (memory or Redis), with the sessions this worker made or fetched kept near (nearSessionStore).
+// A read the primary does not answer in time is a miss: a full handshake.
 
 import {
+  createMemorySessionStore,
   createReplicaKeyRing,
   decodeTicketKeys,
+  nearSessionStore,
   type ReplicaKeyRing,
   type ResumptionState,
   type SessionStore,
+  WORKER_NEAR_SESSIONS,
   WORKER_SESSION_WAIT_MS,
 } from '../../state/index.ts';
 import type { ResumptionProvider } from '../listener-resumption.ts';
@@ -83,8 +87,13 @@ export function workerResumption(channel: WorkerChannel): ResumptionProvider {
       ring = createReplicaKeyRing(keys.value, { overlapMs: tickets.overlapMs });
       rings.set(listener.name, ring);
     }
+    const near = () =>
+      createMemorySessionStore({
+        maxEntries: Math.min(sessionCache.maxEntries, WORKER_NEAR_SESSIONS),
+        ttlMs: sessionCache.timeoutMs,
+      });
     return {
-      sessions: sessionCache.enabled ? sessionStore(listener.name) : undefined,
+      sessions: sessionCache.enabled ? nearSessionStore(near(), sessionStore(listener.name)) : undefined,
       ring,
       close: async () => {
         rings.delete(listener.name);

@@ -30,6 +30,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'servername',
     'client_cert',
     'insecure_skip_verify',
+    'via',
     'proxy_protocol',
     'idle_timeout',
   ]);

@@ -1,6 +1,6 @@
-// A site's TLS servers: hellos that will negotiate TLS 1.3 go to servers without the session-cache
-// listeners (Node would re-parse each hello in C++, look its random legacy id up and serialise every
-// ticket's session for nothing); TLS 1.2 hellos go to servers with them, so session ids resume.
+// A site's TLS servers: only hellos that can resume by session id alone (TLS 1.2 without tickets)
+// go to servers with the session-cache listeners; the others go to servers without them (Node would
+// re-parse each hello in C++, look its session id up and serialise every new session for nothing).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -43,6 +43,7 @@ const hello = (supportedVersions: number[]): ClientHello => ({
 });
 const TLS13 = hello([0x0304, 0x0303]);
 const TLS12 = hello([]);
+const TLS12_TICKETS = { ...hello([]), sessionTicket: new Uint8Array(0) };
 
 async function runtimeFor(session: string, tlsLine = ''): Promise<{ site: SiteRuntime; close(): void }> {
   const text = `state_dir: ${tmp.dir}/state
@@ -75,18 +76,23 @@ const cacheListeners = (server: tls.Server | null): number =>
   server === null ? -1 : server.listenerCount('newSession') + server.listenerCount('resumeSession');
 
 describe('site runtime servers', () => {
-  test('session cache on: TLS 1.3 hellos to servers without its listeners, TLS 1.2 ones to servers with them', async () => {
+  test('session cache on: only TLS 1.2 hellos without ticket support go to servers with its listeners', async () => {
     const { site, close } = await runtimeFor('{ cache: true, tickets: true }');
     assert.equal(cacheListeners(site.serverFor(TLS13)), 0);
     assert.equal(cacheListeners(site.serverFor(TLS12)), 2);
+    assert.equal(cacheListeners(site.serverFor(TLS12_TICKETS)), 0, 'resumes by ticket');
     assert.notEqual(site.serverFor(TLS13), site.serverFor(TLS12));
     assert.equal(site.servers().length, 2, 'one of each for the current key');
     close();
   });
 
   test('a listener capped at TLS 1.2 sends TLS 1.3-capable hellos to the cached servers', async () => {
-    const { site, close } = await runtimeFor('{ cache: true }', '    tls: { max_version: TLS1.2 }\n');
+    const { site, close } = await runtimeFor(
+      '{ cache: true, tickets: false }',
+      '    tls: { max_version: TLS1.2 }\n',
+    );
     assert.equal(cacheListeners(site.serverFor(TLS13)), 2);
+    assert.equal(cacheListeners(site.serverFor(TLS12_TICKETS)), 2, 'tickets off: only the cache resumes');
     close();
   });
 

@@ -162,6 +162,7 @@ describe('sessions', () => {
     assert.ok(sessions);
     const first = sessions.get(id);
     const second = sessions.get(new Uint8Array(32).fill(8));
+    await new Promise((r) => setImmediate(r)); // the worker's own memory is asked first
     const asks = channel.sent.filter((m) => m.type === 'session-get');
     assert.equal(asks.length, 2);
     const [a, b] = asks;
@@ -182,6 +183,7 @@ describe('sessions', () => {
     const state = await open(channel, { tickets: false });
     const getting = state.sessions?.get(id);
     assert.ok(getting);
+    await settled(Promise.resolve()); // past the worker's own memory, to the primary
     t.mock.timers.tick(99);
     assert.equal(await settled(getting), false, 'still waiting at 99 ms');
     t.mock.timers.tick(1);
@@ -196,6 +198,27 @@ describe('sessions', () => {
     const state = await open(channel, { tickets: false });
     await state.sessions?.set(id, bytes);
     assert.deepEqual(channel.sent, [{ type: 'session-set', listener: 'public', id, session: bytes }]);
+  });
+
+  test('a session this worker stored resumes from its own memory, without asking the primary', async () => {
+    const channel = fakeChannel();
+    const state = await open(channel, { tickets: false });
+    await state.sessions?.set(id, bytes);
+    assert.deepEqual(await state.sessions?.get(id), bytes);
+    assert.equal(channel.sent.filter((m) => m.type === 'session-get').length, 0);
+  });
+
+  test('a session fetched from the primary is kept: the next get of it stays in the worker', async () => {
+    const channel = fakeChannel();
+    const state = await open(channel, { tickets: false });
+    const first = state.sessions?.get(id);
+    await new Promise((r) => setImmediate(r));
+    const ask = channel.sent.find((m) => m.type === 'session-get');
+    assert.ok(ask?.type === 'session-get');
+    channel.deliver({ type: 'session', seq: ask.seq, session: bytes });
+    assert.deepEqual(await first, bytes);
+    assert.deepEqual(await state.sessions?.get(id), bytes);
+    assert.equal(channel.sent.filter((m) => m.type === 'session-get').length, 1, 'asked once');
   });
 
   test('cache off: no session store, so nothing is stored or asked', async () => {
