@@ -9,9 +9,10 @@
 // what reading the ClientHello first costs in Node by itself.
 // Run: node bench/floor-server.ts '{"mode":"answer","port":…,"cert":…,"key":…,"root":…,"backendPort":…}'
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { join, normalize } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
+import { peekFirstRecord } from './lib/peek.ts';
 import { tlsSettings } from './lib/tls-settings.ts';
 
 export interface FloorOptions {
@@ -129,24 +130,10 @@ server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
 server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => {
   done(null, sessions.get(id.toString('hex')) ?? null);
 });
-// Reads until the first record is whole (5-byte header + its length), then hands over.
-function peekFirstRecord(socket: Socket): void {
-  let buffered: Buffer = Buffer.alloc(0);
-  const onData = (chunk: Buffer): void => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    if (buffered.length >= 5 && buffered.length < 5 + buffered.readUInt16BE(3)) return;
-    if (buffered.length < 5) return;
-    socket.off('data', onData);
-    socket.pause();
-    socket.unshift(buffered);
-    server.emit('connection', socket);
-  };
-  socket.on('data', onData);
-  socket.on('error', () => {});
-}
-
 if (options.peek === true) {
-  createNetServer({ noDelay: true }, peekFirstRecord).listen({
+  createNetServer({ noDelay: true }, (socket) =>
+    peekFirstRecord(socket, (peeked) => server.emit('connection', peeked)),
+  ).listen({
     host: '127.0.0.1',
     port: options.port,
     backlog: 4096,

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { makeCerts } from './lib/certs.ts';
+import { peekFirstRecord } from './lib/peek.ts';
 
 type Arrival = 'direct' | 'peek';
 type Hooks = 'cache' | 'none';
@@ -36,19 +37,7 @@ function child(certDir: string, arrival: Arrival, hooks: Hooks): void {
   const front =
     arrival === 'direct'
       ? server
-      : net.createServer((socket) => {
-          let buffered: Buffer = Buffer.alloc(0);
-          const onData = (chunk: Buffer): void => {
-            buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-            if (buffered.length < 5 || buffered.length < 5 + buffered.readUInt16BE(3)) return;
-            socket.off('data', onData);
-            socket.pause();
-            socket.unshift(buffered);
-            server.emit('connection', socket);
-          };
-          socket.on('data', onData);
-          socket.on('error', () => {});
-        });
+      : net.createServer((socket) => peekFirstRecord(socket, (peeked) => server.emit('connection', peeked)));
   front.listen(0, '127.0.0.1', () => process.send?.((front.address() as net.AddressInfo).port));
 }
 

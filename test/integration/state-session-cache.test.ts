@@ -13,6 +13,7 @@ import {
   type SessionStore,
 } from '../../src/state/index.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
+import { countCalls } from '../helpers/session-stores.ts';
 import { namedServer, startTlsFront, type TlsFront, tlsVisit } from '../helpers/tls-front.ts';
 
 const tmp = makeTempDir('state-session-cache');
@@ -36,23 +37,6 @@ after(async () => {
   await Promise.all(fronts.map((f) => f.close()));
   tmp.cleanup();
 });
-
-function counting(store: SessionStore) {
-  const counts = { get: 0, set: 0 };
-  const wrapped: SessionStore = {
-    get(id) {
-      counts.get++;
-      return store.get(id);
-    },
-    set(id, s) {
-      counts.set++;
-      return store.set(id, s);
-    },
-    delete: (id) => store.delete(id),
-    close: () => store.close(),
-  };
-  return { counts, store: wrapped };
-}
 
 async function front(server: tls.Server) {
   const f = await startTlsFront(() => server);
@@ -81,7 +65,7 @@ test('TLS 1.2: a session stored by server A resumes on server B sharing the stor
 });
 
 test('TLS 1.3: sessions are not stored; a server without the listeners resumes by ticket alone', async () => {
-  const { counts, store } = counting(createMemorySessionStore({ maxEntries: 100, ttlMs: 60_000 }));
+  const { counts, store } = countCalls(createMemorySessionStore({ maxEntries: 100, ttlMs: 60_000 }));
   const cache = createSessionCache(store);
   // Same ticket keys (as a site's servers for one key): A has the session cache, B has none.
   const same = { ...options, secureOptions: 0, ticketKeys: crypto.randomBytes(48) };

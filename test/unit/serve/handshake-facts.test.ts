@@ -11,31 +11,7 @@ import {
   offerSummary,
 } from '../../../src/serve/handshake-facts.ts';
 import { type ClientHello, ja4 } from '../../../src/wire/index.ts';
-
-const ext = (...types: number[]) => types.map((type) => ({ type, data: new Uint8Array(0) }));
-
-const chromeLike = (over: Partial<ClientHello> = {}): ClientHello => ({
-  recordVersion: 0x0301,
-  legacyVersion: 0x0303,
-  random: new Uint8Array(32),
-  sessionId: new Uint8Array(32),
-  cipherSuites: [0x2a2a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f],
-  compressionMethods: [0],
-  extensions: ext(0x2a2a, 0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43, 27, 0x1a1a),
-  serverName: 'a.test',
-  alpn: ['h2', 'http/1.1'],
-  supportedVersions: [0x3a3a, 0x0304, 0x0303],
-  supportedGroups: [0x4a4a, 0x11ec, 29, 23, 24],
-  keyShareGroups: [0x4a4a, 0x11ec, 29],
-  signatureAlgorithms: [0x0403, 0x0804, 0x0401, 0x0503],
-  pskKeyExchangeModes: [1],
-  sessionTicket: undefined,
-  pskIdentities: [],
-  ecPointFormats: [0],
-  hasRenegotiationInfo: true,
-  hasFallbackScsv: false,
-  ...over,
-});
+import { chromeLikeHello as chromeLike, emptyExtensions } from '../../helpers/client-hello.ts';
 
 describe('offer summary', () => {
   test('equals the direct computation, and is shared and frozen', () => {
@@ -58,7 +34,7 @@ describe('offer summary', () => {
       sessionId: new Uint8Array(32).fill(9),
       serverName: 'b.test',
       cipherSuites: [0xdada, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f],
-      extensions: ext(0xeaea, 43, 45, 51, 18, 13, 5, 16, 35, 11, 10, 65281, 23, 0, 27, 0x9a9a),
+      extensions: emptyExtensions(0xeaea, 43, 45, 51, 18, 13, 5, 16, 35, 11, 10, 65281, 23, 0, 27, 0x9a9a),
       supportedVersions: [0xbaba, 0x0304, 0x0303],
       supportedGroups: [0x0a0a, 0x11ec, 29, 23, 24],
       keyShareGroups: [0x0a0a, 0x11ec, 29],
@@ -73,7 +49,7 @@ describe('offer summary', () => {
     const variants: Partial<ClientHello>[] = [
       { cipherSuites: [0x1301, 0x1302, 0x1303, 0xc02b] },
       { cipherSuites: [0x1302, 0x1301, 0x1303, 0xc02b, 0xc02f] },
-      { extensions: ext(0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43) },
+      { extensions: emptyExtensions(0, 23, 65281, 10, 11, 35, 16, 5, 13, 18, 51, 45, 43) },
       { alpn: ['http/1.1'] },
       { alpn: ['h2', 'http/1.1', 'x'] },
       { supportedVersions: [0x0304] },

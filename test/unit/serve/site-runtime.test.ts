@@ -9,7 +9,7 @@ import { checkConfigText } from '../../../src/config/index.ts';
 import type { ListenerPlan, Plan } from '../../../src/config/plan.ts';
 import { listenerResumption, localResumption } from '../../../src/serve/listener-resumption.ts';
 import { createSiteRuntime, type SiteRuntime } from '../../../src/serve/site-runtime.ts';
-import type { ClientHello } from '../../../src/wire/index.ts';
+import { chromeLikeHello } from '../../helpers/client-hello.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 
 let tmp: { dir: string; cleanup(): void };
@@ -20,27 +20,7 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-const hello = (supportedVersions: number[]): ClientHello => ({
-  recordVersion: 0x0301,
-  legacyVersion: 0x0303,
-  random: new Uint8Array(32),
-  sessionId: new Uint8Array(32),
-  cipherSuites: [0x1301, 0xc02b],
-  compressionMethods: [0],
-  extensions: [],
-  serverName: 'example.test',
-  alpn: ['http/1.1'],
-  supportedVersions,
-  supportedGroups: [29],
-  keyShareGroups: [29],
-  signatureAlgorithms: [0x0403],
-  pskKeyExchangeModes: [1],
-  sessionTicket: undefined,
-  pskIdentities: [],
-  ecPointFormats: [0],
-  hasRenegotiationInfo: true,
-  hasFallbackScsv: false,
-});
+const hello = (supportedVersions: number[]) => chromeLikeHello({ supportedVersions });
 const TLS13 = hello([0x0304, 0x0303]);
 const TLS12 = hello([]);
 const TLS12_TICKETS = { ...hello([]), sessionTicket: new Uint8Array(0) };

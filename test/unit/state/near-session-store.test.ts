@@ -1,38 +1,16 @@
 // nearSessionStore: the near store answers first; a far hit is copied near; writes go to both.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMemorySessionStore, nearSessionStore, type SessionStore } from '../../../src/state/index.ts';
-
-const counted = (store: SessionStore) => {
-  const counts = { get: 0, set: 0, delete: 0, close: 0 };
-  const wrapped: SessionStore = {
-    get(id) {
-      counts.get++;
-      return store.get(id);
-    },
-    set(id, s) {
-      counts.set++;
-      return store.set(id, s);
-    },
-    delete(id) {
-      counts.delete++;
-      return store.delete(id);
-    },
-    close() {
-      counts.close++;
-      return store.close();
-    },
-  };
-  return { counts, store: wrapped };
-};
+import { createMemorySessionStore, nearSessionStore } from '../../../src/state/index.ts';
+import { countCalls } from '../../helpers/session-stores.ts';
 
 const memory = () => createMemorySessionStore({ maxEntries: 10, ttlMs: 60_000 });
 const id = new Uint8Array(32).fill(1);
 const session = new Uint8Array([9, 9, 9]);
 
 test('a near hit does not reach the far store; a far hit is kept near', async () => {
-  const near = counted(memory());
-  const far = counted(memory());
+  const near = countCalls(memory());
+  const far = countCalls(memory());
   const both = nearSessionStore(near.store, far.store);
   await far.store.set(id, session);
   assert.deepEqual(await both.get(id), session, 'found far');
@@ -43,8 +21,8 @@ test('a near hit does not reach the far store; a far hit is kept near', async ()
 });
 
 test('writes, deletes and close reach both stores', async () => {
-  const near = counted(memory());
-  const far = counted(memory());
+  const near = countCalls(memory());
+  const far = countCalls(memory());
   const both = nearSessionStore(near.store, far.store);
   await both.set(id, session);
   assert.deepEqual(await far.store.get(id), session, 'another worker finds it far away');
