@@ -2,7 +2,13 @@
 // (requests, connections, MiB) so the server's CPU time can be divided by them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { curlDownload } from './curl-download.ts';
-import { type PrimedSession, primeSession, type ResumeMode, runHandshakeLoad } from './handshake-load.ts';
+import {
+  type HandshakeLoadOptions,
+  type PrimedSession,
+  primeSession,
+  type ResumeMode,
+  runHandshakeLoad,
+} from './handshake-load.ts';
 import { openIdleConnections } from './idle-connections.ts';
 import { rssBytes } from './proc.ts';
 import type { Settings, Target } from './target.ts';
@@ -124,6 +130,21 @@ interface Labels {
   readonly cpuLabel: string;
 }
 
+// Every handshake client connects the same way: one GET of the small file per connection.
+const connectTo = (target: Target) => ({
+  port: target.server.port,
+  servername: target.hostname,
+  path: smallPath,
+});
+
+/** A timed load of new connections for one run. */
+const handshakeLoad = (target: Target, settings: Settings): HandshakeLoadOptions => ({
+  ...connectTo(target),
+  concurrency: settings.handshakeConcurrency,
+  maxConnections: 1_000_000,
+  durationMs: settings.seconds * 1000,
+});
+
 /** New connections per second with full handshakes (never resumed), one request each. */
 function fullHandshakeScenario(labels: Labels): Scenario {
   return {
@@ -133,14 +154,7 @@ function fullHandshakeScenario(labels: Labels): Scenario {
     cpuLabel: labels.cpuLabel,
     tools: [],
     async run(target, settings) {
-      const result = await runHandshakeLoad({
-        port: target.server.port,
-        servername: target.hostname,
-        path: smallPath,
-        concurrency: settings.handshakeConcurrency,
-        maxConnections: 1_000_000,
-        durationMs: settings.seconds * 1000,
-      });
+      const result = await runHandshakeLoad(handshakeLoad(target, settings));
       if (result.completed === 0)
         return { ok: false, error: `no connection completed: ${result.firstError}` };
       // A resumed connection would make this figure a blend; refuse it rather than mislabel it.
@@ -172,26 +186,14 @@ function resumedScenario(id: string, mode: ResumeMode, label: string): Scenario 
     tools: [],
     async prepare(target) {
       const primed = await primeSession(
-        {
-          port: target.server.port,
-          servername: target.hostname,
-          path: smallPath,
-          concurrency: 1,
-          maxConnections: 1,
-          durationMs: 5000,
-        },
+        { ...connectTo(target), concurrency: 1, maxConnections: 1, durationMs: 5000 },
         mode,
       );
       return primed.ok ? { ok: true, value: primed.value } : { ok: false, error: `priming: ${primed.error}` };
     },
     async run(target, settings, prepared) {
       const result = await runHandshakeLoad({
-        port: target.server.port,
-        servername: target.hostname,
-        path: smallPath,
-        concurrency: settings.handshakeConcurrency,
-        maxConnections: 1_000_000,
-        durationMs: settings.seconds * 1000,
+        ...handshakeLoad(target, settings),
         resume: prepared as PrimedSession,
       });
       if (result.completed === 0)

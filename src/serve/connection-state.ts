@@ -6,7 +6,7 @@ import type { Logger } from '../observe/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './failure-reason.ts';
-import { offeredFacts, offerSummary } from './handshake-facts.ts';
+import { helloOfferMembers } from './handshake-facts.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
@@ -33,18 +33,19 @@ export function logFailure(state: ConnectionState, failure: Failure, raw: net.So
   if (state.done) return;
   state.done = true;
   const hello = state.hello;
-  state.log({
-    event: 'handshake_failed',
-    listener: state.listener.name,
-    client: state.client,
-    sni: hello?.serverName ?? null,
-    site: state.site?.plan.id ?? null,
-    reason: failure.reason,
-    detail: failure.detail,
-    handshake_ms: elapsedMs(state.acceptedAt),
-    ja4: hello ? offerSummary(hello).ja4 : null,
-    offered: hello ? offeredFacts(hello) : null,
-    bytes_in: raw.bytesRead,
-    bytes_out: raw.bytesWritten,
-  });
+  state.log(
+    {
+      event: 'handshake_failed',
+      listener: state.listener.name,
+      client: state.client,
+      sni: hello?.serverName ?? null,
+      site: state.site?.plan.id ?? null,
+      reason: failure.reason,
+      detail: failure.detail,
+      handshake_ms: elapsedMs(state.acceptedAt),
+      bytes_in: raw.bytesRead,
+      bytes_out: raw.bytesWritten,
+    },
+    helloOfferMembers(hello),
+  );
 }

@@ -124,11 +124,6 @@ export function offerSummary(hello: ClientHello): OfferSummary {
   return summary;
 }
 
-/** What the hello offers, named; shared between connections with the same offer (frozen). */
-export function offeredFacts(hello: ClientHello): HandshakeFacts['offered'] {
-  return offerSummary(hello).offered;
-}
-
 // The offer's part of the handshake log line, rendered once per distinct offer: the named lists are
 // most of the line's bytes, and stringifying them per connection was most of the logger's cost.
 const renderedOffers = new WeakMap<object, string>();
@@ -142,6 +137,10 @@ export function offerMembers(facts: Pick<HandshakeFacts, 'ja4' | 'offered'>): st
   }
   return text;
 }
+
+/** offerMembers of a hello's offer; both null when no hello was read (a failure before it). */
+export const helloOfferMembers = (hello: ClientHello | undefined): string =>
+  hello === undefined ? '"ja4":null,"offered":null' : offerMembers(offerSummary(hello));
 
 const fitsKey = (sigalg: string, keyTypes: readonly string[]): boolean => {
   if (sigalg.startsWith('ECDSA')) return keyTypes.includes('ec');

@@ -14,7 +14,7 @@ import {
   sniffServerHello,
 } from '../wire/index.ts';
 import { type ConnectionState, elapsedMs, logFailure } from './connection-state.ts';
-import { offeredFacts, offerSummary } from './handshake-facts.ts';
+import { helloOfferMembers } from './handshake-facts.ts';
 import { relay } from './tcp-relay.ts';
 import { connectTcpUpstream } from './tcp-upstream.ts';
 
@@ -91,27 +91,28 @@ function report(
     sh.selectedVersion === 0x0304
       ? sh.pskSelectedIdentity !== undefined
       : hello !== undefined && hello.sessionId.length > 0 && equalBytes(hello.sessionId, sh.sessionId);
-  state.log({
-    event: 'handshake',
-    mode: 'passthrough',
-    listener: state.listener.name,
-    client: state.client,
-    site: state.site?.plan.id ?? null,
-    upstream: target,
-    sni: hello?.serverName ?? null,
-    version: versionName(sh.selectedVersion),
-    cipher: { iana: suite?.iana ?? null, openssl: suite?.openssl ?? null },
-    group: group?.openssl ?? null,
-    hello_retry: sh.isHelloRetryRequest,
-    // TLS 1.3 sends ALPN encrypted: only a TLS 1.2 ServerHello shows it.
-    alpn: sh.alpn ?? null,
-    resumed,
-    ja4: hello ? offerSummary(hello).ja4 : null,
-    offered: hello ? offeredFacts(hello) : null,
-    handshake_ms: handshakeMs,
-    duration_ms: elapsedMs(state.acceptedAt),
-    bytes_in: raw.bytesRead,
-    bytes_out: raw.bytesWritten,
-    ...(error !== undefined ? { error } : {}),
-  });
+  state.log(
+    {
+      event: 'handshake',
+      mode: 'passthrough',
+      listener: state.listener.name,
+      client: state.client,
+      site: state.site?.plan.id ?? null,
+      upstream: target,
+      sni: hello?.serverName ?? null,
+      version: versionName(sh.selectedVersion),
+      cipher: { iana: suite?.iana ?? null, openssl: suite?.openssl ?? null },
+      group: group?.openssl ?? null,
+      hello_retry: sh.isHelloRetryRequest,
+      // TLS 1.3 sends ALPN encrypted: only a TLS 1.2 ServerHello shows it.
+      alpn: sh.alpn ?? null,
+      resumed,
+      handshake_ms: handshakeMs,
+      duration_ms: elapsedMs(state.acceptedAt),
+      bytes_in: raw.bytesRead,
+      bytes_out: raw.bytesWritten,
+      ...(error !== undefined ? { error } : {}),
+    },
+    helloOfferMembers(hello),
+  );
 }

@@ -135,14 +135,15 @@ export function createSiteRuntime(
   // can tell apart: they go to servers without the listeners.
   let plain: ServerSet | null = null;
   let cached: ServerSet | null = null;
+  // Every set made (none for passthrough): what a certificate swap and close go through.
+  const sets: ServerSet[] = [];
   const policy = site.policy;
   const needsCache = (hello: ClientHello): boolean =>
     !offersTls13(hello, policy) && (ring === undefined || hello.sessionTicket === undefined);
-  const sets = (): ServerSet[] => (cached === null ? (plain === null ? [] : [plain]) : [plain!, cached]);
   const runtime: SiteRuntime = {
     plan: site,
     serverFor: (hello) => (cached !== null && needsCache(hello) ? cached : plain)?.serverFor(hello) ?? null,
-    servers: () => sets().flatMap((set) => set.servers()),
+    servers: () => sets.flatMap((set) => set.servers()),
     http,
     tcp,
     pairs: site.certificates,
@@ -150,15 +151,19 @@ export function createSiteRuntime(
     sessionIdContext,
     setContext(options) {
       context = { ...options, ...extras };
-      for (const set of sets()) set.setSecureContext(context);
+      for (const set of sets) set.setSecureContext(context);
     },
     close: () => {
-      for (const set of sets()) set.close();
+      for (const set of sets) set.close();
     },
   };
   if (site.mode !== 'passthrough') {
     plain = serverSet(false);
-    if (cache !== undefined) cached = serverSet(true);
+    sets.push(plain);
+    if (cache !== undefined) {
+      cached = serverSet(true);
+      sets.push(cached);
+    }
   }
 
   return runtime;

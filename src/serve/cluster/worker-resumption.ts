@@ -87,13 +87,18 @@ export function workerResumption(channel: WorkerChannel): ResumptionProvider {
       ring = createReplicaKeyRing(keys.value, { overlapMs: tickets.overlapMs });
       rings.set(listener.name, ring);
     }
-    const near = () =>
-      createMemorySessionStore({
-        maxEntries: Math.min(sessionCache.maxEntries, WORKER_NEAR_SESSIONS),
-        ttlMs: sessionCache.timeoutMs,
-      });
+    // The sessions this worker made or fetched, kept in front of the primary's cache.
+    const sessions = sessionCache.enabled
+      ? nearSessionStore(
+          createMemorySessionStore({
+            maxEntries: Math.min(sessionCache.maxEntries, WORKER_NEAR_SESSIONS),
+            ttlMs: sessionCache.timeoutMs,
+          }),
+          sessionStore(listener.name),
+        )
+      : undefined;
     return {
-      sessions: sessionCache.enabled ? nearSessionStore(near(), sessionStore(listener.name)) : undefined,
+      sessions,
       ring,
       close: async () => {
         rings.delete(listener.name);

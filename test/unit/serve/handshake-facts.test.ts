@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   describeOffer,
-  offeredFacts,
+  helloOfferMembers,
   offerKey,
   offerMembers,
   offerSummary,
@@ -23,7 +23,11 @@ describe('offer summary', () => {
       'TLS_AES_128_GCM_SHA256',
       'TLS_AES_256_GCM_SHA384',
     ]);
-    assert.equal(offeredFacts(chromeLike()), summary.offered, 'a second connection gets the same object');
+    assert.equal(
+      offerSummary(chromeLike()).offered,
+      summary.offered,
+      'a second connection gets the same object',
+    );
     assert.ok(Object.isFrozen(summary.offered) && Object.isFrozen(summary.offered.ciphers));
   });
 
@@ -86,5 +90,10 @@ describe('offerMembers', () => {
     assert.equal(offerMembers(offerSummary(chromeLike({ random: new Uint8Array(32).fill(9) }))), text);
     const other = offerSummary(chromeLike({ alpn: ['http/1.1'] }));
     assert.notEqual(offerMembers(other), text);
+  });
+
+  test('without a hello (a failure before it was read) both are null', () => {
+    assert.deepEqual(JSON.parse(`{${helloOfferMembers(undefined)}}`), { ja4: null, offered: null });
+    assert.equal(helloOfferMembers(chromeLike()), offerMembers(offerSummary(chromeLike())));
   });
 });
