@@ -19,6 +19,7 @@ import {
   startSupervisor,
   writePidFile,
 } from '../serve/cluster/index.ts';
+import { inspectorRefusal, takeOverSigusr1 } from '../serve/no-inspector.ts';
 import type { Command } from './commands.ts';
 import { commandHelp } from './help.ts';
 
@@ -28,7 +29,8 @@ const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configurati
   --workers N           serving processes (default: the config's workers:, else one per core)
 
 Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
-SIGTERM and SIGINT drain and exit. \`tlsterm reload\` sends SIGHUP to the running instance.
+SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it never
+opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect). \`tlsterm reload\` sends SIGHUP to the running instance.
 `;
 
 export const serveCommand: Command = {
@@ -97,6 +99,12 @@ export async function runServe(
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
   const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
   const load = () => loadPlan(configFile, stateDir, log);
+  const refusal = inspectorRefusal();
+  if (refusal !== undefined) {
+    process.stderr.write(`tlsterm: ${refusal}\nhint: unset NODE_OPTIONS or drop the --inspect flag\n`);
+    return 1;
+  }
+  takeOverSigusr1(log);
   if (cluster.isWorker) return await runWorker({ load, log });
 
   // Signals are caught from the start: a SIGHUP while starting is a reload once started (its

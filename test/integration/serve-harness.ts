@@ -10,6 +10,8 @@ export interface ServeProcess {
   /** Send a signal to the primary (e.g. SIGHUP to reload). */
   signal(signal: NodeJS.Signals): void;
   readonly events: Record<string, unknown>[];
+  /** What the primary (and its workers) wrote on stderr so far. */
+  stderr(): string;
   waitFor(
     pred: (e: Record<string, unknown>) => boolean,
     timeoutMs?: number,
@@ -75,6 +77,7 @@ export async function startServe(
     pid: child.pid ?? 0,
     signal: (signal) => child.kill(signal),
     events,
+    stderr: () => err,
     waitFor,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

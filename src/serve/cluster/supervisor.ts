@@ -8,6 +8,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
+import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
@@ -64,7 +65,8 @@ const START_TIMEOUT_MS = 30_000;
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
   const { log } = options;
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ serialization: 'advanced' });
+  // Workers hold the private keys too: no inspector signal handler, not even before their first line runs.
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerExecArgv() });
   const generations = new Set<Generation>();
   const counts = new Map<string, ResumptionCounts>();
   let stopping = false;
