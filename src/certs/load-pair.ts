@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import tls from 'node:tls';
 import type { CertificatePair, Problem } from '../config/plan.ts';
 import { err, warn } from '../config/problems.ts';
+import { chainVerdict } from './chain-rule.ts';
 import { parseSubjectAltName } from './names.ts';
 import { looksLikeDer, pemBlocks } from './pem.ts';
 
@@ -323,32 +324,42 @@ export async function loadCertificatePair(
     break;
   }
 
-  // --- chain completeness
-  const last = certs[certs.length - 1];
-  if (orderOk && last) {
-    if (selfSigned(last)) {
-      if (certs.length > 1) {
-        problems.push(
-          warn(
-            'cert',
-            `the chain includes the root certificate ${oneLineName(last.subject)}`,
-            'clients already have their roots; leave it out to save bytes in every handshake',
-          ),
-        );
-      }
-    } else {
-      const extra = new Map<string, crypto.X509Certificate[]>();
-      for (const pem of opts.extraCa ?? []) addRoot(extra, pem);
-      const candidates = [...(extra.get(last.issuer) ?? []), ...(defaultRoots().get(last.issuer) ?? [])];
-      if (!candidates.some((root) => issuedBy(last, root))) {
-        problems.push(
-          err(
-            'cert',
-            `missing intermediate: ${describe(certs.length - 1, last)} is issued by ${oneLineName(last.issuer)}, which is neither in ${certPath} nor a trusted root`,
-            'use the full chain (certbot: fullchain.pem, not cert.pem) or append the intermediate certificate after the leaf; for a private CA, list its root under extra_ca',
-          ),
-        );
-      }
+  // --- chain completeness (the one rule: chain-rule.ts)
+  if (orderOk) {
+    const extra = new Map<string, crypto.X509Certificate[]>();
+    for (const pem of opts.extraCa ?? []) addRoot(extra, pem);
+    const verdict = chainVerdict(certs, {
+      selfSigned,
+      issuedByTrustedRoot: (cert) =>
+        [...(extra.get(cert.issuer) ?? []), ...(defaultRoots().get(cert.issuer) ?? [])].some((root) =>
+          issuedBy(cert, root),
+        ),
+    });
+    const lastCert = certs[certs.length - 1];
+    if (verdict?.kind === 'anchored' && verdict.rootIncluded && lastCert) {
+      problems.push(
+        warn(
+          'cert',
+          `the chain includes the root certificate ${oneLineName(lastCert.subject)}`,
+          'clients already have their roots; leave it out to save bytes in every handshake',
+        ),
+      );
+    } else if (verdict?.kind === 'unknown_root' && lastCert) {
+      problems.push(
+        warn(
+          'cert',
+          `root not in the trust store: the chain is complete up to ${describe(verdict.lastIndex, lastCert)}, issued by ${oneLineName(verdict.issuer)}, a root neither Node's trust store nor extra_ca holds; only clients that trust it (a private CA) will accept this chain`,
+          'nothing to fix for a private CA whose clients trust its root; list the root under extra_ca to have it checked here',
+        ),
+      );
+    } else if (verdict?.kind === 'missing_intermediate' && lastCert) {
+      problems.push(
+        err(
+          'cert',
+          `missing intermediate: ${describe(verdict.lastIndex, lastCert)} is issued by ${oneLineName(verdict.issuer)}, which is neither in ${certPath} nor a trusted root`,
+          'use the full chain (certbot: fullchain.pem, not cert.pem) or append the intermediate certificate after the leaf; for a private CA that issues directly from its root, list the root under extra_ca',
+        ),
+      );
     }
   }
 

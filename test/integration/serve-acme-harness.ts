@@ -45,6 +45,8 @@ export interface ConfigOptions {
   /** Extra top-level YAML (e.g. a `state:` block). */
   readonly extra?: string;
   readonly strictSni?: boolean;
+  /** List pebble's root under extra_ca (default true); false: a private ACME CA as it really is. */
+  readonly extraCa?: boolean;
 }
 
 export interface ServeAcmeEnv {
@@ -152,7 +154,7 @@ export async function startServeAcmeEnv(prefix: string): Promise<ServeAcmeEnv> {
       fs.writeFileSync(
         file,
         `state_dir: ${JSON.stringify(opts.stateDir ?? stateDir)}
-extra_ca: [${JSON.stringify(rootPath)}]
+${opts.extraCa === false ? '' : `extra_ca: [${JSON.stringify(rootPath)}]`}
 workers: 1
 ${opts.extra ?? ''}
 listeners:

@@ -130,12 +130,42 @@ test('missing intermediate names the missing issuer', async () => {
   );
 });
 
-test('a private root that is not trusted is reported the same way, and accepted via extraCa', async () => {
+test('a complete chain from a private root not in the store serves, with a warning; extraCa silences it', async () => {
+  const r = await load(pki.chains.ec, false);
+  assert.deepEqual(only(r.problems, 'error'), []);
+  assert.ok(r.pair, 'the pair loads');
   assert.match(
-    only((await load(pki.chains.ec, false)).problems, 'error')[0]?.message ?? '',
-    /is issued by CN=tlsterm Test Root CA.*neither in .* nor a trusted root/,
+    only(r.problems, 'warning')[0]?.message ?? '',
+    /^root not in the trust store: the chain is complete up to certificate #2 \(CN=tlsterm Test Intermediate CA.*issued by CN=tlsterm Test Root CA/,
   );
   assert.deepEqual((await load(pki.chains.ec, true)).problems, []);
+});
+
+test('a leaf alone from a private CA with an intermediate is a missing intermediate, trusted root or not', async () => {
+  const leafOnly = await pki.scenario('leaf-only');
+  for (const extraCa of [false, true]) {
+    const r = await load(leafOnly, extraCa);
+    assert.equal(r.pair, undefined);
+    assert.match(
+      only(r.problems, 'error')[0]?.message ?? '',
+      /^missing intermediate: the leaf certificate \(CN=localhost\) is issued by CN=tlsterm Test Intermediate CA/,
+    );
+  }
+});
+
+test('a leaf issued directly by a private root: refused until the root is listed under extraCa', async () => {
+  const direct = await pki.issue(['direct.example.test'], {
+    name: 'direct',
+    byRoot: true,
+    layout: 'leaf-only',
+  });
+  const refused = await load(direct, false);
+  assert.match(
+    only(refused.problems, 'error')[0]?.message ?? '',
+    /^missing intermediate: .*CN=tlsterm Test Root CA/,
+  );
+  assert.match(only(refused.problems, 'error')[0]?.hint ?? '', /list the root under extra_ca/);
+  assert.deepEqual((await load(direct, true)).problems, []);
 });
 
 test('the root in the chain is a warning', async () => {

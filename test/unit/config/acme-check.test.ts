@@ -202,9 +202,16 @@ test('what live/<name>/ holds is reported, never as an error: placeholder, expir
   assert.deepEqual(errors(grown.problems), []);
   at(grown.problems, 'listeners[1].sites[0].acme', /does not cover every host of the site/);
 
+  // A complete chain from a CA whose root is not in the store serves (the rule of chain-rule.ts)…
   const good = await pki.issue(['ok.example.test'], { name: 'ok' });
   await write('ok.example.test', good);
-  const untrusted = await check(oneSite('[ok.example.test]', '{ directory: letsencrypt }'), stateDir);
+  const privateCa = await check(oneSite('[ok.example.test]', '{ directory: letsencrypt }'), stateDir);
+  assert.deepEqual(errors(privateCa.problems), []);
+  assert.equal(privateCa.plan?.listeners[0]?.sites[0]?.certificates[0]?.sans[0], 'ok.example.test');
+  // …a leaf without its intermediate does not.
+  const leafOnly = await pki.issue(['cut.example.test'], { name: 'cut', layout: 'leaf-only' });
+  await write('cut.example.test', leafOnly);
+  const untrusted = await check(oneSite('[cut.example.test]', '{ directory: letsencrypt }'), stateDir);
   assert.deepEqual(errors(untrusted.problems), []);
   at(
     untrusted.problems,
