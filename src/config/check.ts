@@ -12,6 +12,7 @@ import { checkAcmeSettings, directoryUrl } from '../certs/acme/settings.ts';
 import { type LoadPairResult, loadCertificatePair } from '../certs/load-pair.ts';
 import { coveredBy, parseHostPattern } from '../certs/names.ts';
 import { pemBlocks } from '../certs/pem.ts';
+import { KEYLOG_DEFAULT_MAX_BYTES } from '../observe/keylog-writer.ts';
 import { checkPolicyAgainstCertificates, resolvePolicy } from '../tls/policy.ts';
 import { closestNames, didYouMean } from '../tls/suggest.ts';
 import { addressesClash, type ListenAddress, parseListenAddress } from './address.ts';
@@ -316,7 +317,9 @@ class Checker implements CheckContext {
   async run(raw: RawConfig): Promise<Plan | undefined> {
     const stateDir =
       raw.state_dir !== undefined ? this.resolveFile(raw.state_dir) : defaultStateDir(this.opts.env);
-    const keylogFile = raw.keylog !== undefined ? this.resolveFile(raw.keylog) : undefined;
+    const keylog = typeof raw.keylog === 'string' ? { file: raw.keylog } : raw.keylog;
+    const keylogFile = keylog !== undefined ? this.resolveFile(keylog.file) : undefined;
+    const keylogMaxBytes = keylog?.max_bytes ?? KEYLOG_DEFAULT_MAX_BYTES;
     if (keylogFile !== undefined) {
       this.add(
         'warning',
@@ -434,7 +437,7 @@ class Checker implements CheckContext {
       listeners,
       httpListeners,
       extraCa: this.extraCa,
-      ...(keylogFile !== undefined ? { keylogFile } : {}),
+      ...(keylogFile !== undefined ? { keylogFile, keylogMaxBytes } : {}),
     };
   }
 

@@ -153,6 +153,8 @@ export interface Plan {
   readonly extraCa: readonly string[];
   /** Opt-in: write TLS secrets in NSS key log format here (warned about at start). */
   readonly keylogFile?: string;
+  /** The key log stops growing past this size (`keylog.max_bytes`; default 64 MiB). */
+  readonly keylogMaxBytes?: number;
   /** Serving processes (`workers:`); 'auto' is resolved at start to one per core. */
   readonly workers: number | 'auto';
   /** How long old workers may finish their connections after a reload or SIGTERM. */

@@ -161,7 +161,24 @@ export const ListenerSchema = v.strictObject({
 
 export const ConfigSchema = v.strictObject({
   state_dir: v.optional(v.string('state_dir is a directory path')),
-  keylog: v.optional(v.string('keylog is a file path')),
+  keylog: v.optional(
+    v.union(
+      [
+        v.string(),
+        v.strictObject({
+          file: v.string('keylog.file is a file path'),
+          max_bytes: v.optional(
+            v.pipe(
+              v.number('keylog.max_bytes is a number of bytes'),
+              v.integer('keylog.max_bytes is a whole number'),
+              v.minValue(4096, 'keylog.max_bytes must be at least 4096'),
+            ),
+          ),
+        }),
+      ],
+      'keylog is a file path, or { file, max_bytes }',
+    ),
+  ),
   extra_ca: v.optional(NameList('CA file path')),
   workers: v.optional(
     v.union(

@@ -4,7 +4,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
-import type { Logger } from '../observe/index.ts';
+import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, openAcmeResponders } from './acme-responders.ts';
 import { hasAcmeSites } from './acme-sites.ts';
@@ -147,7 +147,23 @@ export async function startServer(
   const ownAcme =
     options.acme === undefined && hasAcmeSites(plan) ? await openAcmeResponders(plan, log) : undefined;
   const acme = options.acme ?? ownAcme?.responders;
+  // keylog: every terminated connection's secrets (opt-in, loud; see observe/keylog-writer.ts).
+  const keylog =
+    plan.keylogFile === undefined
+      ? undefined
+      : openKeyLogWriter(
+          { file: plan.keylogFile, maxBytes: plan.keylogMaxBytes ?? KEYLOG_DEFAULT_MAX_BYTES },
+          log,
+        );
+  const wire =
+    keylog === undefined
+      ? wireServer
+      : (server: tls.Server, site: SiteRuntime) => {
+          wireServer(server, site);
+          server.on('keylog', keylog.write);
+        };
   const release = async () => {
+    keylog?.close();
     for (const site of allSites) site.close();
     await Promise.all(states.map((s) => s.close()));
     await ownAcme?.close();
@@ -158,7 +174,7 @@ export async function startServer(
       states.push(state);
       const resumption = listenerResumption(listener, state);
       resumptions.set(listener.name, resumption);
-      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wireServer));
+      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wire));
       allSites.push(...sites);
       for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
         all.push({ listener: listener.name, scheme: 'https', server });
