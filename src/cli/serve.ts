@@ -29,8 +29,8 @@ const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configurati
   --workers N           serving processes (default: the config's workers:, else one per core)
 
 Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
-SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it never
-opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect). \`tlsterm reload\` sends SIGHUP to the running instance.
+SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it
+never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect). \`tlsterm reload\` sends SIGHUP to the running instance.
 `;
 
 export const serveCommand: Command = {
@@ -41,9 +41,10 @@ with a local CA made once in the state directory and the built-in "inspect" page
 what your client negotiated (version, suite, group, signature, ALPN, SNI, JA4, …).
 Logs are JSON lines on stdout: "event":"handshake" per connection (at close, with resumed and
 resumed_by) or "event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher,
-no_common_group, unknown_sni, client_rejected_certificate, client_certificate_required,
-client_certificate_untrusted, client_certificate_expired, handshake_timeout, not_tls,
-client_closed, upstream_unreachable, upstream_refused, other) and a "detail" in plain words;
+no_common_group, no_common_signature_algorithm, unknown_sni, client_rejected_certificate,
+client_certificate_required, client_certificate_untrusted, client_certificate_expired,
+client_certificate_rejected, handshake_timeout, not_tls, client_closed, upstream_unreachable,
+upstream_refused, other) and a "detail" in plain words;
 "event":"resumption_summary" once a minute per listener.
 Per site: edge (http://), re-encryption (https://), passthrough (mode: passthrough, tcp://),
 TLS-to-TCP (tcp://), mTLS (client_auth); see docs/patterns.md. Certificate files are watched

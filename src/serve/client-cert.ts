@@ -9,7 +9,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { subjectAltNameEntries } from '../certs/names.ts';
 import type { ClientAuth } from '../config/plan.ts';
-import { isUntrustedIssuer } from '../tls/verify-codes.ts';
+import { isUntrustedIssuer, verifyCodeInWords } from '../tls/verify-codes.ts';
 import type { Failure } from './failure-reason.ts';
 
 export interface PeerCertificateView {
@@ -71,6 +71,9 @@ export function clientCertLines(peer: PeerCertificateView, auth: ClientAuth): st
  * A client certificate that failed verification on a `required` site. Node verifies after OpenSSL
  * has finished the handshake (its verify callback accepts everything) and then closes the
  * connection, so this comes from the socket's authorizationError, not from an OpenSSL alert.
+ * Expired and untrusted keep their own reasons (documented, and the fix differs: renew, or fix
+ * client_auth.ca); anything else (wrong key usage, revoked, …) is client_certificate_rejected with
+ * the code in words, never "untrusted".
  */
 export function clientCertificateFailure(code: string): Failure {
   if (code === 'CERT_HAS_EXPIRED')
@@ -89,7 +92,7 @@ export function clientCertificateFailure(code: string): Failure {
       detail: `client certificate is not signed by a CA in client_auth.ca (${code})`,
     };
   return {
-    reason: 'client_certificate_untrusted',
-    detail: `client certificate rejected (${code})`,
+    reason: 'client_certificate_rejected',
+    detail: `client certificate rejected: ${verifyCodeInWords(code)}`,
   };
 }

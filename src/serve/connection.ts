@@ -18,6 +18,7 @@ import type { ListenerResumption } from './listener-resumption.ts';
 import { passthrough } from './passthrough.ts';
 import { resumptionFacts } from './resumption-facts.ts';
 import { routeSni, type SiteIndex } from './router.ts';
+import { signingKeysOf } from './sigalg-choice.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp } from './tcp-forward.ts';
 
@@ -134,7 +135,7 @@ export function acceptConnection(
         const hello = state.hello;
         logFailure(
           state,
-          (hello !== undefined ? mismatch(hello, policy) : undefined) ?? {
+          (hello !== undefined ? mismatch(hello, policy, signingKeysOf(route.site.pairs)) : undefined) ?? {
             reason: 'client_closed',
             detail: 'connection closed during the TLS handshake',
           },

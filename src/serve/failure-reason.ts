@@ -4,16 +4,19 @@
 import type { TlsPolicy } from '../config/plan.ts';
 import { groupByName, suiteById, suiteByName, versionName } from '../tls/index.ts';
 import { type ClientHello, offeredVersions } from '../wire/index.ts';
+import { type SigningKey, signatureMismatch } from './sigalg-choice.ts';
 
 export type FailureReason =
   | 'no_common_version'
   | 'no_common_cipher'
   | 'no_common_group'
+  | 'no_common_signature_algorithm'
   | 'unknown_sni'
   | 'client_rejected_certificate'
   | 'client_certificate_required'
   | 'client_certificate_untrusted'
   | 'client_certificate_expired'
+  | 'client_certificate_rejected'
   | 'upstream_unreachable'
   | 'upstream_refused'
   | 'handshake_timeout'
@@ -28,8 +31,15 @@ export interface Failure {
 
 const VERSION_ID = { 'TLS1.2': 0x0303, 'TLS1.3': 0x0304 } as const;
 
-/** What the hello and the policy alone predict: a failure nobody could have negotiated around. */
-export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undefined {
+/**
+ * What the hello and the policy alone predict: a failure nobody could have negotiated around. With
+ * the site's signing keys, also a signature algorithm the keys cannot meet.
+ */
+export function mismatch(
+  hello: ClientHello,
+  policy: TlsPolicy,
+  keys?: readonly SigningKey[],
+): Failure | undefined {
   const min = VERSION_ID[policy.minVersion];
   const max = VERSION_ID[policy.maxVersion];
   const offered = offeredVersions(hello);
@@ -77,14 +87,16 @@ export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undef
       detail: `no key-exchange group in common for ${vname}: this listener allows ${usable.map((g) => g.openssl).join(', ')}`,
     };
   }
+  if (keys !== undefined) return signatureMismatch(hello, version === 0x0304 ? 'TLS1.3' : 'TLS1.2', keys);
   return undefined;
 }
 
-/** Reads a Node/OpenSSL handshake error, with the hello (when one arrived) for context. */
+/** Reads a Node/OpenSSL handshake error, with the hello (when one arrived) and the site's keys for context. */
 export function classifyHandshakeError(
   error: { readonly code?: string | undefined; readonly message: string },
   hello: ClientHello | undefined,
   policy: TlsPolicy,
+  keys?: readonly SigningKey[],
 ): Failure {
   const code = error.code ?? '';
   const message = error.message;
@@ -110,9 +122,11 @@ export function classifyHandshakeError(
     return { reason: 'client_closed', detail: 'client closed the connection during the handshake' };
   }
   if (hello) {
-    const predicted = mismatch(hello, policy);
+    const predicted = mismatch(hello, policy, keys);
     if (predicted) return predicted;
   }
+  if (/no suitable signature algorithm|no shared signature algorithms/i.test(message))
+    return { reason: 'no_common_signature_algorithm', detail: message.split('\n')[0] ?? message };
   if (/unsupported protocol|no protocols available|version too low|wrong version/i.test(message)) {
     return { reason: 'no_common_version', detail: message };
   }

@@ -23,6 +23,7 @@ import {
 } from './listener-resumption.ts';
 import type { ResumptionCounts } from './resumption-stats.ts';
 import { buildSiteIndex } from './router.ts';
+import { signingKeysOf } from './sigalg-choice.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
 export interface RunningServer {
@@ -67,7 +68,7 @@ function wireServer(server: tls.Server, site: SiteRuntime): void {
         state,
         verifyError
           ? clientCertificateFailure(String(verifyError))
-          : classifyHandshakeError(error, state.hello, site.plan.policy),
+          : classifyHandshakeError(error, state.hello, site.plan.policy, signingKeysOf(site.pairs)),
         raw,
       );
     tlsSocket.destroy();

@@ -36,7 +36,7 @@ export {
   schemeByOpenssl,
 } from './signature-schemes.ts';
 export { closestNames, didYouMean, editDistance } from './suggest.ts';
-export { isUntrustedIssuer } from './verify-codes.ts';
+export { isUntrustedIssuer, verifyCodeInWords } from './verify-codes.ts';
 export {
   fromNode,
   isGrease,

@@ -63,3 +63,17 @@ test('verification failures get a reason an operator can act on', () => {
   );
   assert.match(clientCertificateFailure('UNABLE_TO_GET_ISSUER_CERT_LOCALLY').detail, /client_auth\.ca/);
 });
+
+test('a wrong key usage or a revocation is rejected in words, never called untrusted', () => {
+  const purpose = clientCertificateFailure('INVALID_PURPOSE');
+  assert.equal(purpose.reason, 'client_certificate_rejected');
+  assert.match(purpose.detail, /key usage or extended key usage .*\(INVALID_PURPOSE\)$/);
+  assert.equal(
+    clientCertificateFailure('CERT_REVOKED').detail,
+    'client certificate rejected: it has been revoked (CERT_REVOKED)',
+  );
+  assert.equal(
+    clientCertificateFailure('SOMETHING_NEW').detail,
+    'client certificate rejected: SOMETHING_NEW',
+  );
+});
