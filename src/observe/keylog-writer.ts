@@ -55,20 +55,16 @@ export function openKeyLogWriter(settings: KeyLogSettings, log: Logger): KeyLogW
   let failed = false;
   let closed = false;
   let sinceStat = 0;
-  let pending = 0;
-  let pendingBytes = 0;
-  const closeIfIdle = (): void => {
-    if (closed && pending === 0) fs.close(fd, () => {});
-  };
+  // One synchronous write per line: a few hundred bytes into the page cache, for a debugging
+  // feature; it keeps lines whole and in order, none lost at exit, and the size exact.
   const write = (line: Buffer): void => {
     if (closed) return;
-    // Other workers append too: the size this process knows is refreshed from the file every few
-    // lines (and at the cap), which also notices a truncation.
+    // Other workers append too: the size is refreshed from the file every few lines (and near
+    // the cap), which also notices a truncation.
     if (++sinceStat >= 16 || size + line.length > maxBytes) {
       sinceStat = 0;
       try {
-        // Lines of ours still in flight are not in the file yet.
-        size = fs.fstatSync(fd).size + pendingBytes;
+        size = fs.fstatSync(fd).size;
       } catch {
         // keep the last known size
       }
@@ -79,26 +75,23 @@ export function openKeyLogWriter(settings: KeyLogSettings, log: Logger): KeyLogW
       return;
     }
     full = false;
-    size += line.length;
-    pending++;
-    pendingBytes += line.length;
-    fs.write(fd, line, (error) => {
-      pending--;
-      pendingBytes -= line.length;
-      closeIfIdle();
-      if (error && !failed) {
+    try {
+      fs.writeSync(fd, line);
+      size += line.length;
+    } catch (error) {
+      if (!failed) {
         failed = true;
-        log({ event: 'keylog_failed', level: 'error', file, error: error.code ?? error.message });
+        const e = error as NodeJS.ErrnoException;
+        log({ event: 'keylog_failed', level: 'error', file, error: e.code ?? e.message });
       }
-    });
+    }
   };
   return {
     write,
     close() {
       if (closed) return;
       closed = true;
-      // Writes in flight still need the fd: the last one to finish closes it.
-      closeIfIdle();
+      fs.close(fd, () => {});
     },
   };
 }
