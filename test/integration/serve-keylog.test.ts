@@ -58,6 +58,7 @@ test('TLS 1.3 and 1.2 sessions through two workers: the client key log lines are
   const serve: ServeProcess = await startServe(tmp.dir, config(file), ['--workers', '2'], 'keylog.yaml');
   try {
     await serve.waitFor((e) => e['event'] === 'keylog_open' && e['level'] === 'warning');
+    assert.match(serve.stderr(), /warning: keylog is on: the TLS secrets of every connection are written to/);
     const clientLog = path.join(tmp.dir, 'client.log');
     for (let i = 0; i < 4; i++) sClient(serve.port, clientLog, []);
     sClient(serve.port, clientLog, ['-tls1_2']);
