@@ -70,7 +70,12 @@ export async function startServe(
       waiters.add(check);
       check();
     });
-  const started = await waitFor((e) => e['event'] === 'started', 8000);
+  // A start that does not finish in time must not leave the server running: its pipes would keep
+  // the test process alive after the test failed (seen under load, with the suite hanging).
+  const started = await waitFor((e) => e['event'] === 'started', 20_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   const listeners = started['listeners'] as { port: number }[];
   return {
     port: listeners[0]?.port ?? 0,
