@@ -95,6 +95,8 @@ export function messageLines(d: MessageDetail): string[] {
 export function recordLabel(r: TraceRecord): string {
   if (r.messages && r.messages.length > 0)
     return r.messages.filter((m) => !m.startsWith('(')).join(', ') || 'handshake fragment';
+  if (r.type === 'lost') return `⋯ ${r.length} bytes not captured ⋯`;
+  if (r.epoch === 'unknown') return `${r.wire_type} (protection unknown)`;
   if (r.alert) return `Alert ${r.alert.description}`;
   if (r.type === 'application_data') return r.http ?? 'ApplicationData';
   if (r.encrypted && r.decrypted === false) return `${r.wire_type} (encrypted)`;
