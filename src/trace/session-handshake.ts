@@ -185,7 +185,7 @@ function onServerHello(s: SessionState, body: Uint8Array, whole: Uint8Array): Me
     // Everything after the ServerHello is protected in both directions (RFC 8446 §2).
     for (const side of Object.values(s.sides)) {
       side.encrypting = true;
-      side.seq = 0; // each key starts its own sequence (RFC 8446 §5.3)
+      if (!side.early) side.seq = 0; // each key starts its own sequence (RFC 8446 §5.3)
       if (side.cipher === undefined) side.noKey ??= s.keyProblem ?? s.unsupported ?? 'no keys';
     }
   }
