@@ -134,7 +134,7 @@ export class CaptureDecryptor {
     const first = held.find((c) => c.dir === 'client');
     if (first === undefined || !looksLikeTls(first)) {
       this.#followed.set(connection, 'skip');
-      this.#notTls++;
+      if (first !== undefined) this.#notTls++; // a client that never spoke is no connection to speak of
       return;
     }
     const id = ++this.#sessions;

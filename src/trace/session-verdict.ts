@@ -24,9 +24,14 @@ function whyNot(s: SessionState): string | null {
   const t = s.tally;
   const alert = t.firstAlert;
   const alertText = alert?.alert ? ` (alert ${alert.alert.description} from ${alert.dir})` : '';
-  if (ch === undefined) return 'no ClientHello: this is not the start of a TLS connection';
+  if (ch === undefined)
+    return s.sides.client.lost > 0
+      ? `no ClientHello: it was not captured; ${unreadText(s.sides.client)}`
+      : 'no ClientHello: this is not the start of a TLS connection';
   if (sh === undefined)
-    return `no ServerHello: the handshake ended before the server chose its parameters${alertText}`;
+    return s.sides.server.lost > 0
+      ? `no ServerHello: it was not captured; ${unreadText(s.sides.server)}`
+      : `no ServerHello: the handshake ended before the server chose its parameters${alertText}`;
   const problems: string[] = [];
   for (const side of Object.values(s.sides)) {
     const text = unreadText(side);

@@ -273,7 +273,12 @@ export class SessionTracer {
       side.pending12 = undefined;
       side.seq = 0;
       side.seqUnsure = false;
-      if (side.cipher === undefined) side.noKey = s.keyProblem ?? 'no master secret for this session';
+      if (side.cipher === undefined)
+        side.noKey =
+          s.keyProblem ??
+          (s.serverHello === undefined
+            ? 'no ServerHello in the capture says which keys protect these records'
+            : 'no master secret for this session');
     }
     if (side.switchAfterRecord) switchKeys(s, side);
   }
