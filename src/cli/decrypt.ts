@@ -74,9 +74,9 @@ HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on er
         throw new TlstermError(Errors.privateKeyUnreadable(path, (error as Error).message));
       }
     }
-    process.stderr.write(SECRETS_WARNING);
     const result = await decryptCaptureFile(file, {
       format,
+      onStart: () => process.stderr.write(SECRETS_WARNING),
       keyLog,
       rsaKeys,
       title: `tlsterm decrypt ${file}`,

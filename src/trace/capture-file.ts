@@ -25,6 +25,8 @@ export interface DecryptFileOptions extends DecryptCaptureOptions {
   /** Write here (mode 0600) instead of stdout. */
   readonly output?: string;
   readonly title?: string;
+  /** Called once the capture is open and accepted, before any output (the CLI's secrets warning). */
+  readonly onStart?: () => void;
 }
 
 export interface DecryptFileResult extends CaptureTotals {}
@@ -46,6 +48,7 @@ export async function decryptCaptureFile(
       return fail(
         `--format html makes one page of the whole capture, and this one is ${(size / 2 ** 20).toFixed(0)} MiB (the limit is ${HTML_MAX_BYTES / 2 ** 20} MiB); use --format text, json or jsonl, which stream, or cut the capture with editcap`,
       );
+    options.onStart?.();
     const out = openOutput(options.output);
     const html = options.format === 'html' ? htmlCollector() : undefined;
     const report: ReportStream =

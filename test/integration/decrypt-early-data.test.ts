@@ -11,6 +11,7 @@ import type { TraceRecord, TraceReport } from '../../src/trace/types.ts';
 import { freePort, stopChild } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { cannotCapture, capture, opensslClient, opensslServer, tlsterm } from './decrypt-harness.ts';
+import { tsharkDecrypted } from './trace-harness.ts';
 
 const skip = await cannotCapture();
 const EARLY = 'GET /early HTTP/1.0\r\n\r\n';
@@ -94,6 +95,13 @@ describe('decrypt: 0-RTT early data', { skip }, () => {
     assert.ok(ccs.every((x) => x.encrypted === false && x.error === undefined));
     assert.ok(!s.records.some((x) => x.tag_ok === false));
     assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      s.records
+        .filter((x) => x.encrypted && x.decrypted)
+        .map((x) => Buffer.from(x.plaintext_b64 ?? '', 'base64').toString('hex')),
+      await tsharkDecrypted(pcap, { keylog: keys }),
+      'the same plaintext as tshark, record for record',
+    );
   });
 
   it('reads rejected early data too, and the session still decrypts', async () => {
@@ -128,5 +136,12 @@ describe('decrypt: 0-RTT early data', { skip }, () => {
     const fin = s.records.find((x) => x.dir === 'client' && x.messages?.includes('Finished'));
     assert.equal(fin?.epoch, 'handshake');
     assert.equal(fin?.details?.find((d) => d.name === 'Finished')?.verified, true);
+    assert.deepEqual(
+      s.records
+        .filter((x) => x.encrypted && x.decrypted)
+        .map((x) => Buffer.from(x.plaintext_b64 ?? '', 'base64').toString('hex')),
+      await tsharkDecrypted(pcap, { keylog: keys }),
+      'the same plaintext as tshark, record for record',
+    );
   });
 });

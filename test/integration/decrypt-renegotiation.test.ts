@@ -9,6 +9,7 @@ import type { TraceReport } from '../../src/trace/types.ts';
 import { freePort, stopChild } from '../helpers/net.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
 import { cannotCapture, capture, opensslClient, opensslServer, tlsterm } from './decrypt-harness.ts';
+import { tsharkDecrypted } from './trace-harness.ts';
 
 const skip = await cannotCapture();
 
@@ -75,5 +76,13 @@ describe('decrypt: TLS 1.2 renegotiation', { skip }, () => {
     const response = s.records.find((x) => x.dir === 'server' && x.http?.startsWith('HTTP/1.0 200'));
     assert.equal(response?.epoch, 'renegotiated_1');
     assert.ok(!s.records.some((x) => x.tag_ok === false));
+    assert.deepEqual(
+      s.records
+        // tshark shows no decrypted buffer for the renegotiation's (encrypted) ChangeCipherSpec.
+        .filter((x) => x.encrypted && x.decrypted && x.type !== 'change_cipher_spec')
+        .map((x) => Buffer.from(x.plaintext_b64 ?? '', 'base64').toString('hex')),
+      await tsharkDecrypted(pcap, { keylog: keys }),
+      'the same plaintext as tshark, record for record',
+    );
   });
 });
