@@ -54,6 +54,9 @@ function message(s: SessionState, side: Side, type: number, body: Uint8Array): M
       else {
         s.alpn = ee.value.alpn ?? s.alpn;
         detail = describeEncryptedExtensions(ee.value);
+        // The client sent 0-RTT data the server will not read: say so where the server decides.
+        if (s.sides.client.early && !ee.value.earlyData)
+          detail = { ...detail, fields: { ...detail.fields, early_data_rejected: true } };
       }
       break;
     }

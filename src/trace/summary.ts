@@ -48,6 +48,7 @@ export function messageLines(d: MessageDetail): string[] {
       const parts = [`extensions ${many(f['extensions'], 6) || 'none'}`];
       if (f['alpn']) parts.push(`ALPN ${f['alpn']}`);
       if (f['early_data_accepted']) parts.push('0-RTT accepted');
+      if (f['early_data_rejected']) parts.push('0-RTT rejected: the server skips the early data');
       return [parts.join(' · ')];
     }
     case 'Certificate':

@@ -130,6 +130,8 @@ describe('decrypt: 0-RTT early data', { skip }, () => {
     assert.ok(s, r.stdout.slice(0, 2000));
     assert.equal(s.decrypted, true, s.why_not ?? '');
     assert.doesNotMatch(s.why_not ?? '', /master secret/);
+    const ee = s.records.find((x) => x.messages?.includes('EncryptedExtensions'));
+    assert.equal(ee?.details?.[0]?.fields['early_data_rejected'], true);
     const data = early(s.records);
     assert.equal(data[0]?.decrypted, true);
     assert.equal(Buffer.from(data[0]?.plaintext_b64 ?? '', 'base64').toString(), EARLY);
