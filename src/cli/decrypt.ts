@@ -22,7 +22,8 @@ export const decryptCommand: Command = {
   summary: `Decrypt the TLS sessions in a capture file (TCP reassembled, pcap or pcapng) with a key log, or
 TLS 1.2 RSA key exchange sessions with the server's private key alone; explains each session that
 cannot be decrypted (e.g. forward secrecy) and which key log line would. Same ladder, JSON and
-HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on errors.`,
+HTML as trace. Reads a capture of any size as a stream; names bytes the capture does not have
+instead of guessing. Exit 0 when every session decrypted, 2 when some did not, 1 on errors.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: [...argv],
