@@ -39,6 +39,8 @@ export interface TcpStream extends TcpConnection {
 
 /** Bytes allowed to wait behind one hole before the hole is declared lost. */
 const MAX_WAITING = 8 * 1024 * 1024;
+/** Ended connections kept to recognise their late segments. */
+const KEEP_ENDED = 4096;
 /** Bytes held while no SYN or ClientHello has told the roles. */
 const UNDECIDED_LIMIT = 64 * 1024;
 
@@ -65,6 +67,7 @@ interface HalfStream {
 }
 
 interface Connection {
+  readonly key: string;
   a: string;
   b: string;
   aPort: number;
@@ -85,6 +88,8 @@ const mod32 = (v: number): number => v >>> 0;
 export class Reassembler {
   readonly #handler: ReassemblyHandler;
   readonly #open = new Map<string, Connection>();
+  /** Ended connections still known by their 4-tuple (so late segments are not a new connection), oldest first. */
+  readonly #ended: { key: string; conn: Connection }[] = [];
   /** Connections not yet ended, in order of their first packet. */
   readonly #live = new Set<Connection>();
 
@@ -104,6 +109,7 @@ export class Reassembler {
     }
     if (conn === undefined) {
       conn = {
+        key,
         a: from,
         b: to,
         aPort: s.srcPort,
@@ -250,6 +256,12 @@ export class Reassembler {
     if (conn.ended) return;
     conn.ended = true;
     this.#live.delete(conn);
+    // Remember a bounded number of ended connections: a capture of millions of them stays small.
+    this.#ended.push({ key: conn.key, conn });
+    if (this.#ended.length > KEEP_ENDED) {
+      const old = this.#ended.shift()!;
+      if (this.#open.get(old.key) === old.conn) this.#open.delete(old.key);
+    }
     const warnings: string[] = [];
     for (const [from, half] of conn.half) while (half.waiting.size > 0) this.#skipHole(conn, from, half);
     if (conn.info === undefined && conn.undecided.length > 0) this.#decide(conn, undefined);
