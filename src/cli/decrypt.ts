@@ -1,8 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Errors, TlstermError } from '../errors.ts';
-import { decryptCapture, isTraceFormat, renderReport, SECRETS_WARNING } from '../trace/index.ts';
+import { decryptCaptureFile, isDecryptFormat, SECRETS_WARNING } from '../trace/index.ts';
 import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/keylog.ts';
 import type { Command } from './commands.ts';
 import { commandHelp } from './help.ts';
@@ -11,7 +11,8 @@ const OPTIONS = `  --keylog FILE         NSS key log (SSLKEYLOGFILE); secrets em
   --key FILE            the server's PEM private key: decrypts TLS 1.2 RSA key exchange sessions
                         (repeat for several servers); ECDHE and TLS 1.3 sessions need a key log
   --no-plaintext        leave decrypted bytes out of the JSON (plaintext_b64)
-  --format FORMAT       text (default), json or html
+  --format FORMAT       text (default), json, jsonl (one JSON object per line) or html; all but
+                        html stream: records are written as they are decrypted
   -o, --output FILE     write the report here instead of stdout
 `;
 
@@ -21,7 +22,8 @@ export const decryptCommand: Command = {
   summary: `Decrypt the TLS sessions in a capture file (TCP reassembled, pcap or pcapng) with a key log, or
 TLS 1.2 RSA key exchange sessions with the server's private key alone; explains each session that
 cannot be decrypted (e.g. forward secrecy) and which key log line would. Same ladder, JSON and
-HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on errors.`,
+HTML as trace. Reads a capture of any size as a stream; names bytes the capture does not have
+instead of guessing. Exit 0 when every session decrypted, 2 when some did not, 1 on errors.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -40,8 +42,10 @@ HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on er
       return 0;
     }
     const format = values.format ?? 'text';
-    if (!isTraceFormat(format))
-      throw new TlstermError(Errors.usage(`unknown format "${format}"`, 'use --format text, json or html'));
+    if (!isDecryptFormat(format))
+      throw new TlstermError(
+        Errors.usage(`unknown format "${format}"`, 'use --format text, json, jsonl or html'),
+      );
     const [file, ...extra] = positionals;
     if (file === undefined || extra.length > 0)
       throw new TlstermError(
@@ -50,9 +54,6 @@ HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on er
           'run `tlsterm decrypt capture.pcapng --keylog keys.log`',
         ),
       );
-    const bytes = await readFile(file).catch((error: Error) => {
-      throw new TlstermError(Errors.captureUnreadable(file, error.message));
-    });
     let keyLog = EMPTY_KEY_LOG;
     if (values.keylog !== undefined) {
       const path = values.keylog;
@@ -74,18 +75,18 @@ HTML as trace. Exit 0 when every session decrypted, 2 when some did not, 1 on er
         throw new TlstermError(Errors.privateKeyUnreadable(path, (error as Error).message));
       }
     }
-    const result = decryptCapture(new Uint8Array(bytes), {
+    const result = await decryptCaptureFile(file, {
+      format,
+      onStart: () => process.stderr.write(SECRETS_WARNING),
       keyLog,
       rsaKeys,
+      title: `tlsterm decrypt ${file}`,
+      ...(values.output !== undefined ? { output: values.output } : {}),
       ...(values['no-plaintext'] ? { includePlaintext: false } : {}),
     });
     if (!result.ok) throw new TlstermError(Errors.captureUnreadable(file, result.error));
     for (const w of result.value.warnings) process.stderr.write(`tlsterm: ${w}\n`);
-    const text = renderReport(result.value.report, format, `tlsterm decrypt ${file}`);
-    process.stderr.write(SECRETS_WARNING);
-    if (values.output === undefined) process.stdout.write(text);
-    else await writeFile(values.output, text, { mode: 0o600 });
-    const { sessions } = result.value.report;
-    return sessions.length > 0 && sessions.every((s) => s.decrypted) ? 0 : 2;
+    const { sessions, decrypted } = result.value;
+    return sessions > 0 && decrypted === sessions ? 0 : 2;
   },
 };

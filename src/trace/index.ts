@@ -1,6 +1,21 @@
 // The x-ray face: handshake ladders, our own key schedule from a key log (or a TLS 1.2 RSA server
 // key), every record opened and checked; over live connections, a relay, or capture files.
-export { type DecryptCaptureOptions, type DecryptedCapture, decryptCapture } from './capture.ts';
+export {
+  CaptureDecryptor,
+  type CaptureEvents,
+  type CaptureTotals,
+  type DecryptCaptureOptions,
+  type DecryptedCapture,
+  decryptCapture,
+} from './capture.ts';
+export {
+  DECRYPT_FORMATS,
+  type DecryptFileOptions,
+  type DecryptFormat,
+  decryptCaptureFile,
+  HTML_MAX_BYTES,
+  isDecryptFormat,
+} from './capture-file.ts';
 export {
   buildRequest,
   captureConnection,
@@ -9,7 +24,13 @@ export {
   traceConnect,
 } from './live.ts';
 export { decodeFrame, endpointText, LinkType, type TcpSegment } from './packet.ts';
-export { type CapturedPacket, type CaptureFile, readCapture } from './pcap-read.ts';
+export {
+  type CapturedPacket,
+  type CaptureFile,
+  CaptureParser,
+  type CaptureSink,
+  readCapture,
+} from './pcap-read.ts';
 export {
   type Endpoint,
   encodePcap,
@@ -23,11 +44,25 @@ export { startTraceRelay, type TraceRelay, type TraceRelayOptions } from './rela
 export { isTraceFormat, renderReport, SECRETS_WARNING, TRACE_FORMATS, type TraceFormat } from './render.ts';
 export { renderHtml } from './render-html.ts';
 export { renderJson } from './render-json.ts';
-export { renderSessionText, renderText } from './render-text.ts';
+export { recordLines, renderSessionText, renderText, summaryLines } from './render-text.ts';
+export { jsonLinesReport, jsonReport, type ReportStream, textReport } from './report-stream.ts';
 export { decryptPreMaster, keyMatchesCertificate, unpadPkcs1Type2 } from './rsa-premaster.ts';
-export { type ResumptionStore, type TraceSessionInput, traceSession } from './session.ts';
+export {
+  type ResumptionStore,
+  SessionTracer,
+  type TraceSessionInput,
+  type TraceSessionSummary,
+  traceSession,
+} from './session.ts';
 export { type SuiteCrypto, suiteCrypto } from './suite-crypto.ts';
-export { reassemble, type TcpStream, type TimedSegment } from './tcp-reassembly.ts';
+export {
+  Reassembler,
+  type ReassemblyHandler,
+  reassemble,
+  type TcpConnection,
+  type TcpStream,
+  type TimedSegment,
+} from './tcp-reassembly.ts';
 export type {
   Chunk,
   Direction,

@@ -12,7 +12,11 @@ export interface TcpSegment {
   readonly ack: boolean;
   readonly fin: boolean;
   readonly rst: boolean;
+  /** Acknowledgment number (meaningful when `ack`): what the sender has received of the other stream. */
+  readonly ackNumber?: number;
   readonly payload: Uint8Array;
+  /** Payload bytes the IP header declares but the capture cut off (snaplen). */
+  readonly missing?: number;
 }
 
 export type Decoded = { readonly segment: TcpSegment } | { readonly skip: string };
@@ -81,13 +85,14 @@ function decodeIp(packet: Uint8Array): Decoded {
   if (version === 4) {
     if (packet.length < 20) return { skip: 'short IPv4 header' };
     const headerLength = (packet[0]! & 0x0f) * 4;
-    const total = Math.min(view.getUint16(2), packet.length);
+    const declared = view.getUint16(2);
+    const total = Math.min(declared, packet.length);
     const fragment = view.getUint16(6);
     if ((fragment & 0x1fff) !== 0 || (fragment & 0x2000) !== 0) return { skip: 'IPv4 fragment' };
     if (packet[9] !== 6) return { skip: `IP protocol ${packet[9]}` };
     const src = Array.from(packet.subarray(12, 16)).join('.');
     const dst = Array.from(packet.subarray(16, 20)).join('.');
-    return decodeTcp(src, dst, packet.subarray(headerLength, total));
+    return decodeTcp(src, dst, packet.subarray(headerLength, total), Math.max(0, declared - total));
   }
   if (version === 6) {
     if (packet.length < 40) return { skip: 'short IPv6 header' };
@@ -95,6 +100,7 @@ function decodeIp(packet: Uint8Array): Decoded {
     let next = packet[6]!;
     let at = 40;
     const end = Math.min(40 + payloadLength, packet.length);
+    const cut = Math.max(0, 40 + payloadLength - packet.length);
     while (next === 0 || next === 43 || next === 60 || next === 44) {
       if (next === 44) return { skip: 'IPv6 fragment' };
       if (at + 8 > end) return { skip: 'short IPv6 extension header' };
@@ -106,6 +112,7 @@ function decodeIp(packet: Uint8Array): Decoded {
       ipv6Text(packet.subarray(8, 24)),
       ipv6Text(packet.subarray(24, 40)),
       packet.subarray(at, end),
+      cut,
     );
   }
   return { skip: `IP version ${version}` };
@@ -134,8 +141,8 @@ function ipv6Text(b: Uint8Array): string {
   return `${words.slice(0, best).join(':')}::${words.slice(best + bestLength).join(':')}`;
 }
 
-function decodeTcp(src: string, dst: string, tcp: Uint8Array): Decoded {
-  if (tcp.length < 20) return { skip: 'short TCP header' };
+function decodeTcp(src: string, dst: string, tcp: Uint8Array, missing = 0): Decoded {
+  if (tcp.length < 20) return { skip: missing > 0 ? 'TCP header cut by the snaplen' : 'short TCP header' };
   const view = new DataView(tcp.buffer, tcp.byteOffset, tcp.byteLength);
   const offset = (tcp[12]! >> 4) * 4;
   if (offset < 20 || offset > tcp.length) return { skip: 'bad TCP data offset' };
@@ -151,7 +158,9 @@ function decodeTcp(src: string, dst: string, tcp: Uint8Array): Decoded {
       ack: (flags & 0x10) !== 0,
       fin: (flags & 0x01) !== 0,
       rst: (flags & 0x04) !== 0,
+      ackNumber: view.getUint32(8),
       payload: tcp.subarray(offset),
+      ...(missing > 0 ? { missing } : {}),
     },
   };
 }

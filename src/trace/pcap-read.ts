@@ -1,7 +1,8 @@
 // Reads capture files: classic pcap (either byte order, microsecond or nanosecond timestamps) and
 // pcapng (Section Header, Interface Description, Enhanced / Simple Packet blocks, and Decryption
 // Secrets blocks, whose TLS key logs `editcap --inject-secrets` embeds). Returns link-layer frames;
-// never throws on file contents.
+// never throws on file contents. `CaptureParser` takes the file in pieces of any size and hands
+// each packet on as soon as it is whole, so a capture of any size is read in bounded memory.
 import { fail, ok, type ParseResult } from '../wire/parse-result.ts';
 
 export interface CapturedPacket {
@@ -21,48 +22,14 @@ export interface CaptureFile {
   readonly warnings: readonly string[];
 }
 
+export interface CaptureSink {
+  packet(packet: CapturedPacket): void;
+  /** A TLS key log embedded in a pcapng Decryption Secrets block. */
+  keyLog(text: string): void;
+}
+
 const PCAPNG_SHB = 0x0a0d0d0a;
 const TLS_KEY_LOG = 0x544c534b; // "TLSK"
-
-export function readCapture(bytes: Uint8Array): ParseResult<CaptureFile> {
-  if (bytes.length < 24) return fail(`${bytes.length} bytes is too short for a capture file`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magicLe = view.getUint32(0, true);
-  if (magicLe === PCAPNG_SHB) return readPcapng(bytes, view);
-  for (const littleEndian of [true, false]) {
-    const magic = view.getUint32(0, littleEndian);
-    if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d)
-      return readPcap(bytes, view, littleEndian, magic === 0xa1b23c4d);
-  }
-  return fail('not a pcap or pcapng file (unknown magic number)');
-}
-
-function readPcap(bytes: Uint8Array, view: DataView, le: boolean, nano: boolean): ParseResult<CaptureFile> {
-  const linkType = view.getUint32(20, le) & 0x0fffffff;
-  const packets: CapturedPacket[] = [];
-  const warnings: string[] = [];
-  let at = 24;
-  while (at + 16 <= bytes.length) {
-    const seconds = view.getUint32(at, le);
-    const fraction = view.getUint32(at + 4, le);
-    const captured = view.getUint32(at + 8, le);
-    const original = view.getUint32(at + 12, le);
-    if (at + 16 + captured > bytes.length) {
-      warnings.push(`the file ends inside packet ${packets.length + 1}`);
-      break;
-    }
-    if (captured < original)
-      warnings.push(`packet ${packets.length + 1} was cut to ${captured} of ${original} bytes (snaplen)`);
-    packets.push({
-      time: seconds + fraction / (nano ? 1e9 : 1e6),
-      linkType,
-      data: bytes.subarray(at + 16, at + 16 + captured),
-      index: packets.length,
-    });
-    at += 16 + captured;
-  }
-  return ok({ format: 'pcap', packets, keyLogs: [], warnings });
-}
 
 interface Interface {
   readonly linkType: number;
@@ -70,73 +37,224 @@ interface Interface {
   readonly unitsPerSecond: number;
 }
 
-function readPcapng(bytes: Uint8Array, view: DataView): ParseResult<CaptureFile> {
-  const packets: CapturedPacket[] = [];
-  const keyLogs: string[] = [];
-  const warnings: string[] = [];
-  let interfaces: Interface[] = [];
-  let le = true;
-  let at = 0;
-  while (at + 12 <= bytes.length) {
-    let type = view.getUint32(at, le);
-    if (type === PCAPNG_SHB || view.getUint32(at, !le) === PCAPNG_SHB) {
-      // A new section: its byte-order magic decides how everything after it reads.
-      const bom = view.getUint32(at + 8, true);
-      if (bom === 0x1a2b3c4d) le = true;
-      else if (bom === 0x4d3c2b1a) le = false;
-      else return fail('pcapng section header with an unknown byte-order magic');
-      interfaces = [];
-      type = PCAPNG_SHB;
+export class CaptureParser {
+  readonly #sink: CaptureSink;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #format: 'pcap' | 'pcapng' | undefined;
+  #error: string | undefined;
+  #packets = 0;
+  #cut = 0;
+  #cutLargest = 0;
+  #endWarning: string | undefined;
+  // pcap
+  #le = true;
+  #nano = false;
+  #pcapLinkType = 0;
+  // pcapng
+  #interfaces: Interface[] = [];
+  readonly #blockWarnings: string[] = [];
+
+  constructor(sink: CaptureSink) {
+    this.#sink = sink;
+  }
+
+  get format(): 'pcap' | 'pcapng' | undefined {
+    return this.#format;
+  }
+
+  get packets(): number {
+    return this.#packets;
+  }
+
+  /** Takes the next piece of the file; returns an error when the file is not a capture. */
+  push(bytes: Uint8Array): string | undefined {
+    if (this.#error !== undefined || this.#endWarning !== undefined) return this.#error;
+    this.#buffer = this.#buffer.length === 0 ? bytes : concat(this.#buffer, bytes);
+    const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset, this.#buffer.byteLength);
+    let at = 0;
+    if (this.#format === undefined) {
+      if (this.#buffer.length < 24) return undefined;
+      const error = this.#header(view);
+      if (error !== undefined) {
+        this.#error = error;
+        return error;
+      }
+      if (this.#format === 'pcap') at = 24;
     }
-    const length = view.getUint32(at + 4, le);
-    if (length < 12 || length % 4 !== 0 || at + length > bytes.length) {
-      warnings.push(`the file ends inside or has a malformed block at byte ${at}`);
-      break;
+    at = this.#format === 'pcap' ? this.#pcapRecords(view, at) : this.#pcapngBlocks(view, at);
+    // Keep only the unread tail (copied, so the piece it came from can go).
+    this.#buffer = at >= this.#buffer.length ? new Uint8Array(0) : this.#buffer.slice(at);
+    return this.#error;
+  }
+
+  /** The file ended: returns the warnings about it as a whole. */
+  end(): ParseResult<readonly string[]> {
+    if (this.#error !== undefined) return fail(this.#error);
+    if (this.#format === undefined)
+      return fail(
+        this.#buffer.length < 24
+          ? `${this.#buffer.length} bytes is too short for a capture file`
+          : 'not a pcap or pcapng file',
+      );
+    const warnings = [...this.#blockWarnings];
+    if (this.#endWarning !== undefined) warnings.push(this.#endWarning);
+    else if (this.#buffer.length > 0)
+      warnings.push(
+        this.#format === 'pcap'
+          ? `the file ends inside packet ${this.#packets + 1}`
+          : `the file ends inside a block (${this.#buffer.length} bytes left over)`,
+      );
+    if (this.#cut > 0)
+      warnings.push(
+        `${this.#cut} packet${this.#cut === 1 ? ' was' : 's were'} cut short by the capture's snaplen (at most ${this.#cutLargest} bytes kept of each): the bytes cut off are gaps in their TCP streams`,
+      );
+    return ok(warnings);
+  }
+
+  #header(view: DataView): string | undefined {
+    if (view.getUint32(0, true) === PCAPNG_SHB) {
+      this.#format = 'pcapng';
+      return undefined;
     }
+    for (const littleEndian of [true, false]) {
+      const magic = view.getUint32(0, littleEndian);
+      if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) {
+        this.#format = 'pcap';
+        this.#le = littleEndian;
+        this.#nano = magic === 0xa1b23c4d;
+        this.#pcapLinkType = view.getUint32(20, littleEndian) & 0x0fffffff;
+        return undefined;
+      }
+    }
+    return 'not a pcap or pcapng file (unknown magic number)';
+  }
+
+  #emit(time: number, linkType: number, data: Uint8Array, original: number): void {
+    if (data.length < original) {
+      this.#cut++;
+      this.#cutLargest = Math.max(this.#cutLargest, data.length);
+    }
+    this.#sink.packet({ time, linkType, data, index: this.#packets++ });
+  }
+
+  #pcapRecords(view: DataView, start: number): number {
+    const le = this.#le;
+    const bytes = this.#buffer;
+    let at = start;
+    while (at + 16 <= bytes.length) {
+      const seconds = view.getUint32(at, le);
+      const fraction = view.getUint32(at + 4, le);
+      const captured = view.getUint32(at + 8, le);
+      const original = view.getUint32(at + 12, le);
+      if (captured > 0x4000000) {
+        this.#endWarning = `packet ${this.#packets + 1} claims ${captured} bytes: the file is damaged there`;
+        return bytes.length;
+      }
+      if (at + 16 + captured > bytes.length) break;
+      this.#emit(
+        seconds + fraction / (this.#nano ? 1e9 : 1e6),
+        this.#pcapLinkType,
+        bytes.subarray(at + 16, at + 16 + captured),
+        original,
+      );
+      at += 16 + captured;
+    }
+    return at;
+  }
+
+  #pcapngBlocks(initial: DataView, start: number): number {
+    const bytes = this.#buffer;
+    let view = initial;
+    let at = start;
+    while (at + 12 <= bytes.length) {
+      let type = view.getUint32(at, this.#le);
+      if (type === PCAPNG_SHB || view.getUint32(at, !this.#le) === PCAPNG_SHB) {
+        // A new section: its byte-order magic decides how everything after it reads.
+        const bom = view.getUint32(at + 8, true);
+        if (bom === 0x1a2b3c4d) this.#le = true;
+        else if (bom === 0x4d3c2b1a) this.#le = false;
+        else {
+          this.#error = 'pcapng section header with an unknown byte-order magic';
+          return at;
+        }
+        this.#interfaces = [];
+        type = PCAPNG_SHB;
+        view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
+      const le = this.#le;
+      const length = view.getUint32(at + 4, le);
+      if (length < 12 || length % 4 !== 0 || length > 0x4000000) {
+        this.#endWarning = `the file ends inside or has a malformed block at byte ${at}`;
+        return bytes.length;
+      }
+      if (at + length > bytes.length) break;
+      this.#block(view, type, at, length);
+      at += length;
+    }
+    return at;
+  }
+
+  #block(view: DataView, type: number, at: number, length: number): void {
+    const bytes = this.#buffer;
+    const le = this.#le;
     const body = at + 8;
     const end = at + length - 4;
     if (type === 1) {
-      interfaces.push({
+      this.#interfaces.push({
         linkType: view.getUint16(body, le),
         unitsPerSecond: interfaceResolution(bytes, view, body + 8, end, le),
       });
     } else if (type === 6 || type === 2) {
       // Enhanced Packet Block (6); the obsolete Packet Block (2) has a u16 interface id and u16 drops.
       const id = type === 6 ? view.getUint32(body, le) : view.getUint16(body, le);
-      const iface = interfaces[id];
+      const iface = this.#interfaces[id];
       const high = view.getUint32(body + 4, le);
       const low = view.getUint32(body + 8, le);
       const captured = view.getUint32(body + 12, le);
+      const original = view.getUint32(body + 16, le);
       const start = body + 20;
-      if (iface === undefined) warnings.push(`packet block for undeclared interface ${id}`);
-      else if (start + captured > end) warnings.push(`malformed packet block at byte ${at}`);
+      if (iface === undefined) this.#blockWarnings.push(`packet block for undeclared interface ${id}`);
+      else if (start + captured > end) this.#blockWarnings.push(`malformed packet block at byte ${at}`);
       else
-        packets.push({
-          time: (high * 2 ** 32 + low) / iface.unitsPerSecond,
-          linkType: iface.linkType,
-          data: bytes.subarray(start, start + captured),
-          index: packets.length,
-        });
+        this.#emit(
+          (high * 2 ** 32 + low) / iface.unitsPerSecond,
+          iface.linkType,
+          bytes.subarray(start, start + captured),
+          original,
+        );
     } else if (type === 3) {
-      const iface = interfaces[0];
+      const iface = this.#interfaces[0];
       const original = view.getUint32(body, le);
       const captured = Math.min(original, end - body - 4);
       if (iface !== undefined)
-        packets.push({
-          time: 0,
-          linkType: iface.linkType,
-          data: bytes.subarray(body + 4, body + 4 + captured),
-          index: packets.length,
-        });
+        this.#emit(0, iface.linkType, bytes.subarray(body + 4, body + 4 + captured), original);
     } else if (type === 10) {
       const secretsType = view.getUint32(body, le);
       const secretsLength = view.getUint32(body + 4, le);
       if (secretsType === TLS_KEY_LOG && body + 8 + secretsLength <= end)
-        keyLogs.push(Buffer.from(bytes.subarray(body + 8, body + 8 + secretsLength)).toString('utf8'));
+        this.#sink.keyLog(Buffer.from(bytes.subarray(body + 8, body + 8 + secretsLength)).toString('utf8'));
     }
-    at += length;
   }
-  return ok({ format: 'pcapng', packets, keyLogs, warnings });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The whole file at once (tests, small inputs): every packet in memory. */
+export function readCapture(bytes: Uint8Array): ParseResult<CaptureFile> {
+  if (bytes.length < 24) return fail(`${bytes.length} bytes is too short for a capture file`);
+  const packets: CapturedPacket[] = [];
+  const keyLogs: string[] = [];
+  const parser = new CaptureParser({ packet: (p) => packets.push(p), keyLog: (t) => keyLogs.push(t) });
+  const error = parser.push(bytes);
+  if (error !== undefined) return fail(error);
+  const warnings = parser.end();
+  if (!warnings.ok) return fail(warnings.error);
+  return ok({ format: parser.format ?? 'pcap', packets, keyLogs, warnings: warnings.value });
 }
 
 /** if_tsresol (option 9): 10^-n or, with the top bit set, 2^-n seconds; default microseconds. */

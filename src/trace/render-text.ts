@@ -22,32 +22,37 @@ function recordNote(r: TraceRecord): string {
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
-function ladder(s: TraceSession): string[] {
+/** The ladder lines of one record: its arrow, then what it held. */
+export function recordLines(r: TraceRecord): string[] {
   const out: string[] = [];
-  out.push(`          ${pad('client', ARROW - 4)}server`);
-  for (const r of s.records) {
-    const time = r.time === null ? '        ' : `${r.time.toFixed(3).padStart(7)}s`;
-    out.push(`${time}  ${arrow(r.dir, recordLabel(r))}  ${recordNote(r)}`);
-    const indent = '          │    ';
-    if (r.encrypted && r.decrypted === true && r.nonce !== undefined)
-      out.push(`${indent}nonce ${r.nonce} · tag ${r.tag ?? ''}`);
-    if (r.error !== undefined) out.push(`${indent}${r.tag_ok === false ? '✗ ' : ''}${r.error}`);
-    for (const d of r.details ?? []) {
-      const lines = messageLines(d);
-      const many = (r.details?.length ?? 0) > 1;
-      lines.forEach((line, i) => {
-        out.push(`${indent}${many ? (i === 0 ? `${d.name}: ` : '  ') : ''}${line}`);
-      });
-    }
-    if (r.alert) out.push(`${indent}${r.alert.level} alert: ${r.alert.description}`);
-    for (const line of dataPreview(r)) out.push(`${indent}│ ${line}`);
+  const time = r.time === null ? '        ' : `${r.time.toFixed(3).padStart(7)}s`;
+  out.push(`${time}  ${arrow(r.dir, recordLabel(r))}  ${recordNote(r)}`);
+  const indent = '          │    ';
+  if (r.encrypted && r.decrypted === true && r.nonce !== undefined)
+    out.push(`${indent}nonce ${r.nonce} · tag ${r.tag ?? ''}`);
+  if (r.error !== undefined) out.push(`${indent}${r.tag_ok === false ? '✗ ' : ''}${r.error}`);
+  for (const d of r.details ?? []) {
+    const lines = messageLines(d);
+    const many = (r.details?.length ?? 0) > 1;
+    lines.forEach((line, i) => {
+      out.push(`${indent}${many ? (i === 0 ? `${d.name}: ` : '  ') : ''}${line}`);
+    });
   }
+  if (r.alert) out.push(`${indent}${r.alert.level} alert: ${r.alert.description}`);
+  for (const line of dataPreview(r)) out.push(`${indent}│ ${line}`);
   return out;
 }
 
-export function renderSessionText(s: TraceSession): string {
+/** The line above a ladder. */
+export const LADDER_HEAD = `          ${pad('client', ARROW - 4)}server`;
+
+/** The connection a session ran on. */
+export const sessionTitle = (s: Pick<TraceSession, 'client' | 'server' | 'sni'>): string =>
+  `TLS ${s.client} → ${s.server}${s.sni ? `  SNI ${s.sni}` : ''}`;
+
+/** What a session came to: facts, verdict, where its secrets came from, warnings and key schedule. */
+export function summaryLines(s: Omit<TraceSession, 'records'>): string[] {
   const out: string[] = [];
-  out.push(`TLS ${s.client} → ${s.server}${s.sni ? `  SNI ${s.sni}` : ''}`);
   const facts = [
     s.version ?? 'no ServerHello',
     s.suite,
@@ -68,7 +73,12 @@ export function renderSessionText(s: TraceSession): string {
     if (s.key_schedule.unavailable.length > 0)
       out.push(`    not derivable here: ${s.key_schedule.unavailable.join(', ')}`);
   }
-  out.push('', ...ladder(s));
+  return out;
+}
+
+export function renderSessionText(s: TraceSession): string {
+  const out: string[] = [sessionTitle(s), ...summaryLines(s), '', LADDER_HEAD];
+  for (const r of s.records) out.push(...recordLines(r));
   return out.join('\n');
 }
 

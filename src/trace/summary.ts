@@ -48,6 +48,7 @@ export function messageLines(d: MessageDetail): string[] {
       const parts = [`extensions ${many(f['extensions'], 6) || 'none'}`];
       if (f['alpn']) parts.push(`ALPN ${f['alpn']}`);
       if (f['early_data_accepted']) parts.push('0-RTT accepted');
+      if (f['early_data_rejected']) parts.push('0-RTT rejected: the server skips the early data');
       return [parts.join(' · ')];
     }
     case 'Certificate':
@@ -95,6 +96,8 @@ export function messageLines(d: MessageDetail): string[] {
 export function recordLabel(r: TraceRecord): string {
   if (r.messages && r.messages.length > 0)
     return r.messages.filter((m) => !m.startsWith('(')).join(', ') || 'handshake fragment';
+  if (r.type === 'lost') return `⋯ ${r.length} bytes not captured ⋯`;
+  if (r.epoch === 'unknown') return `${r.wire_type} (protection unknown)`;
   if (r.alert) return `Alert ${r.alert.description}`;
   if (r.type === 'application_data') return r.http ?? 'ApplicationData';
   if (r.encrypted && r.decrypted === false) return `${r.wire_type} (encrypted)`;

@@ -9,6 +9,8 @@ export interface Chunk {
   readonly data: Uint8Array;
   /** Seconds since the Unix epoch (a capture's timestamps, or when a live socket saw them). */
   readonly time?: number;
+  /** Bytes of this direction lost just before `data` (never captured); `data` may then be empty. */
+  readonly gap?: number;
 }
 
 /** One decoded handshake message: its name and the facts worth showing, in display order. */

@@ -2,7 +2,7 @@
 // timestamps, pcapng with interface resolutions, simple packets and embedded key logs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readCapture } from '../../../src/trace/pcap-read.ts';
+import { type CapturedPacket, CaptureParser, readCapture } from '../../../src/trace/pcap-read.ts';
 import { encodePcap } from '../../../src/trace/pcap-write.ts';
 
 function pcap(littleEndian: boolean, nano: boolean, frames: { t: number; data: number[] }[]): Uint8Array {
@@ -156,5 +156,60 @@ describe('readCapture', () => {
     assert.ok(cut.ok);
     assert.equal(cut.value.packets.length, 0);
     assert.deepEqual(cut.value.warnings, ['the file ends inside packet 1']);
+  });
+
+  for (const [name, file] of [
+    [
+      'pcap',
+      () =>
+        pcap(false, true, [
+          { t: 1, data: [1, 2, 3] },
+          { t: 2, data: [4] },
+        ]),
+    ],
+    ['pcapng', () => pcapng(true)],
+  ] as const)
+    it(`reads ${name} handed over in pieces of any size the same as whole`, () => {
+      const whole = readCapture(file());
+      assert.ok(whole.ok);
+      for (const size of [1, 7, 64]) {
+        const packets: CapturedPacket[] = [];
+        const keyLogs: string[] = [];
+        const parser = new CaptureParser({ packet: (p) => packets.push(p), keyLog: (t) => keyLogs.push(t) });
+        const bytes = file();
+        for (let at = 0; at < bytes.length; at += size)
+          assert.equal(parser.push(bytes.slice(at, at + size)), undefined);
+        const end = parser.end();
+        assert.ok(end.ok);
+        assert.deepEqual(
+          packets.map((p) => [p.time, p.linkType, [...p.data], p.index]),
+          whole.value.packets.map((p) => [p.time, p.linkType, [...p.data], p.index]),
+          `pieces of ${size}`,
+        );
+        assert.deepEqual(keyLogs, whole.value.keyLogs);
+      }
+    });
+
+  it('counts packets the snaplen cut, in pcap and pcapng', () => {
+    const bytes = pcap(true, false, [
+      { t: 1, data: [1, 2, 3] },
+      { t: 2, data: [4, 5] },
+    ]);
+    new DataView(bytes.buffer).setUint32(24 + 12, 1500, true); // first packet: 3 of 1500 bytes kept
+    const r = readCapture(bytes);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.warnings, [
+      "1 packet was cut short by the capture's snaplen (at most 3 bytes kept of each): the bytes cut off are gaps in their TCP streams",
+    ]);
+    const ng = pcapng(true);
+    const view = new DataView(ng.buffer);
+    // The first enhanced packet block follows the section header (28 bytes) and two interface blocks.
+    let at = 0;
+    for (let i = 0; i < 3; i++) at += view.getUint32(at + 4, true);
+    assert.equal(view.getUint32(at, true), 6);
+    view.setUint32(at + 8 + 16, 9000, true); // original length
+    const cut = readCapture(ng);
+    assert.ok(cut.ok);
+    assert.match(cut.value.warnings.join('\n'), /^1 packet was cut short by the capture's snaplen/m);
   });
 });

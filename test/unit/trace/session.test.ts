@@ -150,6 +150,51 @@ describe('traceSession on RFC 8448 §3', () => {
     assert.equal(s.records[7]?.alert?.description, 'close_notify', 'the next record still opens');
   });
 
+  it('names bytes lost between records, finds the next sequence number by its tag, and never blames tampering', () => {
+    const cs = chunks();
+    const ticket = v('new_session_ticket_record');
+    cs[3] = { dir: 'server', data: new Uint8Array(0), gap: ticket.length };
+    const s = traceSession({ chunks: cs, keyLog: parseKeyLog(keyLog()) });
+    const lost = s.records.find((r) => r.type === 'lost');
+    assert.equal(lost?.length, ticket.length);
+    const data = s.records.find((r) => r.dir === 'server' && r.type === 'application_data');
+    assert.equal(data?.decrypted, true);
+    assert.equal(data?.seq, 1);
+    assert.match(data?.error ?? '', /1 record lost before this one/);
+    assert.ok(!s.records.some((r) => r.tag_ok === false));
+    assert.equal(s.decrypted, false);
+    assert.match(s.why_not ?? '', /\d+ bytes of the server stream were never captured/);
+    assert.doesNotMatch(s.why_not ?? '', /authentication|altered/);
+  });
+
+  it('drops a record cut by a gap and picks up at the next record header', () => {
+    const cs = chunks();
+    const ticket = v('new_session_ticket_record');
+    const data = v('server_application_data_record');
+    cs[3] = { dir: 'server', data: ticket.subarray(0, 20) };
+    cs[5] = { dir: 'server', data: Buffer.concat([ticket.subarray(40), data]), gap: 20 };
+    const s = traceSession({ chunks: cs, keyLog: parseKeyLog(keyLog()) });
+    const server = s.records.filter((r) => r.dir === 'server' && r.type === 'application_data');
+    assert.equal(server.length, 1);
+    assert.equal(server[0]?.decrypted, true);
+    assert.equal(s.records.find((r) => r.dir === 'server' && r.alert)?.alert?.description, 'close_notify');
+    assert.match(s.why_not ?? '', /never captured/);
+  });
+
+  it('never shows a record as plaintext when no ServerHello said how it is protected', () => {
+    const cs = chunks();
+    cs[1] = { dir: 'server', data: v('server_handshake_record') };
+    const s = traceSession({ chunks: cs, keyLog: parseKeyLog(keyLog()) });
+    const server = s.records.filter((r) => r.dir === 'server');
+    assert.ok(server.length >= 3);
+    for (const r of server) {
+      assert.equal(r.epoch, 'unknown');
+      assert.equal(r.plaintext_b64, undefined);
+      assert.match(r.error ?? '', /protection unknown/);
+    }
+    assert.equal(s.decrypted, false);
+  });
+
   it('refuses the client’s records when its handshake secret is wrong', () => {
     const log = keyLog().replace(toHex(v('client_handshake_traffic_secret')), '00'.repeat(32));
     const s = traceSession({ chunks: chunks(), keyLog: parseKeyLog(log) });

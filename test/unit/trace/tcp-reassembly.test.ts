@@ -111,4 +111,45 @@ describe('reassemble', () => {
     assert.equal(text(streams[0]!.chunks, 'client'), 'abcd');
     assert.equal(text(streams[1]!.chunks, 'client'), 'second');
   });
+
+  it('declares a hole lost when the receiver acknowledges past it, in order with the other direction', () => {
+    const [stream] = reassemble([
+      seg('c', 99, '', { syn: true, ack: false }),
+      seg('s', 499, '', { syn: true }),
+      seg('s', 500, 'AB'),
+      seg('s', 505, 'FG'), // 502..504 never captured
+      seg('c', 100, 'x', { ackNumber: 507 }), // the client got it all
+      seg('c', 101, 'y', { ackNumber: 507 }),
+    ]);
+    assert.deepEqual(
+      stream!.chunks.map((c) => [c.dir, Buffer.from(c.data).toString(), c.gap]),
+      [
+        ['server', 'AB', undefined],
+        ['server', 'FG', 3],
+        ['client', 'x', undefined],
+        ['client', 'y', undefined],
+      ],
+    );
+    assert.deepEqual(stream!.warnings, [
+      '3 bytes never captured at offset 2 of the stream from 10.0.0.2:443',
+    ]);
+  });
+
+  it('turns bytes a snaplen cut off into a gap of known size at once', () => {
+    const [stream] = reassemble([
+      seg('c', 99, '', { syn: true, ack: false }),
+      seg('c', 100, 'abc', { missing: 5 }),
+      seg('c', 108, 'ij'),
+      seg('c', 110, 'kl', { missing: 2 }),
+    ]);
+    assert.deepEqual(
+      stream!.chunks.map((c) => [Buffer.from(c.data).toString(), c.gap]),
+      [
+        ['abc', undefined],
+        ['ij', 5],
+        ['kl', undefined],
+        ['', 2],
+      ],
+    );
+  });
 });
