@@ -23,7 +23,7 @@ export async function probeSigalgs(ctx: ProbeContext, version: number): Promise<
     ALL_SIGALGS.map(async (scheme) => {
       const o = await ctx.raw({ version, suites, sni: ctx.sni, sigalgs: [scheme] });
       if (tls13) return (o.kind === 'hello' || o.kind === 'hrr') && o.hello.selectedVersion === version;
-      return o.kind === 'hello' && o.serverKeyExchange?.signatureScheme === scheme;
+      return o.kind === 'hello' && o.serverKeyExchange?.signed?.scheme === scheme;
     }),
   );
   return ALL_SIGALGS.filter((_, i) => accepted[i]).map(name);
