@@ -179,15 +179,16 @@ export function analyzeChain(ders: readonly Uint8Array[], opts: ChainOptions): C
   for (const i of pathIndexes) {
     if (i < 0) continue;
     const f = certificates[i]!;
-    if (f.expired) {
-      trusted = false;
-      trustError ??= `"${f.subject}" expired on ${f.not_after.slice(0, 10)}`;
-      problems.push(`"${f.subject}" expired on ${f.not_after.slice(0, 10)}`);
-    } else if (f.not_yet_valid) {
-      trusted = false;
-      trustError ??= `"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`;
-      problems.push(`"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`);
-    }
+    const date = f.expired
+      ? `"${f.subject}" expired on ${f.not_after.slice(0, 10)}`
+      : f.not_yet_valid
+        ? `"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`
+        : undefined;
+    if (date === undefined) continue;
+    trusted = false;
+    // Said once: as the reason it is not trusted, or after that reason when there is another.
+    if (trustError === null) trustError = date;
+    else problems.push(date);
   }
   const leafFinding = certificates[leafIndex]!;
   if (!leafFinding.expired && leafFinding.days_left < EXPIRY_WARNING_DAYS)

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeFindings } from '../../../src/probe/grade.ts';
 import { renderProbeReport } from '../../../src/probe/render.ts';
-import { findings, report } from './report-fixture.ts';
+import { findings, NO, report } from './report-fixture.ts';
 
 describe('renderProbeReport', () => {
   it('shows the grade with every reason, versions, suites with both names, groups, chain and features', () => {
-    const f = findings({ fallback_scsv: false });
+    const f = findings({ fallback_scsv: NO });
     const text = renderProbeReport({ ...f, ...gradeFindings(f) });
     assert.match(
       text,
