@@ -55,9 +55,8 @@ before(async () => {
     ]),
   ]);
   servers.push(...started);
-  [weakDh, mtls] = await Promise.all(
-    started.map((s) => probe(`127.0.0.1:${s.port}`, { sni: 'example.test', ca: pki.rootPem })),
-  );
+  const scan = (s: Running) => probe(`127.0.0.1:${s.port}`, { sni: 'example.test', ca: pki.rootPem });
+  [weakDh, mtls] = await Promise.all([scan(started[0]), scan(started[1])]);
 });
 
 after(async () => {

@@ -37,10 +37,10 @@ before(async () => {
     start([]),
   ]);
   servers.push(...started);
-  chachaPort = started[0]!.port;
-  [chacha, strict, client] = await Promise.all(
-    started.map((s) => probe(`127.0.0.1:${s.port}`, { sni: 'example.test', ca: pki.rootPem, http: false })),
-  );
+  chachaPort = started[0].port;
+  const scan = (s: Running) =>
+    probe(`127.0.0.1:${s.port}`, { sni: 'example.test', ca: pki.rootPem, http: false });
+  [chacha, strict, client] = await Promise.all([scan(started[0]), scan(started[1]), scan(started[2])]);
 });
 
 after(async () => {
