@@ -4,7 +4,10 @@
 // wants to know: the order on the wire, intermediates missing or superfluous, weak keys and hashes.
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { coveredBy, oneLineName, parseSubjectAltName } from '../certs/index.ts';
+// The modules, not certs/index.ts: the index pulls in @peculiar/x509 (issuing), which probe's
+// start-up does not need.
+import { oneLineName } from '../certs/load-pair.ts';
+import { coveredBy, parseSubjectAltName } from '../certs/names.ts';
 import type { CertificateFinding, ChainReport } from './report.ts';
 import type { TrustStore } from './trust-store.ts';
 
