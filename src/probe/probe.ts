@@ -169,7 +169,16 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
       "TLS 1.3 only: the chain was read through Node's client, which re-orders it (order on the wire unknown)",
     );
   }
-  if (primary?.ocsp?.stapled !== true) notes.push('no OCSP response stapled');
+  for (const [v, sig] of [
+    ['TLS1.2', sig12],
+    ['TLS1.3', sig13],
+  ] as const)
+    if (sig?.notTested) notes.push(`${v} signature algorithms not tested: ${sig.notTested}`);
+  if (alpn.notTested) notes.push(`ALPN not tested: ${alpn.notTested}`);
+  if (primary?.ocsp?.stapled !== true)
+    notes.push(
+      primary ? 'no OCSP response stapled' : 'OCSP stapling not tested: no certificate could be read',
+    );
   if (legacy > 0 && served.length > 0 && served.every((c) => c.chain.certificates[0]?.key_type === 'EC'))
     notes.push(
       "TLS 1.2 curves: with only ECDSA certificates the certificate's own curve must be offered too, so curves the server ranks below it cannot be confirmed",
@@ -193,10 +202,11 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
     typical_client: groups.typical,
     dh_bits: features.dhBits,
     signature_algorithms: {
-      ...(sig12 ? { 'TLS1.2': sig12 } : {}),
-      ...(sig13 ? { 'TLS1.3': sig13 } : {}),
+      ...(sig12 && !sig12.notTested ? { 'TLS1.2': sig12.schemes } : {}),
+      ...(sig13 && !sig13.notTested ? { 'TLS1.3': sig13.schemes } : {}),
     },
     alpn: alpn.accepted,
+    alpn_not_tested: alpn.notTested ?? null,
     alpn_preferred: alpn.preferred,
     chain: primary?.chain ?? null,
     certificates: served,
@@ -228,6 +238,7 @@ function empty(why: string) {
     dh_bits: null,
     signature_algorithms: {},
     alpn: [],
+    alpn_not_tested: why,
     alpn_preferred: null,
     chain: null,
     certificates: [],

@@ -144,7 +144,7 @@ export function renderProbeReport(r: ProbeReport): string {
   }
 
   out.push(
-    `ALPN: ${r.alpn.length ? r.alpn.join(', ') : 'none of h2, http/1.1, http/1.0'}${r.alpn_preferred ? ` (server picks ${r.alpn_preferred})` : ''}`,
+    `ALPN: ${r.alpn_not_tested !== null ? `not tested (${r.alpn_not_tested})` : r.alpn.length ? r.alpn.join(', ') : 'none of h2, http/1.1, http/1.0'}${r.alpn_preferred ? ` (server picks ${r.alpn_preferred})` : ''}`,
     '',
   );
 

@@ -215,7 +215,10 @@ export interface ProbeReport {
   /** Smallest DHE prime seen in TLS 1.2 and below, in bits. */
   readonly dh_bits: number | null;
   readonly signature_algorithms: Readonly<Partial<Record<VersionName, readonly string[]>>>;
+  /** Protocols accepted (each offered alone); empty with `alpn_not_tested` set means not tested. */
   readonly alpn: readonly string[];
+  /** Why ALPN could not be tested (no answer to any offer); null when it was. */
+  readonly alpn_not_tested: string | null;
   /** What the server picks when offered every ALPN protocol at once (client order h2 first). */
   readonly alpn_preferred: string | null;
   /** The chain a client offering everything gets for the asked name. */

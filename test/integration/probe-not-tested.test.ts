@@ -15,6 +15,7 @@ let tmp: { dir: string; cleanup: () => void };
 const servers: Running[] = [];
 let weakDh: ProbeReport;
 let mtls: ProbeReport;
+let rsaKx: ProbeReport;
 
 before(async () => {
   tmp = makeTempDir('probe-not-tested');
@@ -53,10 +54,12 @@ before(async () => {
       '1',
       '-www',
     ]),
+    // RSA key exchange only: no ServerKeyExchange, so no signature scheme to see.
+    startSServer([...cert, '-tls1_2', '-cipher', 'AES128-GCM-SHA256:AES128-SHA', '-www']),
   ]);
   servers.push(...started);
   const scan = (s: Running) => probe(`127.0.0.1:${s.port}`, { sni: 'example.test', ca: pki.rootPem });
-  [weakDh, mtls] = await Promise.all([scan(started[0]), scan(started[1])]);
+  [weakDh, mtls, rsaKx] = await Promise.all([scan(started[0]), scan(started[1]), scan(started[2])]);
 });
 
 after(async () => {
@@ -88,6 +91,19 @@ describe('probe: yes / no / not tested', () => {
     // What the raw hellos saw is still yes / no.
     assert.equal(mtls.secure_renegotiation.state, 'yes');
     assert.equal(mtls.compression.state, 'no');
+  });
+
+  it('RSA key exchange only: TLS 1.2 signature algorithms not tested, not "none"', () => {
+    assert.equal(rsaKx.versions['TLS1.2'], true);
+    assert.equal(rsaKx.signature_algorithms['TLS1.2'], undefined);
+    assert.ok(
+      rsaKx.notes.includes(
+        'TLS1.2 signature algorithms not tested: the server accepts no suite with a signed key exchange (ECDHE or DHE with a certificate)',
+      ),
+      rsaKx.notes.join('\n'),
+    );
+    assert.doesNotMatch(renderProbeReport(rsaKx), /TLS1\.2 +none/);
+    assert.equal(rsaKx.alpn_not_tested, null, 'ALPN was tested: the server answered without ALPN');
   });
 
   it('renders not tested distinctly from no, in text and JSON', () => {

@@ -81,6 +81,7 @@ export function findings(over: Partial<Findings> = {}): Findings {
     dh_bits: null,
     signature_algorithms: { 'TLS1.3': ['ecdsa_secp256r1_sha256'] },
     alpn: ['h2', 'http/1.1'],
+    alpn_not_tested: null,
     alpn_preferred: 'h2',
     chain: c,
     certificates: [served(c)],
