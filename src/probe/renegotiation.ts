@@ -10,7 +10,12 @@ import { connectTls, nodeVersion } from './node-client.ts';
 /** `version`: the highest accepted version below TLS 1.3 (0: none). */
 export async function probeClientRenegotiation(ctx: ProbeContext, version: number): Promise<Finding> {
   const node = nodeVersion(version);
-  if (node === undefined) return notTested('TLS 1.3 only: renegotiation does not exist in TLS 1.3');
+  if (node === undefined)
+    return notTested(
+      version === 0
+        ? 'TLS 1.3 only: renegotiation does not exist in TLS 1.3'
+        : "SSL 3.0 only: Node's TLS client cannot speak it",
+    );
   return ctx.pool.run(async () => {
     const r = await connectTls(ctx.endpoint, {
       minVersion: node,
