@@ -23,7 +23,11 @@ export {
   parseCertificateStatus,
   STATUS_REQUEST_OCSP,
 } from './certificate-status.ts';
-export { type CertificateVerify, parseCertificateVerify } from './certificate-verify.ts';
+export {
+  type CertificateVerify,
+  parseCertificateVerify,
+  parseSignedCertificateVerify,
+} from './certificate-verify.ts';
 export {
   type ClientHello,
   type ClientHelloSpec,

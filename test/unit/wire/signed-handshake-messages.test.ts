@@ -4,6 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCertificateRequest } from '../../../src/wire/certificate-request.ts';
+import {
+  parseCertificateVerify,
+  parseSignedCertificateVerify,
+} from '../../../src/wire/certificate-verify.ts';
 import { parseServerKeyExchange, parseSignedKeyExchange } from '../../../src/wire/server-key-exchange.ts';
 import { readFixture } from './helpers.ts';
 
@@ -79,5 +83,23 @@ describe('CertificateRequest per version', () => {
   it('refuses a TLS 1.2 body read as TLS 1.0 (trailing bytes), and truncation', () => {
     assert.equal(parseCertificateRequest(readFixture('certificate-request-tls12'), 0x0301).ok, false);
     assert.equal(parseCertificateRequest(Uint8Array.of(3, 1, 2), 0x0301).ok, false);
+  });
+});
+
+describe('CertificateVerify per version (client side, TLS ≤ 1.2)', () => {
+  it('TLS 1.0: a bare RSA signature; the TLS 1.2 reading refuses it', () => {
+    const body = readFixture('certificate-verify-tls10');
+    const p = parseSignedCertificateVerify(body, 0x0301);
+    assert.ok(p.ok, p.ok ? '' : p.error);
+    assert.equal(p.value.scheme, null);
+    assert.equal(p.value.signature.length, 256);
+    assert.equal(parseCertificateVerify(body).ok, false);
+  });
+
+  it('TLS 1.2: the scheme, then the signature', () => {
+    const p = parseSignedCertificateVerify(readFixture('certificate-verify-tls12'), 0x0303);
+    assert.ok(p.ok, p.ok ? '' : p.error);
+    assert.equal(p.value.scheme, 0x0804);
+    assert.equal(p.value.signature.length, 256);
   });
 });
