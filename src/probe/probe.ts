@@ -87,6 +87,9 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
     sni: sni ?? null,
     started_at: new Date(started).toISOString(),
     versions: versionMap,
+    versions_not_tested: Object.fromEntries(
+      versions.flatMap((v) => (v.notTested !== undefined ? [[v.name, v.notTested]] : [])),
+    ),
   };
 
   if (acceptedIds.length === 0) {

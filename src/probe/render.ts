@@ -108,7 +108,15 @@ export function renderProbeReport(r: ProbeReport): string {
   }
 
   out.push('Protocols');
-  out.push(...table(VERSION_NAMES.map((v) => [v, r.versions[v] ? 'yes' : 'no'])), '');
+  out.push(
+    ...table(
+      VERSION_NAMES.map((v) => {
+        const why = r.versions_not_tested[v];
+        return [v, r.versions[v] ? 'yes' : why !== undefined ? `not tested (${why})` : 'no'];
+      }),
+    ),
+    '',
+  );
 
   for (const v of [...VERSION_NAMES].reverse()) {
     const list = r.suites[v];

@@ -206,6 +206,11 @@ export interface ProbeReport {
   /** TCP connections opened. */
   readonly connections: number;
   readonly versions: Readonly<Record<VersionName, boolean>>;
+  /**
+   * Versions that are false above only because they could not be tested (no answer in time, no
+   * connection, an answer the prober cannot read), with why. Not counted in the grade.
+   */
+  readonly versions_not_tested: Readonly<Partial<Record<VersionName, string>>>;
   /** The server enforces its own suite order (for the highest version where this was tested). */
   readonly server_order: SuiteOrderFinding;
   readonly server_order_by_version: Readonly<Partial<Record<VersionName, SuiteOrderFinding>>>;

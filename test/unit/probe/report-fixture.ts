@@ -67,6 +67,7 @@ export function findings(over: Partial<Findings> = {}): Findings {
     elapsed_ms: 100,
     connections: 150,
     versions: { SSLv3: false, 'TLS1.0': false, 'TLS1.1': false, 'TLS1.2': true, 'TLS1.3': true },
+    versions_not_tested: {},
     server_order: SERVER_ORDER,
     server_order_by_version: { 'TLS1.2': SERVER_ORDER, 'TLS1.3': SERVER_ORDER },
     suites: {
