@@ -1,7 +1,7 @@
 // The CLI is thin: find the command, let it parse its own arguments and call a module, print.
 import { readFileSync } from 'node:fs';
 import { TlstermError } from '../errors.ts';
-import { COMMANDS } from './commands.ts';
+import { COMMANDS, loadCommands } from './commands.ts';
 import { helpText } from './help.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -18,8 +18,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
       const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-      if (topic) return await topic.run(['--help']);
-      process.stdout.write(helpText(COMMANDS));
+      if (topic) return await (await topic.load()).run(['--help']);
+      process.stdout.write(helpText(await loadCommands()));
       return first === undefined ? 1 : 0;
     }
     const command = COMMANDS.find((c) => c.name === first);
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tlsterm: unknown command "${first}"\nhint: run \`tlsterm --help\`\n`);
       return 1;
     }
-    return await command.run(rest);
+    return await (await command.load()).run(rest);
   } catch (error) {
     const e = error as Error;
     process.stderr.write(`tlsterm: ${e.message}\n`);

@@ -1,7 +1,7 @@
 // ALPN protocols: each offered alone, then all at once (h2 first) for the server's pick. Below
 // TLS 1.3 the choice is in the plaintext ServerHello; a TLS 1.3-only server is asked through
 // Node's client, since its answer travels in the encrypted EncryptedExtensions.
-import type { ProbeContext } from './context.ts';
+import { describeOutcome, type ProbeContext } from './context.ts';
 import { connectTls } from './node-client.ts';
 import { suitesFor } from './offer.ts';
 
@@ -10,17 +10,24 @@ export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1', 'http/1.0'];
 export interface AlpnProbe {
   readonly accepted: string[];
   readonly preferred: string | null;
+  /** Why no offer got an answer (undefined: at least one did, so the list is the finding). */
+  readonly notTested: string | undefined;
 }
+
+/** The protocol chosen (null: none); `failed` when the offer got no handshake answer at all. */
+type Selection = { readonly chosen: string | null } | { readonly failed: string };
 
 async function selected(
   ctx: ProbeContext,
   legacyVersion: number,
   protocols: readonly string[],
-): Promise<string | null> {
+): Promise<Selection> {
   if (legacyVersion > 0) {
     const suites = suitesFor(legacyVersion).map((s) => s.id);
     const o = await ctx.raw({ version: legacyVersion, suites, sni: ctx.sni, alpn: protocols });
-    return o.kind === 'hello' ? (o.hello.alpn ?? null) : null;
+    if (o.kind === 'hello') return { chosen: o.hello.alpn ?? null };
+    // An alert (no_application_protocol, handshake_failure) is the server saying no.
+    return o.kind === 'alert' ? { chosen: null } : { failed: describeOutcome(o) };
   }
   const r = await ctx.pool.run(() =>
     connectTls(ctx.endpoint, {
@@ -29,10 +36,10 @@ async function selected(
       ...(ctx.sni !== undefined ? { servername: ctx.sni } : {}),
     }),
   );
-  if (!r.ok) return null;
+  if (!r.ok) return { failed: `Node's TLS client could not complete a handshake: ${r.error}` };
   const chosen = r.socket.alpnProtocol;
   r.socket.destroy();
-  return typeof chosen === 'string' ? chosen : null;
+  return { chosen: typeof chosen === 'string' ? chosen : null };
 }
 
 export async function probeAlpn(ctx: ProbeContext, legacyVersion: number): Promise<AlpnProbe> {
@@ -40,5 +47,15 @@ export async function probeAlpn(ctx: ProbeContext, legacyVersion: number): Promi
     Promise.all(ALPN_PROTOCOLS.map((p) => selected(ctx, legacyVersion, [p]))),
     selected(ctx, legacyVersion, ALPN_PROTOCOLS),
   ]);
-  return { accepted: ALPN_PROTOCOLS.filter((p, i) => each[i] === p), preferred };
+  const all = [...each, preferred];
+  const answered = all.filter((x): x is { chosen: string | null } => 'chosen' in x);
+  const failed = all.find((x): x is { failed: string } => 'failed' in x);
+  return {
+    accepted: ALPN_PROTOCOLS.filter((p, i) => {
+      const x = each[i];
+      return x !== undefined && 'chosen' in x && x.chosen === p;
+    }),
+    preferred: 'chosen' in preferred ? preferred.chosen : null,
+    notTested: answered.length === 0 ? (failed?.failed ?? 'no answer') : undefined,
+  };
 }

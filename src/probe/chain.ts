@@ -4,7 +4,10 @@
 // wants to know: the order on the wire, intermediates missing or superfluous, weak keys and hashes.
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { coveredBy, oneLineName, parseSubjectAltName } from '../certs/index.ts';
+// The modules, not certs/index.ts: the index pulls in @peculiar/x509 (issuing), which probe's
+// start-up does not need.
+import { oneLineName } from '../certs/load-pair.ts';
+import { coveredBy, parseSubjectAltName } from '../certs/names.ts';
 import type { CertificateFinding, ChainReport } from './report.ts';
 import type { TrustStore } from './trust-store.ts';
 
@@ -179,15 +182,16 @@ export function analyzeChain(ders: readonly Uint8Array[], opts: ChainOptions): C
   for (const i of pathIndexes) {
     if (i < 0) continue;
     const f = certificates[i]!;
-    if (f.expired) {
-      trusted = false;
-      trustError ??= `"${f.subject}" expired on ${f.not_after.slice(0, 10)}`;
-      problems.push(`"${f.subject}" expired on ${f.not_after.slice(0, 10)}`);
-    } else if (f.not_yet_valid) {
-      trusted = false;
-      trustError ??= `"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`;
-      problems.push(`"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`);
-    }
+    const date = f.expired
+      ? `"${f.subject}" expired on ${f.not_after.slice(0, 10)}`
+      : f.not_yet_valid
+        ? `"${f.subject}" is not valid before ${f.not_before.slice(0, 10)}`
+        : undefined;
+    if (date === undefined) continue;
+    trusted = false;
+    // Said once: as the reason it is not trusted, or after that reason when there is another.
+    if (trustError === null) trustError = date;
+    else problems.push(date);
   }
   const leafFinding = certificates[leafIndex]!;
   if (!leafFinding.expired && leafFinding.days_left < EXPIRY_WARNING_DAYS)

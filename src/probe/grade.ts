@@ -4,15 +4,28 @@
 // T and a name mismatch M; HSTS for at least 180 days turns a clean A into A+. Every point or
 // letter lost comes with a reason. Pure.
 import { groupById } from '../tls/index.ts';
-import type { Grade, GradeReason, ProbeReport, SuiteFinding, VersionName } from './report.ts';
+import { isNo, isYes } from './finding.ts';
+import type {
+  Grade,
+  GradeReason,
+  ProbeReport,
+  SuiteFinding,
+  UngradedProblem,
+  VersionName,
+} from './report.ts';
+import { ungradedProblems } from './ungraded.ts';
 
-export type Findings = Omit<ProbeReport, 'grade' | 'grade_ignoring_trust' | 'score' | 'reasons'>;
+export type Findings = Omit<
+  ProbeReport,
+  'grade' | 'grade_ignoring_trust' | 'score' | 'reasons' | 'ungraded_problems'
+>;
 
 export interface GradeResult {
   readonly grade: Grade;
   readonly grade_ignoring_trust: Grade | null;
   readonly score: number;
   readonly reasons: GradeReason[];
+  readonly ungraded_problems: UngradedProblem[];
 }
 
 /** Worst to best; T and M (trust) rank below F for --fail-under. */
@@ -73,7 +86,7 @@ export function gradeFindings(f: Findings): GradeResult {
   const reasons: GradeReason[] = [];
   if (f.failure) {
     reasons.push({ rule: 'no_handshake', effect: 'grade F', detail: f.failure.detail });
-    return { grade: 'F', grade_ignoring_trust: null, score: 0, reasons };
+    return { grade: 'F', grade_ignoring_trust: null, score: 0, reasons, ungraded_problems: [] };
   }
   const accepted = (Object.keys(f.versions) as VersionName[]).filter((v) => f.versions[v]);
   const allSuites: SuiteFinding[] = Object.values(f.suites).flatMap((list) => list ?? []);
@@ -91,7 +104,10 @@ export function gradeFindings(f: Findings): GradeResult {
   }
 
   const kx: { bits: number; why: string }[] = [];
-  const leaves = f.certificates.map((c) => c.chain.certificates[0]).filter((c) => c !== undefined);
+  // Only what the asked name is served counts: a default certificate other names get is listed,
+  // not graded.
+  const served = f.certificates.filter((c) => c.served_for_name);
+  const leaves = served.map((c) => c.chain.certificates[0]).filter((c) => c !== undefined);
   for (const leaf of leaves) {
     const bits =
       leaf.key_type === 'EC' || leaf.key_type === 'EdDSA' ? ecEquivalent(leaf.key_bits) : leaf.key_bits;
@@ -145,7 +161,7 @@ export function gradeFindings(f: Findings): GradeResult {
   if (anon.length)
     cap('F', 'anonymous', `anonymous suite accepted: ${anon[0]!.iana} (no server authentication)`);
   if (f.dh_bits !== null && f.dh_bits < 1024) cap('F', 'weak_dh', `DHE prime of ${f.dh_bits} bits (Logjam)`);
-  if (f.client_renegotiation === true && f.secure_renegotiation === false)
+  if (isYes(f.client_renegotiation) && isNo(f.secure_renegotiation))
     cap('F', 'insecure_renegotiation', 'client-initiated renegotiation without RFC 5746 (CVE-2009-3555)');
   for (const leaf of leaves) {
     if (leaf.key_type === 'RSA' && leaf.key_bits < 1024) cap('F', 'weak_key', `certificate key ${leaf.key}`);
@@ -159,9 +175,8 @@ export function gradeFindings(f: Findings): GradeResult {
   if (rc4) cap('C', 'rc4', `RC4 suite accepted: ${rc4.iana}`);
   const des = allSuites.find((s) => /_(3DES|DES)_|DES40/.test(s.iana) && s.bits > 40);
   if (des) cap('C', '64bit_block', `64-bit block cipher accepted: ${des.iana} (Sweet32)`);
-  if (f.compression === true) cap('C', 'compression', 'TLS compression is enabled (CRIME)');
-  if (f.secure_renegotiation === false)
-    cap('C', 'no_secure_renegotiation', 'no RFC 5746 secure renegotiation');
+  if (isYes(f.compression)) cap('C', 'compression', 'TLS compression is enabled (CRIME)');
+  if (isNo(f.secure_renegotiation)) cap('C', 'no_secure_renegotiation', 'no RFC 5746 secure renegotiation');
   if (f.versions['TLS1.0']) cap('B', 'tls10', 'TLS 1.0 accepted');
   if (f.versions['TLS1.1']) cap('B', 'tls11', 'TLS 1.1 accepted');
   if (f.dh_bits !== null && f.dh_bits >= 1024 && f.dh_bits < 2048)
@@ -169,28 +184,30 @@ export function gradeFindings(f: Findings): GradeResult {
   if (allSuites.length && !allSuites.some((s) => s.pfs)) cap('B', 'no_pfs', 'no suite with forward secrecy');
   if (allSuites.length && !allSuites.some((s) => s.aead))
     cap('B', 'no_aead', 'no AEAD suite (GCM, ChaCha20-Poly1305, CCM)');
-  const incomplete = f.certificates.find((c) => c.chain.trusted && !c.chain.complete);
+  const incomplete = served.find((c) => c.chain.trusted && !c.chain.complete);
   if (incomplete)
     cap(
       'B',
       'incomplete_chain',
       `the server does not send the intermediate ${incomplete.chain.missing.join(', ')}`,
     );
-  if (f.fallback_scsv === false)
+  if (isNo(f.fallback_scsv))
     cap('A-', 'no_fallback_scsv', 'TLS_FALLBACK_SCSV is not honoured (downgrade protection)');
 
   // --- A+
   if (grade === 'A') {
-    const age = f.hsts?.max_age ?? null;
+    const age = f.hsts.state === 'not_tested' ? null : f.hsts.max_age;
     if (age !== null && age >= MINIMUM_A_PLUS_HSTS) grade = 'A+';
     else
       reasons.push({
         rule: 'a_plus',
         effect: 'not A+',
         detail:
-          age === null
-            ? 'A+ needs HSTS (Strict-Transport-Security with max-age of 180 days or more)'
-            : `A+ needs HSTS max-age of at least ${MINIMUM_A_PLUS_HSTS} s; it is ${age}`,
+          f.hsts.state === 'not_tested'
+            ? `A+ needs HSTS, which was not tested (${f.hsts.why})`
+            : age === null
+              ? 'A+ needs HSTS (Strict-Transport-Security with max-age of 180 days or more)'
+              : `A+ needs HSTS max-age of at least ${MINIMUM_A_PLUS_HSTS} s; it is ${age}`,
       });
   }
 
@@ -215,7 +232,13 @@ export function gradeFindings(f: Findings): GradeResult {
     final = 'T';
     reasons.push({ rule: 'no_certificate', effect: 'grade T', detail: 'no certificate could be read' });
   }
-  return { grade: final, grade_ignoring_trust: final === grade ? null : grade, score, reasons };
+  return {
+    grade: final,
+    grade_ignoring_trust: final === grade ? null : grade,
+    score,
+    reasons,
+    ungraded_problems: ungradedProblems(f),
+  };
 }
 
 function fmt(n: number): string {

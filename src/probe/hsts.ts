@@ -2,6 +2,7 @@
 // Strict-Transport-Security header of the answer. The parsers are pure; a server that does not
 // speak HTTP simply yields "no HTTP answer".
 import type { ProbeContext } from './context.ts';
+import { notTested, observed } from './finding.ts';
 import { connectTls } from './node-client.ts';
 import type { HstsFinding } from './report.ts';
 
@@ -51,24 +52,14 @@ export function parseHsts(value: string): {
   return { maxAge, includeSubDomains, preload };
 }
 
+/** The finding from an HTTP answer; a server that answered no HTTP was not tested. */
 export function hstsFinding(head: HttpHead | undefined, why?: string): HstsFinding {
-  if (!head) {
-    return {
-      status: null,
-      present: false,
-      max_age: null,
-      include_subdomains: false,
-      preload: false,
-      header: null,
-      detail: why ?? 'no HTTP answer to GET /',
-    };
-  }
+  if (!head) return notTested(why ?? 'no HTTP answer to GET /');
   // RFC 6797 §8.1: only the first header field counts.
   const header = head.headers.find(([n]) => n === 'strict-transport-security')?.[1] ?? null;
   const parsed = header === null ? null : parseHsts(header);
-  return {
+  return observed(parsed?.maxAge !== null && parsed?.maxAge !== undefined, {
     status: head.status,
-    present: parsed?.maxAge !== null && parsed?.maxAge !== undefined,
     max_age: parsed?.maxAge ?? null,
     include_subdomains: parsed?.includeSubDomains ?? false,
     preload: parsed?.preload ?? false,
@@ -79,7 +70,7 @@ export function hstsFinding(head: HttpHead | undefined, why?: string): HstsFindi
         : parsed?.maxAge === null
           ? 'header without a valid max-age'
           : null,
-  };
+  });
 }
 
 export async function probeHsts(ctx: ProbeContext, host: string): Promise<HstsFinding> {
@@ -89,7 +80,7 @@ export async function probeHsts(ctx: ProbeContext, host: string): Promise<HstsFi
       ...(ctx.sni !== undefined ? { servername: ctx.sni } : {}),
     }),
   );
-  if (!r.ok) return hstsFinding(undefined, `TLS connection failed: ${r.error}`);
+  if (!r.ok) return hstsFinding(undefined, `Node's TLS client could not complete a handshake: ${r.error}`);
   const socket = r.socket;
   const text = await new Promise<string>((resolve) => {
     let got = '';

@@ -5,6 +5,17 @@
 import tls from 'node:tls';
 import type { Endpoint } from './exchange.ts';
 
+/** Node's name for a TLS ≤ 1.2 version id (undefined: SSL 3.0, TLS 1.3, none). */
+export function nodeVersion(version: number): tls.SecureVersion | undefined {
+  return version === 0x0303
+    ? 'TLSv1.2'
+    : version === 0x0302
+      ? 'TLSv1.1'
+      : version === 0x0301
+        ? 'TLSv1'
+        : undefined;
+}
+
 export type TlsResult =
   | { readonly ok: true; readonly socket: tls.TLSSocket }
   | { readonly ok: false; readonly error: string };
@@ -24,6 +35,10 @@ export function connectTls(
       // An empty store: nothing is verified here, and Node then adds no store certificates to
       // what getPeerCertificate(true) reports as the chain.
       ca: [],
+      // Everything OpenSSL can still do (1024-bit DH, TLS 1.0, CBC): a check the default client
+      // refuses would otherwise be a check not made. Judging strength is the raw probes' job.
+      ciphers: 'ALL:@SECLEVEL=0',
+      minVersion: 'TLSv1',
       ...options,
     });
     onSocket?.(socket);

@@ -9,15 +9,16 @@ import { analyzeChain } from './chain.ts';
 import { createContext } from './context.ts';
 import { explainFailure } from './failure.ts';
 import { probeFallbackScsv, probeFeatures } from './features.ts';
+import { notTested } from './finding.ts';
 import { type Findings, gradeFindings } from './grade.ts';
 import { probeGroups } from './groups.ts';
 import { probeHsts } from './hsts.ts';
 import { keyShareFor } from './key-shares.ts';
 import { readOcspResponse } from './ocsp.ts';
-import { TLS12, TLS13 } from './offer.ts';
+import { TLS10, TLS12, TLS13 } from './offer.ts';
 import { createPool } from './pool.ts';
 import { probeClientRenegotiation } from './renegotiation.ts';
-import type { ProbeReport, ServedCertificate, VersionName } from './report.ts';
+import type { ProbeReport, ServedCertificate, SuiteOrderFinding, VersionName } from './report.ts';
 import { probeResumption12, probeResumption13 } from './resumption.ts';
 import { probeSigalgs } from './sigalgs.ts';
 import { suiteFinding } from './suite-finding.ts';
@@ -86,6 +87,9 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
     sni: sni ?? null,
     started_at: new Date(started).toISOString(),
     versions: versionMap,
+    versions_not_tested: Object.fromEntries(
+      versions.flatMap((v) => (v.notTested !== undefined ? [[v.name, v.notTested]] : [])),
+    ),
   };
 
   if (acceptedIds.length === 0) {
@@ -94,7 +98,7 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
       ...base,
       elapsed_ms: Date.now() - started,
       connections: pool.started,
-      ...EMPTY,
+      ...empty('no TLS handshake succeeded'),
       failure: explainFailure(versions, sni, withoutSni),
       notes: [],
     };
@@ -112,6 +116,7 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
   const tls13 = versionMap['TLS1.3'];
   const legacy = Math.max(0, ...acceptedIds.filter((v) => v < TLS13));
   const accepted = versions.filter((v) => v.accepted);
+  const legacyName = versions.find((v) => v.id === legacy)?.name;
   const hostHeader = `${t.isIp && t.host.includes(':') ? `[${t.host}]` : (sni ?? t.host)}${t.port === 443 ? '' : `:${t.port}`}`;
 
   const [suites, groups, sig12, sig13, samples, features, fallback, alpn, res12, res13, hsts, reneg] =
@@ -124,10 +129,12 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
       probeFeatures(ctx, legacy),
       probeFallbackScsv(ctx, acceptedIds),
       probeAlpn(ctx, legacy),
-      versionMap['TLS1.2'] ? probeResumption12(ctx) : Promise.resolve(null),
+      legacy >= TLS10 ? probeResumption12(ctx, legacy) : Promise.resolve(null),
       tls13 ? probeResumption13(ctx) : Promise.resolve(null),
-      options.http === false ? Promise.resolve(null) : probeHsts(ctx, hostHeader),
-      versionMap['TLS1.2'] ? probeClientRenegotiation(ctx) : Promise.resolve(null),
+      options.http === false
+        ? Promise.resolve(notTested('--no-http: GET / was not sent'))
+        : probeHsts(ctx, hostHeader),
+      probeClientRenegotiation(ctx, legacy),
     ]);
 
   const store =
@@ -141,26 +148,40 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
     });
     return {
       sni: s.sni,
+      served_for_name: s.sni === (sni ?? null),
       offered: s.offered,
       key: chain.certificates[0]?.key ?? 'unknown',
       chain,
       ocsp: readOcspResponse(s.ocsp),
     };
   });
-  const primary = served.find((c) => c.sni === (sni ?? null) && c.offered === 'any') ?? served[0];
+  const forName = served.filter((c) => c.served_for_name);
+  const primary = forName.find((c) => c.offered === 'any') ?? forName[0];
 
   const byVersion = Object.fromEntries(suites.map(({ v, e }) => [v.name, e.order.map(suiteFinding)]));
   const orderByVersion = Object.fromEntries(suites.map(({ v, e }) => [v.name, e.serverOrder]));
-  const top = [...suites].reverse().find(({ e }) => e.serverOrder !== null);
+  // The highest version where the order could be tested, else why the highest could not.
+  const byHighest = [...suites].sort((a, b) => b.v.id - a.v.id);
+  const serverOrder: SuiteOrderFinding =
+    byHighest.find(({ e }) => e.serverOrder.state !== 'not_tested')?.e.serverOrder ??
+    byHighest[0]?.e.serverOrder ??
+    notTested('no suite accepted');
   const notes: string[] = [];
   if (legacy === 0) {
     notes.push(
       "TLS 1.3 only: the chain was read through Node's client, which re-orders it (order on the wire unknown)",
-      'TLS 1.3 only: renegotiation, compression and heartbeat do not exist in TLS 1.3',
     );
   }
-  if (hsts && hsts.status === null) notes.push(`HSTS not checked: ${hsts.detail}`);
-  if (primary?.ocsp?.stapled !== true) notes.push('no OCSP response stapled');
+  for (const [v, sig] of [
+    ['TLS1.2', sig12],
+    ['TLS1.3', sig13],
+  ] as const)
+    if (sig?.notTested) notes.push(`${v} signature algorithms not tested: ${sig.notTested}`);
+  if (alpn.notTested) notes.push(`ALPN not tested: ${alpn.notTested}`);
+  if (primary?.ocsp?.stapled !== true)
+    notes.push(
+      primary ? 'no OCSP response stapled' : 'OCSP stapling not tested: no certificate could be read',
+    );
   if (legacy > 0 && served.length > 0 && served.every((c) => c.chain.certificates[0]?.key_type === 'EC'))
     notes.push(
       "TLS 1.2 curves: with only ECDSA certificates the certificate's own curve must be offered too, so curves the server ranks below it cannot be confirmed",
@@ -177,23 +198,24 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
     ...base,
     elapsed_ms: Date.now() - started,
     connections: pool.started,
-    server_order: top ? top.e.serverOrder : null,
+    server_order: serverOrder,
     server_order_by_version: orderByVersion,
     suites: byVersion,
     groups: groups.groups,
     typical_client: groups.typical,
     dh_bits: features.dhBits,
     signature_algorithms: {
-      ...(sig12 ? { 'TLS1.2': sig12 } : {}),
-      ...(sig13 ? { 'TLS1.3': sig13 } : {}),
+      ...(sig12 && !sig12.notTested ? { 'TLS1.2': sig12.schemes } : {}),
+      ...(sig13 && !sig13.notTested ? { 'TLS1.3': sig13.schemes } : {}),
     },
     alpn: alpn.accepted,
+    alpn_not_tested: alpn.notTested ?? null,
     alpn_preferred: alpn.preferred,
     chain: primary?.chain ?? null,
     certificates: served,
     ocsp_stapling: primary?.ocsp ?? null,
     resumption: {
-      ...(res12 ? { 'TLS1.2': res12 } : {}),
+      ...(res12 && legacyName ? { [legacyName]: res12 } : {}),
       ...(res13 ? { 'TLS1.3': res13 } : {}),
     },
     hsts,
@@ -209,25 +231,28 @@ export async function probe(target: string, options: ProbeOptions = {}): Promise
   return { ...findings, ...gradeFindings(findings) };
 }
 
-const EMPTY = {
-  server_order: null,
-  server_order_by_version: {},
-  suites: {},
-  groups: [],
-  typical_client: null,
-  dh_bits: null,
-  signature_algorithms: {},
-  alpn: [],
-  alpn_preferred: null,
-  chain: null,
-  certificates: [],
-  ocsp_stapling: null,
-  resumption: {},
-  hsts: null,
-  fallback_scsv: null,
-  secure_renegotiation: null,
-  client_renegotiation: null,
-  compression: null,
-  heartbeat: null,
-  extended_master_secret: null,
-} as const;
+function empty(why: string) {
+  return {
+    server_order: notTested(why),
+    server_order_by_version: {},
+    suites: {},
+    groups: [],
+    typical_client: null,
+    dh_bits: null,
+    signature_algorithms: {},
+    alpn: [],
+    alpn_not_tested: why,
+    alpn_preferred: null,
+    chain: null,
+    certificates: [],
+    ocsp_stapling: null,
+    resumption: {},
+    hsts: notTested(why),
+    fallback_scsv: notTested(why),
+    secure_renegotiation: notTested(why),
+    client_renegotiation: notTested(why),
+    compression: notTested(why),
+    heartbeat: notTested(why),
+    extended_master_secret: notTested(why),
+  } as const;
+}

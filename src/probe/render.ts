@@ -1,10 +1,13 @@
 // The report as a person reads it: one section per finding, columns aligned, every grade reason
 // spelled out. Pure: a ProbeReport in, text out (no colours, so it pastes into tickets).
+import { findingText } from './finding.ts';
 import type {
   ChainReport,
+  HstsFinding,
   ProbeReport,
   ResumptionFinding,
   ServedCertificate,
+  SuiteOrderFinding,
   VersionName,
 } from './report.ts';
 import { VERSION_NAMES } from './report.ts';
@@ -24,14 +27,12 @@ function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
   );
 }
 
-const yesNo = (v: boolean | null | undefined, unknown = 'n/a'): string =>
-  v === null || v === undefined ? unknown : v ? 'yes' : 'no';
-
-function chainLines(c: ServedCertificate, index: number): string[] {
+function chainLines(c: ServedCertificate, index: number, name: string): string[] {
   const chain: ChainReport = c.chain;
   const who = `${c.sni === null ? 'no SNI' : `SNI ${c.sni}`}, ${c.offered === 'any' ? 'any client' : `${c.offered}-only client`}`;
+  const served = c.served_for_name ? '' : ` — not served for ${name} (not graded)`;
   const out = [
-    `  [${index + 1}] ${c.key} — served for ${who}${chain.order === 'path' ? ' (order: path, as rebuilt by Node)' : ''}`,
+    `  [${index + 1}] ${c.key} — served for ${who}${served}${chain.order === 'path' ? ' (order: path, as rebuilt by Node)' : ''}`,
   ];
   chain.certificates.forEach((cert, i) => {
     const when = cert.expired
@@ -52,7 +53,9 @@ function chainLines(c: ServedCertificate, index: number): string[] {
   out.push(
     `      chain: ${chain.complete ? 'complete' : `incomplete (missing ${chain.missing.join(', ')})`}, ${chain.order_ok ? 'in order' : 'out of order'}`,
   );
-  for (const p of chain.problems) out.push(`      ! ${p}`);
+  // The trust line above already says why it is not trusted.
+  const said = chain.trust_error === null ? '' : `not trusted: ${chain.trust_error}`;
+  for (const p of chain.problems) if (p !== said) out.push(`      ! ${p}`);
   if (c.ocsp)
     out.push(
       `      OCSP stapling: ${c.ocsp.stapled ? `yes (${c.ocsp.response_status}${c.ocsp.cert_status ? `, ${c.ocsp.cert_status}` : ''}${c.ocsp.next_update ? `, next update ${c.ocsp.next_update.slice(0, 10)}` : ''})` : 'no'}`,
@@ -61,9 +64,26 @@ function chainLines(c: ServedCertificate, index: number): string[] {
 }
 
 function resumptionLine(v: string, r: ResumptionFinding): string[] {
-  const ticket = `ticket ${yesNo(r.ticket)}${r.ticket_lifetime_hint !== null ? ` (lifetime ${r.ticket_lifetime_hint} s)` : ''}${r.tickets_issued !== null ? `, ${r.tickets_issued} issued` : ''}`;
-  const id = r.session_id === null ? '' : `session ID ${yesNo(r.session_id)}, `;
+  const ticket = `ticket ${findingText(r.ticket)}${r.ticket_lifetime_hint !== null ? ` (lifetime ${r.ticket_lifetime_hint} s)` : ''}${r.tickets_issued !== null ? `, ${r.tickets_issued} issued` : ''}`;
+  // TLS 1.3 has no session IDs: nothing to say rather than "not tested".
+  const id = v === 'TLS1.3' ? '' : `session ID ${findingText(r.session_id)}, `;
   return [v, `${id}${ticket}${r.detail ? ` — ${r.detail}` : ''}`];
+}
+
+/** The suite-order finding in words (the cipher table's heading). */
+export function orderText(order: SuiteOrderFinding | undefined): string {
+  if (order === undefined) return 'order not tested';
+  if (order.state === 'not_tested') return `order not tested: ${order.why}`;
+  if (order.state === 'no') return 'client order: the server follows the client';
+  return order.chacha20_preferred
+    ? 'server order, ChaCha20 preferred when the client prefers it'
+    : 'server order';
+}
+
+function hstsText(h: HstsFinding): string {
+  if (h.state === 'not_tested') return findingText(h);
+  if (h.state === 'yes') return h.header ?? 'yes';
+  return `no (${h.detail ?? 'absent'}), GET / answered ${h.status}`;
 }
 
 export function renderProbeReport(r: ProbeReport): string {
@@ -75,6 +95,10 @@ export function renderProbeReport(r: ProbeReport): string {
   const ignoring = r.grade_ignoring_trust ? ` (${r.grade_ignoring_trust} if trusted)` : '';
   out.push(`Grade ${r.grade}${ignoring}   score ${r.score}/100`);
   out.push(...table(r.reasons.map((x) => [x.effect, x.rule, x.detail])));
+  if (r.ungraded_problems.length) {
+    out.push('Also (problems not in the grade)');
+    out.push(...table(r.ungraded_problems.map((p) => [p.check, p.detail])));
+  }
   out.push('');
 
   if (r.failure) {
@@ -84,19 +108,20 @@ export function renderProbeReport(r: ProbeReport): string {
   }
 
   out.push('Protocols');
-  out.push(...table(VERSION_NAMES.map((v) => [v, r.versions[v] ? 'yes' : 'no'])), '');
+  out.push(
+    ...table(
+      VERSION_NAMES.map((v) => {
+        const why = r.versions_not_tested[v];
+        return [v, r.versions[v] ? 'yes' : why !== undefined ? `not tested (${why})` : 'no'];
+      }),
+    ),
+    '',
+  );
 
   for (const v of [...VERSION_NAMES].reverse()) {
     const list = r.suites[v];
     if (!list || list.length === 0) continue;
-    const order = r.server_order_by_version[v];
-    const how =
-      order === true
-        ? 'server order'
-        : order === false
-          ? 'client order: the server follows the client'
-          : 'one suite';
-    out.push(`Cipher suites ${v} (${how})`);
+    out.push(`Cipher suites ${v} (${orderText(r.server_order_by_version[v])})`);
     out.push(...table(list.map((s) => [s.id, s.iana, s.openssl ?? '-', s.label, `${s.bits}`])), '');
   }
 
@@ -127,13 +152,14 @@ export function renderProbeReport(r: ProbeReport): string {
   }
 
   out.push(
-    `ALPN: ${r.alpn.length ? r.alpn.join(', ') : 'none of h2, http/1.1, http/1.0'}${r.alpn_preferred ? ` (server picks ${r.alpn_preferred})` : ''}`,
+    `ALPN: ${r.alpn_not_tested !== null ? `not tested (${r.alpn_not_tested})` : r.alpn.length ? r.alpn.join(', ') : 'none of h2, http/1.1, http/1.0'}${r.alpn_preferred ? ` (server picks ${r.alpn_preferred})` : ''}`,
     '',
   );
 
   if (r.certificates.length) {
     out.push('Certificates');
-    for (const [i, c] of r.certificates.entries()) out.push(...chainLines(c, i));
+    const name = r.chain?.name ?? r.sni ?? r.target;
+    for (const [i, c] of r.certificates.entries()) out.push(...chainLines(c, i, name));
     out.push('');
   }
 
@@ -144,23 +170,15 @@ export function renderProbeReport(r: ProbeReport): string {
   }
 
   out.push('Features');
-  const hsts = r.hsts;
   out.push(
     ...table([
-      [
-        'HSTS',
-        hsts === null
-          ? 'not checked'
-          : hsts.present
-            ? `${hsts.header}`
-            : `no (${hsts.detail ?? 'absent'})${hsts.status !== null ? `, GET / answered ${hsts.status}` : ''}`,
-      ],
-      ['TLS_FALLBACK_SCSV', yesNo(r.fallback_scsv, 'n/a (one version)')],
-      ['Secure renegotiation', yesNo(r.secure_renegotiation)],
-      ['Client renegotiation', yesNo(r.client_renegotiation)],
-      ['Compression', yesNo(r.compression)],
-      ['Heartbeat extension', yesNo(r.heartbeat)],
-      ['Extended master secret', yesNo(r.extended_master_secret)],
+      ['HSTS', hstsText(r.hsts)],
+      ['TLS_FALLBACK_SCSV', findingText(r.fallback_scsv)],
+      ['Secure renegotiation', findingText(r.secure_renegotiation)],
+      ['Client renegotiation', findingText(r.client_renegotiation)],
+      ['Compression', findingText(r.compression)],
+      ['Heartbeat extension', findingText(r.heartbeat)],
+      ['Extended master secret', findingText(r.extended_master_secret)],
     ]),
   );
   if (r.notes.length) {

@@ -2,6 +2,9 @@
 // names are the JSON names (snake_case, as the issue fixed them); docs/probe.md explains each.
 
 import type { SuiteStrength } from '../tls/index.ts';
+import type { Finding } from './finding.ts';
+
+export type { Finding } from './finding.ts';
 
 export type VersionName = 'SSLv3' | 'TLS1.0' | 'TLS1.1' | 'TLS1.2' | 'TLS1.3';
 export const VERSION_NAMES: readonly VersionName[] = ['SSLv3', 'TLS1.0', 'TLS1.1', 'TLS1.2', 'TLS1.3'];
@@ -102,6 +105,11 @@ export interface ChainReport {
 export interface ServedCertificate {
   /** How this chain was obtained: the SNI sent (null: none) and the client capability offered. */
   readonly sni: string | null;
+  /**
+   * Sent for the name asked (the SNI probed, or no SNI when none was asked): only these count in
+   * the grade. Others (e.g. a no-SNI default certificate) are listed, marked not served.
+   */
+  readonly served_for_name: boolean;
   readonly offered: 'any' | 'ECDSA' | 'RSA';
   readonly key: string;
   readonly chain: ChainReport;
@@ -120,9 +128,9 @@ export interface OcspFinding {
 
 export interface ResumptionFinding {
   /** Resumed by session ID (stateful cache) — TLS 1.2 only. */
-  readonly session_id: boolean | null;
+  readonly session_id: Finding;
   /** Resumed with a session ticket (TLS 1.2 RFC 5077) or PSK ticket (TLS 1.3). */
-  readonly ticket: boolean | null;
+  readonly ticket: Finding;
   /** Seconds, from the ticket's lifetime (hint); null when no ticket was issued. */
   readonly ticket_lifetime_hint: number | null;
   /** TLS 1.3: NewSessionTicket messages received on one connection. */
@@ -130,15 +138,30 @@ export interface ResumptionFinding {
   readonly detail: string | null;
 }
 
-export interface HstsFinding {
-  /** The HTTP status of `GET /`, or null when the server did not answer HTTP. */
-  readonly status: number | null;
-  readonly present: boolean;
+/** What `GET /` answered: yes = a Strict-Transport-Security header with a valid max-age. */
+export type HstsFinding = Finding<HstsAnswer>;
+
+export interface HstsAnswer {
+  /** The HTTP status of `GET /`. */
+  readonly status: number;
   readonly max_age: number | null;
   readonly include_subdomains: boolean;
   readonly preload: boolean;
   readonly header: string | null;
   readonly detail: string | null;
+}
+
+/**
+ * yes: the server enforces its own suite order (`chacha20_preferred`: except that a client
+ * leading with ChaCha20 gets it); no: it follows the client's order.
+ */
+export type SuiteOrderFinding = Finding<{ readonly chacha20_preferred: boolean }>;
+
+/** A problem found that does not change the grade (chain order, renegotiation, …): listed once. */
+export interface UngradedProblem {
+  /** Short id: "chain_order", "client_renegotiation", "expiring", … */
+  readonly check: string;
+  readonly detail: string;
 }
 
 export interface GradeReason {
@@ -183,16 +206,24 @@ export interface ProbeReport {
   /** TCP connections opened. */
   readonly connections: number;
   readonly versions: Readonly<Record<VersionName, boolean>>;
-  /** The server enforces its own suite order (for the highest version with two or more suites). */
-  readonly server_order: boolean | null;
-  readonly server_order_by_version: Readonly<Partial<Record<VersionName, boolean | null>>>;
+  /**
+   * Versions that are false above only because they could not be tested (no answer in time, no
+   * connection, an answer the prober cannot read), with why. Not counted in the grade.
+   */
+  readonly versions_not_tested: Readonly<Partial<Record<VersionName, string>>>;
+  /** The server enforces its own suite order (for the highest version where this was tested). */
+  readonly server_order: SuiteOrderFinding;
+  readonly server_order_by_version: Readonly<Partial<Record<VersionName, SuiteOrderFinding>>>;
   readonly suites: Readonly<Partial<Record<VersionName, readonly SuiteFinding[]>>>;
   readonly groups: readonly GroupFinding[];
   readonly typical_client: TypicalClient | null;
   /** Smallest DHE prime seen in TLS 1.2 and below, in bits. */
   readonly dh_bits: number | null;
   readonly signature_algorithms: Readonly<Partial<Record<VersionName, readonly string[]>>>;
+  /** Protocols accepted (each offered alone); empty with `alpn_not_tested` set means not tested. */
   readonly alpn: readonly string[];
+  /** Why ALPN could not be tested (no answer to any offer); null when it was. */
+  readonly alpn_not_tested: string | null;
   /** What the server picks when offered every ALPN protocol at once (client order h2 first). */
   readonly alpn_preferred: string | null;
   /** The chain a client offering everything gets for the asked name. */
@@ -200,24 +231,26 @@ export interface ProbeReport {
   /** Every distinct chain seen (by SNI / RSA vs ECDSA). */
   readonly certificates: readonly ServedCertificate[];
   readonly ocsp_stapling: OcspFinding | null;
-  readonly resumption: Readonly<Partial<Record<'TLS1.2' | 'TLS1.3', ResumptionFinding>>>;
-  readonly hsts: HstsFinding | null;
-  /** TLS_FALLBACK_SCSV honoured (inappropriate_fallback); null with one version only. */
-  readonly fallback_scsv: boolean | null;
+  readonly resumption: Readonly<Partial<Record<VersionName, ResumptionFinding>>>;
+  readonly hsts: HstsFinding;
+  /** TLS_FALLBACK_SCSV honoured (inappropriate_fallback); not tested with one version only. */
+  readonly fallback_scsv: Finding;
   /** RFC 5746 renegotiation_info in the ServerHello (TLS 1.2 and below). */
-  readonly secure_renegotiation: boolean | null;
-  /** The server accepts a client-initiated renegotiation (TLS 1.2). */
-  readonly client_renegotiation: boolean | null;
+  readonly secure_renegotiation: Finding;
+  /** The server accepts a client-initiated renegotiation (TLS 1.2 and below). */
+  readonly client_renegotiation: Finding;
   /** TLS compression (CRIME) negotiated when offered. */
-  readonly compression: boolean | null;
+  readonly compression: Finding;
   /** The heartbeat extension is echoed (presence only; no heartbeat is ever sent). */
-  readonly heartbeat: boolean | null;
-  readonly extended_master_secret: boolean | null;
+  readonly heartbeat: Finding;
+  readonly extended_master_secret: Finding;
   readonly grade: Grade;
   /** For T and M: the grade the server would get were the certificate trusted / matching. */
   readonly grade_ignoring_trust: Grade | null;
   readonly score: number;
   readonly reasons: readonly GradeReason[];
+  /** Problems that do not change the grade, each once ("Also" under the grade in the text). */
+  readonly ungraded_problems: readonly UngradedProblem[];
   readonly failure: FailureReport | null;
   /** Things the prober could not determine, and why. */
   readonly notes: readonly string[];

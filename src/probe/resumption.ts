@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import type tls from 'node:tls';
 import type { ProbeContext } from './context.ts';
-import { connectTls, waitFor } from './node-client.ts';
+import { type Finding, notTested, observed } from './finding.ts';
+import { connectTls, nodeVersion, waitFor } from './node-client.ts';
 import type { ResumptionFinding } from './report.ts';
 import { readSessionTicketInfo } from './session-der.ts';
 
@@ -80,8 +81,12 @@ async function resumeTwice(
 const sniOption = (ctx: ProbeContext): tls.ConnectionOptions =>
   ctx.sni !== undefined ? { servername: ctx.sni } : {};
 
-export async function probeResumption12(ctx: ProbeContext): Promise<ResumptionFinding> {
-  const base: tls.ConnectionOptions = { ...sniOption(ctx), minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' };
+const failed = (error: string): string => `Node's TLS client could not complete a handshake: ${error}`;
+
+/** `version`: the highest accepted version below TLS 1.3 (TLS 1.0–1.2). */
+export async function probeResumption12(ctx: ProbeContext, version = 0x0303): Promise<ResumptionFinding> {
+  const node = nodeVersion(version) ?? 'TLSv1.2';
+  const base: tls.ConnectionOptions = { ...sniOption(ctx), minVersion: node, maxVersion: node };
   const [byId, byTicket] = await Promise.all([
     resumeTwice(ctx, { ...base, secureOptions: crypto.constants.SSL_OP_NO_TICKET }, false),
     resumeTwice(ctx, base, false),
@@ -91,12 +96,20 @@ export async function probeResumption12(ctx: ProbeContext): Promise<ResumptionFi
     : undefined;
   const ticketIssued = info?.hasTicket ?? false;
   return {
-    session_id: byId.second?.resumed ?? false,
-    ticket: ticketIssued && (byTicket.second?.resumed ?? false),
+    session_id: resumedFinding(byId),
+    ticket: byTicket.first.error === undefined && !ticketIssued ? observed(false) : resumedFinding(byTicket),
     ticket_lifetime_hint: ticketIssued ? (info?.lifetimeHint ?? null) : null,
     tickets_issued: null,
-    detail: byId.first.error ?? byTicket.first.error ?? (ticketIssued ? null : 'no session ticket issued'),
+    detail: byTicket.first.error === undefined && !ticketIssued ? 'no session ticket issued' : null,
   };
+}
+
+/** yes/no from the second visit; not tested when either handshake could not be made. */
+function resumedFinding(r: { first: Visit; second: Visit | undefined }): Finding {
+  if (r.first.error !== undefined) return notTested(failed(r.first.error));
+  if (r.second === undefined) return observed(false); // no session to offer: nothing resumable
+  if (r.second.error !== undefined) return notTested(failed(r.second.error));
+  return observed(r.second.resumed);
 }
 
 export async function probeResumption13(ctx: ProbeContext): Promise<ResumptionFinding> {
@@ -104,10 +117,14 @@ export async function probeResumption13(ctx: ProbeContext): Promise<ResumptionFi
   const info =
     first.sessions > 0 && first.session ? readSessionTicketInfo(new Uint8Array(first.session)) : undefined;
   return {
-    session_id: null,
-    ticket: first.sessions > 0 && (second?.resumed ?? false),
+    session_id: notTested('TLS 1.3 has no session-ID resumption'),
+    ticket:
+      first.error === undefined && first.sessions === 0 ? observed(false) : resumedFinding({ first, second }),
     ticket_lifetime_hint: info?.lifetimeHint ?? null,
-    tickets_issued: first.sessions,
-    detail: first.error ?? (first.sessions === 0 ? `no NewSessionTicket within ${TICKET_WAIT_MS} ms` : null),
+    tickets_issued: first.error === undefined ? first.sessions : null,
+    detail:
+      first.error === undefined && first.sessions === 0
+        ? `no NewSessionTicket within ${TICKET_WAIT_MS} ms`
+        : null,
   };
 }

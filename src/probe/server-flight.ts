@@ -6,19 +6,21 @@
 import { suiteById } from '../tls/index.ts';
 import {
   type Alert,
+  type CertificateRequest,
   type CertificateStatus,
   ContentType,
   HandshakeType,
   handshakeTypeName,
   parseAlert,
   parseCertificateMessage,
+  parseCertificateRequest,
   parseCertificateStatus,
   parseServerHello,
-  parseServerKeyExchange,
+  parseSignedKeyExchange,
   readHandshakeMessages,
   readRecords,
   type ServerHello,
-  type ServerKeyExchange,
+  type SignedKeyExchange,
 } from '../wire/index.ts';
 
 export interface HelloFlight {
@@ -27,8 +29,9 @@ export interface HelloFlight {
   /** DER certificates in the order sent (TLS 1.2 and below; TLS 1.3 sends them encrypted). */
   readonly certificates: readonly Uint8Array[];
   readonly certificateStatus: CertificateStatus | undefined;
-  readonly serverKeyExchange: ServerKeyExchange | undefined;
-  readonly certificateRequest: boolean;
+  readonly serverKeyExchange: SignedKeyExchange | undefined;
+  /** The server asked for a client certificate (TLS ≤ 1.2), as it asked. */
+  readonly certificateRequest: CertificateRequest | undefined;
   /** Warning alerts received before the answer (e.g. unrecognized_name). */
   readonly warnings: readonly Alert[];
   /** False when the connection ended before ServerHelloDone (the flight is partial). */
@@ -76,8 +79,8 @@ export function readServerFlight(bytes: Uint8Array, ended = false): Flight {
   let hello: ServerHello | undefined;
   let certificates: Uint8Array[] = [];
   let certificateStatus: CertificateStatus | undefined;
-  let serverKeyExchange: ServerKeyExchange | undefined;
-  let certificateRequest = false;
+  let serverKeyExchange: SignedKeyExchange | undefined;
+  let certificateRequest: CertificateRequest | undefined;
   let consumed = 0; // handshake bytes already turned into messages
 
   const helloFlight = (complete: boolean): HelloFlight => ({
@@ -142,17 +145,26 @@ export function readServerFlight(bytes: Uint8Array, ended = false): Flight {
           break;
         }
         case HandshakeType.serverKeyExchange: {
-          const kx = suiteById(hello.cipherSuite)?.kx;
+          const suite = suiteById(hello.cipherSuite);
+          const kx = suite?.kx;
           if (kx === 'ECDHE' || kx === 'DHE') {
-            const parsed = parseServerKeyExchange(m.body, kx === 'ECDHE' ? 'ecdhe' : 'dhe');
+            // Laid out per the negotiated version: TLS 1.0/1.1 signatures carry no scheme.
+            const parsed = parseSignedKeyExchange(m.body, {
+              kx: kx === 'ECDHE' ? 'ecdhe' : 'dhe',
+              version: hello.selectedVersion,
+              anonymous: suite?.auth === 'anon',
+            });
             if (!parsed.ok) return { kind: 'malformed', detail: parsed.error };
             serverKeyExchange = parsed.value;
           }
           break;
         }
-        case HandshakeType.certificateRequest:
-          certificateRequest = true;
+        case HandshakeType.certificateRequest: {
+          const parsed = parseCertificateRequest(m.body, hello.selectedVersion);
+          if (!parsed.ok) return { kind: 'malformed', detail: parsed.error };
+          certificateRequest = parsed.value;
           break;
+        }
         case HandshakeType.serverHelloDone:
           return helloFlight(true);
         default:

@@ -1,15 +1,17 @@
 // Cipher suites of one version, in the server's order of preference. Offer every candidate, note
 // the one chosen, take it out, offer the rest again, until the server refuses: the sequence of
 // choices is the server's preference order when it enforces one, and the client's (ours) when it
-// does not. Whether it does is tested by offering its two favourites the other way round.
+// does not. Whether it does is then asked with several permutations (suite-order.ts), never one
+// swap: servers that enforce their order often let a client that prefers ChaCha20 have it.
 import { chosenSuite, type ProbeContext } from './context.ts';
 import { suitesFor } from './offer.ts';
+import type { SuiteOrderFinding } from './report.ts';
+import { probeSuiteOrder } from './suite-order.ts';
 
 export interface SuiteEnumeration {
   /** Accepted suites, in the order the server chose them. */
   readonly order: readonly number[];
-  /** True: server order; false: client order; null: fewer than two suites to compare. */
-  readonly serverOrder: boolean | null;
+  readonly serverOrder: SuiteOrderFinding;
 }
 
 /** Above this many suites a ClientHello is split into batches (some servers refuse huge hellos). */
@@ -25,10 +27,9 @@ export async function enumerateSuites(ctx: ProbeContext, version: number): Promi
     order.push(chosen);
     remaining = remaining.filter((id) => id !== chosen);
   }
-  if (order.length < 2) return { order, serverOrder: null };
-  const [first, second] = order as [number, number];
-  const reversed = chosenSuite(await ctx.raw({ version, suites: [second, first], sni: ctx.sni }), version);
-  return { order, serverOrder: reversed === undefined ? null : reversed === first };
+  const pick = async (offered: readonly number[]): Promise<number | undefined> =>
+    chosenSuite(await ctx.raw({ version, suites: offered, sni: ctx.sni }), version);
+  return { order, serverOrder: await probeSuiteOrder(order, pick) };
 }
 
 /**

@@ -3,7 +3,9 @@
 // or the certificates of a --ca file. Indexed by subject so issuer look-ups are cheap.
 import crypto from 'node:crypto';
 import tls from 'node:tls';
-import { pemBlocks } from '../certs/index.ts';
+// The module, not certs/index.ts: the index pulls in @peculiar/x509 (issuing), which probe's
+// start-up does not need.
+import { pemBlocks } from '../certs/pem.ts';
 
 export interface TrustStore {
   /** 'system', or the --ca file's name. */

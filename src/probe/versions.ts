@@ -1,7 +1,9 @@
 // Protocol versions: one raw ClientHello per version, offering every suite that version can use.
 // A version is accepted when the server answers with that version (a ServerHello, or for TLS 1.3
-// a HelloRetryRequest, which also commits to the version).
-import { chosenSuite, type ProbeContext } from './context.ts';
+// a HelloRetryRequest, which also commits to the version). An alert, another version, a close or
+// a reset is a refusal; no answer in time, no connection, or an answer the prober cannot read is
+// not a "no": the version was not tested, and the report says why.
+import { chosenSuite, describeOutcome, type ProbeContext } from './context.ts';
 import type { Outcome } from './exchange.ts';
 import { suitesFor, TLS13 } from './offer.ts';
 import { VERSION_IDS, VERSION_NAMES, type VersionName } from './report.ts';
@@ -12,7 +14,11 @@ export interface VersionProbe {
   readonly suitesOffered: number;
   readonly outcome: Outcome;
   readonly accepted: boolean;
+  /** Why neither yes nor no could be told (undefined: it could). */
+  readonly notTested: string | undefined;
 }
+
+const UNTESTED: ReadonlySet<Outcome['kind']> = new Set(['timeout', 'connect-error', 'malformed']);
 
 export async function probeVersions(ctx: ProbeContext, sni = ctx.sni): Promise<VersionProbe[]> {
   return Promise.all(
@@ -20,12 +26,14 @@ export async function probeVersions(ctx: ProbeContext, sni = ctx.sni): Promise<V
       const id = VERSION_IDS[name];
       const suites = suitesFor(id).map((s) => s.id);
       const outcome = await ctx.raw({ version: id, suites, sni });
+      const accepted = chosenSuite(outcome, id) !== undefined;
       return {
         name,
         id,
         suitesOffered: suites.length,
         outcome,
-        accepted: chosenSuite(outcome, id) !== undefined,
+        accepted,
+        notTested: !accepted && UNTESTED.has(outcome.kind) ? describeOutcome(outcome) : undefined,
       };
     }),
   );

@@ -15,6 +15,7 @@ export {
   encodeCertificateMessage,
   parseCertificateMessage,
 } from './certificate-message.ts';
+export { type CertificateRequest, parseCertificateRequest } from './certificate-request.ts';
 export {
   type CertificateStatus,
   CertificateStatusType,
@@ -22,7 +23,11 @@ export {
   parseCertificateStatus,
   STATUS_REQUEST_OCSP,
 } from './certificate-status.ts';
-export { type CertificateVerify, parseCertificateVerify } from './certificate-verify.ts';
+export {
+  type CertificateVerify,
+  parseCertificateVerify,
+  parseSignedCertificateVerify,
+} from './certificate-verify.ts';
 export {
   type ClientHello,
   type ClientHelloSpec,
@@ -30,6 +35,7 @@ export {
   parseClientHello,
 } from './client-hello.ts';
 export { type ClientKeyExchange, parseClientKeyExchange } from './client-key-exchange.ts';
+export { type DigitallySigned, readDigitallySigned } from './digitally-signed.ts';
 export { type EncryptedExtensions, parseEncryptedExtensions } from './encrypted-extensions.ts';
 export { ExtensionType, type ExtensionTypeName, extensionName } from './extension-types.ts';
 export {
@@ -142,7 +148,14 @@ export {
   type ServerHelloSpec,
 } from './server-hello.ts';
 export { type ServerHelloSniff, sniffServerHello } from './server-hello-sniff.ts';
-export { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.ts';
+export {
+  type KeyExchangeContext,
+  type KeyExchangeParams,
+  parseServerKeyExchange,
+  parseSignedKeyExchange,
+  type ServerKeyExchange,
+  type SignedKeyExchange,
+} from './server-key-exchange.ts';
 export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
   highestOfferedVersion,

@@ -62,7 +62,7 @@ describe('probe: a P-384-only server', () => {
     assert.equal(p384Report.versions['TLS1.2'], true);
     assert.equal(p384Report.versions['TLS1.3'], true);
     assert.equal(p384Report.chain?.certificates[0]?.key, 'EC P-256');
-    assert.equal(p384Report.fallback_scsv, true);
+    assert.equal(p384Report.fallback_scsv.state, 'yes');
   });
 });
 

@@ -44,8 +44,8 @@ describe('probe: TLS 1.2-only, CBC suites in server order', () => {
   });
 
   it('lists the configured suites in the configured order, with both names and strength', () => {
-    assert.equal(report.server_order, true);
-    assert.deepEqual(report.server_order_by_version, { 'TLS1.2': true });
+    assert.deepEqual(report.server_order, { state: 'yes', chacha20_preferred: false });
+    assert.deepEqual(report.server_order_by_version, { 'TLS1.2': report.server_order });
     assert.deepEqual(Object.keys(report.suites), ['TLS1.2']);
     const suites = report.suites['TLS1.2']!;
     assert.deepEqual(
@@ -103,18 +103,21 @@ describe('probe: TLS 1.2-only, CBC suites in server order', () => {
   it('reports resumption, renegotiation and the other protocol features', () => {
     assert.deepEqual(Object.keys(report.resumption), ['TLS1.2']);
     const r = report.resumption['TLS1.2']!;
-    assert.equal(r.session_id, true);
-    assert.equal(r.ticket, true);
+    assert.equal(r.session_id.state, 'yes');
+    assert.equal(r.ticket.state, 'yes');
     assert.equal(r.ticket_lifetime_hint, 7200);
-    assert.equal(report.secure_renegotiation, true);
+    assert.equal(report.secure_renegotiation.state, 'yes');
     // OpenSSL 3.0 servers refuse client-initiated renegotiation unless told otherwise.
-    assert.equal(report.client_renegotiation, false);
-    assert.equal(report.compression, false);
-    assert.equal(report.heartbeat, false);
-    assert.equal(report.extended_master_secret, true);
-    assert.equal(report.fallback_scsv, null, 'one version: nothing to fall back to');
-    assert.equal(report.hsts?.status, 200);
-    assert.equal(report.hsts?.present, false);
+    assert.equal(report.client_renegotiation.state, 'no');
+    assert.equal(report.compression.state, 'no');
+    assert.equal(report.heartbeat.state, 'no');
+    assert.equal(report.extended_master_secret.state, 'yes');
+    assert.deepEqual(report.fallback_scsv, {
+      state: 'not_tested',
+      why: 'one version accepted: nothing to fall back to',
+    });
+    assert.ok(report.hsts.state === 'no');
+    assert.equal(report.hsts.status, 200);
   });
 
   it('grades B: no AEAD suite, with the score deductions spelled out', () => {

@@ -19,6 +19,7 @@ function probes(answer: (v: string) => Outcome, accepted: string[] = []): Versio
     suitesOffered: 100,
     outcome: answer(name),
     accepted: accepted.includes(name),
+    notTested: undefined,
   }));
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeFindings, gradeRank, parseGrade } from '../../../src/probe/grade.ts';
 import { suiteFinding } from '../../../src/probe/suite-finding.ts';
-import { chain, findings, served } from './report-fixture.ts';
+import { chain, findings, NO, served, YES } from './report-fixture.ts';
 
 const rules = (r: ReturnType<typeof gradeFindings>): string[] =>
   r.reasons.map((x) => `${x.rule}:${x.effect}`);
@@ -16,7 +16,9 @@ describe('gradeFindings', () => {
   });
 
   it('A without HSTS, with the reason for the missing plus', () => {
-    const r = gradeFindings(findings({ hsts: null }));
+    const r = gradeFindings(
+      findings({ hsts: { state: 'not_tested', why: '--no-http: GET / was not sent' } }),
+    );
     assert.equal(r.grade, 'A');
     assert.ok(r.reasons.some((x) => x.rule === 'a_plus' && /HSTS/.test(x.detail)));
   });
@@ -47,8 +49,8 @@ describe('gradeFindings', () => {
       }),
     );
     assert.ok(rules(noPfs).includes('no_pfs:cap B'));
-    assert.equal(gradeFindings(findings({ compression: true })).grade, 'C');
-    const a = gradeFindings(findings({ fallback_scsv: false }));
+    assert.equal(gradeFindings(findings({ compression: YES })).grade, 'C');
+    const a = gradeFindings(findings({ fallback_scsv: NO }));
     assert.equal(a.grade, 'A-');
     assert.ok(rules(a).includes('no_fallback_scsv:cap A-'));
   });

@@ -19,21 +19,30 @@ describe('HSTS', () => {
     );
     assert.equal(head?.status, 301);
     const f = hstsFinding(head);
-    assert.equal(f.present, true);
+    assert.ok(f.state === 'yes');
     assert.equal(f.max_age, 63072000);
     assert.equal(f.status, 301);
   });
 
   it('says why there is no policy', () => {
-    assert.equal(
-      hstsFinding(parseHttpHead('HTTP/1.1 200 OK\r\n\r\n')).detail,
-      'no Strict-Transport-Security header',
+    assert.deepEqual(
+      { ...hstsFinding(parseHttpHead('HTTP/1.1 200 OK\r\n\r\n')) },
+      {
+        state: 'no',
+        status: 200,
+        max_age: null,
+        include_subdomains: false,
+        preload: false,
+        header: null,
+        detail: 'no Strict-Transport-Security header',
+      },
     );
     assert.equal(
-      hstsFinding(parseHttpHead('HTTP/1.1 200 OK\r\nStrict-Transport-Security: preload\r\n\r\n')).present,
-      false,
+      hstsFinding(parseHttpHead('HTTP/1.1 200 OK\r\nStrict-Transport-Security: preload\r\n\r\n')).state,
+      'no',
     );
     assert.equal(parseHttpHead('SSH-2.0-OpenSSH\r\n'), undefined);
-    assert.equal(hstsFinding(undefined).status, null);
+    // No HTTP answer is not "no HSTS": nothing was seen.
+    assert.deepEqual(hstsFinding(undefined), { state: 'not_tested', why: 'no HTTP answer to GET /' });
   });
 });

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeFindings } from '../../../src/probe/grade.ts';
 import { renderProbeReport } from '../../../src/probe/render.ts';
-import { findings, report } from './report-fixture.ts';
+import { findings, NO, report } from './report-fixture.ts';
 
 describe('renderProbeReport', () => {
   it('shows the grade with every reason, versions, suites with both names, groups, chain and features', () => {
-    const f = findings({ fallback_scsv: false });
+    const f = findings({ fallback_scsv: NO });
     const text = renderProbeReport({ ...f, ...gradeFindings(f) });
     assert.match(
       text,
@@ -45,5 +45,26 @@ describe('renderProbeReport', () => {
     assert.match(text, /No TLS handshake \(unknown_sni\): the server refuses the name "x\.test"/);
     assert.match(text, /offer +answer\n {2}TLS1\.3 with SNI x\.test +alert unrecognized_name/);
     assert.doesNotMatch(text, /Cipher suites/);
+  });
+
+  it('says "not tested (why)" for a version, a feature and ALPN it could not test, "no" for a refusal', () => {
+    const text = renderProbeReport(
+      report({
+        versions_not_tested: { 'TLS1.0': 'timeout: no answer within 3000 ms' },
+        client_renegotiation: {
+          state: 'not_tested',
+          why: "Node's TLS client could not complete a handshake: ECONNRESET",
+        },
+        alpn: [],
+        alpn_not_tested: 'closed: the server closed the connection',
+      }),
+    );
+    assert.match(text, /TLS1\.0 +not tested \(timeout: no answer within 3000 ms\)\n {2}TLS1\.1 +no\n/);
+    assert.match(
+      text,
+      /Client renegotiation +not tested \(Node's TLS client could not complete a handshake: ECONNRESET\)/,
+    );
+    assert.match(text, /Compression +no\n/);
+    assert.match(text, /ALPN: not tested \(closed: the server closed the connection\)/);
   });
 });

@@ -4,6 +4,10 @@ import type { Findings } from '../../../src/probe/grade.ts';
 import type { ChainReport, ProbeReport, ServedCertificate } from '../../../src/probe/report.ts';
 import { suiteFinding } from '../../../src/probe/suite-finding.ts';
 
+export const YES = { state: 'yes' } as const;
+export const NO = { state: 'no' } as const;
+const SERVER_ORDER = { state: 'yes', chacha20_preferred: false } as const;
+
 export function chain(over: Partial<ChainReport> = {}, key = 'EC P-256'): ChainReport {
   const [type, size] = key.startsWith('RSA') ? ['RSA', Number(key.slice(4))] : ['EC', 256];
   return {
@@ -43,7 +47,14 @@ export function chain(over: Partial<ChainReport> = {}, key = 'EC P-256'): ChainR
 }
 
 export function served(c: ChainReport = chain()): ServedCertificate {
-  return { sni: 'a.test', offered: 'any', key: c.certificates[0]?.key ?? '', chain: c, ocsp: null };
+  return {
+    sni: 'a.test',
+    served_for_name: true,
+    offered: 'any',
+    key: c.certificates[0]?.key ?? '',
+    chain: c,
+    ocsp: null,
+  };
 }
 
 export function findings(over: Partial<Findings> = {}): Findings {
@@ -56,8 +67,9 @@ export function findings(over: Partial<Findings> = {}): Findings {
     elapsed_ms: 100,
     connections: 150,
     versions: { SSLv3: false, 'TLS1.0': false, 'TLS1.1': false, 'TLS1.2': true, 'TLS1.3': true },
-    server_order: true,
-    server_order_by_version: { 'TLS1.2': true, 'TLS1.3': true },
+    versions_not_tested: {},
+    server_order: SERVER_ORDER,
+    server_order_by_version: { 'TLS1.2': SERVER_ORDER, 'TLS1.3': SERVER_ORDER },
     suites: {
       'TLS1.3': [0x1302, 0x1301].map(suiteFinding),
       'TLS1.2': [0xc02c, 0xc02b].map(suiteFinding),
@@ -70,26 +82,27 @@ export function findings(over: Partial<Findings> = {}): Findings {
     dh_bits: null,
     signature_algorithms: { 'TLS1.3': ['ecdsa_secp256r1_sha256'] },
     alpn: ['h2', 'http/1.1'],
+    alpn_not_tested: null,
     alpn_preferred: 'h2',
     chain: c,
     certificates: [served(c)],
     ocsp_stapling: null,
     resumption: {},
     hsts: {
+      state: 'yes',
       status: 200,
-      present: true,
       max_age: 31536000,
       include_subdomains: true,
       preload: false,
       header: 'max-age=31536000; includeSubDomains',
       detail: null,
     },
-    fallback_scsv: true,
-    secure_renegotiation: true,
-    client_renegotiation: false,
-    compression: false,
-    heartbeat: false,
-    extended_master_secret: true,
+    fallback_scsv: YES,
+    secure_renegotiation: YES,
+    client_renegotiation: NO,
+    compression: NO,
+    heartbeat: NO,
+    extended_master_secret: YES,
     failure: null,
     notes: [],
     ...over,
@@ -102,5 +115,6 @@ export const report = (over: Partial<Findings> = {}, grade: Partial<ProbeReport>
   grade_ignoring_trust: null,
   score: 93,
   reasons: [],
+  ungraded_problems: [],
   ...grade,
 });

@@ -23,7 +23,7 @@ describe('readServerFlight', () => {
     assert.equal(r.serverKeyExchange?.kind, 'ecdhe');
     if (r.serverKeyExchange?.kind === 'ecdhe') {
       assert.equal(r.serverKeyExchange.group, 24);
-      assert.equal(r.serverKeyExchange.signatureScheme, 0x0503);
+      assert.equal(r.serverKeyExchange.signed?.scheme, 0x0503);
     }
     assert.deepEqual(Array.from(r.certificateStatus?.responses[0] ?? []), Array.from(ocsp));
   });
