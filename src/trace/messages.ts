@@ -4,13 +4,14 @@ import { X509Certificate } from 'node:crypto';
 import { groupById, schemeById, suiteById, versionName } from '../tls/index.ts';
 import type { CertificateMessage } from '../wire/certificate-message.ts';
 import type { ClientHello } from '../wire/client-hello.ts';
+import type { DigitallySigned } from '../wire/digitally-signed.ts';
 import type { EncryptedExtensions } from '../wire/encrypted-extensions.ts';
 import { extensionName } from '../wire/extension-types.ts';
 import { decodeClientKeyShares, findExtension } from '../wire/extensions.ts';
 import { toHex } from '../wire/hex.ts';
 import type { NewSessionTicket } from '../wire/new-session-ticket.ts';
 import type { ServerHello } from '../wire/server-hello.ts';
-import type { ServerKeyExchange } from '../wire/server-key-exchange.ts';
+import type { SignedKeyExchange } from '../wire/server-key-exchange.ts';
 import { isGrease } from '../wire/versions.ts';
 import type { MessageDetail } from './types.ts';
 
@@ -125,14 +126,22 @@ export function describeCertificate(c: CertificateMessage): MessageDetail {
   return { name: 'Certificate', fields: { certificates, count: c.entries.length } };
 }
 
-export function describeServerKeyExchange(s: ServerKeyExchange): MessageDetail {
+/** The signature's scheme as the version lays it out: none before TLS 1.2, none for anonymous suites. */
+export function signedSchemeName(signed: DigitallySigned | null): string {
+  if (signed === null) return 'none (anonymous suite)';
+  return signed.scheme === null
+    ? 'none before TLS 1.2 (MD5+SHA-1, or SHA-1 for ECDSA)'
+    : schemeName(signed.scheme);
+}
+
+export function describeServerKeyExchange(s: SignedKeyExchange): MessageDetail {
   if (s.kind === 'ecdhe') {
     return {
       name: 'ServerKeyExchange',
       fields: {
         group: groupName(s.group),
         public_key: `${s.publicKey.length} bytes`,
-        signature_scheme: schemeName(s.signatureScheme),
+        signature_scheme: signedSchemeName(s.signed),
       },
     };
   }
@@ -141,7 +150,7 @@ export function describeServerKeyExchange(s: ServerKeyExchange): MessageDetail {
     fields: {
       dh_prime_bits: s.prime.length * 8,
       public_key: `${s.publicKey.length} bytes`,
-      signature_scheme: schemeName(s.signatureScheme),
+      signature_scheme: signedSchemeName(s.signed),
     },
   };
 }

@@ -2,7 +2,7 @@
 // transcript kept, and the key changes they announce (ServerHello, Finished, EndOfEarlyData,
 // KeyUpdate, a TLS 1.2 renegotiation's ClientHello) set up on the sending or both directions.
 import { parseCertificateMessage } from '../wire/certificate-message.ts';
-import { parseCertificateVerify } from '../wire/certificate-verify.ts';
+import { parseSignedCertificateVerify } from '../wire/certificate-verify.ts';
 import { parseClientHello } from '../wire/client-hello.ts';
 import { parseEncryptedExtensions } from '../wire/encrypted-extensions.ts';
 import { parseFinished } from '../wire/finished.ts';
@@ -13,7 +13,8 @@ import { parseKeyUpdate } from '../wire/key-update.ts';
 import { parseNewSessionTicket } from '../wire/new-session-ticket.ts';
 import { finishedVerifyData12 } from '../wire/prf.ts';
 import { parseServerHello } from '../wire/server-hello.ts';
-import { parseServerKeyExchange } from '../wire/server-key-exchange.ts';
+import { parseSignedKeyExchange } from '../wire/server-key-exchange.ts';
+import { ProtocolVersion } from '../wire/versions.ts';
 import {
   describeCertificate,
   describeClientHello,
@@ -25,7 +26,7 @@ import {
   groupName,
   messageName,
   plain,
-  schemeName,
+  signedSchemeName,
 } from './messages.ts';
 import { onClientKeyExchange, setup12 } from './session-keys12.ts';
 import { setup13, startEarlyData, trafficCipher } from './session-keys13.ts';
@@ -70,8 +71,12 @@ function message(s: SessionState, side: Side, type: number, body: Uint8Array): M
       break;
     }
     case 12: {
-      const kx = s.crypto?.kx === 'dhe' ? 'dhe' : 'ecdhe';
-      const ske = parseServerKeyExchange(body, kx);
+      // Read as the negotiated version lays it out: no scheme field before TLS 1.2, no signature for anon.
+      const ske = parseSignedKeyExchange(body, {
+        kx: s.crypto?.kx === 'dhe' ? 'dhe' : 'ecdhe',
+        version: s.serverHello?.selectedVersion ?? ProtocolVersion.tls12,
+        anonymous: s.crypto?.suite.auth === 'anon',
+      });
       if (!ske.ok) detail = failed('ServerKeyExchange', ske.error);
       else {
         if (ske.value.kind === 'ecdhe') s.group = groupName(ske.value.group);
@@ -81,10 +86,10 @@ function message(s: SessionState, side: Side, type: number, body: Uint8Array): M
       break;
     }
     case 15: {
-      const cv = parseCertificateVerify(body);
+      const cv = parseSignedCertificateVerify(body, s.serverHello?.selectedVersion ?? ProtocolVersion.tls12);
       detail = cv.ok
         ? plain('CertificateVerify', {
-            signature_scheme: schemeName(cv.value.signatureScheme),
+            signature_scheme: signedSchemeName(cv.value),
             signature: `${cv.value.signature.length} bytes`,
           })
         : failed('CertificateVerify', cv.error);
