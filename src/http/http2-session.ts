@@ -9,10 +9,12 @@ import { FIELD_VALUE, TOKEN } from './chars.ts';
 import { errorBody } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
 import { viaEntry, viaLine } from './head-builder.ts';
+import { E } from './head-errors.ts';
 import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { logTimeout, type TimeoutKind } from './timeouts.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -25,7 +27,9 @@ import {
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
 
-const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
+const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL } = http2.constants;
+/** The longest a closing session (GOAWAY sent) waits for its streams before it is destroyed. */
+const CLOSE_GRACE_MS = 10_000;
 const VIA_2 = `via: ${viaEntry('2')}\r\n`;
 
 interface H2Context {
@@ -39,6 +43,10 @@ interface H2Context {
   readonly fixedForwarded: string;
   /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
   readonly via: boolean;
+  /** Streams open on the session now (h2_idle runs only at 0). */
+  open: number;
+  /** The per-stream inactivity timer: the shorter of the body and send timeouts. */
+  readonly streamTick: number;
 }
 
 /** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
@@ -54,7 +62,11 @@ export const serveHttp2 = (
   let session: http2.ServerHttp2Session;
   try {
     session = http2.performServerHandshake(socket, {
-      settings: { enablePush: false, maxConcurrentStreams: 128, maxHeaderListSize: o.maxHeaderBytes * 2 },
+      settings: {
+        enablePush: false,
+        maxConcurrentStreams: o.h2MaxStreams,
+        maxHeaderListSize: o.maxHeaderBytes * 2,
+      },
       maxHeaderListPairs: 256,
     });
   } catch (err) {
@@ -79,15 +91,33 @@ export const serveHttp2 = (
     parts,
     fixedForwarded: parts.fixed.toString('latin1'),
     via: o.via && pool?.upstream.via !== false,
+    open: 0,
+    streamTick: Math.max(1, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs)),
   };
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
   });
-  // Idle sessions are closed gracefully (GOAWAY; streams in flight finish).
-  session.setTimeout(o.keepAliveTimeoutMs, () => session.close());
-  // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against).
+  // The session's timer runs on any frame; it closes the session only when no stream is open
+  // (each stream is bounded by its own timers and the upstream's response timeout).
+  session.setTimeout(o.h2IdleTimeoutMs, () => {
+    if (ctx.open > 0 || session.closed || session.destroyed) return;
+    logTimeout(log, conn, 'h2_idle', o.h2IdleTimeoutMs, null, null);
+    closeSession(session, Math.min(o.sendTimeoutMs, CLOSE_GRACE_MS));
+  });
+  // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against);
+  // the tracker's drain deadline cuts what is left.
   return { drain: () => session.close() };
+};
+
+/** GOAWAY, and a hard destroy if the streams still open have not ended within `graceMs`. */
+const closeSession = (session: http2.ServerHttp2Session, graceMs: number): void => {
+  const timer = setTimeout(() => {
+    if (!session.destroyed) session.destroy();
+  }, graceMs);
+  timer.unref();
+  session.once('close', () => clearTimeout(timer));
+  session.close();
 };
 
 const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
@@ -106,6 +136,13 @@ class H2Stream implements ResponseSink {
   private html = false;
   private isHead = false;
   private finished = false;
+  /** The request body has ended (or there is none). */
+  private requestDone = false;
+  /** Reading paused because the upstream is not taking the body. */
+  private readPaused = false;
+  /** The response was cut: the stream must end with RST_STREAM, never END_STREAM. */
+  private aborted = false;
+  private closed = false;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -115,32 +152,100 @@ class H2Stream implements ResponseSink {
 
   start(): void {
     const stream = this.stream;
+    const ctx = this.ctx;
+    ctx.open++;
+    this.requestDone = stream.endAfterHeaders;
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
+    stream.setTimeout(ctx.streamTick, () => this.onTimeout());
     const req = this.parse();
     if (typeof req === 'string') {
-      logRejected(this.ctx.log, this.ctx.info, 400, req);
+      logRejected(ctx.log, ctx.info, 400, req);
       this.status = 400;
       this.respondError(400);
       return;
     }
-    if (this.ctx.handler !== null) {
-      this.serveLocal(this.ctx.handler);
+    const maxBody = ctx.opts.maxBodyBytes;
+    if (maxBody > 0 && req.length > maxBody) {
+      logRejected(ctx.log, ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
       return;
     }
-    const ex = new Exchange(this.ctx.pool!, this, req.head, req.body, this.method, false);
+    if (ctx.handler !== null) {
+      this.serveLocal(ctx.handler);
+      return;
+    }
+    const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
-      if (!ex.writeBody(chunk)) stream.pause();
+      if (maxBody > 0 && this.bytesIn > maxBody) {
+        this.bodyTooLarge();
+        return;
+      }
+      if (!ex.writeBody(chunk)) {
+        this.readPaused = true;
+        stream.pause();
+      }
     });
-    stream.on('end', () => ex.endBody());
+    stream.on('end', () => {
+      this.requestDone = true;
+      ex.endBody();
+    });
     stream.on('drain', () => ex.resumeResponse());
+    // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
+    // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
+    stream.on('wantTrailers', () => {
+      if (!this.aborted) stream.sendTrailers({});
+    });
     ex.start();
   }
 
+  /** The stream's inactivity timer ran out: which bound is it? */
+  private onTimeout(): void {
+    if (this.closed) return;
+    const stream = this.stream;
+    const o = this.ctx.opts;
+    if (stream.writableLength > 0) this.timedOut('send', o.sendTimeoutMs);
+    else if (!this.requestDone && !this.readPaused) this.timedOut('body', o.bodyTimeoutMs);
+    // else: waiting for the upstream, whose response timeout runs on the upstream socket.
+  }
+
+  private timedOut(kind: TimeoutKind, limitMs: number): void {
+    const stream = this.stream;
+    logTimeout(this.ctx.log, this.ctx.info, kind, limitMs, this.method, this.path);
+    this.exchange?.abort();
+    this.exchange = null;
+    if (kind === 'body' && !stream.headersSent) {
+      this.status = 408;
+      this.respondError(408);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  /** A body without content-length went over max_body. */
+  private bodyTooLarge(): void {
+    const stream = this.stream;
+    logRejected(this.ctx.log, this.ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+    this.exchange?.abort();
+    this.exchange = null;
+    stream.pause();
+    if (!stream.headersSent) {
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
   /** Validate the request and render it as an HTTP/1.1 head; a string is the rejection reason. */
-  private parse(): { head: Buffer; body: BodyKind } | string {
+  private parse(): { head: Buffer; body: BodyKind; length: number } | string {
     const raw = this.raw;
     let method: string | undefined;
     let path: string | undefined;
@@ -245,10 +350,12 @@ class H2Stream implements ResponseSink {
 
     let body: BodyKind = Body.none;
     let framing = '';
+    let length = 0;
     if (contentLength !== undefined) {
       if (!/^[0-9]{1,15}$/.test(contentLength)) return 'invalid content-length';
       framing = `content-length: ${contentLength}\r\n`;
-      body = Number(contentLength) > 0 ? Body.length : Body.none;
+      length = Number(contentLength);
+      body = length > 0 ? Body.length : Body.none;
     } else if (!this.stream.endAfterHeaders) {
       framing = 'transfer-encoding: chunked\r\n';
       body = Body.chunked;
@@ -269,7 +376,7 @@ class H2Stream implements ResponseSink {
     const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
     const viaField = !this.ctx.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
     const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
-    return { head: Buffer.from(head, 'latin1'), body };
+    return { head: Buffer.from(head, 'latin1'), body, length };
   }
 
   private serveLocal(handler: LocalHandler): void {
@@ -308,6 +415,10 @@ class H2Stream implements ResponseSink {
   }
 
   private onClose(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.ctx.open--;
+    }
     if (this.finished) return;
     this.exchange?.abort();
     this.exchange = null;
@@ -374,7 +485,8 @@ class H2Stream implements ResponseSink {
     this.status = head.status;
     if (stream.destroyed) return;
     try {
-      stream.respond(responseHeaders(head), { endStream: head.body === ResBody.none });
+      const endStream = head.body === ResBody.none;
+      stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();
       this.exchange = null;
@@ -410,11 +522,13 @@ class H2Stream implements ResponseSink {
     const c = this.ctx;
     logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
+    this.aborted = true;
     this.finish();
     if (!this.stream.destroyed) this.stream.close(NGHTTP2_INTERNAL_ERROR);
   }
 
   onRequestDrain(): void {
+    this.readPaused = false;
     if (!this.stream.destroyed) this.stream.resume();
   }
 
