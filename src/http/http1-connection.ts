@@ -251,8 +251,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     const active = this.phase === P.active;
     logTimeout(this.log, this.info, kind, limitMs, active ? this.method : null, active ? this.path : null);
     if (kind === 'tunnel_idle') {
-      this.phase = P.closing;
-      this.socket.destroy(); // the tunnel's clientClose destroys the upstream side
+      this.socket.destroy(); // onClose, still in the tunnel phase, closes the upstream side
       return;
     }
     this.exchange?.abort();

@@ -27,7 +27,9 @@ import {
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
 
-const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL } = http2.constants;
+const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
+/** Not malformed, only not supported: answered without a stream error. */
+const CONNECT_REFUSED = 'connect not supported';
 /** The longest a closing session (GOAWAY sent) waits for its streams before it is destroyed. */
 const CLOSE_GRACE_MS = 10_000;
 const VIA_2 = `via: ${viaEntry('2')}\r\n`;
@@ -162,7 +164,9 @@ class H2Stream implements ResponseSink {
     if (typeof req === 'string') {
       logRejected(ctx.log, ctx.info, 400, req);
       this.status = 400;
-      this.respondError(400);
+      // RFC 9113 §8.1.1: a malformed request is a stream error of type PROTOCOL_ERROR; a server may
+      // answer first. The 400 says why, the reset says it was not a complete exchange.
+      this.respondError(400, req === CONNECT_REFUSED ? undefined : NGHTTP2_PROTOCOL_ERROR);
       return;
     }
     const maxBody = ctx.opts.maxBodyBytes;
@@ -335,7 +339,7 @@ class H2Stream implements ResponseSink {
     this.method = method;
     this.isHead = method === 'HEAD';
     this.html = accept;
-    if (method === 'CONNECT') return 'connect not supported';
+    if (method === 'CONNECT') return CONNECT_REFUSED;
     if (scheme !== 'https' && scheme !== 'http') return 'missing or invalid :scheme';
     if (path === undefined || path === '') return 'missing :path';
     if (!isTarget(path) || (path.charCodeAt(0) !== 0x2f && !(path === '*' && method === 'OPTIONS')))
@@ -447,12 +451,14 @@ class H2Stream implements ResponseSink {
     );
   }
 
-  private respondError(status: number): void {
+  /** An error page; with `reset`, the stream then ends with RST_STREAM(reset) instead of END_STREAM. */
+  private respondError(status: number, reset?: number): void {
     const stream = this.stream;
     this.finish();
     if (stream.destroyed || stream.headersSent) return;
     const b = errorBody(status, this.html);
     try {
+      if (reset !== undefined) stream.once('wantTrailers', () => stream.close(reset));
       stream.respond(
         {
           ':status': status,
@@ -460,9 +466,10 @@ class H2Stream implements ResponseSink {
           'content-length': b.body.length,
           'cache-control': 'no-store',
         },
-        { endStream: this.isHead },
+        reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead },
       );
-      if (!this.isHead) stream.end(b.body);
+      if (reset !== undefined) stream.end(this.isHead ? undefined : b.body);
+      else if (!this.isHead) stream.end(b.body);
     } catch {
       stream.close(NGHTTP2_INTERNAL_ERROR);
     }
