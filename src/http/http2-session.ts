@@ -8,13 +8,14 @@ import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
 import { FIELD_VALUE, TOKEN } from './chars.ts';
 import { errorBody } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
+import { SessionWatch, type Watched } from './h2-watch.ts';
 import { viaEntry, viaLine } from './head-builder.ts';
 import { E } from './head-errors.ts';
 import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
-import { logTimeout, type TimeoutKind } from './timeouts.ts';
+import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -45,10 +46,8 @@ interface H2Context {
   readonly fixedForwarded: string;
   /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
   readonly via: boolean;
-  /** Streams open on the session now (h2_idle runs only at 0). */
-  open: number;
-  /** The per-stream inactivity timer: the shorter of the body and send timeouts. */
-  readonly streamTick: number;
+  /** The open streams and their timers (h2_idle runs only when there is none). */
+  readonly watch: SessionWatch;
 }
 
 /** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
@@ -93,20 +92,24 @@ export const serveHttp2 = (
     parts,
     fixedForwarded: parts.fixed.toString('latin1'),
     via: o.via && pool?.upstream.via !== false,
-    open: 0,
-    streamTick: Math.max(1, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs)),
+    // A bound runs out within a quarter of itself (the sweep's period) of its exact time.
+    watch: new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4), () => {
+      if (!session.closed && !session.destroyed) session.setTimeout(o.h2IdleTimeoutMs);
+    }),
   };
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
   });
-  // The session's timer runs on any frame; it closes the session only when no stream is open
-  // (each stream is bounded by its own timers and the upstream's response timeout).
-  session.setTimeout(o.h2IdleTimeoutMs, () => {
-    if (ctx.open > 0 || session.closed || session.destroyed) return;
+  // The session's inactivity timer closes it only when no stream is open (each stream is bounded by
+  // the watch and the upstream's response timeout); it is armed again when the last stream closes.
+  session.on('timeout', () => {
+    if (ctx.watch.size > 0 || session.closed || session.destroyed) return;
     logTimeout(log, conn, 'h2_idle', o.h2IdleTimeoutMs, null, null);
     closeSession(session, Math.min(o.sendTimeoutMs, CLOSE_GRACE_MS));
   });
+  session.setTimeout(o.h2IdleTimeoutMs);
+  session.once('close', () => ctx.watch.stop());
   // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against);
   // the tracker's drain deadline cuts what is left.
   return { drain: () => session.close() };
@@ -124,7 +127,7 @@ const closeSession = (session: http2.ServerHttp2Session, graceMs: number): void 
 
 const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
 
-class H2Stream implements ResponseSink {
+class H2Stream implements ResponseSink, Watched {
   private readonly ctx: H2Context;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly raw: string[];
@@ -145,6 +148,9 @@ class H2Stream implements ResponseSink {
   /** The response was cut: the stream must end with RST_STREAM, never END_STREAM. */
   private aborted = false;
   private closed = false;
+  /** Last read of the request body (the body timeout runs from here). */
+  private lastReadAt = performance.now();
+  private readonly stall = new SendStall();
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -155,11 +161,10 @@ class H2Stream implements ResponseSink {
   start(): void {
     const stream = this.stream;
     const ctx = this.ctx;
-    ctx.open++;
     this.requestDone = stream.endAfterHeaders;
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
-    stream.setTimeout(ctx.streamTick, () => this.onTimeout());
+    ctx.watch.add(this);
     const req = this.parse();
     if (typeof req === 'string') {
       logRejected(ctx.log, ctx.info, 400, req);
@@ -184,6 +189,7 @@ class H2Stream implements ResponseSink {
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
+      this.lastReadAt = performance.now();
       if (maxBody > 0 && this.bytesIn > maxBody) {
         this.bodyTooLarge();
         return;
@@ -206,14 +212,15 @@ class H2Stream implements ResponseSink {
     ex.start();
   }
 
-  /** The stream's inactivity timer ran out: which bound is it? */
-  private onTimeout(): void {
+  /** From the session's watch: has the client stopped reading, or stopped sending its body? */
+  check(now: number): void {
     if (this.closed) return;
-    const stream = this.stream;
     const o = this.ctx.opts;
-    if (stream.writableLength > 0) this.timedOut('send', o.sendTimeoutMs);
-    else if (!this.requestDone && !this.readPaused) this.timedOut('body', o.bodyTimeoutMs);
-    // else: waiting for the upstream, whose response timeout runs on the upstream socket.
+    if (this.stall.stuck(now, this.stream.writableLength, 0, o.sendTimeoutMs))
+      this.timedOut('send', o.sendTimeoutMs);
+    else if (!this.requestDone && !this.readPaused && now - this.lastReadAt >= o.bodyTimeoutMs)
+      this.timedOut('body', o.bodyTimeoutMs);
+    // else: progress, or waiting for the upstream, whose response timeout runs on its socket.
   }
 
   private timedOut(kind: TimeoutKind, limitMs: number): void {
@@ -413,15 +420,19 @@ class H2Stream implements ResponseSink {
     else {
       stream.on('data', (c: Buffer) => {
         this.bytesIn += c.length;
+        this.lastReadAt = performance.now();
       });
-      stream.on('end', answer);
+      stream.on('end', () => {
+        this.requestDone = true;
+        answer();
+      });
     }
   }
 
   private onClose(): void {
     if (!this.closed) {
       this.closed = true;
-      this.ctx.open--;
+      this.ctx.watch.delete(this);
     }
     if (this.finished) return;
     this.exchange?.abort();
