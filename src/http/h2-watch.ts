@@ -12,13 +12,10 @@ export interface Watched {
 export class SessionWatch {
   private readonly watched = new Set<Watched>();
   private readonly everyMs: number;
-  private readonly onEmpty: () => void;
   private timer: NodeJS.Timeout | null = null;
 
-  /** `onEmpty`: the last stream has closed (the session is idle from now). */
-  constructor(everyMs: number, onEmpty: () => void) {
+  constructor(everyMs: number) {
     this.everyMs = everyMs;
-    this.onEmpty = onEmpty;
   }
 
   get size(): number {
@@ -34,9 +31,7 @@ export class SessionWatch {
   }
 
   delete(w: Watched): void {
-    if (!this.watched.delete(w) || this.watched.size > 0) return;
-    this.stopTimer();
-    this.onEmpty();
+    if (this.watched.delete(w) && this.watched.size === 0) this.stopTimer();
   }
 
   stop(): void {

@@ -93,16 +93,15 @@ export const serveHttp2 = (
     fixedForwarded: parts.fixed.toString('latin1'),
     via: o.via && pool?.upstream.via !== false,
     // A bound runs out within a quarter of itself (the sweep's period) of its exact time.
-    watch: new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4), () => {
-      if (!session.closed && !session.destroyed) session.setTimeout(o.h2IdleTimeoutMs);
-    }),
+    watch: new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4)),
   };
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
   });
   // The session's inactivity timer closes it only when no stream is open (each stream is bounded by
-  // the watch and the upstream's response timeout); it is armed again when the last stream closes.
+  // the watch and the upstream's response timeout). A listener, not setTimeout's callback, which
+  // node:http2 calls once: the timer is re-armed by the next frame, and must find a listener then.
   session.on('timeout', () => {
     if (ctx.watch.size > 0 || session.closed || session.destroyed) return;
     logTimeout(log, conn, 'h2_idle', o.h2IdleTimeoutMs, null, null);
