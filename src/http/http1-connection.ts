@@ -67,6 +67,8 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   /** Last read of a request body (the body timeout runs from here). */
   private lastReadAt = 0;
   private readonly stall = new SendStall();
+  /** The inactivity timer's current period: when it fires, the socket has been still this long. */
+  private timerMs = 0;
   // The request in progress.
   private startedAt = 0;
   private method = '';
@@ -127,7 +129,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.onDrain());
     socket.on('timeout', () => this.onTimeout());
-    socket.setTimeout(this.tick);
+    this.arm(this.tick);
     if (socket.destroyed) this.phase = P.closed;
   }
 
@@ -146,7 +148,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     if (this.decoder.inHead) return; // a request is arriving: it will be answered, then closed
     const idleMs = performance.now() - this.idleSince;
     if (idleMs >= DRAIN_IDLE_MS) this.close();
-    else this.socket.setTimeout(Math.ceil(DRAIN_IDLE_MS - idleMs));
+    else this.arm(Math.ceil(DRAIN_IDLE_MS - idleMs));
   }
 
   // --- client socket events ---
@@ -203,7 +205,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     const phase = this.phase;
     if (
       (phase === P.idle || phase === P.active) &&
-      this.stall.stuck(now, this.socket.writableLength, this.tick, this.opts.sendTimeoutMs)
+      this.stall.stuck(now, this.socket.writableLength, this.timerMs, this.opts.sendTimeoutMs)
     ) {
       this.timedOut('send', this.opts.sendTimeoutMs);
       return;
@@ -221,7 +223,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
           return;
         }
         // Waiting for the upstream: its response timeout runs on the upstream socket.
-        this.socket.setTimeout(this.tick);
+        this.arm(this.tick);
         return;
       case P.idle:
         if (this.decoder.inHead) {
@@ -236,7 +238,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
           this.closeIfIdle();
           return;
         }
-        this.socket.setTimeout(this.tick);
+        this.arm(this.tick);
         return;
       default:
     }
@@ -461,6 +463,11 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
 
   // --- helpers ---
 
+  private arm(ms: number): void {
+    this.timerMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
   private write(buf: Buffer): void {
     this.socket.write(buf);
   }
@@ -541,7 +548,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     this.decoder.destroy();
     if (this.socket.isPaused()) this.socket.resume();
     this.socket.end();
-    this.socket.setTimeout(Math.min(this.tick, CLOSE_GRACE_MS));
+    this.arm(Math.min(this.tick, CLOSE_GRACE_MS));
   }
 }
 
