@@ -173,7 +173,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       this.decoder.inHead &&
       performance.now() - this.headStartedAt > this.opts.headersTimeoutMs
     ) {
-      this.reject({ status: 408, reason: 'request head timeout' });
+      this.headTimedOut();
     }
   }
 
@@ -228,10 +228,11 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       case P.idle:
         if (this.decoder.inHead) {
           if (now - this.headStartedAt >= this.opts.headersTimeoutMs) {
-            this.reject({ status: 408, reason: 'request head timeout' });
+            this.headTimedOut();
             return;
           }
         } else if (now - this.idleSince >= this.opts.keepAliveTimeoutMs) {
+          logTimeout(this.log, this.info, 'keepalive', this.opts.keepAliveTimeoutMs, null, null);
           this.close();
           return;
         } else if (this.draining) {
@@ -242,6 +243,11 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
         return;
       default:
     }
+  }
+
+  private headTimedOut(): void {
+    logTimeout(this.log, this.info, 'header', this.opts.headersTimeoutMs, null, null);
+    this.reject({ status: 408, reason: 'request head timeout' });
   }
 
   /**

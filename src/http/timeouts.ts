@@ -4,7 +4,7 @@
 import type { ConnectionInfo, HttpLogger } from './types.ts';
 
 /** The `timeout` field of an `http_timeout` line: the config key under `timeouts:` that fired. */
-export type TimeoutKind = 'header' | 'body' | 'send' | 'tunnel_idle' | 'h2_idle';
+export type TimeoutKind = 'header' | 'body' | 'send' | 'keepalive' | 'tunnel_idle' | 'h2_idle';
 
 export const logTimeout = (
   log: HttpLogger,

@@ -204,6 +204,23 @@ describe('HTTP/1.1 bounds', () => {
     assert.ok(await closedWithin(raw, 1000), 'connection lingers after a bad record');
   });
 
+  test('header and keepalive timeouts log http_timeout lines too', async () => {
+    const quick = await startFront(cert, {
+      upstream: backend.url,
+      http: { headersTimeoutMs: 500, keepAliveTimeoutMs: 500 },
+    });
+    try {
+      const head = await rawExchange(quick.port, 'GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ', { idleMs: 3000 });
+      assert.match(head.response, /^HTTP\/1\.1 408 /);
+      const idle = await rawExchange(quick.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', { idleMs: 3000 });
+      assert.ok(idle.closed);
+      const kinds = quick.logs.filter((e) => e.event === 'http_timeout').map((e) => e.timeout);
+      assert.deepEqual(kinds, ['header', 'keepalive']);
+    } finally {
+      await quick.close();
+    }
+  });
+
   test('max_body: a content-length above it gets 413 before the upstream sees anything', async () => {
     const before = backend.requests.length;
     const r = await curl([
