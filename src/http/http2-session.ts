@@ -187,6 +187,7 @@ class H2Stream implements ResponseSink, Watched {
     const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
+      if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
       this.bytesIn += chunk.length;
       this.lastReadAt = performance.now();
       if (maxBody > 0 && this.bytesIn > maxBody) {
@@ -227,6 +228,7 @@ class H2Stream implements ResponseSink, Watched {
     logTimeout(this.ctx.log, this.ctx.info, kind, limitMs, this.method, this.path);
     this.exchange?.abort();
     this.exchange = null;
+    this.requestDone = true; // the rest of the body is not waited for any more
     if (kind === 'body' && !stream.headersSent) {
       this.status = 408;
       this.respondError(408);
@@ -243,6 +245,7 @@ class H2Stream implements ResponseSink, Watched {
     logRejected(this.ctx.log, this.ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
     this.exchange?.abort();
     this.exchange = null;
+    this.requestDone = true;
     stream.pause();
     if (!stream.headersSent) {
       this.status = E.bodyTooLarge.status;

@@ -97,10 +97,16 @@ const on = (stream: number, type: number) => (f: Frame) => f.stream === stream &
 describe('HTTP/2 bounds', () => {
   test('20 streams with a zero window: upstream connections released after the send timeout, streams reset', async () => {
     const n = front.logs.length;
+    const accepted = backend.connections;
     const c = await rawH2(front.port, [settingsFrame([[SETTINGS_INITIAL_WINDOW_SIZE, 0]])]);
     const ids = Array.from({ length: 20 }, (_, i) => 1 + 2 * i);
     for (const id of ids) c.send(getRequest(id, '/endless'));
-    assert.ok(await waitFor(() => upstreamOpen.size === 20, 5000), `upstream has ${upstreamOpen.size}`);
+    // One upstream connection per stream (counted as accepted: on a loaded machine the first may
+    // already be released when the last arrives).
+    assert.ok(
+      await waitFor(() => backend.connections - accepted === 20, 5000),
+      'not 20 upstream connections',
+    );
     const t0 = performance.now();
     assert.ok(await waitFor(() => upstreamOpen.size === 0, 5000), `${upstreamOpen.size} upstream still held`);
     assert.ok(performance.now() - t0 < 4000);
