@@ -20,6 +20,7 @@ import type { CheckContext } from './check-context.ts';
 import { checkClientAuth } from './client-auth-check.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
+import { checkLimits, checkTimeouts } from './limits-check.ts';
 import type {
   AcmeSettings,
   CertificatePair,
@@ -381,18 +382,8 @@ class Checker implements CheckContext {
       const policyResult = resolvePolicy(rawListener.tls ?? {});
       this.adopt(`${lp}.tls`, policyResult.problems);
 
-      let handshakeTimeoutMs: number = DEFAULTS.handshakeTimeoutMs;
-      if (rawListener.handshake_timeout !== undefined) {
-        const d = parseDuration(rawListener.handshake_timeout);
-        if (d.ok && d.value > 0) handshakeTimeoutMs = d.value;
-        else
-          this.add(
-            'error',
-            `${lp}.handshake_timeout`,
-            'handshake_timeout must be longer than zero',
-            'e.g. 10s',
-          );
-      }
+      const timeouts = checkTimeouts(this, lp, rawListener);
+      const limits = checkLimits(this, lp, rawListener);
 
       const resumption = checkSession(this, `${lp}.session`, rawListener.session);
       const sites = await this.sites(
@@ -409,7 +400,9 @@ class Checker implements CheckContext {
           policy: policyResult.policy,
           strictSni: rawListener.strict_sni ?? false,
           sites,
-          handshakeTimeoutMs,
+          handshakeTimeoutMs: timeouts.handshakeMs,
+          timeouts,
+          limits,
           maxClientHelloBytes: rawListener.max_client_hello_bytes ?? DEFAULTS.maxClientHelloBytes,
           resumption,
         });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadCertificatePair } from '../certs/load-pair.ts';
 import { ensureLocalCertificates } from '../certs/local-ca.ts';
 import { Errors, TlstermError } from '../errors.ts';
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS } from '../http/limits.ts';
 import { RESUMPTION_DEFAULTS } from '../state/settings.ts';
 import { resolvePolicy } from '../tls/policy.ts';
 import type { Plan } from './plan.ts';
@@ -13,7 +14,7 @@ import type { Plan } from './plan.ts';
 export const DEFAULTS = {
   port: 8443,
   host: 'localhost',
-  handshakeTimeoutMs: 10_000,
+  handshakeTimeoutMs: DEFAULT_TIMEOUTS.handshakeMs,
   /** A post-quantum ClientHello is ~2 KiB; 32 KiB leaves room for large ones and still bounds memory. */
   maxClientHelloBytes: 32_768,
   alpn: ['h2', 'http/1.1'] as readonly string[],
@@ -64,6 +65,8 @@ export async function buildDefaultPlan(stateDir: string): Promise<Plan> {
         policy,
         strictSni: false,
         handshakeTimeoutMs: DEFAULTS.handshakeTimeoutMs,
+        timeouts: DEFAULT_TIMEOUTS,
+        limits: DEFAULT_LIMITS,
         maxClientHelloBytes: DEFAULTS.maxClientHelloBytes,
         resumption: RESUMPTION_DEFAULTS,
         sites: [

@@ -1,6 +1,7 @@
 // The immutable runtime plan: what a validated config becomes. `serve` runs a Plan, `check` prints
 // the Problems found while building one. Nothing here touches a socket.
 
+import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 
 export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
@@ -126,8 +127,12 @@ export interface ListenerPlan {
   readonly policy: TlsPolicy;
   readonly strictSni: boolean;
   readonly sites: readonly SitePlan[];
-  /** Bound on the whole TLS handshake (sniff + OpenSSL), ms. */
+  /** Bound on the whole TLS handshake (sniff + OpenSSL), ms (= timeouts.handshakeMs). */
   readonly handshakeTimeoutMs: number;
+  /** `timeouts:` — how long each state of a connection may last. */
+  readonly timeouts: HttpTimeouts;
+  /** `limits:` — body and head sizes, h2 streams, connections per listener and per client. */
+  readonly limits: HttpLimits;
   /** Bound on bytes read before a ClientHello must be complete. */
   readonly maxClientHelloBytes: number;
   /** Session cache and tickets (`session:`). */

@@ -4,6 +4,7 @@
 
 import * as v from 'valibot';
 import { parseDuration } from './duration.ts';
+import { parseSize } from './size.ts';
 
 const durationMessage = (issue: { input: unknown }): string => {
   const r = parseDuration(issue.input);
@@ -122,12 +123,54 @@ export const StateSchema = v.strictObject({
   wait: v.optional(Duration),
 });
 
+const Size = v.pipe(
+  v.union([v.number(), v.string()], 'a size is a number of bytes or a string such as "10m"'),
+  v.check(
+    (value) => parseSize(value).ok,
+    (issue) => {
+      const r = parseSize(issue.input);
+      return r.ok ? '' : r.error;
+    },
+  ),
+);
+
+const Count = (key: string, min: number, max: number) =>
+  v.pipe(
+    v.number(`${key} is a number`),
+    v.integer(`${key} is a whole number`),
+    v.minValue(min, `${key} must be at least ${min}`),
+    v.maxValue(max, `${key} must be at most ${max}`),
+  );
+
+// How long each state of a connection may last (see src/http/limits.ts, docs/configuration.md).
+export const TimeoutsSchema = v.strictObject({
+  handshake: v.optional(Duration),
+  header: v.optional(Duration),
+  body: v.optional(Duration),
+  send: v.optional(Duration),
+  keepalive: v.optional(Duration),
+  tunnel_idle: v.optional(Duration),
+  h2_idle: v.optional(Duration),
+});
+
+// How much a connection, a client or a listener may hold.
+export const LimitsSchema = v.strictObject({
+  max_body: v.optional(Size),
+  max_header_bytes: v.optional(Size),
+  max_header_fields: v.optional(Count('max_header_fields', 1, 1000)),
+  h2_max_streams: v.optional(Count('h2_max_streams', 1, 1000)),
+  max_connections: v.optional(Count('max_connections', 0, 10_000_000)),
+  max_connections_per_client: v.optional(Count('max_connections_per_client', 0, 10_000_000)),
+});
+
 export const ListenerSchema = v.strictObject({
   name: v.optional(v.string('name is a string')),
   address: v.string('address is host:port, [::1]:port or :port'),
   tls: v.optional(TlsSchema),
   strict_sni: v.optional(v.boolean('strict_sni is true or false')),
   handshake_timeout: v.optional(Duration),
+  timeouts: v.optional(TimeoutsSchema),
+  limits: v.optional(LimitsSchema),
   session: v.optional(SessionSchema),
   max_client_hello_bytes: v.optional(
     v.pipe(
@@ -209,6 +252,8 @@ export type RawUpstream = v.InferOutput<typeof UpstreamSchema>;
 export type RawAcme = v.InferOutput<typeof AcmeSchema>;
 export type RawSession = v.InferOutput<typeof SessionSchema>;
 export type RawState = v.InferOutput<typeof StateSchema>;
+export type RawTimeouts = v.InferOutput<typeof TimeoutsSchema>;
+export type RawLimits = v.InferOutput<typeof LimitsSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
 
 // --- schema introspection, for "did you mean" on unknown keys

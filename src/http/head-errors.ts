@@ -36,6 +36,7 @@ export const E = {
   badConnection: e(400, 'invalid connection header'),
   connectMethod: e(405, 'connect not supported'),
   expectation: e(417, 'unsupported expectation'),
+  bodyTooLarge: e(413, 'request body larger than max_body'),
   badChunkSize: e(400, 'invalid chunk size'),
   chunkTooBig: e(400, 'chunk size too large'),
   badChunkExt: e(400, 'invalid chunk extension'),

@@ -7,11 +7,12 @@ import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
 import { forwardedParts } from './forwarded.ts';
 import { buildClientResponseHead, buildUpstreamRequest, Conn, type ForwardContext } from './head-builder.ts';
-import type { HeadError } from './head-errors.ts';
+import { E, type HeadError } from './head-errors.ts';
 import { localResponseH1, runHandler } from './local-response.ts';
 import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import { Tunnel } from './tunnel.ts';
 import {
   type ConnectionInfo,
@@ -63,6 +64,11 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   private tunnel: Tunnel | null = null;
   private headStartedAt = 0;
   private idleSince = performance.now();
+  /** Last read of a request body (the body timeout runs from here). */
+  private lastReadAt = 0;
+  private readonly stall = new SendStall();
+  /** The inactivity timer's current period: when it fires, the socket has been still this long. */
+  private timerMs = 0;
   // The request in progress.
   private startedAt = 0;
   private method = '';
@@ -106,17 +112,24 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
             upstreamHost: this.pool.authority,
             via: opts.via && this.pool.upstream.via !== false,
           };
-    this.decoder = new RequestDecoder(this, opts.maxHeaderBytes);
-    this.tick = Math.max(1, Math.min(opts.headersTimeoutMs, opts.keepAliveTimeoutMs));
+    this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
+    // One inactivity timer for every state; each check below measures its own bound from it.
+    this.tick = Math.max(
+      1,
+      Math.min(opts.headersTimeoutMs, opts.keepAliveTimeoutMs, opts.bodyTimeoutMs, opts.sendTimeoutMs),
+    );
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    // Peers vanish mid-request all the time: 'close' follows and does the cleanup.
-    socket.on('error', () => {});
+    // Peers vanish mid-request all the time: 'close' follows and does the cleanup. A TLS error after
+    // the handshake (a bogus record) leaves the TLSSocket open: nothing more can be read, so close.
+    socket.on('error', () => {
+      if (!socket.destroyed) socket.destroy();
+    });
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.onDrain());
     socket.on('timeout', () => this.onTimeout());
-    socket.setTimeout(this.tick);
+    this.arm(this.tick);
     if (socket.destroyed) this.phase = P.closed;
   }
 
@@ -135,7 +148,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     if (this.decoder.inHead) return; // a request is arriving: it will be answered, then closed
     const idleMs = performance.now() - this.idleSince;
     if (idleMs >= DRAIN_IDLE_MS) this.close();
-    else this.socket.setTimeout(Math.ceil(DRAIN_IDLE_MS - idleMs));
+    else this.arm(Math.ceil(DRAIN_IDLE_MS - idleMs));
   }
 
   // --- client socket events ---
@@ -147,6 +160,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       return;
     }
     if (phase !== P.idle && phase !== P.active) return; // closing: read and discard
+    if (phase === P.active) this.lastReadAt = performance.now();
     if (phase === P.idle && this.headStartedAt === 0) this.headStartedAt = performance.now();
     this.decoder.push(chunk);
     if (this.phase !== P.idle && this.phase !== P.active) return;
@@ -159,7 +173,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       this.decoder.inHead &&
       performance.now() - this.headStartedAt > this.opts.headersTimeoutMs
     ) {
-      this.reject({ status: 408, reason: 'request head timeout' });
+      this.headTimedOut();
     }
   }
 
@@ -181,40 +195,97 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   }
 
   private onDrain(): void {
+    this.stall.reset();
     if (this.phase === P.tunnel) this.tunnel!.clientDrain();
     else this.exchange?.resumeResponse();
   }
 
   private onTimeout(): void {
     const now = performance.now();
-    switch (this.phase) {
+    const phase = this.phase;
+    if (
+      (phase === P.idle || phase === P.active) &&
+      this.stall.stuck(now, this.socket.writableLength, this.timerMs, this.opts.sendTimeoutMs)
+    ) {
+      this.timedOut('send', this.opts.sendTimeoutMs);
+      return;
+    }
+    switch (phase) {
       case P.closing:
         this.socket.destroy();
+        return;
+      case P.tunnel:
+        this.timedOut('tunnel_idle', this.opts.tunnelIdleTimeoutMs);
+        return;
+      case P.active:
+        if (!this.requestDone && !this.readPaused && now - this.lastReadAt >= this.opts.bodyTimeoutMs) {
+          this.timedOut('body', this.opts.bodyTimeoutMs);
+          return;
+        }
+        // Waiting for the upstream: its response timeout runs on the upstream socket.
+        this.arm(this.tick);
         return;
       case P.idle:
         if (this.decoder.inHead) {
           if (now - this.headStartedAt >= this.opts.headersTimeoutMs) {
-            this.reject({ status: 408, reason: 'request head timeout' });
+            this.headTimedOut();
             return;
           }
         } else if (now - this.idleSince >= this.opts.keepAliveTimeoutMs) {
+          logTimeout(this.log, this.info, 'keepalive', this.opts.keepAliveTimeoutMs, null, null);
           this.close();
           return;
         } else if (this.draining) {
           this.closeIfIdle();
           return;
         }
-        this.socket.setTimeout(this.tick);
+        this.arm(this.tick);
         return;
       default:
-      // Active requests are bounded by the upstream timeouts; tunnels have none.
     }
+  }
+
+  private headTimedOut(): void {
+    logTimeout(this.log, this.info, 'header', this.opts.headersTimeoutMs, null, null);
+    this.reject({ status: 408, reason: 'request head timeout' });
+  }
+
+  /**
+   * A bound ran out. A body that stopped arriving gets its 408 if no response has started; in every
+   * other case the client is cut (what we would send cannot get through) and so is the upstream
+   * connection, whose state is unknown: it never goes back to the pool.
+   */
+  private timedOut(kind: TimeoutKind, limitMs: number): void {
+    const active = this.phase === P.active;
+    logTimeout(this.log, this.info, kind, limitMs, active ? this.method : null, active ? this.path : null);
+    if (kind === 'tunnel_idle') {
+      this.socket.destroy(); // onClose, still in the tunnel phase, closes the upstream side
+      return;
+    }
+    this.exchange?.abort();
+    this.exchange = null;
+    if (active && kind === 'body' && !this.responseStarted) {
+      this.logAccess(408);
+      this.phase = P.idle;
+      this.sendErrorAndClose(408);
+      return;
+    }
+    if (active) this.logAccess(this.responseStarted ? this.status : 408);
+    this.phase = P.closing;
+    this.decoder.destroy();
+    this.socket.destroy();
   }
 
   // --- request decoder events ---
 
   onRequestHead(head: RequestHead): void {
+    const maxBody = this.opts.maxBodyBytes;
+    if (maxBody > 0 && head.body === Body.length && head.contentLength > maxBody) {
+      this.reject(E.bodyTooLarge);
+      return;
+    }
     this.phase = P.active;
+    this.lastReadAt = performance.now();
     this.headStartedAt = 0;
     this.startedAt = performance.now();
     this.method = head.method;
@@ -244,7 +315,14 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   }
 
   onRequestBody(chunk: Buffer): void {
+    if (this.phase !== P.active) return;
     this.bytesIn += chunk.length;
+    const maxBody = this.opts.maxBodyBytes;
+    if (maxBody > 0 && this.bytesIn > maxBody) {
+      // Only a chunked body gets here (a content-length above the limit was refused up front).
+      this.onRequestError(E.bodyTooLarge);
+      return;
+    }
     if (this.exchange !== null && !this.exchange.writeBody(chunk)) this.readPaused = true;
   }
 
@@ -380,7 +458,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     this.logAccess(101);
     const clientRest = this.decoder.takeRest();
     this.phase = P.tunnel;
-    const tunnel = new Tunnel(this.socket, upstream, () => {
+    const tunnel = new Tunnel(this.socket, upstream, this.opts.tunnelIdleTimeoutMs, () => {
       if (!this.socket.destroyed) this.socket.destroy();
     });
     this.tunnel = tunnel;
@@ -390,6 +468,11 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   }
 
   // --- helpers ---
+
+  private arm(ms: number): void {
+    this.timerMs = ms;
+    this.socket.setTimeout(ms);
+  }
 
   private write(buf: Buffer): void {
     this.socket.write(buf);
@@ -471,7 +554,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     this.decoder.destroy();
     if (this.socket.isPaused()) this.socket.resume();
     this.socket.end();
-    this.socket.setTimeout(Math.min(this.tick, CLOSE_GRACE_MS));
+    this.arm(Math.min(this.tick, CLOSE_GRACE_MS));
   }
 }
 

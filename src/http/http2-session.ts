@@ -8,11 +8,14 @@ import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
 import { FIELD_VALUE, TOKEN } from './chars.ts';
 import { errorBody } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
+import { SessionWatch, type Watched } from './h2-watch.ts';
 import { viaEntry, viaLine } from './head-builder.ts';
+import { E } from './head-errors.ts';
 import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -25,7 +28,11 @@ import {
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
 
-const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
+const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
+/** Not malformed, only not supported: answered without a stream error. */
+const CONNECT_REFUSED = 'connect not supported';
+/** The longest a closing session (GOAWAY sent) waits for its streams before it is destroyed. */
+const CLOSE_GRACE_MS = 10_000;
 const VIA_2 = `via: ${viaEntry('2')}\r\n`;
 
 interface H2Context {
@@ -39,6 +46,8 @@ interface H2Context {
   readonly fixedForwarded: string;
   /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
   readonly via: boolean;
+  /** The open streams and their timers (h2_idle runs only when there is none). */
+  readonly watch: SessionWatch;
 }
 
 /** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
@@ -54,7 +63,11 @@ export const serveHttp2 = (
   let session: http2.ServerHttp2Session;
   try {
     session = http2.performServerHandshake(socket, {
-      settings: { enablePush: false, maxConcurrentStreams: 128, maxHeaderListSize: o.maxHeaderBytes * 2 },
+      settings: {
+        enablePush: false,
+        maxConcurrentStreams: o.h2MaxStreams,
+        maxHeaderListSize: o.maxHeaderBytes * 2,
+      },
       maxHeaderListPairs: 256,
     });
   } catch (err) {
@@ -79,20 +92,41 @@ export const serveHttp2 = (
     parts,
     fixedForwarded: parts.fixed.toString('latin1'),
     via: o.via && pool?.upstream.via !== false,
+    // A bound runs out within a quarter of itself (the sweep's period) of its exact time.
+    watch: new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4)),
   };
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
   });
-  // Idle sessions are closed gracefully (GOAWAY; streams in flight finish).
-  session.setTimeout(o.keepAliveTimeoutMs, () => session.close());
-  // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against).
+  // The session's inactivity timer closes it only when no stream is open (each stream is bounded by
+  // the watch and the upstream's response timeout). A listener, not setTimeout's callback, which
+  // node:http2 calls once: the timer is re-armed by the next frame, and must find a listener then.
+  session.on('timeout', () => {
+    if (ctx.watch.size > 0 || session.closed || session.destroyed) return;
+    logTimeout(log, conn, 'h2_idle', o.h2IdleTimeoutMs, null, null);
+    closeSession(session, Math.min(o.sendTimeoutMs, CLOSE_GRACE_MS));
+  });
+  session.setTimeout(o.h2IdleTimeoutMs);
+  session.once('close', () => ctx.watch.stop());
+  // A reload or shutdown: GOAWAY, streams in flight finish (h2 has no race to guard against);
+  // the tracker's drain deadline cuts what is left.
   return { drain: () => session.close() };
+};
+
+/** GOAWAY, and a hard destroy if the streams still open have not ended within `graceMs`. */
+const closeSession = (session: http2.ServerHttp2Session, graceMs: number): void => {
+  const timer = setTimeout(() => {
+    if (!session.destroyed) session.destroy();
+  }, graceMs);
+  timer.unref();
+  session.once('close', () => clearTimeout(timer));
+  session.close();
 };
 
 const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
 
-class H2Stream implements ResponseSink {
+class H2Stream implements ResponseSink, Watched {
   private readonly ctx: H2Context;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly raw: string[];
@@ -106,6 +140,16 @@ class H2Stream implements ResponseSink {
   private html = false;
   private isHead = false;
   private finished = false;
+  /** The request body has ended (or there is none). */
+  private requestDone = false;
+  /** Reading paused because the upstream is not taking the body. */
+  private readPaused = false;
+  /** The response was cut: the stream must end with RST_STREAM, never END_STREAM. */
+  private aborted = false;
+  private closed = false;
+  /** Last read of the request body (the body timeout runs from here). */
+  private lastReadAt = performance.now();
+  private readonly stall = new SendStall();
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -115,32 +159,106 @@ class H2Stream implements ResponseSink {
 
   start(): void {
     const stream = this.stream;
+    const ctx = this.ctx;
+    this.requestDone = stream.endAfterHeaders;
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
+    ctx.watch.add(this);
     const req = this.parse();
     if (typeof req === 'string') {
-      logRejected(this.ctx.log, this.ctx.info, 400, req);
+      logRejected(ctx.log, ctx.info, 400, req);
       this.status = 400;
-      this.respondError(400);
+      // RFC 9113 §8.1.1: a malformed request is a stream error of type PROTOCOL_ERROR; a server may
+      // answer first. The 400 says why, the reset says it was not a complete exchange.
+      this.respondError(400, req === CONNECT_REFUSED ? undefined : NGHTTP2_PROTOCOL_ERROR);
       return;
     }
-    if (this.ctx.handler !== null) {
-      this.serveLocal(this.ctx.handler);
+    const maxBody = ctx.opts.maxBodyBytes;
+    if (maxBody > 0 && req.length > maxBody) {
+      logRejected(ctx.log, ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
       return;
     }
-    const ex = new Exchange(this.ctx.pool!, this, req.head, req.body, this.method, false);
+    if (ctx.handler !== null) {
+      this.serveLocal(ctx.handler);
+      return;
+    }
+    const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
+      if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
       this.bytesIn += chunk.length;
-      if (!ex.writeBody(chunk)) stream.pause();
+      this.lastReadAt = performance.now();
+      if (maxBody > 0 && this.bytesIn > maxBody) {
+        this.bodyTooLarge();
+        return;
+      }
+      if (!ex.writeBody(chunk)) {
+        this.readPaused = true;
+        stream.pause();
+      }
     });
-    stream.on('end', () => ex.endBody());
+    stream.on('end', () => {
+      this.requestDone = true;
+      ex.endBody();
+    });
     stream.on('drain', () => ex.resumeResponse());
+    // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
+    // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
+    stream.on('wantTrailers', () => {
+      if (!this.aborted) stream.sendTrailers({});
+    });
     ex.start();
   }
 
+  /** From the session's watch: has the client stopped reading, or stopped sending its body? */
+  check(now: number): void {
+    if (this.closed) return;
+    const o = this.ctx.opts;
+    if (this.stall.stuck(now, this.stream.writableLength, 0, o.sendTimeoutMs))
+      this.timedOut('send', o.sendTimeoutMs);
+    else if (!this.requestDone && !this.readPaused && now - this.lastReadAt >= o.bodyTimeoutMs)
+      this.timedOut('body', o.bodyTimeoutMs);
+    // else: progress, or waiting for the upstream, whose response timeout runs on its socket.
+  }
+
+  private timedOut(kind: TimeoutKind, limitMs: number): void {
+    const stream = this.stream;
+    logTimeout(this.ctx.log, this.ctx.info, kind, limitMs, this.method, this.path);
+    this.exchange?.abort();
+    this.exchange = null;
+    this.requestDone = true; // the rest of the body is not waited for any more
+    if (kind === 'body' && !stream.headersSent) {
+      this.status = 408;
+      this.respondError(408);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  /** A body without content-length went over max_body. */
+  private bodyTooLarge(): void {
+    const stream = this.stream;
+    logRejected(this.ctx.log, this.ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+    this.exchange?.abort();
+    this.exchange = null;
+    this.requestDone = true;
+    stream.pause();
+    if (!stream.headersSent) {
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
   /** Validate the request and render it as an HTTP/1.1 head; a string is the rejection reason. */
-  private parse(): { head: Buffer; body: BodyKind } | string {
+  private parse(): { head: Buffer; body: BodyKind; length: number } | string {
     const raw = this.raw;
     let method: string | undefined;
     let path: string | undefined;
@@ -230,7 +348,7 @@ class H2Stream implements ResponseSink {
     this.method = method;
     this.isHead = method === 'HEAD';
     this.html = accept;
-    if (method === 'CONNECT') return 'connect not supported';
+    if (method === 'CONNECT') return CONNECT_REFUSED;
     if (scheme !== 'https' && scheme !== 'http') return 'missing or invalid :scheme';
     if (path === undefined || path === '') return 'missing :path';
     if (!isTarget(path) || (path.charCodeAt(0) !== 0x2f && !(path === '*' && method === 'OPTIONS')))
@@ -245,10 +363,12 @@ class H2Stream implements ResponseSink {
 
     let body: BodyKind = Body.none;
     let framing = '';
+    let length = 0;
     if (contentLength !== undefined) {
       if (!/^[0-9]{1,15}$/.test(contentLength)) return 'invalid content-length';
       framing = `content-length: ${contentLength}\r\n`;
-      body = Number(contentLength) > 0 ? Body.length : Body.none;
+      length = Number(contentLength);
+      body = length > 0 ? Body.length : Body.none;
     } else if (!this.stream.endAfterHeaders) {
       framing = 'transfer-encoding: chunked\r\n';
       body = Body.chunked;
@@ -269,7 +389,7 @@ class H2Stream implements ResponseSink {
     const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
     const viaField = !this.ctx.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
     const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
-    return { head: Buffer.from(head, 'latin1'), body };
+    return { head: Buffer.from(head, 'latin1'), body, length };
   }
 
   private serveLocal(handler: LocalHandler): void {
@@ -302,12 +422,20 @@ class H2Stream implements ResponseSink {
     else {
       stream.on('data', (c: Buffer) => {
         this.bytesIn += c.length;
+        this.lastReadAt = performance.now();
       });
-      stream.on('end', answer);
+      stream.on('end', () => {
+        this.requestDone = true;
+        answer();
+      });
     }
   }
 
   private onClose(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.ctx.watch.delete(this);
+    }
     if (this.finished) return;
     this.exchange?.abort();
     this.exchange = null;
@@ -336,12 +464,14 @@ class H2Stream implements ResponseSink {
     );
   }
 
-  private respondError(status: number): void {
+  /** An error page; with `reset`, the stream then ends with RST_STREAM(reset) instead of END_STREAM. */
+  private respondError(status: number, reset?: number): void {
     const stream = this.stream;
     this.finish();
     if (stream.destroyed || stream.headersSent) return;
     const b = errorBody(status, this.html);
     try {
+      if (reset !== undefined) stream.once('wantTrailers', () => stream.close(reset));
       stream.respond(
         {
           ':status': status,
@@ -349,9 +479,10 @@ class H2Stream implements ResponseSink {
           'content-length': b.body.length,
           'cache-control': 'no-store',
         },
-        { endStream: this.isHead },
+        reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead },
       );
-      if (!this.isHead) stream.end(b.body);
+      if (reset !== undefined) stream.end(this.isHead ? undefined : b.body);
+      else if (!this.isHead) stream.end(b.body);
     } catch {
       stream.close(NGHTTP2_INTERNAL_ERROR);
     }
@@ -374,7 +505,8 @@ class H2Stream implements ResponseSink {
     this.status = head.status;
     if (stream.destroyed) return;
     try {
-      stream.respond(responseHeaders(head), { endStream: head.body === ResBody.none });
+      const endStream = head.body === ResBody.none;
+      stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();
       this.exchange = null;
@@ -410,11 +542,13 @@ class H2Stream implements ResponseSink {
     const c = this.ctx;
     logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
+    this.aborted = true;
     this.finish();
     if (!this.stream.destroyed) this.stream.close(NGHTTP2_INTERNAL_ERROR);
   }
 
   onRequestDrain(): void {
+    this.readPaused = false;
     if (!this.stream.destroyed) this.stream.resume();
   }
 

@@ -3,6 +3,7 @@
 export type { HeadError } from './head-errors.ts';
 export { serveHttp1 } from './http1-connection.ts';
 export { serveHttp2 } from './http2-session.ts';
+export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
 export { RequestDecoder, ResponseDecoder } from './message-decoder.ts';
 // The parsers, for tools (probe/trace) and tests.
 export { parseRequestHead, RequestHead } from './request-head.ts';
@@ -19,5 +20,5 @@ export type {
   LocalResponse,
   UpstreamPool,
 } from './types.ts';
-export { defaultHttpOptions } from './types.ts';
+export { defaultHttpOptions, httpOptionsOf } from './types.ts';
 export { createUpstreamPool, type PoolOptions } from './upstream-pool.ts';

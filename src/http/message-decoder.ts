@@ -27,11 +27,12 @@ abstract class Decoder {
   private skipped = 0;
   private running = false;
   protected readonly chunked: ChunkedDecoder;
-  readonly fields = new FieldIndex(MAX_FIELDS);
+  readonly fields: FieldIndex;
   protected readonly maxHeadBytes: number;
 
-  constructor(maxHeadBytes: number) {
+  constructor(maxHeadBytes: number, maxFields = MAX_FIELDS) {
     this.maxHeadBytes = maxHeadBytes;
+    this.fields = new FieldIndex(maxFields);
     this.chunked = new ChunkedDecoder(maxHeadBytes);
   }
 
@@ -230,8 +231,8 @@ export interface RequestHandler {
 export class RequestDecoder extends Decoder {
   private readonly handler: RequestHandler;
 
-  constructor(handler: RequestHandler, maxHeaderBytes: number) {
-    super(maxHeaderBytes);
+  constructor(handler: RequestHandler, maxHeaderBytes: number, maxFields = MAX_FIELDS) {
+    super(maxHeaderBytes, maxFields);
     this.handler = handler;
   }
 

@@ -12,11 +12,16 @@ export class Tunnel implements UpstreamOwner {
   bytesOut = 0;
   private finished = false;
 
-  constructor(client: net.Socket, upstream: UpstreamConn, onDone: () => void) {
+  /**
+   * `idleMs`: the client socket's inactivity timer, which reads from the client and writes to it
+   * (upstream bytes) both reset: it fires after that long with no byte either way, and the
+   * connection's 'timeout' handler ends the tunnel.
+   */
+  constructor(client: net.Socket, upstream: UpstreamConn, idleMs: number, onDone: () => void) {
     this.client = client;
     this.up = upstream.socket;
     this.onDone = onDone;
-    client.setTimeout(0);
+    client.setTimeout(idleMs);
     upstream.pool.detach(upstream, this);
   }
 

@@ -1,5 +1,7 @@
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
+
 /** One per TLS connection, built by the terminator. */
 export interface ConnectionInfo {
   readonly clientAddress: string;
@@ -85,6 +87,20 @@ export interface HttpOptions {
   headersTimeoutMs: number;
   /** Idle time allowed between requests on a keep-alive connection. */
   keepAliveTimeoutMs: number;
+  /** Idle time allowed between two reads of a request body (408, or a cut if a response started). */
+  bodyTimeoutMs: number;
+  /** A write to the client that makes no progress for this long closes client and upstream. */
+  sendTimeoutMs: number;
+  /** An Upgrade tunnel with no byte either way for this long is closed. */
+  tunnelIdleTimeoutMs: number;
+  /** An HTTP/2 connection with no open stream for this long gets GOAWAY. */
+  h2IdleTimeoutMs: number;
+  /** Largest request body (413 above); 0 = none. */
+  maxBodyBytes: number;
+  /** Most field lines in a request head (431 above). */
+  maxHeaderFields: number;
+  /** Concurrent streams per HTTP/2 connection. */
+  h2MaxStreams: number;
   /** Append to incoming X-Forwarded-For / Forwarded instead of replacing them. Default false. */
   trustForwarded: boolean;
   /**
@@ -94,14 +110,28 @@ export interface HttpOptions {
   via: boolean;
 }
 
-export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze({
-  maxHeaderBytes: 16384,
-  headersTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 60_000,
-  trustForwarded: false,
-  via: true,
-});
+export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze(
+  httpOptionsOf(DEFAULT_TIMEOUTS, DEFAULT_LIMITS),
+);
 
 /** The defaults themselves (shared, frozen) when nothing is overridden: no object per connection. */
 export const resolveHttpOptions = (opts: Partial<HttpOptions> | undefined): Readonly<HttpOptions> =>
   opts === undefined ? defaultHttpOptions : { ...defaultHttpOptions, ...opts };
+
+/** The options a listener's timeouts and limits make (forwarding settings at their defaults). */
+export function httpOptionsOf(t: HttpTimeouts, l: HttpLimits): HttpOptions {
+  return {
+    maxHeaderBytes: l.maxHeaderBytes,
+    headersTimeoutMs: t.headerMs,
+    keepAliveTimeoutMs: t.keepaliveMs,
+    bodyTimeoutMs: t.bodyMs,
+    sendTimeoutMs: t.sendMs,
+    tunnelIdleTimeoutMs: t.tunnelIdleMs,
+    h2IdleTimeoutMs: t.h2IdleMs,
+    maxBodyBytes: l.maxBody,
+    maxHeaderFields: l.maxHeaderFields,
+    h2MaxStreams: l.h2MaxStreams,
+    trustForwarded: false,
+    via: true,
+  };
+}

@@ -14,6 +14,7 @@ import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection
 import type { ConnectionTracker } from './connection-tracker.ts';
 import { type Failure, mismatch } from './failure-reason.ts';
 import { negotiatedFacts, offerMembers } from './handshake-facts.ts';
+import { listenerHttpOptions } from './listener-http-options.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import { passthrough } from './passthrough.ts';
 import { resumptionFacts } from './resumption-facts.ts';
@@ -222,10 +223,11 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
         }
       : {}),
   };
+  const options = listenerHttpOptions(state.listener);
   state.tracker.setDrainable(
     raw,
     tlsSocket.alpnProtocol === 'h2'
-      ? serveHttp2(tlsSocket, http, conn, state.log)
-      : serveHttp1(tlsSocket, http, conn, state.log),
+      ? serveHttp2(tlsSocket, http, conn, state.log, options)
+      : serveHttp1(tlsSocket, http, conn, state.log, options),
   );
 }

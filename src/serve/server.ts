@@ -11,6 +11,7 @@ import { hasAcmeSites } from './acme-sites.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
 import { clientCertificateFailure } from './client-cert.ts';
 import { acceptConnection, onSecureConnection } from './connection.ts';
+import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { classifyHandshakeError } from './failure-reason.ts';
@@ -94,12 +95,13 @@ async function startListener(
   acmeTls?: tls.Server,
 ): Promise<net.Server[]> {
   const index = buildSiteIndex(sites);
+  const limiter = createConnectionLimiter(listener, log);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
   const servers: net.Server[] = [];
   for (const host of hosts) {
-    const server = net.createServer({ noDelay: true }, (raw) =>
-      acceptConnection(raw, listener, index, log, resumption, tracker, acmeTls),
-    );
+    const server = net.createServer({ noDelay: true }, (raw) => {
+      if (limiter.admit(raw)) acceptConnection(raw, listener, index, log, resumption, tracker, acmeTls);
+    });
     try {
       await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);
       servers.push(server);

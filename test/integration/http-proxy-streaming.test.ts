@@ -80,7 +80,12 @@ before(async () => {
       res.end(String(n));
     });
   });
-  front = await startFront(cert, { upstream: backend.url, responseTimeoutMs: 60_000 });
+  // 256 MiB uploads: past the default max_body (100 MiB), so none here (0).
+  front = await startFront(cert, {
+    upstream: backend.url,
+    responseTimeoutMs: 60_000,
+    http: { maxBodyBytes: 0 },
+  });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsterm-http-stream-'));
   // Warm up (JIT, TLS, pools) so the first measured test is not charged for start-up.
   await sh(`curl -sS -k --http1.1 -o /dev/null https://localhost:${front.port}/warm`, 60_000);

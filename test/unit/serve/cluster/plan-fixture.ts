@@ -1,6 +1,7 @@
 // Small plans for the cluster tests: listeners with chosen session settings and no sites (the
 // resumption state is per listener; nothing here listens). Not a test file itself.
 import type { ListenerPlan, Plan, TlsPolicy } from '../../../../src/config/plan.ts';
+import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS } from '../../../../src/http/limits.ts';
 import {
   RESUMPTION_DEFAULTS,
   type ResumptionSettings,
@@ -44,6 +45,8 @@ export function listenerPlan(name: string, o: SessionOverrides = {}): ListenerPl
     strictSni: false,
     sites: [],
     handshakeTimeoutMs: 10_000,
+    timeouts: DEFAULT_TIMEOUTS,
+    limits: DEFAULT_LIMITS,
     maxClientHelloBytes: 32_768,
     resumption: sessionSettings(o),
   };
