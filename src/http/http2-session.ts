@@ -13,6 +13,7 @@ import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { isMisdirected, SiteChoice } from './site-choice.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -20,7 +21,9 @@ import {
   type HttpOptions,
   type HttpSiteRuntime,
   type LocalHandler,
+  type Misdirected,
   resolveHttpOptions,
+  type SiteResolver,
 } from './types.ts';
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
@@ -29,6 +32,7 @@ const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
 const VIA_2 = `via: ${viaEntry('2')}\r\n`;
 
 interface H2Context {
+  readonly site: HttpSiteRuntime;
   readonly info: ConnectionInfo;
   readonly log: HttpLogger;
   readonly opts: HttpOptions;
@@ -39,12 +43,17 @@ interface H2Context {
   readonly fixedForwarded: string;
   /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
   readonly via: boolean;
+  /** The context of the site serving a request's host (the connection's own, another, or 421). */
+  readonly route: (host: string) => H2Context | Misdirected;
 }
 
-/** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
+/**
+ * Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. With
+ * a SiteResolver, each stream is served by the site of its :authority (or answered 421).
+ */
 export const serveHttp2 = (
   socket: net.Socket,
-  site: HttpSiteRuntime,
+  site: HttpSiteRuntime | SiteResolver,
   conn: ConnectionInfo,
   log: HttpLogger,
   opts?: Partial<HttpOptions>,
@@ -66,20 +75,41 @@ export const serveHttp2 = (
     socket.destroy();
     return NOTHING_TO_DRAIN;
   }
-  const handler = site.handler ?? null;
-  const pool = handler === null ? poolFor(site) : null;
+  const sites = new SiteChoice(site);
   const parts = forwardedParts(conn.clientAddress, conn.clientCertLines);
-  const ctx: H2Context = {
-    info: conn,
-    log,
-    opts: o,
-    pool,
-    handler,
-    upstreamName: pool === null ? 'local' : pool.origin,
-    parts,
-    fixedForwarded: parts.fixed.toString('latin1'),
-    via: o.via && pool?.upstream.via !== false,
+  const fixedForwarded = parts.fixed.toString('latin1');
+  // Other sites' contexts, made on first use (coalesced connections only).
+  let others: Map<HttpSiteRuntime, H2Context> | null = null;
+  const route = (host: string): H2Context | Misdirected => {
+    const choice = sites.forString(host);
+    if (choice === sites.own) return ctx;
+    if (isMisdirected(choice)) return choice;
+    others ??= new Map();
+    let c = others.get(choice);
+    if (c === undefined) {
+      c = contextOf(choice);
+      others.set(choice, c);
+    }
+    return c;
   };
+  const contextOf = (s: HttpSiteRuntime): H2Context => {
+    const handler = s.handler ?? null;
+    const pool = handler === null ? poolFor(s) : null;
+    return {
+      site: s,
+      info: conn,
+      log,
+      opts: o,
+      pool,
+      handler,
+      upstreamName: pool === null ? 'local' : pool.origin,
+      parts,
+      fixedForwarded,
+      via: o.via && pool?.upstream.via !== false,
+      route,
+    };
+  };
+  const ctx = contextOf(sites.own);
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
@@ -93,7 +123,7 @@ export const serveHttp2 = (
 const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
 
 class H2Stream implements ResponseSink {
-  private readonly ctx: H2Context;
+  private ctx: H2Context;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly raw: string[];
   private exchange: Exchange | null = null;
@@ -106,6 +136,10 @@ class H2Stream implements ResponseSink {
   private html = false;
   private isHead = false;
   private finished = false;
+  /** The effective host (:authority or Host), set by parse. */
+  private host = '';
+  /** Extra members of the log line (a 421's reason). */
+  private note: Readonly<Record<string, string>> | null = null;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -117,12 +151,25 @@ class H2Stream implements ResponseSink {
     const stream = this.stream;
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
-    const req = this.parse();
+    let req = this.parse();
     if (typeof req === 'string') {
       logRejected(this.ctx.log, this.ctx.info, 400, req);
       this.status = 400;
       this.respondError(400);
       return;
+    }
+    // The site for this stream's :authority (RFC 9113 §9.1.1: any name the certificate covers).
+    const routed = this.ctx.route(this.host);
+    if (routed !== this.ctx) {
+      if ('misdirected' in routed) {
+        this.note = { reason: routed.misdirected };
+        this.status = 421;
+        this.respondError(421);
+        return;
+      }
+      this.ctx = routed;
+      req = this.parse(); // again: Via handling is the serving site's
+      if (typeof req === 'string') return; // cannot differ from the first parse
     }
     if (this.ctx.handler !== null) {
       this.serveLocal(this.ctx.handler);
@@ -238,6 +285,7 @@ class H2Stream implements ResponseSink {
     this.path = path;
     const effectiveHost = authority ?? host;
     if (effectiveHost === undefined) return 'missing :authority';
+    this.host = effectiveHost;
     if (authority !== undefined && host !== undefined && host.toLowerCase() !== authority.toLowerCase())
       return 'host differs from :authority';
     const hb = Buffer.from(effectiveHost, 'latin1');
@@ -332,7 +380,8 @@ class H2Stream implements ResponseSink {
       this.bytesIn,
       this.bytesOut,
       this.startedAt,
-      c.upstreamName,
+      this.note === null ? c.upstreamName : 'none',
+      this.note,
     );
   }
 

@@ -17,6 +17,8 @@ export type {
   LocalHandler,
   LocalRequest,
   LocalResponse,
+  Misdirected,
+  SiteResolver,
   UpstreamPool,
 } from './types.ts';
 export { defaultHttpOptions } from './types.ts';
