@@ -68,7 +68,15 @@ export async function startServe(
       waiters.add(check);
       check();
     });
-  const started = await waitFor((e) => e['event'] === 'started', 8000);
+  // Generous: on a loaded machine (tests run two at a time) a start can take several seconds. A
+  // process that never starts is killed, or its pipes would keep the test file from ever ending.
+  let started: Record<string, unknown>;
+  try {
+    started = await waitFor((e) => e['event'] === 'started', 20_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   const listeners = started['listeners'] as { port: number }[];
   return {
     port: listeners[0]?.port ?? 0,

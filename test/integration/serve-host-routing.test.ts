@@ -215,6 +215,26 @@ describe('a request for another site than the SNI', () => {
     );
   });
 
+  test('a misdirected request with a body: 421 at once, the connection closed, nothing forwarded', async () => {
+    const mark = seen.length;
+    // Expect: 100-continue and no body sent: the answer must not wait for it.
+    const raw = await exchange(
+      'a.test',
+      'POST /upload HTTP/1.1\r\nHost: admin.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n',
+    );
+    assert.deepEqual(statuses(raw), [421]);
+    assert.match(raw, /connection: close/i);
+    assert.equal(seen.length, mark);
+  });
+
+  test('an absolute-form target names the host, not the Host field', async () => {
+    const raw = await exchange(
+      'a.test',
+      'GET https://admin.test/ HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n',
+    );
+    assert.deepEqual(statuses(raw), [421]);
+  });
+
   test('the certificate covers opt.test but its client_auth differs: 421', async () => {
     const raw = await exchange('a.test', get('opt.test'));
     assert.deepEqual(statuses(raw), [421]);
