@@ -298,10 +298,12 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     if (head.upgrade && head.body !== Body.none) head.upgrade = false;
     if (head.upgrade) {
       const offer = upgradeOffer(head, this.upgrades);
-      // Not on the allowlist: forwarded as a plain request (Upgrade and Connection dropped).
-      if (!offer.allowed) head.upgrade = false;
       if (offer.allowed) this.offered = offer.protocols;
-      else this.note = { upgrade_refused: offer.protocols };
+      else {
+        // Not on the allowlist: forwarded as a plain request (Upgrade and Connection dropped).
+        head.upgrade = false;
+        this.note = { upgrade_refused: offer.protocols };
+      }
     }
     const out = buildUpstreamRequest(head, this.fwd!);
     this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
