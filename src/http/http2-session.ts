@@ -32,7 +32,6 @@ const { NGHTTP2_INTERNAL_ERROR } = http2.constants;
 const VIA_2 = `via: ${viaEntry('2')}\r\n`;
 
 interface H2Context {
-  readonly site: HttpSiteRuntime;
   readonly info: ConnectionInfo;
   readonly log: HttpLogger;
   readonly opts: HttpOptions;
@@ -96,7 +95,6 @@ export const serveHttp2 = (
     const handler = s.handler ?? null;
     const pool = handler === null ? poolFor(s) : null;
     return {
-      site: s,
       info: conn,
       log,
       opts: o,
@@ -152,24 +150,25 @@ class H2Stream implements ResponseSink {
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
     let req = this.parse();
+    if (typeof req !== 'string') {
+      // The site for this stream's :authority (RFC 9113 §9.1.1: any name the certificate covers).
+      const routed = this.ctx.route(this.host);
+      if (routed !== this.ctx) {
+        if ('misdirected' in routed) {
+          this.note = { reason: routed.misdirected };
+          this.status = 421;
+          this.respondError(421);
+          return;
+        }
+        this.ctx = routed;
+        req = this.parse(); // again: Via handling is the serving site's
+      }
+    }
     if (typeof req === 'string') {
       logRejected(this.ctx.log, this.ctx.info, 400, req);
       this.status = 400;
       this.respondError(400);
       return;
-    }
-    // The site for this stream's :authority (RFC 9113 §9.1.1: any name the certificate covers).
-    const routed = this.ctx.route(this.host);
-    if (routed !== this.ctx) {
-      if ('misdirected' in routed) {
-        this.note = { reason: routed.misdirected };
-        this.status = 421;
-        this.respondError(421);
-        return;
-      }
-      this.ctx = routed;
-      req = this.parse(); // again: Via handling is the serving site's
-      if (typeof req === 'string') return; // cannot differ from the first parse
     }
     if (this.ctx.handler !== null) {
       this.serveLocal(this.ctx.handler);
