@@ -37,6 +37,7 @@ import type {
 import { hasErrors } from './problems.ts';
 import { checkSession, checkState } from './resumption-check.ts';
 import { ConfigSchema, knownKeysAt, type RawConfig, type RawListener, type RawSite } from './schema.ts';
+import { checkUpgrade } from './upgrade-check.ts';
 import { checkUpstream } from './upstream-check.ts';
 import { formatPath, joinPath, type PathKey, parsePath, parseYaml, type YamlSource } from './yaml-source.ts';
 
@@ -646,6 +647,12 @@ class Checker implements CheckContext {
       }
 
       const clientAuth = await checkClientAuth(this, sp, site.client_auth, mode);
+      const upgrade = checkUpgrade(
+        this,
+        sp,
+        site.upgrade,
+        mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
+      );
 
       const siteHasErrors = hasErrors(this.problems.slice(before));
       if (siteHasErrors || !policy || !target || !clientAuth.ok) {
@@ -662,6 +669,7 @@ class Checker implements CheckContext {
         ...target,
         alpn,
         ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
+        ...(upgrade !== undefined ? { upgrade } : {}),
         ...(acme !== undefined ? { acme } : {}),
       });
     }

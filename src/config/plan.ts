@@ -116,6 +116,8 @@ export interface SitePlan {
   /** ALPN protocols offered on the front, in preference order (may be empty). */
   readonly alpn: readonly string[];
   readonly clientAuth?: ClientAuth;
+  /** Upgrade protocols tunnelled (lower-case names; [] = none); absent: websocket only. */
+  readonly upgrade?: readonly string[];
   /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
   readonly acme?: AcmeSettings;
 }

@@ -98,6 +98,8 @@ export const SiteSchema = v.strictObject({
   alpn: v.optional(NameList('ALPN protocol')),
   client_auth: v.optional(ClientAuthSchema),
   acme: v.optional(AcmeSchema),
+  // HTTP/1.1 Upgrade protocols tunnelled to the upstream (default [websocket]).
+  upgrade: v.optional(NameList('upgrade protocol')),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.

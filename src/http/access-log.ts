@@ -13,8 +13,10 @@ export const logRequest = (
   bytesOut: number,
   startedAt: number,
   upstream: string,
+  /** Extra members for this line (a 421's reason, an upgrade): the rare paths only. */
+  note?: Readonly<Record<string, string>> | null,
 ): void => {
-  log({
+  const line = {
     event: 'request',
     method,
     path,
@@ -26,7 +28,8 @@ export const logRequest = (
     client: conn.clientAddress,
     sni: conn.serverName ?? null,
     alpn: conn.alpn === false ? null : conn.alpn,
-  });
+  };
+  log(note == null ? line : { ...line, ...note });
 };
 
 export const logRejected = (log: HttpLogger, conn: ConnectionInfo, status: number, reason: string): void => {

@@ -12,6 +12,7 @@ import { localResponseH1, runHandler } from './local-response.ts';
 import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { isMisdirected, SiteChoice } from './site-choice.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import { Tunnel } from './tunnel.ts';
 import {
@@ -23,7 +24,9 @@ import {
   type LocalHandler,
   type LocalRequest,
   resolveHttpOptions,
+  type SiteResolver,
 } from './types.ts';
+import { DEFAULT_UPGRADES, upgradeOffer } from './upgrade.ts';
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
 
@@ -39,10 +42,42 @@ const CLOSE_GRACE_MS = 5000;
 /** A connection has been idle this long before a drain closes it (a client about to reuse it gets its answer). */
 const DRAIN_IDLE_MS = 1000;
 
-/** Serve HTTP/1.x on a decrypted socket; the socket belongs to the HTTP layer from now on. */
+/** What serving requests for one site takes on this connection. */
+interface SiteBinding {
+  readonly handler: LocalHandler | null;
+  readonly pool: Pool | null;
+  readonly upstreamName: string;
+  readonly fwd: ForwardContext | null;
+  readonly upgrades: readonly string[];
+}
+
+const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
+  const handler = site.handler ?? null;
+  const pool = handler === null ? poolFor(site) : null;
+  return {
+    handler,
+    pool,
+    upstreamName: pool === null ? 'local' : pool.origin,
+    fwd:
+      pool === null
+        ? null
+        : {
+            parts: forwardedParts(info.clientAddress, info.clientCertLines),
+            trust: opts.trustForwarded,
+            upstreamHost: pool.authority,
+            via: opts.via && pool.upstream.via !== false,
+          },
+    upgrades: site.upgrade ?? DEFAULT_UPGRADES,
+  };
+};
+
+/**
+ * Serve HTTP/1.x on a decrypted socket; the socket belongs to the HTTP layer from now on. With a
+ * SiteResolver, each request is served by the site of its Host (or answered 421).
+ */
 export const serveHttp1 = (
   socket: net.Socket,
-  site: HttpSiteRuntime,
+  site: HttpSiteRuntime | SiteResolver,
   conn: ConnectionInfo,
   log: HttpLogger,
   opts?: Partial<HttpOptions>,
@@ -53,10 +88,21 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   private readonly info: ConnectionInfo;
   private readonly log: HttpLogger;
   private readonly opts: HttpOptions;
-  private readonly pool: Pool | null;
-  private readonly handler: LocalHandler | null;
-  private readonly upstreamName: string;
-  private readonly fwd: ForwardContext | null;
+  // The site serving the request in progress (the connection's own unless its Host says otherwise).
+  private pool: Pool | null;
+  private handler: LocalHandler | null;
+  private upstreamName: string;
+  private fwd: ForwardContext | null;
+  private upgrades: readonly string[];
+  private readonly sites: SiteChoice;
+  private readonly ownBinding: SiteBinding;
+  /** Other sites' bindings, made on first use (coalesced connections only). */
+  private bindings: Map<HttpSiteRuntime, SiteBinding> | null = null;
+  /** Extra members of the request's log line (421 reason, upgrade); null on the usual path. */
+  private note: Readonly<Record<string, string>> | null = null;
+  private misdirected = false;
+  /** The allowed Upgrade protocols of the request in progress, for the 101's log line. */
+  private offered = '';
   private readonly decoder: RequestDecoder;
   private readonly tick: number;
   private phase: Phase = P.idle;
@@ -91,7 +137,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
 
   constructor(
     socket: net.Socket,
-    site: HttpSiteRuntime,
+    site: HttpSiteRuntime | SiteResolver,
     info: ConnectionInfo,
     log: HttpLogger,
     opts: HttpOptions,
@@ -100,18 +146,14 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     this.info = info;
     this.log = log;
     this.opts = opts;
-    this.handler = site.handler ?? null;
-    this.pool = this.handler === null ? poolFor(site) : null;
-    this.upstreamName = this.pool === null ? 'local' : this.pool.origin;
-    this.fwd =
-      this.pool === null
-        ? null
-        : {
-            parts: forwardedParts(info.clientAddress, info.clientCertLines),
-            trust: opts.trustForwarded,
-            upstreamHost: this.pool.authority,
-            via: opts.via && this.pool.upstream.via !== false,
-          };
+    this.sites = new SiteChoice(site);
+    const own = bindSite(this.sites.own, info, opts);
+    this.ownBinding = own;
+    this.handler = own.handler;
+    this.pool = own.pool;
+    this.upstreamName = own.upstreamName;
+    this.fwd = own.fwd;
+    this.upgrades = own.upgrades;
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
     // One inactivity timer for every state; each check below measures its own bound from it.
     this.tick = Math.max(
@@ -301,6 +343,22 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     this.responseStarted = false;
     this.chunkedOut = false;
     this.closeAfter = false;
+    this.note = null;
+    this.misdirected = false;
+    this.offered = '';
+
+    // The site for this request's host (RFC 9113 §9.1.1: a connection may carry any name its
+    // certificate covers); a request without Host (HTTP/1.0) is the connection's own site's.
+    const choice =
+      head.hostStart < 0 ? this.sites.own : this.sites.forBytes(head.buf, head.hostStart, head.hostEnd);
+    if (isMisdirected(choice)) {
+      this.misdirected = true;
+      this.note = { reason: choice.misdirected };
+      // Answered once the request is read; one with a body is answered now and the connection closed.
+      if (head.body !== Body.none) this.respondMisdirected();
+      return;
+    }
+    this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
 
     if (this.handler !== null) {
       this.local = toLocalRequest(head);
@@ -309,6 +367,15 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
     }
     // An upgrade with a request body would need the body framed before the switch: not worth it.
     if (head.upgrade && head.body !== Body.none) head.upgrade = false;
+    if (head.upgrade) {
+      const offer = upgradeOffer(head, this.upgrades);
+      if (offer.allowed) this.offered = offer.protocols;
+      else {
+        // Not on the allowlist: forwarded as a plain request (Upgrade and Connection dropped).
+        head.upgrade = false;
+        this.note = { upgrade_refused: offer.protocols };
+      }
+    }
     const out = buildUpstreamRequest(head, this.fwd!);
     this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
     this.exchange.start();
@@ -328,7 +395,8 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
 
   onRequestEnd(): void {
     this.requestDone = true;
-    if (this.local !== null) this.respondLocal(this.local);
+    if (this.misdirected) this.respondMisdirected();
+    else if (this.local !== null) this.respondLocal(this.local);
     else this.exchange?.endBody();
   }
 
@@ -455,6 +523,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       return;
     }
     this.write(buildClientResponseHead(head, false, Conn.upgrade));
+    this.note = { upgrade: this.offered };
     this.logAccess(101);
     const clientRest = this.decoder.takeRest();
     this.phase = P.tunnel;
@@ -472,6 +541,35 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
   private arm(ms: number): void {
     this.timerMs = ms;
     this.socket.setTimeout(ms);
+  }
+
+  private use(b: SiteBinding): void {
+    this.handler = b.handler;
+    this.pool = b.pool;
+    this.upstreamName = b.upstreamName;
+    this.fwd = b.fwd;
+    this.upgrades = b.upgrades;
+  }
+
+  private bindingFor(site: HttpSiteRuntime): SiteBinding {
+    this.bindings ??= new Map();
+    let b = this.bindings.get(site);
+    if (b === undefined) {
+      b = bindSite(site, this.info, this.opts);
+      this.bindings.set(site, b);
+    }
+    return b;
+  }
+
+  /** 421: this connection must not serve the request's host; the client retries on a new one. */
+  private respondMisdirected(): void {
+    this.misdirected = false;
+    this.upstreamName = 'none';
+    this.status = 421;
+    this.responseStarted = true;
+    this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;
+    this.write(errorResponse(421, this.html, this.closeAfter, this.isHead));
+    this.finish();
   }
 
   private write(buf: Buffer): void {
@@ -530,6 +628,7 @@ class Http1Connection implements RequestHandler, ResponseSink, Drainable {
       this.bytesOut,
       this.startedAt,
       this.upstreamName,
+      this.note,
     );
   }
 

@@ -15,6 +15,7 @@ import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { Body, type BodyKind, latin1, validHost } from './request-head.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { isMisdirected, SiteChoice } from './site-choice.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import {
   type ConnectionInfo,
@@ -23,7 +24,9 @@ import {
   type HttpOptions,
   type HttpSiteRuntime,
   type LocalHandler,
+  type Misdirected,
   resolveHttpOptions,
+  type SiteResolver,
 } from './types.ts';
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
 import { type Pool, poolFor, type UpstreamConn } from './upstream-pool.ts';
@@ -48,12 +51,17 @@ interface H2Context {
   readonly via: boolean;
   /** The open streams and their timers (h2_idle runs only when there is none). */
   readonly watch: SessionWatch;
+  /** The context of the site serving a request's host (the connection's own, another, or 421). */
+  readonly route: (host: string) => H2Context | Misdirected;
 }
 
-/** Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. */
+/**
+ * Serve h2 on a decrypted socket (ALPN h2); the socket belongs to the HTTP layer from now on. With
+ * a SiteResolver, each stream is served by the site of its :authority (or answered 421).
+ */
 export const serveHttp2 = (
   socket: net.Socket,
-  site: HttpSiteRuntime,
+  site: HttpSiteRuntime | SiteResolver,
   conn: ConnectionInfo,
   log: HttpLogger,
   opts?: Partial<HttpOptions>,
@@ -79,22 +87,44 @@ export const serveHttp2 = (
     socket.destroy();
     return NOTHING_TO_DRAIN;
   }
-  const handler = site.handler ?? null;
-  const pool = handler === null ? poolFor(site) : null;
+  const sites = new SiteChoice(site);
   const parts = forwardedParts(conn.clientAddress, conn.clientCertLines);
-  const ctx: H2Context = {
-    info: conn,
-    log,
-    opts: o,
-    pool,
-    handler,
-    upstreamName: pool === null ? 'local' : pool.origin,
-    parts,
-    fixedForwarded: parts.fixed.toString('latin1'),
-    via: o.via && pool?.upstream.via !== false,
-    // A bound runs out within a quarter of itself (the sweep's period) of its exact time.
-    watch: new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4)),
+  // One sweep of stream timers per session, whichever site serves a stream.
+  // A bound runs out within a quarter of itself (the sweep's period) of its exact time.
+  const watch = new SessionWatch(Math.max(50, Math.min(o.bodyTimeoutMs, o.sendTimeoutMs) / 4));
+  const fixedForwarded = parts.fixed.toString('latin1');
+  // Other sites' contexts, made on first use (coalesced connections only).
+  let others: Map<HttpSiteRuntime, H2Context> | null = null;
+  const route = (host: string): H2Context | Misdirected => {
+    const choice = sites.forString(host);
+    if (choice === sites.own) return ctx;
+    if (isMisdirected(choice)) return choice;
+    others ??= new Map();
+    let c = others.get(choice);
+    if (c === undefined) {
+      c = contextOf(choice);
+      others.set(choice, c);
+    }
+    return c;
   };
+  const contextOf = (s: HttpSiteRuntime): H2Context => {
+    const handler = s.handler ?? null;
+    const pool = handler === null ? poolFor(s) : null;
+    return {
+      info: conn,
+      log,
+      opts: o,
+      pool,
+      handler,
+      upstreamName: pool === null ? 'local' : pool.origin,
+      parts,
+      fixedForwarded,
+      via: o.via && pool?.upstream.via !== false,
+      watch,
+      route,
+    };
+  };
+  const ctx = contextOf(sites.own);
   session.on('error', () => {});
   session.on('stream', (stream, _headers, _flags, rawHeaders) => {
     new H2Stream(ctx, stream, rawHeaders as unknown as string[]).start();
@@ -127,7 +157,7 @@ const closeSession = (session: http2.ServerHttp2Session, graceMs: number): void 
 const NOTHING_TO_DRAIN: Drainable = { drain: () => {} };
 
 class H2Stream implements ResponseSink, Watched {
-  private readonly ctx: H2Context;
+  private ctx: H2Context;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly raw: string[];
   private exchange: Exchange | null = null;
@@ -150,6 +180,10 @@ class H2Stream implements ResponseSink, Watched {
   /** Last read of the request body (the body timeout runs from here). */
   private lastReadAt = performance.now();
   private readonly stall = new SendStall();
+  /** The effective host (:authority or Host), set by parse. */
+  private host = '';
+  /** Extra members of the log line (a 421's reason). */
+  private note: Readonly<Record<string, string>> | null = null;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -159,12 +193,26 @@ class H2Stream implements ResponseSink, Watched {
 
   start(): void {
     const stream = this.stream;
-    const ctx = this.ctx;
     this.requestDone = stream.endAfterHeaders;
     stream.on('error', () => {});
     stream.on('close', () => this.onClose());
-    ctx.watch.add(this);
-    const req = this.parse();
+    this.ctx.watch.add(this);
+    let req = this.parse();
+    if (typeof req !== 'string') {
+      // The site for this stream's :authority (RFC 9113 §9.1.1: any name the certificate covers).
+      const routed = this.ctx.route(this.host);
+      if (routed !== this.ctx) {
+        if ('misdirected' in routed) {
+          this.note = { reason: routed.misdirected };
+          this.status = 421;
+          this.respondError(421);
+          return;
+        }
+        this.ctx = routed;
+        req = this.parse(); // again: Via handling is the serving site's
+      }
+    }
+    const ctx = this.ctx;
     if (typeof req === 'string') {
       logRejected(ctx.log, ctx.info, 400, req);
       this.status = 400;
@@ -356,6 +404,7 @@ class H2Stream implements ResponseSink, Watched {
     this.path = path;
     const effectiveHost = authority ?? host;
     if (effectiveHost === undefined) return 'missing :authority';
+    this.host = effectiveHost;
     if (authority !== undefined && host !== undefined && host.toLowerCase() !== authority.toLowerCase())
       return 'host differs from :authority';
     const hb = Buffer.from(effectiveHost, 'latin1');
@@ -460,7 +509,8 @@ class H2Stream implements ResponseSink, Watched {
       this.bytesIn,
       this.bytesOut,
       this.startedAt,
-      c.upstreamName,
+      this.note === null ? c.upstreamName : 'none',
+      this.note,
     );
   }
 

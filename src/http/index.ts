@@ -18,6 +18,8 @@ export type {
   LocalHandler,
   LocalRequest,
   LocalResponse,
+  Misdirected,
+  SiteResolver,
   UpstreamPool,
 } from './types.ts';
 export { defaultHttpOptions, httpOptionsOf } from './types.ts';

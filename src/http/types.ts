@@ -70,6 +70,29 @@ export interface HttpSiteRuntime {
   readonly handler?: LocalHandler;
   /** Made by createUpstreamPool(upstream, opts); the terminator keeps one per site. */
   readonly pool?: UpstreamPool;
+  /**
+   * Upgrade protocols (lower-case names, e.g. "websocket") tunnelled to the upstream; a request
+   * offering any other is forwarded without its Upgrade. Default: DEFAULT_UPGRADES.
+   */
+  readonly upgrade?: readonly string[];
+}
+
+/** A request whose host this connection must not serve: answered 421 (RFC 9110 §15.5.20). */
+export interface Misdirected {
+  /** Why, for the request log line. */
+  readonly misdirected: string;
+}
+
+/**
+ * Which site serves each request of a connection, by its host (Host / :authority), since a
+ * connection may carry requests for every name its certificate covers (RFC 9113 §9.1.1). Made per
+ * connection by the terminator; without one, the connection's own site serves every request.
+ */
+export interface SiteResolver {
+  /** The site the connection was made for (by SNI). */
+  readonly own: HttpSiteRuntime;
+  /** `host` as the request sent it (case, port, brackets and all; already validated). */
+  resolve(host: string): HttpSiteRuntime | Misdirected;
 }
 
 /** One JSON log line per call. */

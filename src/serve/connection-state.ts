@@ -7,6 +7,7 @@ import type { ClientHello } from '../wire/index.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './failure-reason.ts';
 import { helloOfferMembers } from './handshake-facts.ts';
+import type { HostRouting } from './host-routing.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
@@ -16,6 +17,8 @@ export interface ConnectionState {
   readonly log: Logger;
   readonly resumption: ListenerResumption;
   readonly tracker: ConnectionTracker;
+  /** The listener's sites by name, for SNI and then per request by Host. */
+  readonly routing: HostRouting<SiteRuntime>;
   readonly client: string;
   readonly acceptedAt: bigint;
   hello: ClientHello | undefined;

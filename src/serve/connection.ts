@@ -14,12 +14,14 @@ import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection
 import type { ConnectionTracker } from './connection-tracker.ts';
 import { type Failure, mismatch } from './failure-reason.ts';
 import { negotiatedFacts, offerMembers } from './handshake-facts.ts';
+import type { HostRouting } from './host-routing.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
 import type { ListenerResumption } from './listener-resumption.ts';
 import { passthrough } from './passthrough.ts';
 import { resumptionFacts } from './resumption-facts.ts';
-import { routeSni, type SiteIndex } from './router.ts';
+import { routeSni } from './router.ts';
 import { signingKeysOf } from './sigalg-choice.ts';
+import { siteResolver } from './site-resolver.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp } from './tcp-forward.ts';
 
@@ -32,7 +34,7 @@ const PLAIN_HTTP_ANSWER =
 export function acceptConnection(
   raw: net.Socket,
   listener: ListenerPlan,
-  index: SiteIndex<SiteRuntime>,
+  routing: HostRouting<SiteRuntime>,
   log: Logger,
   resumption: ListenerResumption,
   tracker: ConnectionTracker,
@@ -45,6 +47,7 @@ export function acceptConnection(
     log,
     resumption,
     tracker,
+    routing,
     client: `${raw.remoteAddress}:${raw.remotePort}`,
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
@@ -100,7 +103,7 @@ export function acceptConnection(
       acmeTls.emit('connection', raw);
       return;
     }
-    const route = routeSni(index, verdict.hello.serverName, listener.strictSni);
+    const route = routeSni(routing.index, verdict.hello.serverName, listener.strictSni);
     if (route.site === undefined) {
       const name = verdict.hello.serverName;
       return fail(
@@ -223,11 +226,13 @@ export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionSt
         }
       : {}),
   };
+  // Each request is served by the site of its Host / :authority, or answered 421.
+  const sites = siteResolver(state.routing, site, http);
   const options = listenerHttpOptions(state.listener);
   state.tracker.setDrainable(
     raw,
     tlsSocket.alpnProtocol === 'h2'
-      ? serveHttp2(tlsSocket, http, conn, state.log, options)
-      : serveHttp1(tlsSocket, http, conn, state.log, options),
+      ? serveHttp2(tlsSocket, sites, conn, state.log, options)
+      : serveHttp1(tlsSocket, sites, conn, state.log, options),
   );
 }

@@ -15,6 +15,7 @@ import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { classifyHandshakeError } from './failure-reason.ts';
+import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import {
   type ListenerResumption,
@@ -23,7 +24,6 @@ import {
   type ResumptionProvider,
 } from './listener-resumption.ts';
 import type { ResumptionCounts } from './resumption-stats.ts';
-import { buildSiteIndex } from './router.ts';
 import { signingKeysOf } from './sigalg-choice.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
@@ -94,13 +94,14 @@ async function startListener(
   tracker: ConnectionTracker,
   acmeTls?: tls.Server,
 ): Promise<net.Server[]> {
-  const index = buildSiteIndex(sites);
+  // Built once per listener: SNI routing, then per request the Host rule (host-routing.ts).
+  const routing = buildHostRouting(sites, listener.strictSni);
   const limiter = createConnectionLimiter(listener, log);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
   const servers: net.Server[] = [];
   for (const host of hosts) {
     const server = net.createServer({ noDelay: true }, (raw) => {
-      if (limiter.admit(raw)) acceptConnection(raw, listener, index, log, resumption, tracker, acmeTls);
+      if (limiter.admit(raw)) acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
     });
     try {
       await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);

@@ -89,7 +89,8 @@ export function createSiteRuntime(
   const upstream = site.upstream;
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
-  if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream) };
+  const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
+  if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream), ...upgrade };
   else if (upstream === undefined) http = { handler: inspectHandler };
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);
