@@ -1,0 +1,38 @@
+// The junk the soak throws at the TLS port. Pure: each is bytes to send, none of them valid.
+import { randomBytes } from 'node:crypto';
+
+export type JunkKind = 'random_bytes' | 'malformed_hello' | 'plain_http' | 'garbage_record';
+export const JUNK_KINDS: readonly JunkKind[] = [
+  'random_bytes',
+  'malformed_hello',
+  'plain_http',
+  'garbage_record',
+];
+
+/** A handshake record whose ClientHello claims more bytes than the record carries, with a bad version. */
+export function malformedHello(): Buffer {
+  const body = Buffer.concat([Buffer.from([0x01, 0x00, 0x10, 0x00, 0x09, 0x09]), randomBytes(40)]);
+  const header = Buffer.from([0x16, 0x03, 0x01, 0x00, body.length]);
+  return Buffer.concat([header, body]);
+}
+
+/** An application-data record header with random contents: not decryptable under any key. */
+export function garbageRecord(): Buffer {
+  return Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x01, 0x00]), randomBytes(256)]);
+}
+
+export const plainHttp = (): Buffer => Buffer.from('GET / HTTP/1.1\r\nHost: soak.test\r\n\r\n');
+
+/** Random bytes that do not start like a TLS handshake record (0x16). */
+export function randomJunk(): Buffer {
+  const b = randomBytes(1024);
+  if (b[0] === 0x16) b[0] = 0x00;
+  return b;
+}
+
+export function junkBytes(kind: JunkKind): Buffer {
+  if (kind === 'malformed_hello') return malformedHello();
+  if (kind === 'plain_http') return plainHttp();
+  if (kind === 'garbage_record') return garbageRecord();
+  return randomJunk();
+}
