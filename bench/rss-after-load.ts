@@ -5,6 +5,7 @@
 // are tried as `MALLOC_ARENA_MAX=2 node bench/rss-after-load.ts`. RSS_PROBE=1 adds the memory probe
 // (V8 heap / external per process, and a forced GC in each worker RSS_GC_AT seconds after the close).
 // Run: node bench/rss-after-load.ts [--json]
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { listenerKeys, writeSoakConfig } from './soak/config.ts';
 import { establishedOnPort } from './soak/connections.ts';
 import { lastReadings } from './soak/probe-readings.ts';
 import { sampleRss } from './soak/processes.ts';
+import { readRssByKind, topMappings } from './soak/smaps.ts';
 import { startCountingUpstream } from './soak/upstream.ts';
 
 const env = process.env;
@@ -27,6 +29,9 @@ const count = Number(env.RSS_CONNS ?? 5000);
 const workers = Number(env.RSS_WORKERS ?? 2);
 const afterSeconds = Number(env.RSS_AFTER_SECONDS ?? 90);
 const gcAt = env.RSS_GC_AT === undefined ? undefined : Number(env.RSS_GC_AT);
+// Experiment only: glibc's malloc_trim(0) called in each worker through gdb, to tell memory malloc
+// holds as free from memory still in use.
+const trimAt = env.RSS_TRIM_AT === undefined ? undefined : Number(env.RSS_TRIM_AT);
 const json = process.argv.includes('--json');
 const MiB = 1024 * 1024;
 
@@ -38,7 +43,10 @@ interface Row {
   readonly workersMiB: readonly number[];
   readonly totalMiB: number;
   readonly heapMiB?: readonly number[];
+  readonly heapTotalMiB?: readonly number[];
   readonly externalMiB?: readonly number[];
+  /** Per worker: RSS in the brk heap / anonymous mappings / files (smaps). */
+  readonly smaps?: readonly string[];
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tlsterm-rss-'));
@@ -69,21 +77,29 @@ const t0 = performance.now();
 const rows: Row[] = [];
 const sample = (phase: string): void => {
   const rss = sampleRss(server.pid);
+  const workerPids = processTree(server.pid)
+    .filter((p) => p !== server.pid)
+    .sort((a, b) => a - b);
+  const smaps = workerPids.map((p) => {
+    const k = readRssByKind(p);
+    return k === undefined
+      ? '?'
+      : `brk ${k.brkHeapMiB} anon ${k.anonMiB} file ${k.fileMiB} lazyfree ${k.lazyFreeMiB}`;
+  });
   const row: Row = {
     t: Math.round((performance.now() - t0) / 1000),
     phase,
     conns: establishedOnPort(port),
     ...rss,
+    smaps,
   };
   if (env.RSS_PROBE === '1') {
     const readings = lastReadings(probeDir);
-    const pids = processTree(server.pid)
-      .filter((p) => p !== server.pid)
-      .sort((a, b) => a - b);
-    const r = pids.map((p) => readings.get(p));
+    const r = workerPids.map((p) => readings.get(p));
     rows.push({
       ...row,
       heapMiB: r.map((x) => Math.round(((x?.heapUsed ?? 0) / MiB) * 10) / 10),
+      heapTotalMiB: r.map((x) => Math.round(((x?.heapTotal ?? 0) / MiB) * 10) / 10),
       externalMiB: r.map((x) => Math.round(((x?.external ?? 0) / MiB) * 10) / 10),
     });
   } else rows.push(row);
@@ -121,8 +137,16 @@ for (let k = 1; k * 5 <= afterSeconds; k++) {
   await sleep(Math.max(0, closedAt + k * 5000 - performance.now()));
   if (gcAt !== undefined && k * 5 === gcAt)
     for (const pid of processTree(server.pid).filter((p) => p !== server.pid)) process.kill(pid, 'SIGUSR2');
+  if (trimAt !== undefined && k * 5 === trimAt)
+    for (const pid of processTree(server.pid).filter((p) => p !== server.pid))
+      spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', 'call (int)malloc_trim(0)'], { stdio: 'ignore' });
   sample(`after ${k * 5}s`);
 }
+if (env.RSS_TOP_MAPPINGS === '1')
+  for (const pid of processTree(server.pid).filter((p) => p !== server.pid))
+    process.stderr.write(
+      `worker ${pid}, largest mappings (RSS KiB, size KiB, name):\n  ${topMappings(pid, 12).join('\n  ')}\n`,
+    );
 await server.stop();
 await upstream.close();
 const before = rows[0]?.totalMiB ?? 0;

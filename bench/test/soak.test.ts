@@ -74,9 +74,11 @@ describe('soak: junk payloads', () => {
     for (const kind of JUNK_KINDS) assert.ok(junkBytes(kind).length > 0, kind);
     assert.notEqual(junkBytes('random_bytes')[0], 0x16);
     const hello = malformedHello();
-    // The ClientHello says it is 0x001000 bytes long: far more than the record carries.
-    assert.equal(hello[5], 0x01);
-    assert.ok(hello.readUIntBE(6, 3) > hello.length - 9);
+    // Record and handshake lengths agree with the bytes; the session id's (255) does not fit in them.
+    assert.equal(hello.readUInt16BE(3), hello.length - 5);
+    assert.equal(hello.readUIntBE(6, 3), hello.length - 9);
+    assert.equal(hello[5 + 4 + 34], 0xff);
+    assert.ok(hello.length - (5 + 4 + 35) < 255);
   });
 });
 

@@ -9,11 +9,19 @@ export const JUNK_KINDS: readonly JunkKind[] = [
   'garbage_record',
 ];
 
-/** A handshake record whose ClientHello claims more bytes than the record carries, with a bad version. */
+/**
+ * A whole ClientHello in one record whose session-id length (255) runs past its end: lengths that
+ * agree on the outside and lie inside, so no "wait for more" can excuse it.
+ */
 export function malformedHello(): Buffer {
-  const body = Buffer.concat([Buffer.from([0x01, 0x00, 0x10, 0x00, 0x09, 0x09]), randomBytes(40)]);
-  const header = Buffer.from([0x16, 0x03, 0x01, 0x00, body.length]);
-  return Buffer.concat([header, body]);
+  const hello = Buffer.concat([
+    Buffer.from([0x03, 0x03]),
+    randomBytes(32),
+    Buffer.from([0xff]),
+    randomBytes(8),
+  ]);
+  const handshake = Buffer.concat([Buffer.from([0x01, 0x00, 0x00, hello.length]), hello]);
+  return Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, handshake.length]), handshake]);
 }
 
 /** An application-data record header with random contents: not decryptable under any key. */
