@@ -6,11 +6,13 @@
 // does not check keeps the old generation serving.
 
 import cluster, { type Worker } from 'node:cluster';
+import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import { workerAllocatorEnv, workerExecArgv } from './worker-env.ts';
 
 export type PlanLoad =
   | { readonly ok: true; readonly plan: Plan }
@@ -64,7 +66,10 @@ const START_TIMEOUT_MS = 30_000;
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
   const { log } = options;
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ serialization: 'advanced' });
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerExecArgv(process.execArgv) });
+  const allocator = workerAllocatorEnv(process.env, existsSync);
+  if (!allocator.ok) log({ event: 'worker_allocator', level: 'warning', detail: allocator.why });
+  const workerEnv = allocator.ok ? allocator.env : {};
   const generations = new Set<Generation>();
   const counts = new Map<string, ResumptionCounts>();
   let stopping = false;
@@ -79,7 +84,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   const fork = (g: Generation): Worker => {
-    const worker = cluster.fork({ TLSTERM_GENERATION: String(g.id) });
+    const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
