@@ -17,6 +17,7 @@ import { ADVERSARIES, type Adversary, type AdversaryKind } from './soak/adversar
 import { SERVERNAME, sleep } from './soak/clients.ts';
 import { type Bounds, listenerBounds, listenerKeys, writeSoakConfig } from './soak/config.ts';
 import { establishedOnPort } from './soak/connections.ts';
+import { COUNTED_EVENTS, countEvents } from './soak/log-events.ts';
 import { startOrdinaryClients } from './soak/ordinary.ts';
 import { type Phase, schedule } from './soak/phases.ts';
 import { sampleRss } from './soak/processes.ts';
@@ -145,6 +146,7 @@ async function main(): Promise<number> {
   const summary = summarize(samples, ends, {
     seconds,
     workers,
+    events: await countEvents(join(dir, 'tlsterm.log'), COUNTED_EVENTS),
     bounds_in_force: listenerBounds('short', keys),
     reloads_ok: reloadCounts.ok,
     reloads_failed: reloadCounts.failed,

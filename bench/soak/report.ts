@@ -44,6 +44,8 @@ export interface Summary {
   readonly ordinary_failed: number;
   readonly reloads_ok: number;
   readonly reloads_failed: number;
+  /** tlsterm's log: worker_exited (a crash), memory_relief, reloaded, reload_failed. */
+  readonly events: Readonly<Record<string, number>>;
   readonly phases: readonly PhaseEnd[];
 }
 
@@ -53,7 +55,10 @@ const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 
 export function summarize(
   samples: readonly Sample[],
   phases: readonly PhaseEnd[],
-  extra: Pick<Summary, 'seconds' | 'workers' | 'bounds_in_force' | 'reloads_ok' | 'reloads_failed'>,
+  extra: Pick<
+    Summary,
+    'seconds' | 'workers' | 'bounds_in_force' | 'reloads_ok' | 'reloads_failed' | 'events'
+  >,
 ): Summary {
   const baseline = samples.filter((s) => s.phase === 'baseline');
   const cool = samples.filter((s) => s.phase === 'cooldown');
@@ -141,6 +146,7 @@ export function formatSummary(s: Summary): string {
     `RSS (all processes): before load ${s.rss_before_mib.toFixed(1)} MiB, peak ${s.rss_peak_mib.toFixed(1)} MiB, ` +
       `60 s after load ${s.rss_after_60s_mib.toFixed(1)} MiB (${s.rss_after_ratio.toFixed(2)}x before: ${verdict})`,
     `ordinary clients: ${s.ordinary_ok} ok, ${s.ordinary_failed} failed; reloads: ${s.reloads_ok} ok, ${s.reloads_failed} failed`,
+    `tlsterm log: ${countsText(s.events)}`,
     '',
     phases,
     '',

@@ -28,6 +28,7 @@ it('npm run soak -- --json, 12 s mode: every phase runs and tlsterm serves throu
   assert.ok(summary.max_client_conns > 0 && summary.rss_before_mib > 0 && summary.rss_peak_mib > 0);
   assert.ok(summary.reloads_ok >= 1, 'the switch to default bounds reloaded');
   assert.equal(summary.reloads_failed, 0);
+  assert.equal(summary.events.worker_exited, 0, 'no worker crashed');
   assert.ok(
     samples.every((s) => s.rss_workers_mib.length >= 1),
     'a worker was running at every sample',

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { JUNK_KINDS, junkBytes, malformedHello } from '../soak/adversaries/junk-payloads.ts';
 import { listenerBounds } from '../soak/config.ts';
 import { countEstablished } from '../soak/connections.ts';
+import { eventOf } from '../soak/log-events.ts';
 import { schedule } from '../soak/phases.ts';
 import { type Sample, summarize } from '../soak/report.ts';
 
@@ -82,6 +83,13 @@ describe('soak: junk payloads', () => {
   });
 });
 
+describe('soak: log events', () => {
+  it('reads the event name of a JSON log line', () => {
+    assert.equal(eventOf('{"time":"x","worker":7,"event":"memory_relief","gc_ms":3}'), 'memory_relief');
+    assert.equal(eventOf('{"time":"x","msg":"no event"}'), undefined);
+  });
+});
+
 describe('soak: summary', () => {
   const sample = (t: number, phase: string, rss: number, client = 0): Sample => ({
     t,
@@ -109,6 +117,7 @@ describe('soak: summary', () => {
       bounds_in_force: {},
       reloads_ok: 0,
       reloads_failed: 0,
+      events: {},
     });
     assert.equal(s.rss_before_mib, 110);
     assert.equal(s.rss_peak_mib, 300);
