@@ -123,7 +123,7 @@ await pool(count, 100, performance.now() + 120_000, async (i) => {
   if (s instanceof Error) failed += 1;
   else {
     held.push(s);
-    if (!(await getOnce(s, '/1k', 10_000))) failed += 1;
+    if ((await getOnce(s, '/1k', 10_000)) !== 'ok') failed += 1;
   }
 });
 await sleep(2000);

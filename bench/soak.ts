@@ -147,6 +147,7 @@ async function main(): Promise<number> {
     seconds,
     workers,
     events: await countEvents(join(dir, 'tlsterm.log'), COUNTED_EVENTS),
+    ordinary_failures: { ...ordinary.failures() },
     bounds_in_force: listenerBounds('short', keys),
     reloads_ok: reloadCounts.ok,
     reloads_failed: reloadCounts.failed,

@@ -93,25 +93,28 @@ export function readSome(socket: net.Socket, limit: number, ms: number): Promise
   });
 }
 
-/** A GET on a kept-alive connection: true when a whole 200 response came back within `ms`. */
-export function getOnce(socket: tls.TLSSocket, path: string, ms: number): Promise<boolean> {
+/** How a GET went: a whole 200, no whole answer in time, the connection closed first, another status. */
+export type GetOutcome = 'ok' | 'timeout' | 'closed' | 'status';
+
+/** A GET on a kept-alive connection, answered within `ms` or not. */
+export function getOnce(socket: tls.TLSSocket, path: string, ms: number): Promise<GetOutcome> {
   return new Promise((resolve) => {
     let buf = '';
-    const done = (ok: boolean): void => {
+    const done = (outcome: GetOutcome): void => {
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
-      resolve(ok);
+      resolve(outcome);
     };
     const onData = (d: Buffer): void => {
       buf += d.toString('latin1');
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(buf.slice(0, end))?.[1] ?? Number.NaN);
-      if (buf.length >= end + 4 + length) done(buf.startsWith('HTTP/1.1 200'));
+      if (buf.length >= end + 4 + length) done(buf.startsWith('HTTP/1.1 200') ? 'ok' : 'status');
     };
-    const onClose = (): void => done(false);
-    const timer = setTimeout(() => done(false), ms);
+    const onClose = (): void => done('closed');
+    const timer = setTimeout(() => done('timeout'), ms);
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.write(`GET ${path} HTTP/1.1\r\nHost: ${SERVERNAME}\r\n\r\n`);

@@ -5,8 +5,17 @@
 import type { TLSSocket } from 'node:tls';
 import { getOnce, openTls, sleep, sourceAddress } from './clients.ts';
 
+/** Failures by kind: no connection, no whole answer in 5 s, closed before the answer, not a 200. */
+export interface OrdinaryFailures {
+  readonly connect: number;
+  readonly timeout: number;
+  readonly closed: number;
+  readonly status: number;
+}
+
 export interface OrdinaryClients {
   counts(): { ok: number; failed: number };
+  failures(): OrdinaryFailures;
   stop(): Promise<void>;
 }
 
@@ -15,6 +24,7 @@ const EVERY_MS = 200;
 export function startOrdinaryClients(port: number, clients: number, deadline: number): OrdinaryClients {
   let ok = 0;
   let failed = 0;
+  const by = { connect: 0, timeout: 0, closed: 0, status: 0 };
   let stopped = false;
   const loop = async (n: number): Promise<void> => {
     let socket: TLSSocket | undefined;
@@ -23,14 +33,17 @@ export function startOrdinaryClients(port: number, clients: number, deadline: nu
         const s = await openTls({ port }, { localAddress: sourceAddress(2, n) });
         if (s instanceof Error) {
           failed += 1;
+          by.connect += 1;
           await sleep(EVERY_MS);
           continue;
         }
         socket = s;
       }
-      if (await getOnce(socket, '/1k', 5000)) ok += 1;
+      const outcome = await getOnce(socket, '/1k', 5000);
+      if (outcome === 'ok') ok += 1;
       else {
         failed += 1;
+        by[outcome] += 1;
         socket.destroy();
       }
       await sleep(EVERY_MS);
@@ -40,6 +53,7 @@ export function startOrdinaryClients(port: number, clients: number, deadline: nu
   const running = Promise.all(Array.from({ length: clients }, (_, n) => loop(n)));
   return {
     counts: () => ({ ok, failed }),
+    failures: () => ({ ...by }),
     async stop() {
       stopped = true;
       await running;

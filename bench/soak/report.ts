@@ -42,6 +42,8 @@ export interface Summary {
   readonly rss_after_ratio: number;
   readonly ordinary_ok: number;
   readonly ordinary_failed: number;
+  /** By kind: connect (no connection), timeout (no whole answer in 5 s), closed (before the answer), status (not 200). */
+  readonly ordinary_failures: Readonly<Record<string, number>>;
   readonly reloads_ok: number;
   readonly reloads_failed: number;
   /** tlsterm's log: worker_exited (a crash), memory_relief, reloaded, reload_failed. */
@@ -57,7 +59,13 @@ export function summarize(
   phases: readonly PhaseEnd[],
   extra: Pick<
     Summary,
-    'seconds' | 'workers' | 'bounds_in_force' | 'reloads_ok' | 'reloads_failed' | 'events'
+    | 'seconds'
+    | 'workers'
+    | 'bounds_in_force'
+    | 'reloads_ok'
+    | 'reloads_failed'
+    | 'events'
+    | 'ordinary_failures'
   >,
 ): Summary {
   const baseline = samples.filter((s) => s.phase === 'baseline');
@@ -145,7 +153,7 @@ export function formatSummary(s: Summary): string {
     `max held: ${s.max_client_conns} client connections, ${s.max_upstream_conns} upstream connections`,
     `RSS (all processes): before load ${s.rss_before_mib.toFixed(1)} MiB, peak ${s.rss_peak_mib.toFixed(1)} MiB, ` +
       `60 s after load ${s.rss_after_60s_mib.toFixed(1)} MiB (${s.rss_after_ratio.toFixed(2)}x before: ${verdict})`,
-    `ordinary clients: ${s.ordinary_ok} ok, ${s.ordinary_failed} failed; reloads: ${s.reloads_ok} ok, ${s.reloads_failed} failed`,
+    `ordinary clients: ${s.ordinary_ok} ok, ${s.ordinary_failed} failed (${countsText(s.ordinary_failures)}); reloads: ${s.reloads_ok} ok, ${s.reloads_failed} failed`,
     `tlsterm log: ${countsText(s.events)}`,
     '',
     phases,

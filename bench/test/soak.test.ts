@@ -118,6 +118,7 @@ describe('soak: summary', () => {
       reloads_ok: 0,
       reloads_failed: 0,
       events: {},
+      ordinary_failures: {},
     });
     assert.equal(s.rss_before_mib, 110);
     assert.equal(s.rss_peak_mib, 300);

@@ -6,7 +6,7 @@ import { holder } from './holder.ts';
 export const idleKeepalive = holder('idle_keepalive', 1000, 50, async (ctx) => {
   const s = await openTls(ctx, { localAddress: sourceAddress(24, 0) });
   if (s instanceof Error) return s;
-  if (!(await getOnce(s, '/1k', 5000))) {
+  if ((await getOnce(s, '/1k', 5000)) !== 'ok') {
     s.destroy();
     return new Error('first request failed');
   }
