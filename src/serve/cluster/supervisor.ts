@@ -6,12 +6,14 @@
 // does not check keeps the old generation serving.
 
 import cluster, { type Worker } from 'node:cluster';
+import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
   | { readonly ok: true; readonly plan: Plan }
@@ -65,8 +67,12 @@ const START_TIMEOUT_MS = 30_000;
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
   const { log } = options;
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  // Workers hold the private keys too: no inspector signal handler, not even before their first line runs.
-  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerExecArgv() });
+  // Workers hold the private keys too: no inspector signal handler, not even before their first line
+  // runs; --expose-gc lets a worker give memory back after a load (memory-relief.ts).
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerGcArgv(workerExecArgv()) });
+  const allocator = workerAllocatorEnv(process.env, existsSync);
+  if (!allocator.ok) log({ event: 'worker_allocator', level: 'warning', detail: allocator.why });
+  const workerEnv = allocator.ok ? allocator.env : {};
   const generations = new Set<Generation>();
   const counts = new Map<string, ResumptionCounts>();
   let stopping = false;
@@ -81,7 +87,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   const fork = (g: Generation): Worker => {
-    const worker = cluster.fork({ TLSTERM_GENERATION: String(g.id) });
+    const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;

@@ -5,6 +5,7 @@
 
 import type { Logger } from '../../observe/index.ts';
 import { startServer } from '../server.ts';
+import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
 import type { PlanLoad } from './supervisor.ts';
 import { workerResumption } from './worker-resumption.ts';
@@ -49,6 +50,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.countsMs ?? 10_000,
   );
   counts.unref();
+  const stopRelief = startMemoryRelief(options.log);
 
   const drained = new Promise<number>((resolve) => {
     channel.onMessage((m) => {
@@ -60,6 +62,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   });
   const deadlineMs = await drained;
   clearInterval(counts);
+  stopRelief();
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
   // The IPC channel keeps the process alive: say goodbye, then let go of it.

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JEMALLOC_CONF, workerAllocatorEnv, workerGcArgv } from '../../../../src/serve/cluster/worker-env.ts';
+
+describe('workerGcArgv', () => {
+  it('adds --expose-gc to the primary flags, once', () => {
+    assert.deepEqual(workerGcArgv([]), ['--expose-gc']);
+    assert.deepEqual(workerGcArgv(['--max-old-space-size=512']), ['--max-old-space-size=512', '--expose-gc']);
+    assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc']);
+  });
+});
+
+describe('workerAllocatorEnv', () => {
+  const installed = (path: string): boolean => path === '/usr/lib64/libjemalloc.so.2';
+  const none = (): boolean => false;
+
+  it('changes nothing unless asked', () => {
+    assert.deepEqual(workerAllocatorEnv({}, installed), { ok: true, env: {} });
+    assert.deepEqual(workerAllocatorEnv({ TLSTERM_MALLOC: 'system' }, installed), { ok: true, env: {} });
+  });
+  it('preloads jemalloc where it is installed, with a background thread returning pages', () => {
+    assert.deepEqual(workerAllocatorEnv({ TLSTERM_MALLOC: 'jemalloc' }, installed), {
+      ok: true,
+      env: { LD_PRELOAD: '/usr/lib64/libjemalloc.so.2', MALLOC_CONF: JEMALLOC_CONF },
+    });
+    assert.match(JEMALLOC_CONF, /background_thread:true/);
+  });
+  it("keeps the operator's own LD_PRELOAD and MALLOC_CONF", () => {
+    const r = workerAllocatorEnv(
+      { TLSTERM_MALLOC: 'jemalloc', LD_PRELOAD: '/opt/x.so', MALLOC_CONF: 'narenas:2' },
+      installed,
+    );
+    assert.deepEqual(r, {
+      ok: true,
+      env: { LD_PRELOAD: '/usr/lib64/libjemalloc.so.2:/opt/x.so', MALLOC_CONF: 'narenas:2' },
+    });
+  });
+  it('says why when jemalloc is missing or the value is unknown', () => {
+    const missing = workerAllocatorEnv({ TLSTERM_MALLOC: 'jemalloc' }, none);
+    assert.equal(missing.ok, false);
+    assert.match(missing.ok ? '' : missing.why, /libjemalloc\.so\.2 not found.*install libjemalloc2/);
+    const typo = workerAllocatorEnv({ TLSTERM_MALLOC: 'jemaloc' }, installed);
+    assert.match(typo.ok ? '' : typo.why, /give jemalloc or system/);
+  });
+});
