@@ -6,7 +6,8 @@
 
 import { loadLineagePair } from '../certs/acme/lineage-pair.ts';
 import { ensurePlaceholderCertificate } from '../certs/acme/placeholder.ts';
-import type { CertificatePair, Plan } from '../config/plan.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
 import { acmeSitesOf, hasAcmeSites } from './acme-sites.ts';

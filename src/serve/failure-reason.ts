@@ -1,8 +1,8 @@
 // Turns a failed handshake into a reason an operator can act on. OpenSSL's error codes say little
 // and often come without an address; the sniffed ClientHello and our policy say who refused what.
 
-import type { TlsPolicy } from '../config/plan.ts';
 import { groupByName, suiteById, suiteByName, versionName } from '../tls/index.ts';
+import type { TlsPolicy } from '../tls/policy.ts';
 import { type ClientHello, offeredVersions } from '../wire/index.ts';
 
 export type FailureReason =

@@ -3,8 +3,8 @@
 // decrypting). Read from the ClientHello we sniffed and OpenSSL's verdict; no extra work when the
 // handshake was full.
 
-import type { TlsPolicy } from '../config/plan.ts';
 import { type TicketKeyRing, ticketKeyName } from '../state/index.ts';
+import type { TlsPolicy } from '../tls/policy.ts';
 import { type ClientHello, toHex } from '../wire/index.ts';
 import type { ResumedBy } from './resumption-stats.ts';
 

@@ -6,7 +6,8 @@
 
 import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
-import type { CertificatePair, ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';

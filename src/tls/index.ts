@@ -18,6 +18,7 @@ export {
   type PolicyInput,
   type PolicyResult,
   resolvePolicy,
+  type TlsPolicy,
   secureContextOptions,
 } from './policy.ts';
 export {
@@ -41,6 +42,7 @@ export {
   fromNode,
   isGrease,
   type NodeVersionName,
+  type TlsVersionName,
   type ProtocolVersion,
   toNode,
   VERSIONS,

@@ -4,13 +4,28 @@
 // our tables say what TLS defines, OpenSSL says what this Node can actually do.
 
 import tls from 'node:tls';
-import type { CertificatePair, Problem, TlsPolicy, TlsVersionName } from '../config/plan.ts';
-import { err, warn } from '../config/problems.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { Problem } from '../problems.ts';
+import { err, warn } from '../problems.ts';
 import { type CipherSuite, suggestSuites, suiteByName } from './cipher-suites.ts';
 import { groupByName, type NamedGroup, suggestGroups } from './groups.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { closestNames, didYouMean } from './suggest.ts';
+import type { TlsVersionName } from './versions.ts';
 import { toNode } from './versions.ts';
+
+/** A negotiation policy, already resolved to what node:tls wants. */
+export interface TlsPolicy {
+  readonly profile: 'modern' | 'intermediate' | 'old' | 'custom';
+  readonly minVersion: TlsVersionName;
+  readonly maxVersion: TlsVersionName;
+  /** TLS 1.2 suites, OpenSSL names in server preference order (empty when TLS 1.2 is off). */
+  readonly ciphers12: readonly string[];
+  /** TLS 1.3 suites, IANA names (OpenSSL uses IANA names for 1.3) in preference order. */
+  readonly ciphers13: readonly string[];
+  /** Key-exchange groups, OpenSSL names (X25519MLKEM768, X25519, P-256, P-384, …) in preference order. */
+  readonly groups: readonly string[];
+}
 
 /** The `tls:` block of a listener or site, as written in the config. */
 export interface PolicyInput {

@@ -48,3 +48,6 @@ export function toNode(name: VersionName): NodeVersionName {
 export function fromNode(name: string): VersionName | undefined {
   return VERSIONS.find((v) => v.node === name)?.name;
 }
+
+/** The versions tlsterm serves (a listener's min/max). */
+export type TlsVersionName = 'TLS1.2' | 'TLS1.3';

@@ -2,10 +2,11 @@
 // of them, is there anything to do, and is the new pair swapped in or refused? Pure: the watcher
 // (watcher.ts) does the reading and the timing.
 
-import type { CertificatePair, Problem } from '../../config/plan.ts';
-import { err } from '../../config/problems.ts';
+import type { Problem } from '../../problems.ts';
+import { err } from '../../problems.ts';
 import type { LoadPairResult } from '../load-pair.ts';
 import { coveredBy } from '../names.ts';
+import type { CertificatePair } from '../pair.ts';
 
 export interface ReloadState {
   /** Fingerprint of the files behind the pair in service; undefined when not known yet. */

@@ -1,11 +1,12 @@
 // Small plans for the cluster tests: listeners with chosen session settings and no sites (the
 // resumption state is per listener; nothing here listens). Not a test file itself.
-import type { ListenerPlan, Plan, TlsPolicy } from '../../../../src/config/plan.ts';
+import type { ListenerPlan, Plan } from '../../../../src/config/plan.ts';
 import {
   RESUMPTION_DEFAULTS,
   type ResumptionSettings,
   type StateBackendSettings,
 } from '../../../../src/state/index.ts';
+import type { TlsPolicy } from '../../../../src/tls/policy.ts';
 import { resolvePolicy } from '../../../../src/tls/policy.ts';
 
 function defaultPolicy(): TlsPolicy {

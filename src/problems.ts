@@ -1,10 +1,22 @@
-// Problems: sorting and the compiler-style text `tlsterm check` prints.
+// Problems: the one type every checker reports in, its constructors, sorting and the compiler-style text `tlsterm check` prints.
 //
 //   config.yaml:12  listeners[0].sites[0].certificates[0].key  error: key does not match certificate …
 //       hint: use the key generated with this certificate …
 //   2 errors, 1 warning
 
-import type { Problem } from './plan.ts';
+export type Severity = 'error' | 'warning';
+
+/** One finding of a checker (config, certificates, policy, ACME settings): where, what, what to do. */
+export interface Problem {
+  readonly severity: Severity;
+  /** Where in the file: a dotted path such as `listeners[0].sites[1].certificates[0].cert`. */
+  readonly path: string;
+  /** 1-based line in the config file, when known. */
+  readonly line?: number;
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+}
 
 /** Problem constructors shared by every checker (config, certificates, policy). */
 export const err = (path: string, message: string, hint: string): Problem => ({
