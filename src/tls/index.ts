@@ -18,8 +18,8 @@ export {
   type PolicyInput,
   type PolicyResult,
   resolvePolicy,
-  type TlsPolicy,
   secureContextOptions,
+  type TlsPolicy,
 } from './policy.ts';
 export {
   DEFAULT_GROUPS,
@@ -42,8 +42,8 @@ export {
   fromNode,
   isGrease,
   type NodeVersionName,
-  type TlsVersionName,
   type ProtocolVersion,
+  type TlsVersionName,
   toNode,
   VERSIONS,
   type VersionName,
