@@ -11,7 +11,7 @@ import {
 } from '../certs/status.ts';
 import { defaultStateDir } from '../config/defaults.ts';
 import { Errors, TlstermError } from '../errors.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const OPTIONS = `  -c, --config FILE     the YAML config whose certificates to list; without it, the local CA's

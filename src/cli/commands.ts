@@ -9,12 +9,9 @@ import { reloadCommand } from './reload.ts';
 import { serveCommand } from './serve.ts';
 import { traceCommand } from './trace.ts';
 
-export interface Command {
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-  readonly run: (argv: readonly string[]) => Promise<number>;
-}
+export type { Command } from './command.ts';
+
+import type { Command } from './command.ts';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,

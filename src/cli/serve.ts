@@ -19,7 +19,7 @@ import {
   startSupervisor,
   writePidFile,
 } from '../serve/cluster/index.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configuration.md); without it, the embedded default

@@ -16,7 +16,7 @@ import {
   tcpPackets,
   traceConnect,
 } from '../trace/index.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const OPTIONS = `  --sni NAME            server name to send (default: the host, when it is a name)

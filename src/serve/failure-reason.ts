@@ -1,9 +1,9 @@
 // Turns a failed handshake into a reason an operator can act on. OpenSSL's error codes say little
 // and often come without an address; the sniffed ClientHello and our policy say who refused what.
 
-import { groupByName, suiteById, suiteByName, versionName } from '../tls/index.ts';
+import { groupByName, suiteById, suiteByName, versionId, versionName } from '../tls/index.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
-import { type ClientHello, offeredVersions } from '../wire/index.ts';
+import { type ClientHello, offeredVersions, ProtocolVersion } from '../wire/index.ts';
 
 export type FailureReason =
   | 'no_common_version'
@@ -26,12 +26,10 @@ export interface Failure {
   readonly detail: string;
 }
 
-const VERSION_ID = { 'TLS1.2': 0x0303, 'TLS1.3': 0x0304 } as const;
-
 /** What the hello and the policy alone predict: a failure nobody could have negotiated around. */
 export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undefined {
-  const min = VERSION_ID[policy.minVersion];
-  const max = VERSION_ID[policy.maxVersion];
+  const min = versionId(policy.minVersion);
+  const max = versionId(policy.maxVersion);
   const offered = offeredVersions(hello);
   const common = offered.filter((v) => v >= min && v <= max);
   if (common.length === 0) {
@@ -44,7 +42,7 @@ export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undef
     return { reason: 'no_common_version', detail };
   }
   const version = Math.max(...common);
-  const allowed = version === 0x0304 ? policy.ciphers13 : policy.ciphers12;
+  const allowed = version === ProtocolVersion.tls13 ? policy.ciphers13 : policy.ciphers12;
   const allowedIds = new Set(allowed.map((name) => suiteByName(name)?.id));
   const shared = hello.cipherSuites.filter((id) => allowedIds.has(id));
   const vname = versionName(version);
@@ -55,7 +53,7 @@ export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undef
         (s) =>
           s !== undefined &&
           !s.signalling &&
-          (version === 0x0304 ? s.versions === 'tls13' : s.versions !== 'tls13'),
+          (version === ProtocolVersion.tls13 ? s.versions === 'tls13' : s.versions !== 'tls13'),
       )
       .map((s) => s?.iana)
       .slice(0, 4);
@@ -65,8 +63,8 @@ export function mismatch(hello: ClientHello, policy: TlsPolicy): Failure | undef
     };
   }
   const serverGroups = policy.groups.map((g) => groupByName(g)).filter((g) => g !== undefined);
-  const usable = serverGroups.filter((g) => version === 0x0304 || !g.tls13Only);
-  const needsGroup = version === 0x0304 || shared.every((id) => suiteById(id)?.kx === 'ECDHE');
+  const usable = serverGroups.filter((g) => version === ProtocolVersion.tls13 || !g.tls13Only);
+  const needsGroup = version === ProtocolVersion.tls13 || shared.every((id) => suiteById(id)?.kx === 'ECDHE');
   if (
     needsGroup &&
     hello.supportedGroups.length > 0 &&

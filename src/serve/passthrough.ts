@@ -10,6 +10,7 @@ import {
   AlertDescription,
   encodeAlert,
   equalBytes,
+  ProtocolVersion,
   type ServerHelloSniff,
   sniffServerHello,
 } from '../wire/index.ts';
@@ -88,7 +89,7 @@ function report(
   const suite = suiteById(sh.cipherSuite);
   const group = sh.keyShareGroup !== undefined ? groupById(sh.keyShareGroup) : undefined;
   const resumed =
-    sh.selectedVersion === 0x0304
+    sh.selectedVersion === ProtocolVersion.tls13
       ? sh.pskSelectedIdentity !== undefined
       : hello !== undefined && hello.sessionId.length > 0 && equalBytes(hello.sessionId, sh.sessionId);
   state.log(

@@ -5,7 +5,7 @@
 
 import { type TicketKeyRing, ticketKeyName } from '../state/index.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
-import { type ClientHello, toHex } from '../wire/index.ts';
+import { type ClientHello, ProtocolVersion, toHex } from '../wire/index.ts';
 import type { ResumedBy } from './resumption-stats.ts';
 
 export interface ResumptionFacts {
@@ -36,4 +36,4 @@ export function resumptionFacts(
 
 /** The handshake will be TLS 1.3 (the client offers it and the policy allows it). */
 export const offersTls13 = (hello: ClientHello, policy: TlsPolicy): boolean =>
-  policy.maxVersion === 'TLS1.3' && hello.supportedVersions.includes(0x0304);
+  policy.maxVersion === 'TLS1.3' && hello.supportedVersions.includes(ProtocolVersion.tls13);

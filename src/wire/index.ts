@@ -91,6 +91,7 @@ export {
   secretsFor,
 } from './keylog.ts';
 export { type NewSessionTicket, parseNewSessionTicket } from './new-session-ticket.ts';
+export { highestOfferedVersion, offeredVersions } from './offered-versions.ts';
 export { fail, ok, type ParseResult } from './parse-result.ts';
 export {
   extendedMasterSecret,
@@ -145,10 +146,16 @@ export { type ServerHelloSniff, sniffServerHello } from './server-hello-sniff.ts
 export { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.ts';
 export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
-  highestOfferedVersion,
+  fromNode,
   isGrease,
-  offeredVersions,
+  type NodeVersionName,
   ProtocolVersion,
+  toNode,
+  VERSIONS,
+  type VersionEntry,
+  type VersionName,
+  versionId,
+  versionName,
   versionRank,
 } from './versions.ts';
 export { Writer } from './writer.ts';
