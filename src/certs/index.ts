@@ -32,3 +32,11 @@ export {
 } from './names.ts';
 export type { CertificatePair } from './pair.ts';
 export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';
+export {
+  type CertificateStatus,
+  configCertificateStatus,
+  fileCertificateStatus,
+  formatCertificateStatus,
+  readConfigCertificates,
+  statusHasErrors,
+} from './status.ts';

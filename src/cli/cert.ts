@@ -8,8 +8,8 @@ import {
   formatCertificateStatus,
   readConfigCertificates,
   statusHasErrors,
-} from '../certs/status.ts';
-import { defaultStateDir } from '../config/defaults.ts';
+} from '../certs/index.ts';
+import { defaultStateDir } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';

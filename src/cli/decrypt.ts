@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Errors, TlstermError } from '../errors.ts';
 import { decryptCapture, isTraceFormat, renderReport, SECRETS_WARNING } from '../trace/index.ts';
-import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/keylog.ts';
+import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/index.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkConfigFile, defaultStateDir, formatProblems, hasErrors } from '../config/index.ts';
-import { signalInstance } from '../serve/cluster/index.ts';
+import { signalInstance } from '../serve/index.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 

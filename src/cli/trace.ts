@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { parseArgs } from 'node:util';
-import { parseListenAddress } from '../config/address.ts';
+import { parseListenAddress } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import {
   encodePcap,

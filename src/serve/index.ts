@@ -13,6 +13,7 @@ export { classifyHandshakeError, type Failure, type FailureReason, mismatch } fr
 export { predictGroup } from './group-choice.ts';
 export { createHttpListener, type Http01Lookup, httpsRedirectTarget } from './http-listener.ts';
 export { inspectHandler } from './inspect.ts';
+export { runServe, type ServeOptions } from './instance.ts';
 export { type ListenerResumption, localResumption, type ResumptionProvider } from './listener-resumption.ts';
 export { type ResumptionCounts, resumptionSummary } from './resumption-stats.ts';
 export { buildSiteIndex, routeSni } from './router.ts';
