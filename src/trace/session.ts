@@ -4,6 +4,7 @@
 // protected record opened and checked. Pure: no sockets, no files; never throws on peer bytes.
 import type { KeyObject } from 'node:crypto';
 import { parseAlert } from '../wire/alert.ts';
+import { equalBytes, toHex } from '../wire/bytes.ts';
 import { parseCertificateMessage } from '../wire/certificate-message.ts';
 import { parseCertificateVerify } from '../wire/certificate-verify.ts';
 import { type ClientHello, parseClientHello } from '../wire/client-hello.ts';
@@ -11,7 +12,6 @@ import { parseClientKeyExchange } from '../wire/client-key-exchange.ts';
 import { parseEncryptedExtensions } from '../wire/encrypted-extensions.ts';
 import { parseFinished } from '../wire/finished.ts';
 import { encodeHandshake, readHandshakeMessages } from '../wire/handshake.ts';
-import { equalBytes, toHex } from '../wire/hex.ts';
 import {
   digest,
   finishedKey,

@@ -9,6 +9,7 @@ export {
   encodeAlert,
   parseAlert,
 } from './alert.ts';
+export { concatBytes, equalBytes, fromHex, toHex } from './bytes.ts';
 export {
   type CertificateEntry,
   type CertificateMessage,
@@ -53,7 +54,6 @@ export {
   joinFragments,
   readHandshakeMessages,
 } from './handshake.ts';
-export { equalBytes, fromHex, toHex } from './hex.ts';
 export { type Ja4Transport, ja4, ja4Original, ja4Raw } from './ja4.ts';
 export {
   deriveSecret,

@@ -6,7 +6,7 @@ import { parseCertificateVerify } from '../../../src/wire/certificate-verify.ts'
 import { parseClientKeyExchange } from '../../../src/wire/client-key-exchange.ts';
 import { parseEncryptedExtensions } from '../../../src/wire/encrypted-extensions.ts';
 import { parseFinished } from '../../../src/wire/finished.ts';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 import { parseKeyUpdate } from '../../../src/wire/key-update.ts';
 import { parseNewSessionTicket } from '../../../src/wire/new-session-ticket.ts';
 import { rfc8448 as v } from '../../fixtures/trace/rfc8448.ts';

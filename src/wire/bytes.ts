@@ -1,4 +1,4 @@
-// Small formatting helpers shared by the codecs, their error messages and the fingerprinting.
+// The byte toolbox shared by every face: hex renderings, comparison and concatenation.
 
 const HEX = '0123456789abcdef';
 
@@ -36,4 +36,17 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The parts one after another in a new array (`total` when the caller already knows the length). */
+export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
+  let n = total ?? 0;
+  if (total === undefined) for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
