@@ -1,3 +1,4 @@
+import type { LogEvent } from '../observe/index.ts';
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
 /** One per TLS connection, built by the terminator. */
@@ -71,7 +72,7 @@ export interface HttpSiteRuntime {
 }
 
 /** One JSON log line per call. */
-export type HttpLogger = (event: Record<string, unknown>) => void;
+export type HttpLogger = (event: LogEvent) => void;
 
 /** A client connection that can be asked to finish what it is doing and close (reload, shutdown). */
 export interface Drainable {

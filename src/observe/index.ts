@@ -1,1 +1,3 @@
-export { createJsonLogger, type JsonLoggerOptions, type Logger } from './logger.ts';
+// Observability: the table of log events and the JSON-lines logger.
+export { EVENTS, type EventLevel, type EventName, type EventSpec } from './events.ts';
+export { createJsonLogger, type JsonLoggerOptions, type LogEvent, type Logger } from './logger.ts';

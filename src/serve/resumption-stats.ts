@@ -1,7 +1,7 @@
 // How many handshakes of a listener were full and how many resumed (and how): the resumption ratio,
 // reported as one summary line a minute. Counting is a few integer increments per handshake.
 
-import type { Logger } from '../observe/index.ts';
+import type { LogEvent, Logger } from '../observe/index.ts';
 
 export type ResumedBy = 'ticket' | 'session_id';
 
@@ -43,7 +43,7 @@ export function resumptionSummary(
   listener: string,
   counts: ResumptionCounts,
   periodMs: number,
-): Record<string, unknown> | undefined {
+): LogEvent | undefined {
   const resumed = counts.ticket + counts.session_id;
   const handshakes = counts.full + resumed;
   if (handshakes === 0) return undefined;

@@ -2,6 +2,7 @@
 // of them, is there anything to do, and is the new pair swapped in or refused? Pure: the watcher
 // (watcher.ts) does the reading and the timing.
 
+import type { LogEvent } from '../../observe/index.ts';
 import type { Problem } from '../../problems.ts';
 import { err } from '../../problems.ts';
 import type { LoadPairResult } from '../load-pair.ts';
@@ -87,7 +88,7 @@ export function applyValidation(
 export function reloadEvent(
   outcome: ReloadOutcome,
   where: { certPath: string; keyPath: string; id?: string },
-): Record<string, unknown> {
+): LogEvent {
   const base = { ...(where.id ? { id: where.id } : {}), cert: where.certPath, key: where.keyPath };
   if (outcome.kind === 'reloaded') {
     return {

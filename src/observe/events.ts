@@ -1,0 +1,448 @@
+// Every log event tlsterm writes: its name, what it says, its usual level and its fields. One table:
+// the Logger only takes names from it, and docs/logs.md is rendered from it (scripts/logs-doc.ts).
+// Adding an event: a row here, then `node scripts/logs-doc.ts > docs/logs.md`.
+
+export type EventLevel = 'info' | 'warning' | 'error';
+
+export interface EventSpec {
+  /** Which part writes it. */
+  readonly by: 'serve' | 'http' | 'certs' | 'acme' | 'state' | 'cluster';
+  /** Its level when the line does not say (`level` is written on warning and error lines). */
+  readonly level: EventLevel;
+  readonly says: string;
+  /** Field → what it holds. Fields every line has (time, worker) are not repeated. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+const CLIENT = 'client address and port, "ip:port"';
+
+export const EVENTS = {
+  // --- connections (serve)
+  handshake: {
+    by: 'serve',
+    level: 'info',
+    says: 'a TLS connection that completed its handshake, written when it closes (passthrough: what the upstream ServerHello chose)',
+    fields: {
+      listener: 'listener name',
+      site: 'site id (listeners[i].sites[j])',
+      client: CLIENT,
+      sni: 'server name the client asked for, or null',
+      mode: 'terminate | passthrough',
+      version: 'negotiated version, e.g. TLS1.3',
+      cipher: '{ iana, openssl } names of the suite',
+      group: 'key-exchange group, e.g. X25519MLKEM768',
+      hello_retry: 'true when the server asked for another key share (HelloRetryRequest)',
+      signature_algorithm: 'the server signature scheme',
+      alpn: 'negotiated ALPN protocol or null',
+      resumed: 'true for an abbreviated handshake',
+      resumed_by: 'ticket | session_id | null',
+      ticket_key: 'first 8 hex digits of the ticket key name that resumed it',
+      ticket_key_current: 'whether that key still issues tickets',
+      client_certificate:
+        'subject, issuer, serial and verification of the client certificate (mTLS), or null',
+      ja4: 'the client hello fingerprint',
+      offered: 'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms',
+      upstream: 'where the connection went (passthrough, TLS-to-TCP)',
+      handshake_ms: 'handshake duration',
+      duration_ms: 'connection lifetime',
+      bytes_in: 'bytes read from the client',
+      bytes_out: 'bytes written to the client',
+      error: 'what ended the connection, when it did not end cleanly',
+    },
+  },
+  handshake_failed: {
+    by: 'serve',
+    level: 'info',
+    says: 'a handshake that did not complete, with who refused what',
+    fields: {
+      listener: 'listener name',
+      site: 'site id, when SNI routing got that far',
+      client: CLIENT,
+      sni: 'server name asked for, or null',
+      reason: 'a code from the reasons list (README "Logs"), e.g. no_common_version',
+      detail: 'the reason in plain words',
+      handshake_ms: 'time until the failure',
+      bytes_in: 'bytes read',
+      bytes_out: 'bytes written',
+      ja4: 'the client hello fingerprint, when a hello was read',
+      offered: 'what the client offered, when a hello was read',
+    },
+  },
+  resumption_summary: {
+    by: 'cluster',
+    level: 'info',
+    says: 'per listener, once a minute: how many handshakes resumed',
+    fields: {
+      listener: 'listener name',
+      period_s: 'the period covered',
+      handshakes: 'handshakes in the period',
+      full: 'full handshakes',
+      resumed: 'abbreviated handshakes',
+      resumed_by_ticket: 'of which by ticket',
+      resumed_by_session_id: 'of which by session id',
+      resumption_ratio: 'resumed / handshakes',
+    },
+  },
+  // --- requests (http)
+  request: {
+    by: 'http',
+    level: 'info',
+    says: 'one HTTP request answered (forwarded or local)',
+    fields: {
+      client: CLIENT,
+      sni: 'server name of the connection',
+      alpn: 'http/1.1 | h2',
+      method: 'request method',
+      path: 'request target',
+      status: 'status sent to the client',
+      upstream: 'origin that answered, or local',
+      bytes_in: 'request bytes read (head and body)',
+      bytes_out: 'response bytes written',
+      duration_ms: 'from the first byte of the request to the last byte of the response',
+    },
+  },
+  http_rejected: {
+    by: 'http',
+    level: 'info',
+    says: 'a request refused before forwarding (malformed, too large, smuggling attempt)',
+    fields: {
+      client: 'client address',
+      client_port: 'client port',
+      sni: 'server name of the connection',
+      alpn: 'http/1.1 | h2',
+      status: 'status sent (400, 408, 413, 431, …)',
+      reason: 'what was wrong, in words',
+    },
+  },
+  upstream_error: {
+    by: 'http',
+    level: 'warning',
+    says: 'the upstream could not be reached or failed mid-answer (the client got 502/504 or a cut)',
+    fields: {
+      listener: 'listener name (TLS-to-TCP)',
+      site: 'site id (TLS-to-TCP)',
+      client: CLIENT,
+      sni: 'server name of the connection',
+      method: 'request method',
+      path: 'request target',
+      status: 'status sent to the client',
+      upstream: 'the upstream origin',
+      error: 'what failed, e.g. connect_refused, timeout, tls_verify',
+      detail: 'the failure in words (for TLS: what failed in verification)',
+    },
+  },
+  h2_error: {
+    by: 'http',
+    level: 'warning',
+    says: 'an HTTP/2 session failed (protocol error from the client)',
+    fields: { client: CLIENT, error: 'the error' },
+  },
+  handler_error: {
+    by: 'http',
+    level: 'error',
+    says: 'a local handler (inspect) failed; the client got 500',
+    fields: { path: 'request target', error: 'the error' },
+  },
+  // --- certificates
+  certificate_reloaded: {
+    by: 'certs',
+    level: 'info',
+    says: 'a watched certificate file changed and the new pair is served to new connections',
+    fields: {
+      id: 'where the pair is configured (listeners[i].sites[j].certificates[k])',
+      cert: 'certificate file',
+      key: 'key file',
+      serial: 'new serial',
+      previous_serial: 'the serial it replaced',
+      subject: 'new subject',
+      not_after: 'new expiry',
+      warnings: 'problems that did not stop the swap',
+    },
+  },
+  certificate_reload_refused: {
+    by: 'certs',
+    level: 'error',
+    says: 'a changed certificate file was refused; the old pair keeps serving',
+    fields: {
+      id: 'where the pair is configured',
+      cert: 'certificate file',
+      key: 'key file',
+      kept_serial: 'the serial still served',
+      problems: 'why it was refused',
+    },
+  },
+  certificate_expiry: {
+    by: 'certs',
+    level: 'warning',
+    says: 'a certificate in service expires soon (14 days: warning, 3 days: error); at start and daily',
+    fields: {
+      id: 'where it is configured',
+      subject: 'subject',
+      serial: 'serial',
+      not_after: 'expiry',
+      days_left: 'days left',
+      message: 'in words',
+      hint: 'what to do',
+    },
+  },
+  certificate_placeholder: {
+    by: 'acme',
+    level: 'warning',
+    says: 'an ACME site serves a self-signed placeholder until its first issuance',
+    fields: { name: 'lineage', hosts: 'names', cert: 'placeholder file', detail: 'in words' },
+  },
+  certificate_order_started: {
+    by: 'acme',
+    level: 'info',
+    says: 'an ACME order began',
+    fields: {
+      name: 'lineage',
+      hosts: 'names ordered',
+      directory: 'ACME directory',
+      challenge: 'challenge type',
+      reason: 'first issuance, renewal (ARI or lifetime), hosts changed',
+    },
+  },
+  certificate_order_locked: {
+    by: 'acme',
+    level: 'info',
+    says: 'another host holds the order lock for this lineage (shared state)',
+    fields: { name: 'lineage', held_by: 'the holder', until: 'lock expiry' },
+  },
+  certificate_issued: {
+    by: 'acme',
+    level: 'info',
+    says: 'the CA issued a certificate; it is written in certbot layout and picked up by the workers',
+    fields: {
+      name: 'lineage',
+      hosts: 'names',
+      directory: 'ACME directory',
+      challenge: 'challenge type',
+      reason: 'why it was ordered',
+      serial: 'serial',
+      replaced_serial: 'the serial it replaces',
+      issuer: 'issuer',
+      not_before: 'validity start',
+      not_after: 'expiry',
+      cert: 'fullchain file',
+      key: 'key file',
+    },
+  },
+  certificate_adopted: {
+    by: 'acme',
+    level: 'info',
+    says: 'a certificate another host issued (shared state) was taken over',
+    fields: {
+      name: 'lineage',
+      hosts: 'names',
+      serial: 'serial',
+      replaced_serial: 'the serial it replaces',
+      not_after: 'expiry',
+      cert: 'fullchain file',
+      detail: 'in words',
+    },
+  },
+  certificate_renewal_scheduled: {
+    by: 'acme',
+    level: 'info',
+    says: 'when the certificate in service will be renewed',
+    fields: {
+      name: 'lineage',
+      serial: 'serial in service',
+      not_after: 'its expiry',
+      renew_at: 'planned renewal time',
+      source: 'ari | lifetime',
+      window_start: 'ARI window start',
+      window_end: 'ARI window end',
+      explanation_url: "the CA's explanation (ARI)",
+    },
+  },
+  certificate_renewal_failed: {
+    by: 'acme',
+    level: 'error',
+    says: 'an order failed; it is retried with backoff while the certificate in service keeps serving',
+    fields: {
+      name: 'lineage',
+      hosts: 'names',
+      directory: 'ACME directory',
+      challenge: 'challenge type',
+      reason: 'why it was ordered',
+      attempt: 'attempt number',
+      error: 'what failed',
+      problem: "the CA's problem document",
+      hint: 'what to do',
+      retry_at: 'next attempt',
+      retry_in_ms: 'delay to the next attempt',
+      serving_serial: 'the serial still served',
+      serving_placeholder: 'true while the placeholder is served',
+    },
+  },
+  certificate_manager_error: {
+    by: 'acme',
+    level: 'error',
+    says: 'the certificate manager failed outside an order',
+    fields: { name: 'lineage', error: 'the error' },
+  },
+  acme_manager_started: {
+    by: 'acme',
+    level: 'info',
+    says: 'the primary manages these ACME certificates',
+    fields: { certificates: 'lineages', shared: 'whether state is shared (Redis)' },
+  },
+  acme_account_ready: {
+    by: 'acme',
+    level: 'info',
+    says: 'the ACME account exists (created or found)',
+    fields: {
+      directory: 'ACME directory',
+      account_url: 'account URL',
+      contact: 'contact',
+      key_created: 'whether a new account key was made',
+    },
+  },
+  acme_account_shared: {
+    by: 'acme',
+    level: 'info',
+    says: 'the account key comes from (or went to) the shared store',
+    fields: { directory: 'ACME directory', detail: 'in words' },
+  },
+  acme_lineage_conflict: {
+    by: 'acme',
+    level: 'error',
+    says: 'two configurations claim one lineage name with different hosts',
+    fields: { name: 'lineage', hosts: 'these hosts', managed_hosts: 'the hosts it has', detail: 'in words' },
+  },
+  acme_renewal_info_failed: {
+    by: 'acme',
+    level: 'warning',
+    says: 'ARI could not be read; the lifetime rule is used',
+    fields: { name: 'lineage', error: 'the error', fallback: 'the rule used instead' },
+  },
+  acme_replaces_refused: {
+    by: 'acme',
+    level: 'warning',
+    says: 'the CA refused the ARI "replaces" field; the order is retried without it',
+    fields: { name: 'lineage', replaces: 'the certificate id', error: 'the error', detail: 'in words' },
+  },
+  acme_shared_store_failed: {
+    by: 'acme',
+    level: 'warning',
+    says: 'the shared store (Redis) failed an operation',
+    fields: { name: 'lineage', operation: 'what was tried', error: 'the error', detail: 'in words' },
+  },
+  acme_state_write_failed: {
+    by: 'acme',
+    level: 'error',
+    says: 'renewal state could not be written to the state directory',
+    fields: { name: 'lineage', error: 'the error' },
+  },
+  acme_challenge_cleanup_failed: {
+    by: 'acme',
+    level: 'warning',
+    says: 'a challenge answer could not be removed (DNS hook clear, store)',
+    fields: { name: 'lineage', error: 'the error' },
+  },
+  acme_http01: {
+    by: 'acme',
+    level: 'info',
+    says: 'an HTTP-01 challenge request reached the http listener',
+    fields: { listener: 'listener name', client: CLIENT, token_known: 'whether we had the answer' },
+  },
+  acme_tls_alpn01: {
+    by: 'acme',
+    level: 'info',
+    says: 'a TLS-ALPN-01 challenge handshake reached the TLS port',
+    fields: { servername: 'name validated', challenge_known: 'whether we had the answer' },
+  },
+  // --- shared state
+  state_backend_down: {
+    by: 'state',
+    level: 'warning',
+    says: 'the Redis state backend is unreachable; serving goes on with local state',
+    fields: { backend: 'redis', url: 'server (no password)', error: 'the error' },
+  },
+  state_backend_up: {
+    by: 'state',
+    level: 'info',
+    says: 'the Redis state backend is back',
+    fields: { backend: 'redis', url: 'server (no password)', down_ms: 'how long it was down' },
+  },
+  ticket_key_lease_acquired: {
+    by: 'state',
+    level: 'info',
+    says: 'this host now rotates the shared ticket keys',
+    fields: { backend: 'redis', url: 'server (no password)' },
+  },
+  // --- the instance (cluster primary)
+  started: {
+    by: 'cluster',
+    level: 'info',
+    says: 'every listener is bound and the workers serve',
+    fields: { pid: 'primary pid', listeners: 'name, scheme, address, port of each listener' },
+  },
+  reloaded: {
+    by: 'cluster',
+    level: 'info',
+    says: 'a reload is in service; the previous generation drains',
+    fields: {
+      generation: 'the new generation',
+      draining_generation: 'the old one',
+      workers: 'worker count',
+      listeners: 'listeners now bound',
+    },
+  },
+  reload_failed: {
+    by: 'cluster',
+    level: 'error',
+    says: 'a reload was refused or failed; the old configuration keeps serving',
+    fields: { reason: 'config_errors, listen_failed, …', detail: 'in words' },
+  },
+  drained: {
+    by: 'cluster',
+    level: 'info',
+    says: 'an old generation finished (after a reload or at stop)',
+    fields: {
+      generation: 'the generation',
+      drain_ms: 'how long it took',
+      cut: 'connections cut at drain_timeout',
+    },
+  },
+  worker_exited: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'a worker process ended unexpectedly',
+    fields: { pid: 'its pid', generation: 'its generation', code: 'exit code', signal: 'signal' },
+  },
+  worker_restarted: {
+    by: 'cluster',
+    level: 'info',
+    says: 'a replacement worker serves',
+    fields: { pid: 'new pid', generation: 'generation' },
+  },
+  worker_restart_failed: {
+    by: 'cluster',
+    level: 'error',
+    says: 'a replacement worker could not start',
+    fields: { generation: 'generation', detail: 'in words' },
+  },
+  pid_file_failed: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'the pid file could not be written (tlsterm reload without -c cannot find this instance)',
+    fields: { state_dir: 'state directory', error: 'the error' },
+  },
+  stopping: {
+    by: 'cluster',
+    level: 'info',
+    says: 'SIGTERM/SIGINT: draining',
+    fields: { pid: 'primary pid' },
+  },
+  stopped: {
+    by: 'cluster',
+    level: 'info',
+    says: 'the instance ended',
+    fields: { pid: 'primary pid', drained: 'false after a second signal', cut: 'connections cut' },
+  },
+} as const satisfies Readonly<Record<string, EventSpec>>;
+
+export type EventName = keyof typeof EVENTS;

@@ -1,0 +1,26 @@
+// docs/logs.md is the event table rendered; every event name written in src/ is in the table.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { renderLogsDoc } from '../../../scripts/logs-doc.ts';
+import { EVENTS } from '../../../src/observe/index.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+test('docs/logs.md is rendered from the event table (run: node scripts/logs-doc.ts > docs/logs.md)', () => {
+  assert.equal(readFileSync(path.join(ROOT, 'docs/logs.md'), 'utf8'), renderLogsDoc());
+});
+
+test("every `event: '…'` written in src/ is a row of the event table", () => {
+  const files = (readdirSync(path.join(ROOT, 'src'), { recursive: true }) as string[]).filter((f) =>
+    f.endsWith('.ts'),
+  );
+  const unknown: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(path.join(ROOT, 'src', f), 'utf8');
+    for (const m of text.matchAll(/\bevent: '([a-z0-9_]+)'/g))
+      if (!(m[1]! in EVENTS)) unknown.push(`${f}: ${m[1]}`);
+  }
+  assert.deepEqual(unknown, []);
+});
