@@ -47,7 +47,7 @@ export interface ServeOptions {
  */
 export async function runServe(options: ServeOptions): Promise<number> {
   const { configFile, stateDir, workers } = options;
-  const notice = options.notice ?? ((text: string) => notice(text));
+  const notice = options.notice ?? ((text: string) => process.stderr.write(text));
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
   const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
   const load = () => loadPlan(configFile, stateDir, log);
