@@ -11,8 +11,7 @@ import {
   type Plan,
 } from '../config/index.ts';
 import { createJsonLogger, type Logger } from '../observe/index.ts';
-import { prepareAcmeSites } from './acme-prepare.ts';
-import { startAcmeService } from './acme-service.ts';
+import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
 
 /** The plan from the config file (or the embedded default), with the problems as text. */

@@ -6,22 +6,19 @@ import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
-import { type AcmeResponders, openAcmeResponders } from './acme-responders.ts';
-import { hasAcmeSites } from './acme-sites.ts';
+import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
-import { clientCertificateFailure } from './client-cert.ts';
-import { acceptConnection, onSecureConnection } from './connection.ts';
+import { acceptConnection, wireTlsServer } from './connection.ts';
 import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
-import { classifyHandshakeError } from './failure-reason.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
   listenerResumption,
   localResumption,
   type ResumptionProvider,
-} from './listener-resumption.ts';
-import type { ResumptionCounts } from './resumption-stats.ts';
+} from './resumption/index.ts';
 import { buildSiteIndex } from './router.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
@@ -40,38 +37,6 @@ export interface RunningServer {
   /** Handshakes per listener since the last call (full / resumed by ticket / by session id). */
   takeResumptionCounts(): Map<string, ResumptionCounts>;
   close(): Promise<void>;
-}
-
-type Tagged = net.Socket & { [STATE]?: ConnectionState };
-
-// The TLSSocket keeps the socket it wraps as `_parent`; that is how an OpenSSL error finds its
-// connection (tlsClientError often comes without an address).
-const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
-  (socket as unknown as { _parent?: Tagged })._parent;
-
-function wireServer(server: tls.Server, site: SiteRuntime): void {
-  server.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
-    if (raw && state) onSecureConnection(tlsSocket, state, raw);
-    else tlsSocket.destroy();
-  });
-  server.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
-    // A client certificate that failed verification on a `required` site: Node closed the
-    // connection after the handshake and left the verify code on the socket.
-    const verifyError = site.plan.clientAuth ? tlsSocket.authorizationError : undefined;
-    if (raw && state)
-      logFailure(
-        state,
-        verifyError
-          ? clientCertificateFailure(String(verifyError))
-          : classifyHandshakeError(error, state.hello, site.plan.policy),
-        raw,
-      );
-    tlsSocket.destroy();
-  });
 }
 
 async function listen(server: net.Server, host: string, port: number): Promise<void> {
@@ -158,7 +123,9 @@ export async function startServer(
       states.push(state);
       const resumption = listenerResumption(listener, state);
       resumptions.set(listener.name, resumption);
-      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wireServer));
+      const sites = listener.sites.map((site) =>
+        createSiteRuntime(listener, site, resumption, wireTlsServer),
+      );
       allSites.push(...sites);
       for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
         all.push({ listener: listener.name, scheme: 'https', server });

@@ -13,8 +13,8 @@ import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import { inspectHandler } from './inspect.ts';
-import type { ListenerResumption } from './listener-resumption.ts';
-import { offersTls13 } from './resumption-facts.ts';
+import type { ListenerResumption } from './resumption/index.ts';
+import { offersTls13 } from './resumption/index.ts';
 
 /** The TLS servers of a site made alike: one, or one per live ticket key. */
 type ServerSet = Pick<TicketServers, 'serverFor' | 'servers' | 'setSecureContext' | 'close'>;

@@ -8,7 +8,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
-import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
+import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 

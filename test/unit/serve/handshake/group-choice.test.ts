@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { predictGroup } from '../../../src/serve/group-choice.ts';
+import { predictGroup } from '../../../../src/serve/handshake/group-choice.ts';
 
 const SERVER = ['X25519MLKEM768', 'X25519', 'P-256', 'P-384'];
 const ID = { X25519MLKEM768: 0x11ec, X25519: 29, P256: 23, P384: 24, P521: 25 } as const;

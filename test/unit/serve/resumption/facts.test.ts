@@ -2,9 +2,9 @@
 // wire encoder) and OpenSSL's verdict, against a ticket-key ring with known keys.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { offersTls13, resumptionFacts } from '../../../src/serve/resumption-facts.ts';
-import { createReplicaKeyRing, type TicketKey, ticketKeyFrom } from '../../../src/state/index.ts';
-import { resolvePolicy } from '../../../src/tls/policy.ts';
+import { offersTls13, resumptionFacts } from '../../../../src/serve/resumption/facts.ts';
+import { createReplicaKeyRing, type TicketKey, ticketKeyFrom } from '../../../../src/state/index.ts';
+import { resolvePolicy } from '../../../../src/tls/policy.ts';
 import {
   type ClientHello,
   Ext,
@@ -12,7 +12,7 @@ import {
   encodeClientHello,
   parseClientHello,
   Writer,
-} from '../../../src/wire/index.ts';
+} from '../../../../src/wire/index.ts';
 
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;

@@ -3,8 +3,8 @@
 // per-minute summary. Where the ring and the store come from (this process, Redis, or the cluster
 // primary) is the provider's business.
 
-import type { ListenerPlan, Plan } from '../config/plan.ts';
-import type { Logger } from '../observe/index.ts';
+import type { ListenerPlan, Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
 import {
   createSessionCache,
   openResumptionState,
@@ -12,8 +12,8 @@ import {
   type ResumptionState,
   type SessionCache,
   type TicketKeyRing,
-} from '../state/index.ts';
-import { createResumptionStats, type ResumptionStats } from './resumption-stats.ts';
+} from '../../state/index.ts';
+import { createResumptionStats, type ResumptionStats } from './stats.ts';
 
 export interface ListenerResumption {
   readonly settings: ResumptionSettings;

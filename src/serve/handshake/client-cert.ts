@@ -7,9 +7,9 @@
 // Both are removed from incoming requests whatever the site's settings, so a client cannot forge them.
 
 import type { X509Certificate } from 'node:crypto';
-import { subjectAltNameEntries } from '../certs/names.ts';
-import type { ClientAuth } from '../config/plan.ts';
-import { isUntrustedIssuer } from '../tls/verify-codes.ts';
+import { subjectAltNameEntries } from '../../certs/names.ts';
+import type { ClientAuth } from '../../config/plan.ts';
+import { isUntrustedIssuer } from '../../tls/verify-codes.ts';
 import type { Failure } from './failure-reason.ts';
 
 export interface PeerCertificateView {

@@ -4,13 +4,13 @@
 // issued certificate in without a restart. Run once before the serving processes start (it writes
 // files; `tlsterm check` does not); running it again finds the files and writes nothing.
 
-import { loadLineagePair } from '../certs/acme/lineage-pair.ts';
-import { ensurePlaceholderCertificate } from '../certs/acme/placeholder.ts';
-import type { CertificatePair } from '../certs/pair.ts';
-import type { Plan } from '../config/plan.ts';
-import { Errors, TlstermError } from '../errors.ts';
-import type { Logger } from '../observe/index.ts';
-import { acmeSitesOf, hasAcmeSites } from './acme-sites.ts';
+import { loadLineagePair } from '../../certs/acme/lineage-pair.ts';
+import { ensurePlaceholderCertificate } from '../../certs/acme/placeholder.ts';
+import type { CertificatePair } from '../../certs/pair.ts';
+import type { Plan } from '../../config/plan.ts';
+import { Errors, TlstermError } from '../../errors.ts';
+import type { Logger } from '../../observe/index.ts';
+import { acmeSitesOf, hasAcmeSites } from './sites.ts';
 
 export async function prepareAcmeSites(plan: Plan, log: Logger, now: Date = new Date()): Promise<Plan> {
   if (!hasAcmeSites(plan)) return plan;

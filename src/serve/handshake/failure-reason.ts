@@ -1,9 +1,9 @@
 // Turns a failed handshake into a reason an operator can act on. OpenSSL's error codes say little
 // and often come without an address; the sniffed ClientHello and our policy say who refused what.
 
-import { groupByName, suiteById, suiteByName, versionId, versionName } from '../tls/index.ts';
-import type { TlsPolicy } from '../tls/policy.ts';
-import { type ClientHello, offeredVersions, ProtocolVersion } from '../wire/index.ts';
+import { groupByName, suiteById, suiteByName, versionId, versionName } from '../../tls/index.ts';
+import type { TlsPolicy } from '../../tls/policy.ts';
+import { type ClientHello, offeredVersions, ProtocolVersion } from '../../wire/index.ts';
 
 export type FailureReason =
   | 'no_common_version'

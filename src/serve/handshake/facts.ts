@@ -2,9 +2,9 @@
 // what was chosen (from OpenSSL, plus the group derived as explained in group-choice.ts).
 
 import type tls from 'node:tls';
-import { groupById, schemeByOpenssl, suiteById, suiteByName, versionName } from '../tls/index.ts';
-import type { TlsPolicy } from '../tls/policy.ts';
-import { type ClientHello, isGrease, ja4, offeredVersions } from '../wire/index.ts';
+import { groupById, schemeByOpenssl, suiteById, suiteByName, versionName } from '../../tls/index.ts';
+import type { TlsPolicy } from '../../tls/policy.ts';
+import { type ClientHello, isGrease, ja4, offeredVersions } from '../../wire/index.ts';
 import { predictGroup } from './group-choice.ts';
 
 export interface HandshakeFacts {

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { checkConfigText } from '../../../src/config/index.ts';
-import { prepareAcmeSites } from '../../../src/serve/acme-prepare.ts';
-import { acmeTimingFromEnv, startAcmeService } from '../../../src/serve/acme-service.ts';
-import { type FailingAcmeCa, startFailingAcmeCa } from '../../helpers/failing-acme-ca.ts';
-import { collectEvents } from '../../helpers/log-events.ts';
-import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
+import { checkConfigText } from '../../../../src/config/index.ts';
+import { prepareAcmeSites } from '../../../../src/serve/acme/prepare.ts';
+import { acmeTimingFromEnv, startAcmeService } from '../../../../src/serve/acme/service.ts';
+import { type FailingAcmeCa, startFailingAcmeCa } from '../../../helpers/failing-acme-ca.ts';
+import { collectEvents } from '../../../helpers/log-events.ts';
+import { makePki, makeTempDir, type Pki } from '../../../helpers/pki.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;

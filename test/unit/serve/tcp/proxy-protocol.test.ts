@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROXY_V2_SIGNATURE, proxyHeaderV1, proxyHeaderV2 } from '../../../src/serve/proxy-protocol.ts';
+import {
+  PROXY_V2_SIGNATURE,
+  proxyHeaderV1,
+  proxyHeaderV2,
+} from '../../../../src/serve/tcp/proxy-protocol.ts';
 
 const v4 = {
   sourceAddress: '192.0.2.10',

@@ -1,7 +1,7 @@
 // How many handshakes of a listener were full and how many resumed (and how): the resumption ratio,
 // reported as one summary line a minute. Counting is a few integer increments per handshake.
 
-import type { LogEvent, Logger } from '../observe/index.ts';
+import type { LogEvent, Logger } from '../../observe/index.ts';
 
 export type ResumedBy = 'ticket' | 'session_id';
 

@@ -8,13 +8,13 @@ import {
   type CertificateManager,
   type CertificateManagerOptions,
   createCertificateManager,
-} from '../certs/acme/manager.ts';
-import { type ExpiryCheck, startExpiryChecks } from '../certs/expiry.ts';
-import { certificatesInService } from '../certs/in-service.ts';
-import type { Plan } from '../config/plan.ts';
-import type { Logger } from '../observe/index.ts';
-import { acmeSitesOf } from './acme-sites.ts';
-import { openAcmeStores } from './acme-stores.ts';
+} from '../../certs/acme/manager.ts';
+import { type ExpiryCheck, startExpiryChecks } from '../../certs/expiry.ts';
+import { certificatesInService } from '../../certs/in-service.ts';
+import type { Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
+import { acmeSitesOf } from './sites.ts';
+import { openAcmeStores } from './stores.ts';
 
 /** The manager's clocks that tests shorten (production keeps the library defaults). */
 export type AcmeTiming = Pick<

@@ -7,8 +7,8 @@ import {
   type ResumptionCounts,
   resumptionSummary,
   startResumptionSummary,
-} from '../../../src/serve/resumption-stats.ts';
-import { collectEvents } from '../../helpers/log-events.ts';
+} from '../../../../src/serve/resumption/stats.ts';
+import { collectEvents } from '../../../helpers/log-events.ts';
 
 const ZERO: ResumptionCounts = { full: 0, ticket: 0, session_id: 0 };
 

@@ -3,7 +3,7 @@
 // client's own close cancelling it. Shared by passthrough and TLS-to-TCP.
 
 import net from 'node:net';
-import type { TcpUpstream } from '../config/plan.ts';
+import type { TcpUpstream } from '../../config/plan.ts';
 import { proxyHeader } from './proxy-protocol.ts';
 
 export interface TcpUpstreamHandlers {

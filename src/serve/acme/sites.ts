@@ -1,8 +1,8 @@
 // The ACME sites of a plan, one per lineage (sites on several listeners with the same hosts share
 // one certificate; `tlsterm check` refuses one lineage name for different hosts).
 
-import { type AcmeSiteConfig, acmeSiteFromPlan } from '../certs/acme/settings.ts';
-import type { Plan, SitePlan } from '../config/plan.ts';
+import { type AcmeSiteConfig, acmeSiteFromPlan } from '../../certs/acme/settings.ts';
+import type { Plan, SitePlan } from '../../config/plan.ts';
 
 export function acmeSitesOf(plan: Pick<Plan, 'listeners'>): AcmeSiteConfig[] {
   const byLineage = new Map<string, AcmeSiteConfig>();

@@ -7,8 +7,8 @@ import {
   renderXfcc,
   rfc4514Subject,
   verifyStatus,
-} from '../../../src/serve/client-cert.ts';
-import { makePki, makeTempDir } from '../../helpers/pki.ts';
+} from '../../../../src/serve/handshake/client-cert.ts';
+import { makePki, makeTempDir } from '../../../helpers/pki.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let cert: X509Certificate;

@@ -4,10 +4,10 @@
 
 import type net from 'node:net';
 import type tls from 'node:tls';
-import type { TcpUpstream } from '../config/plan.ts';
-import type { ConnectionState } from './connection-state.ts';
-import { relay } from './tcp-relay.ts';
-import { connectTcpUpstream } from './tcp-upstream.ts';
+import type { TcpUpstream } from '../../config/plan.ts';
+import type { ConnectionState } from '../connection-state.ts';
+import { relay } from './relay.ts';
+import { connectTcpUpstream } from './upstream.ts';
 
 export function forwardTcp(
   tlsSocket: tls.TLSSocket,

@@ -3,10 +3,10 @@
 // decrypting). Read from the ClientHello we sniffed and OpenSSL's verdict; no extra work when the
 // handshake was full.
 
-import { type TicketKeyRing, ticketKeyName } from '../state/index.ts';
-import type { TlsPolicy } from '../tls/policy.ts';
-import { type ClientHello, ProtocolVersion, toHex } from '../wire/index.ts';
-import type { ResumedBy } from './resumption-stats.ts';
+import { type TicketKeyRing, ticketKeyName } from '../../state/index.ts';
+import type { TlsPolicy } from '../../tls/policy.ts';
+import { type ClientHello, ProtocolVersion, toHex } from '../../wire/index.ts';
+import type { ResumedBy } from './stats.ts';
 
 export interface ResumptionFacts {
   readonly resumed_by: ResumedBy | null;

@@ -9,9 +9,9 @@ import {
   offerKey,
   offerMembers,
   offerSummary,
-} from '../../../src/serve/handshake-facts.ts';
-import { type ClientHello, ja4 } from '../../../src/wire/index.ts';
-import { chromeLikeHello as chromeLike, emptyExtensions } from '../../helpers/client-hello.ts';
+} from '../../../../src/serve/handshake/facts.ts';
+import { type ClientHello, ja4 } from '../../../../src/wire/index.ts';
+import { chromeLikeHello as chromeLike, emptyExtensions } from '../../../helpers/client-hello.ts';
 
 describe('offer summary', () => {
   test('equals the direct computation, and is shared and frozen', () => {

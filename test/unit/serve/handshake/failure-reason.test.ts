@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyHandshakeError } from '../../../src/serve/failure-reason.ts';
-import type { TlsPolicy } from '../../../src/tls/policy.ts';
+import { classifyHandshakeError } from '../../../../src/serve/handshake/failure-reason.ts';
+import type { TlsPolicy } from '../../../../src/tls/policy.ts';
 
 const policy: TlsPolicy = {
   profile: 'modern',

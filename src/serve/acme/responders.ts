@@ -4,14 +4,14 @@
 // certificate manager writes; no ACME client here.
 
 import type tls from 'node:tls';
-import type { ChallengeStore } from '../certs/acme/challenge-store.ts';
-import { http01Response } from '../certs/acme/responders.ts';
-import { createTlsAlpn01Server } from '../certs/acme/tls-alpn-server.ts';
-import type { Plan } from '../config/plan.ts';
-import type { Logger } from '../observe/index.ts';
-import { hasAcmeSites } from './acme-sites.ts';
-import { openAcmeStores } from './acme-stores.ts';
-import type { Http01Lookup } from './http-listener.ts';
+import type { ChallengeStore } from '../../certs/acme/challenge-store.ts';
+import { http01Response } from '../../certs/acme/responders.ts';
+import { createTlsAlpn01Server } from '../../certs/acme/tls-alpn-server.ts';
+import type { Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
+import type { Http01Lookup } from '../http-listener.ts';
+import { hasAcmeSites } from './sites.ts';
+import { openAcmeStores } from './stores.ts';
 
 export interface AcmeResponders {
   /** Key authorization for an HTTP-01 token (the port-80 listener answers with it). */

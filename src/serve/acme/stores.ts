@@ -3,15 +3,15 @@
 // certificates and account key). The serving processes need only the challenge store; the one
 // process that runs the certificate manager needs all of it.
 
-import { type ChallengeStore, createFileChallengeStore } from '../certs/acme/challenge-store.ts';
-import { createFileLockStore, type LockStore } from '../certs/acme/lock-store.ts';
-import { createRedisChallengeStore } from '../certs/acme/redis-challenge-store.ts';
-import { createRedisLockStore } from '../certs/acme/redis-lock-store.ts';
-import { createRedisSharedStore } from '../certs/acme/redis-shared-store.ts';
-import type { SharedCertificateStore } from '../certs/acme/shared-store.ts';
-import type { Plan } from '../config/plan.ts';
-import type { Logger } from '../observe/index.ts';
-import { openRedisConnection } from '../state/redis-connection.ts';
+import { type ChallengeStore, createFileChallengeStore } from '../../certs/acme/challenge-store.ts';
+import { createFileLockStore, type LockStore } from '../../certs/acme/lock-store.ts';
+import { createRedisChallengeStore } from '../../certs/acme/redis-challenge-store.ts';
+import { createRedisLockStore } from '../../certs/acme/redis-lock-store.ts';
+import { createRedisSharedStore } from '../../certs/acme/redis-shared-store.ts';
+import type { SharedCertificateStore } from '../../certs/acme/shared-store.ts';
+import type { Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
+import { openRedisConnection } from '../../state/redis-connection.ts';
 
 export interface AcmeStores {
   readonly backend: 'files' | 'redis';

@@ -3,7 +3,7 @@
 // group list, following OpenSSL's rules, and the integration tests compare it with what real
 // clients report. Our group list is one OpenSSL "tuple" (':'-separated) with server preference.
 
-import { groupById, groupByName } from '../tls/index.ts';
+import { groupById, groupByName } from '../../tls/index.ts';
 
 export interface GroupChoice {
   readonly group: string | undefined;

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { lineagePaths, writeLineageVersion } from '../../../src/certs/acme/index.ts';
-import { checkConfigText } from '../../../src/config/index.ts';
-import type { Plan } from '../../../src/config/plan.ts';
-import { prepareAcmeSites } from '../../../src/serve/acme-prepare.ts';
-import { collectEvents } from '../../helpers/log-events.ts';
-import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
+import { lineagePaths, writeLineageVersion } from '../../../../src/certs/acme/index.ts';
+import { checkConfigText } from '../../../../src/config/index.ts';
+import type { Plan } from '../../../../src/config/plan.ts';
+import { prepareAcmeSites } from '../../../../src/serve/acme/prepare.ts';
+import { collectEvents } from '../../../helpers/log-events.ts';
+import { makePki, makeTempDir, type Pki } from '../../../helpers/pki.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;

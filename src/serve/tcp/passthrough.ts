@@ -4,8 +4,8 @@
 // group), or that the upstream refused.
 
 import type net from 'node:net';
-import type { TcpUpstream } from '../config/plan.ts';
-import { groupById, suiteById, versionName } from '../tls/index.ts';
+import type { TcpUpstream } from '../../config/plan.ts';
+import { groupById, suiteById, versionName } from '../../tls/index.ts';
 import {
   AlertDescription,
   encodeAlert,
@@ -13,11 +13,11 @@ import {
   ProtocolVersion,
   type ServerHelloSniff,
   sniffServerHello,
-} from '../wire/index.ts';
-import { type ConnectionState, elapsedMs, logFailure } from './connection-state.ts';
-import { helloOfferMembers } from './handshake-facts.ts';
-import { relay } from './tcp-relay.ts';
-import { connectTcpUpstream } from './tcp-upstream.ts';
+} from '../../wire/index.ts';
+import { type ConnectionState, elapsedMs, logFailure } from '../connection-state.ts';
+import { helloOfferMembers } from '../handshake/index.ts';
+import { relay } from './relay.ts';
+import { connectTcpUpstream } from './upstream.ts';
 
 const SNIFF_LIMIT = 16_384 + 5;
 
