@@ -2,7 +2,7 @@
 // single serving process): the ACME certificate manager for the plan's ACME sites, and the expiry
 // check of every certificate in service (ACME or not) at start and once a day. The serving processes
 // learn about new certificates through their file watchers, and answer challenges from the shared
-// store (acme-responders.ts); nothing here touches a listener.
+// store (responders.ts); nothing here touches a listener.
 
 import {
   type CertificateManager,
