@@ -7,6 +7,7 @@ import { suggestSuites, suiteByName } from './cipher-suites.ts';
 import { groupByName, suggestGroups } from './groups.ts';
 import { groupUnusableReason, suiteUnusableReason } from './openssl-support.ts';
 import { didYouMean } from './suggest.ts';
+import type { PolicyStart } from './tls-policy.ts';
 import type { TlsVersionName } from './versions.ts';
 
 /** Where a value came from, so a problem can point at the key the user wrote. */
@@ -19,15 +20,6 @@ export interface PolicyInput {
   readonly max_version?: string;
   readonly ciphers?: readonly string[];
   readonly groups?: readonly string[];
-}
-
-/** What a policy starts from: a profile or the listener's policy. */
-export interface PolicyStart {
-  readonly minVersion: TlsVersionName;
-  readonly maxVersion: TlsVersionName;
-  readonly ciphers12: readonly string[];
-  readonly ciphers13: readonly string[];
-  readonly groups: readonly string[];
 }
 
 export interface PolicyDraft {

@@ -5,8 +5,8 @@ import type { Problem } from '../problems.ts';
 import { err } from '../problems.ts';
 import { suiteByName } from './cipher-suites.ts';
 import { groupByName } from './groups.ts';
-import type { TlsPolicy } from './policy.ts';
 import { list, type PolicyDraft, type PolicyInput, RANK } from './policy-draft.ts';
+import type { TlsPolicy } from './tls-policy.ts';
 import type { TlsVersionName } from './versions.ts';
 
 /** Adds a problem for everything the draft allows beyond `base`; true when it added any. */
