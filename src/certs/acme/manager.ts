@@ -5,6 +5,11 @@
 // Only one instance orders a name at a time (LockStore); with a SharedCertificateStore (several
 // hosts) the one that orders publishes the result and the others adopt it. acme-client is imported
 // lazily, on the first order, so importing this module costs the serving path nothing.
+//
+// This file is the scheduler (when to look at each entry, one run at a time) and the wiring; the
+// pieces it calls: entry.ts (the entries, their record and status), account-book.ts (account and
+// client per directory), renewal-planner.ts (ARI or lifetime plan), order-attempt.ts (one order under
+// the lock), challenge-presenter.ts (publish/withdraw answers), shared-lineage.ts (adopt/publish).
 
 import type { Logger } from '../../observe/logger.ts';
 import { createAccountBook } from './account-book.ts';
