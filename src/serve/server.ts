@@ -9,7 +9,6 @@ import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
 import { acceptConnection, wireTlsServer } from './connection.ts';
-import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import type { ResumptionCounts } from './resumption/index.ts';

@@ -23,7 +23,6 @@ import {
 import { checkNarrows } from './policy-narrowing.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { closestNames, didYouMean } from './suggest.ts';
-import type { TlsVersionName } from './versions.ts';
 import { toNode } from './versions.ts';
 
 export type { PolicyInput } from './policy-draft.ts';
