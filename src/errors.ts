@@ -24,21 +24,9 @@ const define =
   (...args: A): ErrorSpec => ({ code, ...make(...args) });
 
 export const Errors = {
-  nodeTooOld: define('TLSTERM_ERR_NODE_VERSION', (found: string) => ({
-    message: `tlsterm needs Node.js 24 or newer; this is Node ${found}`,
-    hint: 'install Node 24 (or run scripts/bootstrap, which fetches it)',
-  })),
   usage: define('TLSTERM_ERR_USAGE', (message: string, hint: string = 'run `tlsterm --help`') => ({
     message,
     hint,
-  })),
-  configInvalid: define('TLSTERM_ERR_CONFIG', (count: number, file: string) => ({
-    message: `${file}: ${count} problem${count === 1 ? '' : 's'} in the configuration`,
-    hint: 'fix the problems listed above; `tlsterm check -c FILE` lists them without starting',
-  })),
-  configUnreadable: define('TLSTERM_ERR_CONFIG_READ', (file: string, why: string) => ({
-    message: `cannot read config ${file}: ${why}`,
-    hint: 'check the path and permissions, or run `tlsterm serve` without -c for the embedded default',
   })),
   listen: define('TLSTERM_ERR_LISTEN', (address: string, why: string) => ({
     message: `cannot listen on ${address}: ${why}`,
@@ -48,18 +36,9 @@ export const Errors = {
     message: `cannot use state directory ${dir}: ${why}`,
     hint: 'pass --state-dir DIR or set TLSTERM_STATE_DIR to a writable directory',
   })),
-  // Wire (src/wire/sniff.ts verdicts, reported per connection by whoever accepts it).
-  notTls: define('TLSTERM_ERR_NOT_TLS', (peer: string, detail: string) => ({
-    message: `${peer} did not start a TLS handshake (${detail})`,
-    hint: 'the client is speaking another protocol to a TLS port: use https:// or the right port',
-  })),
-  clientHelloMalformed: define('TLSTERM_ERR_CLIENT_HELLO', (peer: string, detail: string) => ({
-    message: `malformed ClientHello from ${peer}: ${detail}`,
-    hint: 'the client (or a middlebox in between) sent broken TLS; `openssl s_client -msg` shows what it sends',
-  })),
   upstreamUnsupported: define('TLSTERM_ERR_UPSTREAM_URL', (url: string, why: string) => ({
     message: `cannot proxy to ${url}: ${why}`,
-    hint: 'use an http:// upstream such as http://127.0.0.1:8080 (TLS to the upstream is not supported yet)',
+    hint: 'use http://host:port (edge), https://host:port with its TLS settings (re-encryption) or tcp://host:port (TLS-to-TCP)',
   })),
   // Probe (src/probe): what stops a scan before it starts.
   probeTarget: define('TLSTERM_ERR_PROBE_TARGET', (target: string, why: string) => ({

@@ -6,8 +6,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Plan } from '../config/plan.ts';
 import { lineagePaths } from './acme/lineage.ts';
+import type { AcmePlan } from './acme/settings.ts';
 import type { CertificateSource, ExpiryInput } from './expiry.ts';
 import { pemBlocks } from './pem.ts';
 
@@ -36,7 +36,20 @@ const input = (id: string, leaf: crypto.X509Certificate, source: CertificateSour
   source,
 });
 
-export function certificatesInService(plan: Pick<Plan, 'listeners' | 'stateDir'>): ExpiryInput[] {
+/** What this module reads of a plan: the sites' certificate sources (structurally a config Plan). */
+export interface CertificateSources {
+  readonly stateDir: string;
+  readonly listeners: readonly {
+    readonly sites: readonly {
+      readonly id: string;
+      readonly mode: 'terminate' | 'passthrough';
+      readonly acme?: Pick<AcmePlan, 'lineage'>;
+      readonly certificates: readonly { readonly certPath: string }[];
+    }[];
+  }[];
+}
+
+export function certificatesInService(plan: CertificateSources): ExpiryInput[] {
   const localCa = readLeaf(path.join(plan.stateDir, 'ca', 'ca.pem'));
   const out: ExpiryInput[] = [];
   for (const listener of plan.listeners) {

@@ -11,7 +11,7 @@ export {
   expiryFindings,
   startExpiryChecks,
 } from './expiry.ts';
-export { certificatesInService } from './in-service.ts';
+export { type CertificateSources, certificatesInService } from './in-service.ts';
 export {
   type HashName,
   type IssuedCertificate,
@@ -30,4 +30,13 @@ export {
   parseHostPattern,
   parseSubjectAltName,
 } from './names.ts';
+export type { CertificatePair } from './pair.ts';
 export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';
+export {
+  type CertificateStatus,
+  configCertificateStatus,
+  fileCertificateStatus,
+  formatCertificateStatus,
+  readConfigCertificates,
+  statusHasErrors,
+} from './status.ts';

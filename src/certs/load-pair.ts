@@ -5,10 +5,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import tls from 'node:tls';
-import type { CertificatePair, Problem } from '../config/plan.ts';
-import { err, warn } from '../config/problems.ts';
+import type { Problem } from '../problems.ts';
+import { err, warn } from '../problems.ts';
 import { chainVerdict } from './chain-rule.ts';
 import { parseSubjectAltName } from './names.ts';
+import type { CertificatePair } from './pair.ts';
 import { looksLikeDer, pemBlocks } from './pem.ts';
 
 export interface LoadPairOptions {

@@ -5,6 +5,7 @@
 // IP hosts need an IP SAN (never a DNS SAN) with the same address.
 
 import net from 'node:net';
+import type { ParseResult } from '../wire/index.ts';
 
 /** RFC 5952 text for an IPv6 address (lower case, longest zero run compressed); IPv4 unchanged. */
 export function canonicalIp(ip: string): string | undefined {
@@ -72,7 +73,7 @@ export function normalizeName(name: string): string {
   return n.endsWith('.') ? n.slice(0, -1) : n;
 }
 
-export type HostPattern = { ok: true; value: string } | { ok: false; error: string };
+export type HostPattern = ParseResult<string>;
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Problem } from '../config/plan.ts';
+import type { Problem } from '../problems.ts';
 import { assignLineageNames, lineagePaths, readLineage } from './acme/lineage.ts';
 import { lifetimeRenewalAt } from './acme/renewal.ts';
 import { readRenewalRecord } from './acme/renewal-record.ts';

@@ -8,10 +8,10 @@ import {
   formatCertificateStatus,
   readConfigCertificates,
   statusHasErrors,
-} from '../certs/status.ts';
-import { defaultStateDir } from '../config/defaults.ts';
+} from '../certs/index.ts';
+import { defaultStateDir } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const OPTIONS = `  -c, --config FILE     the YAML config whose certificates to list; without it, the local CA's

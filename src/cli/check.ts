@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkConfigFile, formatProblems, hasErrors } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 export const checkCommand: Command = {

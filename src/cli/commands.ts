@@ -5,12 +5,9 @@
 // The registry holds loaders, not modules: a start-up imports the one command it runs (probe
 // does not pay for serve's ACME client, Redis client and certificate issuer). `--help` loads all.
 
-export interface Command {
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-  readonly run: (argv: readonly string[]) => Promise<number>;
-}
+export type { Command } from './command.ts';
+
+import type { Command } from './command.ts';
 
 export interface CommandEntry {
   readonly name: string;

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Errors, TlstermError } from '../errors.ts';
 import { decryptCaptureFile, isDecryptFormat, SECRETS_WARNING } from '../trace/index.ts';
-import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/keylog.ts';
-import type { Command } from './commands.ts';
+import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/index.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const OPTIONS = `  --keylog FILE         NSS key log (SSLKEYLOGFILE); secrets embedded in a pcapng are used too

@@ -1,4 +1,4 @@
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 export function helpText(commands: readonly Command[]): string {
   const lines = ['tlsterm — TLS termination proxy and TLS diagnostics', '', 'Usage:'];

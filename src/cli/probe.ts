@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Errors, TlstermError } from '../errors.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const PROBE_OPTIONS = `  --sni NAME            server name to send (default: the host, none for an IP address)

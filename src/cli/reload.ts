@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkConfigFile, defaultStateDir, formatProblems, hasErrors } from '../config/index.ts';
-import { signalInstance } from '../serve/cluster/index.ts';
-import type { Command } from './commands.ts';
+import { signalInstance } from '../serve/index.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const RELOAD_OPTIONS = `  -c, --config FILE     check this config first (refuse to reload on errors) and use its state_dir

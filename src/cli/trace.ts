@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { parseArgs } from 'node:util';
-import { parseListenAddress } from '../config/address.ts';
+import { parseListenAddress } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import {
   encodePcap,
@@ -16,7 +16,7 @@ import {
   tcpPackets,
   traceConnect,
 } from '../trace/index.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
 const OPTIONS = `  --sni NAME            server name to send (default: the host, when it is a name)

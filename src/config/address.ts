@@ -1,6 +1,7 @@
 // Listener addresses: "host:port", "[v6]:port", ":port" (all addresses).
 
 import net from 'node:net';
+import type { ParseResult } from '../wire/index.ts';
 
 export interface ListenAddress {
   /** '::' for ":port" (all addresses; Node also accepts IPv4 there on dual-stack hosts). */
@@ -8,7 +9,7 @@ export interface ListenAddress {
   readonly port: number;
 }
 
-export type AddressResult = { ok: true; value: ListenAddress } | { ok: false; error: string };
+export type AddressResult = ParseResult<ListenAddress>;
 
 export const ALL_ADDRESSES = '::';
 

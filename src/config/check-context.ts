@@ -2,7 +2,8 @@
 // place to put Problems and a way to read the files a config names. Keeps those checks testable
 // without a whole config file.
 
-import type { CertificatePair, Severity } from './plan.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { Severity } from '../problems.ts';
 
 export interface CheckContext {
   add(severity: Severity, where: string, message: string, hint: string): void;

@@ -8,11 +8,16 @@ import path from 'node:path';
 import * as v from 'valibot';
 import { lineageName, lineagePaths, readLineage } from '../certs/acme/lineage.ts';
 import { type IssueReason, issueReason } from '../certs/acme/renewal.ts';
+import type { AcmePlan } from '../certs/acme/settings.ts';
 import { checkAcmeSettings, directoryUrl } from '../certs/acme/settings.ts';
 import { type LoadPairResult, loadCertificatePair } from '../certs/load-pair.ts';
 import { coveredBy, parseHostPattern } from '../certs/names.ts';
+import type { CertificatePair } from '../certs/pair.ts';
 import { pemBlocks } from '../certs/pem.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES } from '../observe/keylog-writer.ts';
+import type { Problem, Severity } from '../problems.ts';
+import { hasErrors } from '../problems.ts';
+import type { TlsPolicy } from '../tls/policy.ts';
 import { checkPolicyAgainstCertificates, resolvePolicy } from '../tls/policy.ts';
 import { closestNames, didYouMean } from '../tls/suggest.ts';
 import { addressesClash, type ListenAddress, parseListenAddress } from './address.ts';
@@ -21,20 +26,7 @@ import { checkClientAuth } from './client-auth-check.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
 import { checkLimits, checkTimeouts } from './limits-check.ts';
-import type {
-  AcmeSettings,
-  CertificatePair,
-  Handler,
-  HttpListenerPlan,
-  ListenerPlan,
-  Plan,
-  Problem,
-  Severity,
-  SitePlan,
-  TlsPolicy,
-  Upstream,
-} from './plan.ts';
-import { hasErrors } from './problems.ts';
+import type { Handler, HttpListenerPlan, ListenerPlan, Plan, SitePlan, Upstream } from './plan.ts';
 import { checkSession, checkState } from './resumption-check.ts';
 import { ConfigSchema, knownKeysAt, type RawConfig, type RawListener, type RawSite } from './schema.ts';
 import { checkUpgrade } from './upgrade-check.ts';
@@ -762,7 +754,7 @@ class Checker implements CheckContext {
     sp: string,
     site: RawSite,
     hosts: readonly string[],
-  ): Promise<AcmeSettings | undefined> {
+  ): Promise<AcmePlan | undefined> {
     const raw = site.acme;
     if (raw === undefined) return undefined;
     let ok = true;
@@ -825,7 +817,7 @@ class Checker implements CheckContext {
    */
   private async acmeCertificateOnDisk(
     sp: string,
-    acme: AcmeSettings,
+    acme: AcmePlan,
     hosts: readonly string[],
   ): Promise<CertificatePair | undefined> {
     const live = lineagePaths(this.stateDir, acme.lineage);

@@ -1,7 +1,8 @@
 // Durations in the config: "500ms", "10s", "1m", "1h", combinations such as "1m30s", or a plain number
 // of milliseconds.
+import type { ParseResult } from '../wire/index.ts';
 
-export type DurationResult = { ok: true; value: number } | { ok: false; error: string };
+export type DurationResult = ParseResult<number>;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;

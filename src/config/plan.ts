@@ -1,38 +1,11 @@
 // The immutable runtime plan: what a validated config becomes. `serve` runs a Plan, `check` prints
 // the Problems found while building one. Nothing here touches a socket.
 
+import type { AcmePlan } from '../certs/acme/settings.ts';
+import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
-
-export type TlsVersionName = 'TLS1.2' | 'TLS1.3';
-
-/** A negotiation policy, already resolved to what node:tls wants. */
-export interface TlsPolicy {
-  readonly profile: 'modern' | 'intermediate' | 'old' | 'custom';
-  readonly minVersion: TlsVersionName;
-  readonly maxVersion: TlsVersionName;
-  /** TLS 1.2 suites, OpenSSL names in server preference order (empty when TLS 1.2 is off). */
-  readonly ciphers12: readonly string[];
-  /** TLS 1.3 suites, IANA names (OpenSSL uses IANA names for 1.3) in preference order. */
-  readonly ciphers13: readonly string[];
-  /** Key-exchange groups, OpenSSL names (X25519MLKEM768, X25519, P-256, P-384, …) in preference order. */
-  readonly groups: readonly string[];
-}
-
-/** One certificate + key pair as loaded from disk (or generated). PEM text, never logged. */
-export interface CertificatePair {
-  readonly certPath: string;
-  readonly keyPath: string;
-  /** Full chain, leaf first. */
-  readonly certPem: string;
-  readonly keyPem: string;
-  readonly keyType: 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'other';
-  /** Leaf facts, for logs and `inspect`. */
-  readonly subject: string;
-  readonly serialNumber: string;
-  readonly notAfter: Date;
-  readonly sans: readonly string[];
-}
+import type { TlsPolicy } from '../tls/policy.ts';
 
 /** TLS toward an https:// upstream (re-encryption). */
 export interface UpstreamTls {
@@ -87,19 +60,6 @@ export interface ClientAuth {
 
 export type Handler = { readonly kind: 'inspect' };
 
-/** A site whose certificate tlsterm obtains and renews over ACME. */
-export interface AcmeSettings {
-  readonly directory: string;
-  readonly email?: string;
-  readonly challenge: 'http-01' | 'tls-alpn-01' | 'dns-01';
-  /** PEM to trust the directory with (a private ACME CA such as Pebble or step-ca). */
-  readonly caPem?: string;
-  /** Absolute path of the DNS-01 hook command. */
-  readonly dnsHook?: string;
-  /** certbot layout: <stateDir>/live/<lineage>/{fullchain,privkey}.pem */
-  readonly lineage: string;
-}
-
 export interface SitePlan {
   /** Position in the config (listeners[i].sites[j]) so logs can point at it. */
   readonly id: string;
@@ -119,7 +79,7 @@ export interface SitePlan {
   /** Upgrade protocols tunnelled (lower-case names; [] = none); absent: websocket only. */
   readonly upgrade?: readonly string[];
   /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
-  readonly acme?: AcmeSettings;
+  readonly acme?: AcmePlan;
 }
 
 export interface ListenerPlan {
@@ -168,17 +128,4 @@ export interface Plan {
   readonly drainTimeoutMs: number;
   /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */
   readonly state: StateBackendSettings;
-}
-
-export type Severity = 'error' | 'warning';
-
-export interface Problem {
-  readonly severity: Severity;
-  /** Where in the file: a dotted path such as `listeners[0].sites[1].certificates[0].cert`. */
-  readonly path: string;
-  /** 1-based line in the config file, when known. */
-  readonly line?: number;
-  readonly message: string;
-  /** What to do about it. */
-  readonly hint: string;
 }

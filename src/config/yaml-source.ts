@@ -2,7 +2,7 @@
 // can point at the line that caused it.
 
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Problem } from './plan.ts';
+import type { Problem } from '../problems.ts';
 
 export type PathKey = string | number;
 

@@ -17,7 +17,7 @@ export const logRequest = (
   note?: Readonly<Record<string, string>> | null,
 ): void => {
   const line = {
-    event: 'request',
+    event: 'request' as const,
     method,
     path,
     status,

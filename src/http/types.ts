@@ -1,3 +1,4 @@
+import type { LogEvent } from '../observe/index.ts';
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
@@ -96,7 +97,7 @@ export interface SiteResolver {
 }
 
 /** One JSON log line per call. */
-export type HttpLogger = (event: Record<string, unknown>) => void;
+export type HttpLogger = (event: LogEvent) => void;
 
 /** A client connection that can be asked to finish what it is doing and close (reload, shutdown). */
 export interface Drainable {

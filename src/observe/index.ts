@@ -1,7 +1,9 @@
+// Observability: the table of log events, the JSON-lines logger and the key log writer.
+export { EVENTS, type EventLevel, type EventName, type EventSpec } from './events.ts';
 export {
   KEYLOG_DEFAULT_MAX_BYTES,
   type KeyLogSettings,
   type KeyLogWriter,
   openKeyLogWriter,
 } from './keylog-writer.ts';
-export { createJsonLogger, type JsonLoggerOptions, type Logger } from './logger.ts';
+export { createJsonLogger, type JsonLoggerOptions, type LogEvent, type Logger } from './logger.ts';

@@ -1,10 +1,14 @@
 // JSON lines on stdout. One line per call; callers never pass secrets (keys, TLS secrets).
+import type { EventName } from './events.ts';
+
+/** One log line's members: an event from the table in events.ts, and its fields. */
+export type LogEvent = { readonly event: EventName } & Readonly<Record<string, unknown>>;
 
 /**
  * `raw`: members already rendered as JSON (`"a":1,"b":[…]`), appended after the event's own: for
  * parts that repeat across lines (a client's offer) and are rendered once, not per line.
  */
-export type Logger = (event: Record<string, unknown>, raw?: string) => void;
+export type Logger = (event: LogEvent, raw?: string) => void;
 
 export interface JsonLoggerOptions {
   /** Fields every line starts with, after `time` (e.g. the worker's pid): rendered once. */
@@ -29,7 +33,7 @@ export function createJsonLogger(
 ): Logger {
   const fixed = options.fields === undefined ? '' : JSON.stringify(options.fields).slice(1, -1);
   const head = fixed === '' ? '' : `,${fixed}`;
-  const line = (event: Record<string, unknown>, raw: string | undefined): string => {
+  const line = (event: LogEvent, raw: string | undefined): string => {
     // `{"time":…,` + fixed fields + the event's own members + raw ones: one stringify, no copy.
     const body = JSON.stringify(event);
     let text = `{"time":"${isoNow()}"${head}`;

@@ -6,19 +6,16 @@
 import { groupById } from '../tls/index.ts';
 import { isNo, isYes } from './finding.ts';
 import type {
+  Findings,
   Grade,
   GradeReason,
-  ProbeReport,
   SuiteFinding,
   UngradedProblem,
   VersionName,
 } from './report.ts';
 import { ungradedProblems } from './ungraded.ts';
 
-export type Findings = Omit<
-  ProbeReport,
-  'grade' | 'grade_ignoring_trust' | 'score' | 'reasons' | 'ungraded_problems'
->;
+export type { Findings } from './report.ts';
 
 export interface GradeResult {
   readonly grade: Grade;

@@ -255,3 +255,9 @@ export interface ProbeReport {
   /** Things the prober could not determine, and why. */
   readonly notes: readonly string[];
 }
+
+/** What the scan found, before grading: the report less the grade and what follows from it. */
+export type Findings = Omit<
+  ProbeReport,
+  'grade' | 'grade_ignoring_trust' | 'score' | 'reasons' | 'ungraded_problems'
+>;

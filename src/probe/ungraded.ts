@@ -3,8 +3,7 @@
 // client-initiated renegotiation (with RFC 5746), the heartbeat extension, no extended master
 // secret, and chains served only for other names. Pure.
 import { isNo, isYes } from './finding.ts';
-import type { Findings } from './grade.ts';
-import type { ServedCertificate, UngradedProblem } from './report.ts';
+import type { Findings, ServedCertificate, UngradedProblem } from './report.ts';
 
 const EXPIRY_WARNING_DAYS = 14;
 

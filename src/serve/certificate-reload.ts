@@ -3,8 +3,9 @@
 // (key match, chain, dates, names) and swapped in for new handshakes; a bad one is refused, the
 // old one keeps serving, and the log says why.
 
+import type { CertificatePair } from '../certs/pair.ts';
 import { type PairWatcher, reloadEvent, watchCertificatePair } from '../certs/reload/index.ts';
-import type { CertificatePair, Plan } from '../config/plan.ts';
+import type { Plan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 import { replaceSitePairs, type SiteRuntime } from './site-runtime.ts';
 

@@ -5,10 +5,10 @@ import type { ListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
-import type { Failure } from './failure-reason.ts';
-import { helloOfferMembers } from './handshake-facts.ts';
+import type { Failure } from './handshake/index.ts';
+import { helloOfferMembers } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
-import type { ListenerResumption } from './listener-resumption.ts';
+import type { ListenerResumption } from './resumption/index.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
 /** Per-connection state, reachable from the TLSSocket when OpenSSL reports an error. */

@@ -9,21 +9,26 @@ import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
 import type { Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
-import { clientCertLines } from './client-cert.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
-import { type Failure, mismatch } from './failure-reason.ts';
-import { negotiatedFacts, offerMembers } from './handshake-facts.ts';
+import {
+  classifyHandshakeError,
+  clientCertificateFailure,
+  clientCertLines,
+  type Failure,
+  mismatch,
+  negotiatedFacts,
+  offerMembers,
+  signingKeysOf,
+} from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
-import type { ListenerResumption } from './listener-resumption.ts';
-import { passthrough } from './passthrough.ts';
-import { resumptionFacts } from './resumption-facts.ts';
+import type { ListenerResumption } from './resumption/index.ts';
+import { resumptionFacts } from './resumption/index.ts';
 import { routeSni } from './router.ts';
-import { signingKeysOf } from './sigalg-choice.ts';
 import { siteResolver } from './site-resolver.ts';
 import type { SiteRuntime } from './site-runtime.ts';
-import { forwardTcp } from './tcp-forward.ts';
+import { forwardTcp, passthrough } from './tcp/index.ts';
 
 const NOTHING = Buffer.alloc(0);
 
@@ -150,7 +155,7 @@ export function acceptConnection(
     raw.pause();
     raw.unshift(buffered);
     buffered = NOTHING; // the TLS layer has the bytes; the closures above must not keep them
-    (raw as net.Socket & { [STATE]?: ConnectionState })[STATE] = state;
+    (raw as Tagged)[STATE] = state;
     // TLS-to-TCP: the client's close_notify + FIN must not end our side (half-close).
     if (route.site.tcp !== null) raw.allowHalfOpen = true;
     tlsServer.emit('connection', raw);
@@ -158,8 +163,44 @@ export function acceptConnection(
   raw.on('data', onData);
 }
 
-/** Wired once per site tls.Server: success path. */
-export function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, raw: net.Socket): void {
+type Tagged = net.Socket & { [STATE]?: ConnectionState };
+
+// The TLSSocket keeps the socket it wraps as `_parent`; that is how an OpenSSL error finds its
+// connection (tlsClientError often comes without an address).
+const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
+  (socket as unknown as { _parent?: Tagged })._parent;
+
+/**
+ * Wired once per site tls.Server: the two ends of the handshake that acceptConnection handed over,
+ * success (onSecureConnection) or an OpenSSL error, found back to their connection's state.
+ */
+export function wireTlsServer(server: tls.Server, site: SiteRuntime): void {
+  server.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
+    const raw = parentOf(tlsSocket);
+    const state = raw?.[STATE];
+    if (raw && state) onSecureConnection(tlsSocket, state, raw);
+    else tlsSocket.destroy();
+  });
+  server.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
+    const raw = parentOf(tlsSocket);
+    const state = raw?.[STATE];
+    // A client certificate that failed verification on a `required` site: Node closed the
+    // connection after the handshake and left the verify code on the socket.
+    const verifyError = site.plan.clientAuth ? tlsSocket.authorizationError : undefined;
+    if (raw && state)
+      logFailure(
+        state,
+        verifyError
+          ? clientCertificateFailure(String(verifyError))
+          : classifyHandshakeError(error, state.hello, site.plan.policy, signingKeysOf(site.pairs)),
+        raw,
+      );
+    tlsSocket.destroy();
+  });
+}
+
+/** The handshake completed: log line at close, then TCP forwarding or HTTP by ALPN. */
+function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, raw: net.Socket): void {
   const site = state.site;
   const hello = state.hello;
   if (!site || !hello) return;

@@ -8,7 +8,9 @@
 
 import net from 'node:net';
 import { normalizeName } from '../certs/names.ts';
-import type { CertificatePair, ClientAuth, SitePlan, TlsPolicy } from '../config/plan.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { ClientAuth, SitePlan } from '../config/plan.ts';
+import type { TlsPolicy } from '../tls/policy.ts';
 import { buildSiteIndex, type SiteIndex } from './router.ts';
 
 export interface HostRouting<S> {

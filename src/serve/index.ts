@@ -1,6 +1,4 @@
-export { prepareAcmeSites } from './acme-prepare.ts';
-export { type AcmeResponders, openAcmeResponders } from './acme-responders.ts';
-export { startAcmeService } from './acme-service.ts';
+export { type AcmeResponders, openAcmeResponders, prepareAcmeSites, startAcmeService } from './acme/index.ts';
 export {
   type PlanLoad,
   runWorker,
@@ -9,11 +7,22 @@ export {
   signalInstance,
   startSupervisor,
 } from './cluster/index.ts';
-export { classifyHandshakeError, type Failure, type FailureReason, mismatch } from './failure-reason.ts';
-export { predictGroup } from './group-choice.ts';
+export {
+  classifyHandshakeError,
+  type Failure,
+  type FailureReason,
+  mismatch,
+  predictGroup,
+} from './handshake/index.ts';
 export { createHttpListener, type Http01Lookup, httpsRedirectTarget } from './http-listener.ts';
 export { inspectHandler } from './inspect.ts';
-export { type ListenerResumption, localResumption, type ResumptionProvider } from './listener-resumption.ts';
-export { type ResumptionCounts, resumptionSummary } from './resumption-stats.ts';
+export { runServe, type ServeOptions } from './instance.ts';
+export {
+  type ListenerResumption,
+  localResumption,
+  type ResumptionCounts,
+  type ResumptionProvider,
+  resumptionSummary,
+} from './resumption/index.ts';
 export { buildSiteIndex, routeSni } from './router.ts';
 export { type RunningServer, type ServerOptions, startServer } from './server.ts';

@@ -6,25 +6,20 @@ import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
-import { type AcmeResponders, openAcmeResponders } from './acme-responders.ts';
-import { hasAcmeSites } from './acme-sites.ts';
+import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
-import { clientCertificateFailure } from './client-cert.ts';
-import { acceptConnection, onSecureConnection } from './connection.ts';
+import { acceptConnection, wireTlsServer } from './connection.ts';
 import { createConnectionLimiter } from './connection-limits.ts';
-import { type ConnectionState, logFailure, STATE } from './connection-state.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
-import { classifyHandshakeError } from './failure-reason.ts';
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
   listenerResumption,
   localResumption,
   type ResumptionProvider,
-} from './listener-resumption.ts';
-import type { ResumptionCounts } from './resumption-stats.ts';
-import { signingKeysOf } from './sigalg-choice.ts';
+} from './resumption/index.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 
 export interface RunningServer {
@@ -42,38 +37,6 @@ export interface RunningServer {
   /** Handshakes per listener since the last call (full / resumed by ticket / by session id). */
   takeResumptionCounts(): Map<string, ResumptionCounts>;
   close(): Promise<void>;
-}
-
-type Tagged = net.Socket & { [STATE]?: ConnectionState };
-
-// The TLSSocket keeps the socket it wraps as `_parent`; that is how an OpenSSL error finds its
-// connection (tlsClientError often comes without an address).
-const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
-  (socket as unknown as { _parent?: Tagged })._parent;
-
-function wireServer(server: tls.Server, site: SiteRuntime): void {
-  server.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
-    if (raw && state) onSecureConnection(tlsSocket, state, raw);
-    else tlsSocket.destroy();
-  });
-  server.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
-    // A client certificate that failed verification on a `required` site: Node closed the
-    // connection after the handshake and left the verify code on the socket.
-    const verifyError = site.plan.clientAuth ? tlsSocket.authorizationError : undefined;
-    if (raw && state)
-      logFailure(
-        state,
-        verifyError
-          ? clientCertificateFailure(String(verifyError))
-          : classifyHandshakeError(error, state.hello, site.plan.policy, signingKeysOf(site.pairs)),
-        raw,
-      );
-    tlsSocket.destroy();
-  });
 }
 
 async function listen(server: net.Server, host: string, port: number): Promise<void> {
@@ -161,9 +124,9 @@ export async function startServer(
         );
   const wire =
     keylog === undefined
-      ? wireServer
+      ? wireTlsServer
       : (server: tls.Server, site: SiteRuntime) => {
-          wireServer(server, site);
+          wireTlsServer(server, site);
           server.on('keylog', keylog.write);
         };
   const release = async () => {

@@ -6,14 +6,15 @@
 
 import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
-import type { CertificatePair, ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
+import type { CertificatePair } from '../certs/pair.ts';
+import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import { inspectHandler } from './inspect.ts';
-import type { ListenerResumption } from './listener-resumption.ts';
-import { offersTls13 } from './resumption-facts.ts';
+import type { ListenerResumption } from './resumption/index.ts';
+import { offersTls13 } from './resumption/index.ts';
 
 /** The TLS servers of a site made alike: one, or one per live ticket key. */
 type ServerSet = Pick<TicketServers, 'serverFor' | 'servers' | 'setSecureContext' | 'close'>;

@@ -19,6 +19,7 @@ export {
   type PolicyResult,
   resolvePolicy,
   secureContextOptions,
+  type TlsPolicy,
 } from './policy.ts';
 export {
   DEFAULT_GROUPS,
@@ -42,6 +43,7 @@ export {
   isGrease,
   type NodeVersionName,
   type ProtocolVersion,
+  type TlsVersionName,
   toNode,
   VERSIONS,
   type VersionName,

@@ -5,7 +5,7 @@
 // - `old` leaves out DES-CBC3-SHA: Node 24's OpenSSL does not ship 3DES suites at all.
 // Groups put the hybrid post-quantum X25519MLKEM768 first (OpenSSL 3.5 and current browsers speak it).
 
-import type { TlsVersionName } from '../config/plan.ts';
+import type { TlsVersionName } from './versions.ts';
 
 export type ProfileName = 'modern' | 'intermediate' | 'old';
 export const PROFILE_NAMES: readonly ProfileName[] = ['modern', 'intermediate', 'old'];

@@ -2,13 +2,13 @@
 // named with the registries in src/tls. Pure: parsing happens in the wire codecs.
 import { X509Certificate } from 'node:crypto';
 import { groupById, schemeById, suiteById, versionName } from '../tls/index.ts';
+import { toHex } from '../wire/bytes.ts';
 import type { CertificateMessage } from '../wire/certificate-message.ts';
 import type { ClientHello } from '../wire/client-hello.ts';
 import type { DigitallySigned } from '../wire/digitally-signed.ts';
 import type { EncryptedExtensions } from '../wire/encrypted-extensions.ts';
 import { extensionName } from '../wire/extension-types.ts';
 import { decodeClientKeyShares, findExtension } from '../wire/extensions.ts';
-import { toHex } from '../wire/hex.ts';
 import type { NewSessionTicket } from '../wire/new-session-ticket.ts';
 import type { ServerHello } from '../wire/server-hello.ts';
 import type { SignedKeyExchange } from '../wire/server-key-exchange.ts';

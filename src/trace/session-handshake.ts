@@ -1,13 +1,14 @@
 // Handshake messages as the record loop hands them over: each decoded for the ladder, the
 // transcript kept, and the key changes they announce (ServerHello, Finished, EndOfEarlyData,
 // KeyUpdate, a TLS 1.2 renegotiation's ClientHello) set up on the sending or both directions.
+
+import { equalBytes, toHex } from '../wire/bytes.ts';
 import { parseCertificateMessage } from '../wire/certificate-message.ts';
 import { parseSignedCertificateVerify } from '../wire/certificate-verify.ts';
 import { parseClientHello } from '../wire/client-hello.ts';
 import { parseEncryptedExtensions } from '../wire/encrypted-extensions.ts';
 import { parseFinished } from '../wire/finished.ts';
 import { encodeHandshake } from '../wire/handshake.ts';
-import { equalBytes, toHex } from '../wire/hex.ts';
 import { digest, finishedVerifyData, hashLength, nextTrafficSecret } from '../wire/key-schedule.ts';
 import { parseKeyUpdate } from '../wire/key-update.ts';
 import { parseNewSessionTicket } from '../wire/new-session-ticket.ts';

@@ -2,9 +2,9 @@
 // RSA-encrypted pre-master secret and the server's private key; the key block split into the
 // write keys ChangeCipherSpec turns on. A renegotiation runs this again under its own names.
 
+import { toHex } from '../wire/bytes.ts';
 import type { ClientHello } from '../wire/client-hello.ts';
 import { parseClientKeyExchange } from '../wire/client-key-exchange.ts';
-import { toHex } from '../wire/hex.ts';
 import { digest } from '../wire/key-schedule.ts';
 import { KeyLogLabel, secretsFor } from '../wire/keylog.ts';
 import { extendedMasterSecret, keyBlock, masterSecretFromRandoms } from '../wire/prf.ts';

@@ -2,8 +2,9 @@
 // keys and IVs derived from them, and which keys each direction uses now and next. 0-RTT keys are
 // made at the ClientHello, for every TLS 1.3 suite offered, since only the first early record
 // (or the ServerHello) tells which one the client used.
+
+import { toHex } from '../wire/bytes.ts';
 import type { ClientHello } from '../wire/client-hello.ts';
-import { toHex } from '../wire/hex.ts';
 import { finishedKey, hashLength, trafficKeys } from '../wire/key-schedule.ts';
 import { KeyLogLabel, secretsFor } from '../wire/keylog.ts';
 import { noKeyLogReason } from './session-keys12.ts';

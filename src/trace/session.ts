@@ -4,8 +4,8 @@
 // opened and checked (session-open.ts). Records are handed on as they are read, so a connection of
 // any length is traced in bounded memory. Pure: no sockets, no files; never throws on peer bytes.
 import { parseAlert } from '../wire/alert.ts';
+import { toHex } from '../wire/bytes.ts';
 import { readHandshakeMessages } from '../wire/handshake.ts';
-import { toHex } from '../wire/hex.ts';
 import { contentTypeName, readRecords, type TlsRecord } from '../wire/record.ts';
 import type { OpenedRecord } from '../wire/record-protection.ts';
 import { httpFirstLine } from './http-peek.ts';

@@ -1,6 +1,6 @@
 // TLS extension code points (IANA "TLS ExtensionType Values", plus a few widely deployed
 // unregistered ones) and their display names.
-import { hex16 } from './hex.ts';
+import { hex16 } from './bytes.ts';
 import { isGrease } from './versions.ts';
 
 export const ExtensionType = {

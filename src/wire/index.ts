@@ -9,6 +9,7 @@ export {
   encodeAlert,
   parseAlert,
 } from './alert.ts';
+export { concatBytes, equalBytes, fromHex, toHex } from './bytes.ts';
 export {
   type CertificateEntry,
   type CertificateMessage,
@@ -59,7 +60,6 @@ export {
   joinFragments,
   readHandshakeMessages,
 } from './handshake.ts';
-export { equalBytes, fromHex, toHex } from './hex.ts';
 export { type Ja4Transport, ja4, ja4Original, ja4Raw } from './ja4.ts';
 export {
   deriveSecret,
@@ -97,6 +97,7 @@ export {
   secretsFor,
 } from './keylog.ts';
 export { type NewSessionTicket, parseNewSessionTicket } from './new-session-ticket.ts';
+export { highestOfferedVersion, offeredVersions } from './offered-versions.ts';
 export { fail, ok, type ParseResult } from './parse-result.ts';
 export {
   extendedMasterSecret,
@@ -158,10 +159,16 @@ export {
 } from './server-key-exchange.ts';
 export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
-  highestOfferedVersion,
+  fromNode,
   isGrease,
-  offeredVersions,
+  type NodeVersionName,
   ProtocolVersion,
+  toNode,
+  VERSIONS,
+  type VersionEntry,
+  type VersionName,
+  versionId,
+  versionName,
   versionRank,
 } from './versions.ts';
 export { Writer } from './writer.ts';

@@ -6,8 +6,8 @@
 //      signature algorithms in wire order
 // GREASE is ignored everywhere.
 import { hash } from 'node:crypto';
+import { hex4 } from './bytes.ts';
 import type { ClientHello } from './client-hello.ts';
-import { hex4 } from './hex.ts';
 import { isGrease, versionRank } from './versions.ts';
 
 export type Ja4Transport = 't' | 'q' | 'd';

@@ -2,7 +2,7 @@
 // browsers and `tlsterm serve`: "<LABEL> <client_random hex> <secret hex>" per line, '#'
 // comments. TLS 1.2 sessions log CLIENT_RANDOM (the master secret); TLS 1.3 logs each traffic
 // secret. NSS's "RSA <first 8 bytes of encrypted pre-master> <pre-master>" is keyed differently.
-import { fromHex, toHex } from './hex.ts';
+import { fromHex, toHex } from './bytes.ts';
 
 export const KeyLogLabel = {
   clientRandom: 'CLIENT_RANDOM',

@@ -1,23 +1,12 @@
 // The TLS 1.2 PRF (RFC 5246 §5: P_hash over HMAC), the master secret from the pre-master secret
 // (§8.1, or RFC 7627's extended master secret over the session hash), the key block and its split
 // into MAC keys, write keys and IVs (§6.3), and Finished's verify_data (§7.4.9).
+import { concatBytes } from './bytes.ts';
 import { hmac } from './key-schedule.ts';
 
 export type PrfHash = 'sha256' | 'sha384';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** P_hash(secret, seed) cut to `length` bytes: A(i) = HMAC(secret, A(i-1)), out += HMAC(secret, A(i) + seed). */
 export function pHash(hash: PrfHash, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
@@ -40,7 +29,7 @@ export function prf(
   seed: Uint8Array,
   length: number,
 ): Uint8Array {
-  return pHash(hash, secret, concat(ascii(label), seed), length);
+  return pHash(hash, secret, concatBytes([ascii(label), seed]), length);
 }
 
 /** master_secret = PRF(pre_master_secret, "master secret", ClientHello.random + ServerHello.random)[0..47]. */
@@ -50,7 +39,7 @@ export function masterSecretFromRandoms(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Uint8Array {
-  return prf(hash, preMaster, 'master secret', concat(clientRandom, serverRandom), 48);
+  return prf(hash, preMaster, 'master secret', concatBytes([clientRandom, serverRandom]), 48);
 }
 
 /** RFC 7627 §4: PRF(pre_master_secret, "extended master secret", session_hash)[0..47]. */
@@ -91,7 +80,13 @@ export function keyBlock(
   sizes: KeyBlockSizes,
 ): KeyBlock {
   const { macLength: m, keyLength: k, ivLength: v } = sizes;
-  const block = prf(hash, master, 'key expansion', concat(serverRandom, clientRandom), 2 * (m + k + v));
+  const block = prf(
+    hash,
+    master,
+    'key expansion',
+    concatBytes([serverRandom, clientRandom]),
+    2 * (m + k + v),
+  );
   let at = 0;
   const take = (n: number): Uint8Array => {
     at += n;

@@ -3,8 +3,9 @@
 // MAC-then-encrypt (RFC 5246 §6.2.3.2) and encrypt-then-MAC (RFC 7366). A record that fails its
 // tag, MAC or padding check comes back as a failed ParseResult, never as plaintext. The seal
 // functions exist so tests (and fixtures) can build records the same way a peer does.
+
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { equalBytes } from './hex.ts';
+import { concatBytes, equalBytes } from './bytes.ts';
 import { hmac } from './key-schedule.ts';
 import { fail, ok, type ParseResult } from './parse-result.ts';
 
@@ -180,14 +181,14 @@ export function seal13(
   inner[content.length] = innerType;
   const head = header(23, 0x0303, inner.length + spec.tagLength);
   const { ciphertext, tag } = aeadSeal(spec, key, xorNonce(iv, seq), head, inner);
-  return concat(head, ciphertext, tag);
+  return concatBytes([head, ciphertext, tag]);
 }
 
 /** The nonce of a TLS 1.2 AEAD record: salt + explicit part (GCM, CCM), or IV XOR seq (ChaCha20). */
 function nonce12(spec: AeadSpec, iv: Uint8Array, seq: number, fragment: Uint8Array): Uint8Array | undefined {
   if (spec.algorithm === 'chacha20-poly1305') return xorNonce(iv, seq);
   if (fragment.length < 8) return undefined;
-  return concat(iv.subarray(0, 4), fragment.subarray(0, 8));
+  return concatBytes([iv.subarray(0, 4), fragment.subarray(0, 8)]);
 }
 
 /** Bytes of explicit nonce at the start of a TLS 1.2 AEAD fragment. */
@@ -213,7 +214,7 @@ export function open12Aead(
   if (plainLength < 0) return fail(`record of ${fragment.length} bytes is shorter than its nonce and tag`);
   const nonce = nonce12(spec, iv, seq, fragment);
   if (nonce === undefined) return fail('record too short for its explicit nonce');
-  const aad = concat(sequenceBytes(seq), header(type, version, plainLength));
+  const aad = concatBytes([sequenceBytes(seq), header(type, version, plainLength)]);
   const tag = fragment.slice(fragment.length - spec.tagLength);
   const plain = aeadOpen(spec, key, nonce, aad, fragment.subarray(explicit, explicit + plainLength), tag);
   if (plain === undefined)
@@ -233,15 +234,15 @@ export function seal12Aead(
 ): Uint8Array {
   const explicit = spec.algorithm === 'chacha20-poly1305' ? new Uint8Array(0) : sequenceBytes(seq);
   const nonce =
-    spec.algorithm === 'chacha20-poly1305' ? xorNonce(iv, seq) : concat(iv.subarray(0, 4), explicit);
-  const aad = concat(sequenceBytes(seq), header(type, version, content.length));
+    spec.algorithm === 'chacha20-poly1305' ? xorNonce(iv, seq) : concatBytes([iv.subarray(0, 4), explicit]);
+  const aad = concatBytes([sequenceBytes(seq), header(type, version, content.length)]);
   const { ciphertext, tag } = aeadSeal(spec, key, nonce, aad, content);
-  return concat(
+  return concatBytes([
     header(type, version, explicit.length + ciphertext.length + tag.length),
     explicit,
     ciphertext,
     tag,
-  );
+  ]);
 }
 
 function cbcDecrypt(
@@ -349,24 +350,12 @@ export function seal12Cbc(
   };
   const seqBytes = sequenceBytes(seq);
   if (encryptThenMac) {
-    const body = concat(iv, encrypt(concat(content, pad(content.length))));
+    const body = concatBytes([iv, encrypt(concatBytes([content, pad(content.length)]))]);
     const mac = hmac(spec.mac, macKey, seqBytes, header(type, version, body.length), body);
-    return concat(header(type, version, body.length + mac.length), body, mac);
+    return concatBytes([header(type, version, body.length + mac.length), body, mac]);
   }
   const mac = hmac(spec.mac, macKey, seqBytes, header(type, version, content.length), content);
-  const plain = concat(content, mac);
-  const body = concat(iv, encrypt(concat(plain, pad(plain.length))));
-  return concat(header(type, version, body.length), body);
-}
-
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const plain = concatBytes([content, mac]);
+  const body = concatBytes([iv, encrypt(concatBytes([plain, pad(plain.length)]))]);
+  return concatBytes([header(type, version, body.length), body]);
 }

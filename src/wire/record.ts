@@ -1,6 +1,6 @@
 // TLS record layer framing (RFC 8446 §5.1, RFC 5246 §6.2.1): headers and fragments only; no
 // crypto. Fragments are views into the input.
-import { hex8 } from './hex.ts';
+import { hex8 } from './bytes.ts';
 import { Writer } from './writer.ts';
 
 export const ContentType = {

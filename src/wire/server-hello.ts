@@ -1,9 +1,9 @@
 // ServerHello (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3), including telling a HelloRetryRequest apart
 // (same message type, a fixed random). Zero-copy like the ClientHello parser.
 
+import { equalBytes } from './bytes.ts';
 import { extensionName } from './extension-types.ts';
 import { decodeAlpn, decodeRenegotiationInfo, decodeServerKeyShare, type Extension } from './extensions.ts';
-import { equalBytes } from './hex.ts';
 import { fail, ok, type ParseResult } from './parse-result.ts';
 import { Reader } from './reader.ts';
 import { Writer } from './writer.ts';

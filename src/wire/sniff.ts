@@ -1,9 +1,10 @@
 // What the accept path calls on the bytes read so far: is this a TLS ClientHello (complete yet?),
 // plaintext HTTP, something else, or broken TLS. Pure and incremental: call again with the longer
 // buffer after each read. The verdict depends only on the bytes, never on how reads split them.
+
+import { concatBytes, hex8, hex16 } from './bytes.ts';
 import { type ClientHello, parseClientHello } from './client-hello.ts';
 import { handshakeTypeName } from './handshake.ts';
-import { hex8, hex16 } from './hex.ts';
 import { contentTypeName, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './record.ts';
 
 export type SniffResult =
@@ -136,7 +137,7 @@ function sniffTls(bytes: Uint8Array, maxBytes: number): SniffResult {
     }
 
     if (need >= 0 && have >= need) {
-      const joined = parts === undefined ? single! : concat(parts, have);
+      const joined = parts === undefined ? single! : concatBytes(parts, have);
       const parsed = parseClientHello(joined.subarray(4, need), recordVersion);
       if (!parsed.ok) return malformed(parsed.error);
       return { kind: 'client-hello', hello: parsed.value, consumed: at };
@@ -161,16 +162,6 @@ function peek4(
   for (const src of partial === undefined ? sources : [...sources, partial]) {
     for (let i = 0; i < src.length && n < 4; i++) out[n++] = src[i]!;
     if (n === 4) break;
-  }
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }

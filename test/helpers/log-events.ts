@@ -4,9 +4,9 @@
 //   createCertificateManager({ …, log: events.log });
 //   const issued = await events.waitFor((e) => e.event === 'certificate_issued');
 
-import type { Logger } from '../../src/observe/logger.ts';
+import type { LogEvent, Logger } from '../../src/observe/logger.ts';
 
-export type LogEvent = Record<string, unknown>;
+export type { LogEvent };
 
 export interface EventCollector {
   readonly log: Logger;

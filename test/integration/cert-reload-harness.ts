@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { loadCertificatePair } from '../../src/certs/load-pair.ts';
+import type { CertificatePair } from '../../src/certs/pair.ts';
 import { type PairWatcher, type ReloadOutcome, watchCertificatePair } from '../../src/certs/reload/index.ts';
-import type { CertificatePair } from '../../src/config/plan.ts';
 
 export interface ReloadingServer {
   readonly port: number;

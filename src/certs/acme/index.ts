@@ -72,6 +72,7 @@ export {
 export {
   ACME_CHALLENGES,
   type AcmeChallengeType,
+  type AcmePlan,
   type AcmeSettings,
   type AcmeSiteConfig,
   acmeSiteFromPlan,

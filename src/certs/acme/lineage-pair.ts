@@ -5,9 +5,9 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { CertificatePair } from '../../config/plan.ts';
 import { keyTypeOf, oneLineName } from '../load-pair.ts';
 import { parseSubjectAltName } from '../names.ts';
+import type { CertificatePair } from '../pair.ts';
 import { pemBlocks } from '../pem.ts';
 import { lineagePaths } from './lineage.ts';
 

@@ -2,8 +2,8 @@
 // which challenge fits which hosts, a DNS hook where DNS-01 needs one, a directory URL.
 
 import net from 'node:net';
-import type { AcmeSettings as PlanAcmeSettings, Problem } from '../../config/plan.ts';
-import { err } from '../../config/problems.ts';
+import type { Problem } from '../../problems.ts';
+import { err } from '../../problems.ts';
 
 export type AcmeChallengeType = 'http-01' | 'tls-alpn-01' | 'dns-01';
 export const ACME_CHALLENGES: readonly AcmeChallengeType[] = ['http-01', 'tls-alpn-01', 'dns-01'];
@@ -41,7 +41,7 @@ export const directoryUrl = (directory: string): string => DIRECTORY_SHORTCUTS[d
 /** A site of the checked plan (`SitePlan.hosts` + `SitePlan.acme`) as the manager takes it. */
 export function acmeSiteFromPlan(site: {
   readonly hosts: readonly string[];
-  readonly acme: PlanAcmeSettings;
+  readonly acme: AcmePlan;
 }): AcmeSiteConfig {
   const a = site.acme;
   return {
@@ -120,4 +120,17 @@ export function checkAcmeSettings(hosts: readonly string[], acme: AcmeSettings, 
     );
   }
   return problems;
+}
+
+/** A site whose certificate (resolved from its `acme:` block: tlsterm obtains and renews over ACME). */
+export interface AcmePlan {
+  readonly directory: string;
+  readonly email?: string;
+  readonly challenge: 'http-01' | 'tls-alpn-01' | 'dns-01';
+  /** PEM to trust the directory with (a private ACME CA such as Pebble or step-ca). */
+  readonly caPem?: string;
+  /** Absolute path of the DNS-01 hook command. */
+  readonly dnsHook?: string;
+  /** certbot layout: <stateDir>/live/<lineage>/{fullchain,privkey}.pem */
+  readonly lineage: string;
 }

@@ -2,10 +2,12 @@
 // of them, is there anything to do, and is the new pair swapped in or refused? Pure: the watcher
 // (watcher.ts) does the reading and the timing.
 
-import type { CertificatePair, Problem } from '../../config/plan.ts';
-import { err } from '../../config/problems.ts';
+import type { LogEvent } from '../../observe/index.ts';
+import type { Problem } from '../../problems.ts';
+import { err } from '../../problems.ts';
 import type { LoadPairResult } from '../load-pair.ts';
 import { coveredBy } from '../names.ts';
+import type { CertificatePair } from '../pair.ts';
 
 export interface ReloadState {
   /** Fingerprint of the files behind the pair in service; undefined when not known yet. */
@@ -86,7 +88,7 @@ export function applyValidation(
 export function reloadEvent(
   outcome: ReloadOutcome,
   where: { certPath: string; keyPath: string; id?: string },
-): Record<string, unknown> {
+): LogEvent {
   const base = { ...(where.id ? { id: where.id } : {}), cert: where.certPath, key: where.keyPath };
   if (outcome.kind === 'reloaded') {
     return {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { CertificatePair } from '../../config/plan.ts';
+import type { CertificatePair } from '../pair.ts';
 import { pemBlocks } from '../pem.ts';
 
 export interface PairSnapshot {

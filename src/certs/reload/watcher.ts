@@ -5,8 +5,8 @@
 // 30 s as well, because fs.watch misses events on some filesystems (NFS, some container mounts).
 
 import fs from 'node:fs';
-import type { CertificatePair } from '../../config/plan.ts';
 import { type LoadPairOptions, loadCertificatePair } from '../load-pair.ts';
+import type { CertificatePair } from '../pair.ts';
 import { applyValidation, initialReloadState, needsValidation, type ReloadOutcome } from './decision.ts';
 import { type PairSnapshot, readPairSnapshot, snapshotHolds } from './snapshot.ts';
 

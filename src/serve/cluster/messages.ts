@@ -2,7 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
-import type { ResumptionCounts } from '../resumption-stats.ts';
+import type { ResumptionCounts } from '../resumption/index.ts';
 
 export interface WorkerAddress {
   readonly listener: string;

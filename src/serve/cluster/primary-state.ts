@@ -9,7 +9,7 @@
 import type { ListenerPlan, Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { encodeTicketKeys, type ResumptionState } from '../../state/index.ts';
-import { localResumption } from '../listener-resumption.ts';
+import { localResumption } from '../resumption/index.ts';
 import type { ToPrimary, ToWorker } from './messages.ts';
 
 /** The states one generation of workers uses, by listener name. */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { workerExecArgv } from '../no-inspector.ts';
-import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption-stats.ts';
+import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';

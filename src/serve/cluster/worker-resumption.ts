@@ -15,7 +15,7 @@ import {
   WORKER_NEAR_SESSIONS,
   WORKER_SESSION_WAIT_MS,
 } from '../../state/index.ts';
-import type { ResumptionProvider } from '../listener-resumption.ts';
+import type { ResumptionProvider } from '../resumption/index.ts';
 import type { ToPrimary, ToWorker } from './messages.ts';
 
 export interface WorkerChannel {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadCertificatePair } from '../../../src/certs/load-pair.ts';
-import type { Problem } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 
 let tmp: ReturnType<typeof makeTempDir>;

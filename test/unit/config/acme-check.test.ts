@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { writeLineageVersion } from '../../../src/certs/acme/lineage.ts';
 import { ensurePlaceholderCertificate } from '../../../src/certs/acme/placeholder.ts';
 import { checkConfigText } from '../../../src/config/index.ts';
-import type { Problem } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 
 let tmp: { dir: string; cleanup(): void };

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigFile } from '../../../src/config/check.ts';
-import type { Problem } from '../../../src/config/plan.ts';
-import { formatProblems } from '../../../src/config/problems.ts';
+import type { Problem } from '../../../src/problems.ts';
+import { formatProblems } from '../../../src/problems.ts';
 import { type FixtureDir, lineOf, makeFixtureDir } from './fixture-dir.ts';
 
 let fx: FixtureDir;

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigFile } from '../../../src/config/check.ts';
-import type { Problem } from '../../../src/config/plan.ts';
-import { formatProblems } from '../../../src/config/problems.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS } from '../../../src/http/limits.ts';
+import type { Problem } from '../../../src/problems.ts';
+import { formatProblems } from '../../../src/problems.ts';
 import { type FixtureDir, lineOf, makeFixtureDir } from './fixture-dir.ts';
 
 let fx: FixtureDir;

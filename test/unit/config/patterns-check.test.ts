@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigText } from '../../../src/config/index.ts';
-import type { Problem } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 
 let tmp: { dir: string; cleanup(): void };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Problem } from '../../../src/config/plan.ts';
-import { formatProblems, hasErrors, sortProblems, summarize } from '../../../src/config/problems.ts';
+import type { Problem } from '../../../src/problems.ts';
+import { formatProblems, hasErrors, sortProblems, summarize } from '../../../src/problems.ts';
 
 const p = (
   severity: Problem['severity'],

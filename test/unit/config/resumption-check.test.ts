@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkConfigText } from '../../../src/config/index.ts';
-import type { Problem } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
 import { parseRedisUrl } from '../../../src/state/index.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';
 

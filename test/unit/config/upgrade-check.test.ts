@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigFile } from '../../../src/config/check.ts';
-import type { Problem } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
 import { type FixtureDir, lineOf, makeFixtureDir } from './fixture-dir.ts';
 
 let fx: FixtureDir;

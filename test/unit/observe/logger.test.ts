@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createJsonLogger } from '../../../src/observe/logger.ts';
+import { createJsonLogger, type LogEvent } from '../../../src/observe/logger.ts';
 
 const parse = (line: string): Record<string, unknown> => {
   assert.ok(line.endsWith('\n'), 'a line ends with a newline');
@@ -22,11 +22,11 @@ describe('createJsonLogger', () => {
 
   test('an empty event is just the time; fixed fields come right after it', () => {
     const lines: string[] = [];
-    createJsonLogger((l) => lines.push(l))({});
+    createJsonLogger((l) => lines.push(l))({} as LogEvent);
     assert.deepEqual(Object.keys(parse(lines[0]!)), ['time']);
     const tagged: string[] = [];
     const log = createJsonLogger((l) => tagged.push(l), { fields: { worker: 42 } });
-    log({});
+    log({} as LogEvent);
     log({ event: 'started', listeners: [] });
     assert.deepEqual(parse(tagged[0]!), { time: parse(tagged[0]!)['time'], worker: 42 });
     assert.deepEqual(Object.keys(parse(tagged[1]!)), ['time', 'worker', 'event', 'listeners']);
@@ -34,7 +34,9 @@ describe('createJsonLogger', () => {
 
   test('text that needs escaping stays valid JSON', () => {
     const lines: string[] = [];
-    createJsonLogger((l) => lines.push(l))({ detail: 'quote " backslash \\ newline \n end' });
+    createJsonLogger((l) => lines.push(l))({
+      detail: 'quote " backslash \\ newline \n end',
+    } as unknown as LogEvent);
     assert.equal(parse(lines[0]!)['detail'], 'quote " backslash \\ newline \n end');
   });
 
@@ -43,8 +45,8 @@ describe('createJsonLogger', () => {
     const log = createJsonLogger((l) => lines.push(l), { fields: { worker: 7 } });
     const offer = `"ja4":"t13d","offered":${JSON.stringify({ alpn: ['h2'] })}`;
     log({ event: 'handshake', sni: 'a.test' }, offer);
-    log({}, offer);
-    log({ event: 'x' }, '');
+    log({} as LogEvent, offer);
+    log({ event: 'x' } as unknown as LogEvent, '');
     const e = parse(lines[0]!);
     assert.deepEqual(Object.keys(e), ['time', 'worker', 'event', 'sni', 'ja4', 'offered']);
     assert.deepEqual(e['offered'], { alpn: ['h2'] });

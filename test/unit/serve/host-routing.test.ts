@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CertificatePair, ClientAuth, SitePlan, TlsPolicy } from '../../../src/config/plan.ts';
+import type { CertificatePair } from '../../../src/certs/pair.ts';
+import type { ClientAuth, SitePlan } from '../../../src/config/plan.ts';
 import {
   buildHostRouting,
   certificatesCover,
   decideHost,
   requestHostName,
 } from '../../../src/serve/host-routing.ts';
+import type { TlsPolicy } from '../../../src/tls/policy.ts';
 
 const policy: TlsPolicy = {
   profile: 'intermediate',

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type tls from 'node:tls';
 import { checkConfigText } from '../../../src/config/index.ts';
 import type { ListenerPlan, Plan } from '../../../src/config/plan.ts';
-import { listenerResumption, localResumption } from '../../../src/serve/listener-resumption.ts';
+import { listenerResumption, localResumption } from '../../../src/serve/resumption/listener.ts';
 import { createSiteRuntime, type SiteRuntime } from '../../../src/serve/site-runtime.ts';
 import { chromeLikeHello } from '../../helpers/client-hello.ts';
 import { makePki, makeTempDir, type Pki } from '../../helpers/pki.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import tls from 'node:tls';
-import type { Problem, TlsPolicy } from '../../../src/config/plan.ts';
+import type { Problem } from '../../../src/problems.ts';
+import type { TlsPolicy } from '../../../src/tls/policy.ts';
 import {
   checkPolicyAgainstCertificates,
   resolvePolicy,

@@ -8,7 +8,7 @@ import { renderHtml } from '../../../src/trace/render-html.ts';
 import { renderText } from '../../../src/trace/render-text.ts';
 import { traceSession } from '../../../src/trace/session.ts';
 import type { TraceReport } from '../../../src/trace/types.ts';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 import { parseKeyLog } from '../../../src/wire/keylog.ts';
 import { rfc8448Record, rfc8448 as v } from '../../fixtures/trace/rfc8448.ts';
 

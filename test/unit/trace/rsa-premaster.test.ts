@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decryptPreMaster, unpadPkcs1Type2 } from '../../../src/trace/rsa-premaster.ts';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { traceSession } from '../../../src/trace/session.ts';
 import type { Chunk } from '../../../src/trace/types.ts';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 import { parseKeyLog } from '../../../src/wire/keylog.ts';
 import { seal13 } from '../../../src/wire/record-protection.ts';
 import { rfc8448Record, rfc8448 as v } from '../../fixtures/trace/rfc8448.ts';

@@ -2,11 +2,11 @@
 // Finished, CertificateVerify, ClientKeyExchange, KeyUpdate — on RFC 8448 bytes where it has them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toHex } from '../../../src/wire/bytes.ts';
 import { parseCertificateVerify } from '../../../src/wire/certificate-verify.ts';
 import { parseClientKeyExchange } from '../../../src/wire/client-key-exchange.ts';
 import { parseEncryptedExtensions } from '../../../src/wire/encrypted-extensions.ts';
 import { parseFinished } from '../../../src/wire/finished.ts';
-import { toHex } from '../../../src/wire/hex.ts';
 import { parseKeyUpdate } from '../../../src/wire/key-update.ts';
 import { parseNewSessionTicket } from '../../../src/wire/new-session-ticket.ts';
 import { rfc8448 as v } from '../../fixtures/trace/rfc8448.ts';

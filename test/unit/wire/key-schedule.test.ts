@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 import {
   deriveSecret,
   digest,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '../../../src/wire/hex.ts';
+import { toHex } from '../../../src/wire/bytes.ts';
 import { formatKeyLogLine, mergeKeyLogs, parseKeyLog, secretsFor } from '../../../src/wire/keylog.ts';
 
 const CR = 'ab'.repeat(32);

@@ -7,10 +7,10 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { joinFragments, readHandshakeMessages } from '../../../src/wire/handshake.ts';
 import { ja4 } from '../../../src/wire/ja4.ts';
+import { offeredVersions } from '../../../src/wire/offered-versions.ts';
 import { readRecords } from '../../../src/wire/record.ts';
 import { parseServerHello } from '../../../src/wire/server-hello.ts';
 import { type SniffResult, sniffClientHello } from '../../../src/wire/sniff.ts';
-import { offeredVersions } from '../../../src/wire/versions.ts';
 import { clients, runClient, selfSigned, serverResponse } from '../../fixtures/wire/capture.ts';
 import { readFixture } from './helpers.ts';
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseClientHello } from '../../../src/wire/client-hello.ts';
 import { Ext } from '../../../src/wire/extensions.ts';
-import { highestOfferedVersion, isGrease, offeredVersions, versionRank } from '../../../src/wire/versions.ts';
+import { highestOfferedVersion, offeredVersions } from '../../../src/wire/offered-versions.ts';
+import { isGrease, versionRank } from '../../../src/wire/versions.ts';
 import { helloBody } from './helpers.ts';
 
 const hello = (...args: Parameters<typeof helloBody>) => {

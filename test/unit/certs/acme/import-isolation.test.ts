@@ -45,8 +45,8 @@ test('importing src/certs, its acme/ and reload/ modules loads no acme-client, a
 test('a serving process (startServer with its ACME responders, the ACME service module) loads no acme-client', async () => {
   const pkgs = await loadedPackages(`
     await import('./src/serve/server.ts');
-    await import('./src/serve/acme-responders.ts');
-    await import('./src/serve/acme-service.ts');
+    await import('./src/serve/acme/responders.ts');
+    await import('./src/serve/acme/service.ts');
     await import('./src/cli/serve.ts');
   `);
   for (const p of ['acme-client', 'axios', 'node-forge', 'ioredis'])

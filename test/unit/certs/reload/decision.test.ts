@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CertificatePair } from '../../../../src/certs/pair.ts';
 import {
   applyValidation,
   coverageProblems,
@@ -7,7 +8,7 @@ import {
   needsValidation,
   reloadEvent,
 } from '../../../../src/certs/reload/decision.ts';
-import type { CertificatePair, Problem } from '../../../../src/config/plan.ts';
+import type { Problem } from '../../../../src/problems.ts';
 
 const pair = (serial: string, sans: string[] = ['a.test']): CertificatePair => ({
   certPath: '/c',

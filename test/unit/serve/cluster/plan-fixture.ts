@@ -1,12 +1,13 @@
 // Small plans for the cluster tests: listeners with chosen session settings and no sites (the
 // resumption state is per listener; nothing here listens). Not a test file itself.
-import type { ListenerPlan, Plan, TlsPolicy } from '../../../../src/config/plan.ts';
+import type { ListenerPlan, Plan } from '../../../../src/config/plan.ts';
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS } from '../../../../src/http/limits.ts';
 import {
   RESUMPTION_DEFAULTS,
   type ResumptionSettings,
   type StateBackendSettings,
 } from '../../../../src/state/index.ts';
+import type { TlsPolicy } from '../../../../src/tls/policy.ts';
 import { resolvePolicy } from '../../../../src/tls/policy.ts';
 
 function defaultPolicy(): TlsPolicy {

@@ -1,0 +1,40 @@
+// Renders docs/logs.md from the event table (src/observe/events.ts):
+//   node scripts/logs-doc.ts > docs/logs.md
+// test/unit/observe/events-doc.test.ts fails when the page and the table disagree.
+import { EVENTS, type EventSpec } from '../src/observe/index.ts';
+
+const GROUPS: readonly [EventSpec['by'], string][] = [
+  ['serve', 'Connections'],
+  ['http', 'Requests'],
+  ['certs', 'Certificates'],
+  ['acme', 'ACME'],
+  ['state', 'Shared state'],
+  ['cluster', 'The instance'],
+];
+
+export function renderLogsDoc(): string {
+  const out: string[] = [
+    '# Log events',
+    '',
+    '<!-- Rendered from src/observe/events.ts by `node scripts/logs-doc.ts > docs/logs.md`; edit the table, not this page. -->',
+    '',
+    'tlsterm writes JSON lines on stdout, one per event. Every line starts with `time` (ISO 8601) and,',
+    'in a cluster worker, `worker` (its pid); then `event`, one of the names below, and its fields.',
+    'Warning and error lines say `level`. Secrets (keys, TLS secrets, Redis passwords) never appear.',
+    '',
+  ];
+  const entries = Object.entries(EVENTS) as [string, EventSpec][];
+  for (const [by, title] of GROUPS) {
+    out.push(`## ${title}`, '');
+    for (const [name, spec] of entries.filter(([, s]) => s.by === by)) {
+      out.push(`### \`${name}\` (${spec.level})`, '', `${spec.says[0]?.toUpperCase()}${spec.says.slice(1)}.`, '');
+      out.push('| field | holds |', '| --- | --- |');
+      for (const [field, holds] of Object.entries(spec.fields))
+        out.push(`| \`${field}\` | ${holds.replaceAll("|", "\\|")} |`);
+      out.push('');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+if (import.meta.main) process.stdout.write(renderLogsDoc());

@@ -1,0 +1,196 @@
+// The facts of one negotiated handshake: what the client offered (from our ClientHello parse) and
+// what was chosen (from OpenSSL, plus the group derived as explained in group-choice.ts).
+
+import type tls from 'node:tls';
+import { groupById, schemeByOpenssl, suiteById, suiteByName, versionName } from '../../tls/index.ts';
+import type { TlsPolicy } from '../../tls/policy.ts';
+import { type ClientHello, isGrease, ja4, offeredVersions } from '../../wire/index.ts';
+import { predictGroup } from './group-choice.ts';
+
+export interface HandshakeFacts {
+  readonly sni: string | null;
+  readonly version: string;
+  readonly cipher: { readonly iana: string; readonly openssl: string };
+  readonly group: string | null;
+  readonly hello_retry: boolean;
+  readonly signature_algorithm: string | null;
+  readonly alpn: string | null;
+  readonly resumed: boolean;
+  readonly ja4: string;
+  readonly offered: {
+    readonly versions: readonly string[];
+    readonly ciphers: readonly string[];
+    readonly groups: readonly string[];
+    readonly key_shares: readonly string[];
+    readonly alpn: readonly string[];
+    readonly signature_algorithms: readonly string[];
+  };
+  readonly client_certificate: {
+    readonly subject: string;
+    readonly issuer: string;
+    readonly fingerprint256: string;
+  } | null;
+}
+
+const hex = (id: number) => `0x${id.toString(16).padStart(4, '0')}`;
+
+/** What the hello offers, named (uncached; see offeredFacts). */
+export function describeOffer(hello: ClientHello): HandshakeFacts['offered'] {
+  return {
+    versions: offeredVersions(hello).map((v) => versionName(v)),
+    ciphers: hello.cipherSuites.filter((id) => !isGrease(id)).map((id) => suiteById(id)?.iana ?? hex(id)),
+    groups: hello.supportedGroups
+      .filter((id) => !isGrease(id))
+      .map((id) => groupById(id)?.openssl ?? hex(id)),
+    key_shares: hello.keyShareGroups
+      .filter((id) => !isGrease(id))
+      .map((id) => groupById(id)?.openssl ?? hex(id)),
+    alpn: hello.alpn,
+    signature_algorithms: hello.signatureAlgorithms.filter((id) => !isGrease(id)).map(hex),
+  };
+}
+
+/** The parts of a handshake's facts that depend on the ClientHello's offer alone. */
+export interface OfferSummary {
+  readonly ja4: string;
+  readonly offered: HandshakeFacts['offered'];
+  /** Signature algorithm per `version|auth|key types`, as OpenSSL chose it for this offer. */
+  readonly sigalgs: Map<string, string | null>;
+}
+
+// Every connection from one client build offers the same lists, so naming them and hashing the JA4
+// is done once per distinct offer, not per connection, and the named lists are shared (frozen).
+// Bounded: a client that varies its offer on purpose only evicts older entries.
+const MAX_OFFERS = 1024;
+const summaries = new Map<string, OfferSummary>();
+
+// The key is built as UTF-16 code units (every field is a 16-bit number) in one scratch array and
+// turned into one flat string: no intermediate string per number. Each list is length-prefixed, so
+// no value can pass for a separator. Keys are built synchronously, one at a time.
+let scratch = new Uint16Array(512);
+
+const room = (n: number, extra: number): void => {
+  if (n + extra <= scratch.length) return;
+  const next = new Uint16Array(Math.max(scratch.length * 2, n + extra));
+  next.set(scratch);
+  scratch = next;
+};
+
+const putList = (n: number, list: readonly number[]): number => {
+  room(n, list.length + 1);
+  const at = n;
+  let end = n + 1;
+  for (const v of list) if (!isGrease(v)) scratch[end++] = v;
+  scratch[at] = end - at - 1;
+  return end;
+};
+
+/**
+ * Everything ja4 and describeOffer read, GREASE left out and extensions sorted: clients that pick
+ * new GREASE values or shuffle their extensions (Chrome does, per connection) map to one entry.
+ */
+export function offerKey(hello: ClientHello): string {
+  const types: number[] = [];
+  for (const e of hello.extensions) if (!isGrease(e.type)) types.push(e.type);
+  types.sort((a, b) => a - b);
+  scratch[0] = hello.legacyVersion;
+  let n = putList(1, hello.supportedVersions);
+  n = putList(n, hello.cipherSuites);
+  n = putList(n, types);
+  n = putList(n, hello.supportedGroups);
+  n = putList(n, hello.keyShareGroups);
+  n = putList(n, hello.signatureAlgorithms);
+  for (const p of hello.alpn) {
+    room(n, p.length + 1);
+    scratch[n++] = p.length;
+    for (let i = 0; i < p.length; i++) scratch[n++] = p.charCodeAt(i);
+  }
+  return String.fromCharCode.apply(null, scratch.subarray(0, n) as unknown as number[]);
+}
+
+const freeze = <T extends object>(o: T): T => {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  return Object.freeze(o);
+};
+
+export function offerSummary(hello: ClientHello): OfferSummary {
+  const key = offerKey(hello);
+  let summary = summaries.get(key);
+  if (summary === undefined) {
+    summary = { ja4: ja4(hello), offered: freeze(describeOffer(hello)), sigalgs: new Map() };
+    if (summaries.size >= MAX_OFFERS) summaries.delete(summaries.keys().next().value!);
+    summaries.set(key, summary);
+  }
+  return summary;
+}
+
+// The offer's part of the handshake log line, rendered once per distinct offer: the named lists are
+// most of the line's bytes, and stringifying them per connection was most of the logger's cost.
+const renderedOffers = new WeakMap<object, string>();
+
+/** `"ja4":…,"offered":{…}` as JSON members, for the logger's `raw` argument. */
+export function offerMembers(facts: Pick<HandshakeFacts, 'ja4' | 'offered'>): string {
+  let text = renderedOffers.get(facts.offered);
+  if (text === undefined) {
+    text = `"ja4":${JSON.stringify(facts.ja4)},"offered":${JSON.stringify(facts.offered)}`;
+    renderedOffers.set(facts.offered, text);
+  }
+  return text;
+}
+
+/** offerMembers of a hello's offer; both null when no hello was read (a failure before it). */
+export const helloOfferMembers = (hello: ClientHello | undefined): string =>
+  hello === undefined ? '"ja4":null,"offered":null' : offerMembers(offerSummary(hello));
+
+const fitsKey = (sigalg: string, keyTypes: readonly string[]): boolean => {
+  if (sigalg.startsWith('ECDSA')) return keyTypes.includes('ec');
+  if (sigalg.startsWith('RSA')) return keyTypes.includes('rsa');
+  if (sigalg.startsWith('Ed25519')) return keyTypes.includes('ed25519');
+  if (sigalg.startsWith('Ed448')) return keyTypes.includes('ed448');
+  return keyTypes.includes('other');
+};
+
+/**
+ * `keyTypes`: the site's certificate key types. OpenSSL walks the shared signature algorithms in
+ * preference order and signs with the first one it holds a certificate for, so that one is the
+ * signature algorithm used (and it names the certificate): no per-connection X509 parsing needed.
+ */
+export function negotiatedFacts(
+  socket: tls.TLSSocket,
+  hello: ClientHello,
+  policy: TlsPolicy,
+  keyTypes: readonly string[],
+  requestedClientCert: boolean,
+): HandshakeFacts {
+  const summary = offerSummary(hello);
+  const cipher = socket.getCipher();
+  const version = socket.getProtocol() === 'TLSv1.3' ? 'TLS1.3' : 'TLS1.2';
+  const choice = predictGroup(version, policy.groups, hello.supportedGroups, hello.keyShareGroups);
+  // In TLS 1.2 the suite names the certificate type (ECDHE-RSA-… needs the RSA certificate).
+  const auth = version === 'TLS1.2' ? suiteByName(cipher.standardName)?.auth : undefined;
+  // OpenSSL's shared list depends on the offer, the version and our certificates only: asked once.
+  const sigalgKey = `${version}|${auth}|${keyTypes.join(',')}`;
+  let signatureAlgorithm = summary.sigalgs.get(sigalgKey);
+  if (signatureAlgorithm === undefined) {
+    const usable = auth === 'RSA' ? ['rsa'] : auth === 'ECDSA' ? ['ec'] : keyTypes;
+    const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, usable));
+    signatureAlgorithm = sigalg ? (schemeByOpenssl(sigalg)?.name ?? sigalg) : null;
+    if (summary.sigalgs.size < 64) summary.sigalgs.set(sigalgKey, signatureAlgorithm);
+  }
+  const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
+  return {
+    sni: hello.serverName ?? null,
+    version,
+    cipher: { iana: cipher.standardName, openssl: cipher.name },
+    group: choice.group ?? null,
+    hello_retry: choice.helloRetry,
+    signature_algorithm: signatureAlgorithm,
+    alpn: socket.alpnProtocol || null,
+    resumed: socket.isSessionReused(),
+    ja4: summary.ja4,
+    offered: summary.offered,
+    client_certificate: peer
+      ? { subject: peer.subject, issuer: peer.issuer, fingerprint256: peer.fingerprint256 }
+      : null,
+  };
+}

@@ -1,0 +1,141 @@
+// The process lifecycle of `tlsterm serve`: load the plan, then either serve as a cluster worker or run
+// the primary (supervisor, signals, pid file, ACME, drain on stop). The CLI only parses arguments.
+import cluster from 'node:cluster';
+import os from 'node:os';
+import {
+  buildDefaultPlan,
+  checkConfigFile,
+  defaultStateDir,
+  formatProblems,
+  hasErrors,
+  type Plan,
+} from '../config/index.ts';
+import { createJsonLogger, type Logger } from '../observe/index.ts';
+import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
+import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
+import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+
+/** The plan from the config file (or the embedded default), with the problems as text. */
+async function loadPlan(
+  configFile: string | undefined,
+  stateDir: string | undefined,
+  log: Logger,
+): Promise<PlanLoad & { warnings?: string }> {
+  if (configFile === undefined)
+    return { ok: true, plan: await buildDefaultPlan(stateDir ?? defaultStateDir()) };
+  const result = await checkConfigFile(configFile);
+  const text = result.problems.length > 0 ? formatProblems(result.problems, configFile) : undefined;
+  if (hasErrors(result.problems) || !result.plan) return { ok: false, why: text ?? 'the config has errors' };
+  // ACME sites serve live/<name>/ (a placeholder until the first issuance; the primary writes it first).
+  const plan = await prepareAcmeSites(result.plan, log);
+  return { ok: true, plan, ...(text !== undefined ? { warnings: text } : {}) };
+}
+
+export interface ServeOptions {
+  /** YAML config; undefined = the embedded default. */
+  readonly configFile?: string | undefined;
+  readonly stateDir?: string | undefined;
+  /** Overrides the config's `workers:`. */
+  readonly workers?: number | undefined;
+  /** Human-readable notices (start-up banner, refused reloads); the CLI writes them to stderr. */
+  readonly notice?: (text: string) => void;
+}
+
+/**
+ * Runs a tlsterm instance until it is stopped: in the cluster primary, the supervisor, signals, the
+ * pid file and ACME; in a worker, the servers. Resolves to the process's exit status.
+ */
+export async function runServe(options: ServeOptions): Promise<number> {
+  const { configFile, stateDir, workers } = options;
+  const notice = options.notice ?? ((text: string) => process.stderr.write(text));
+  // Every line a worker writes says which worker (rendered once by the logger, not per call).
+  const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
+  const load = () => loadPlan(configFile, stateDir, log);
+  const refusal = inspectorRefusal();
+  if (refusal !== undefined) {
+    notice(`tlsterm: ${refusal}\nhint: unset NODE_OPTIONS or drop the --inspect flag\n`);
+    return 1;
+  }
+  takeOverSigusr1(log);
+  if (cluster.isWorker) return await runWorker({ load, log });
+
+  // Signals are caught from the start: a SIGHUP while starting is a reload once started (its
+  // default action would kill the process), a SIGTERM a stop; a second SIGTERM/SIGINT means now.
+  let reloadRequested = false;
+  let onReload = () => {
+    reloadRequested = true;
+  };
+  let stopSignals = 0;
+  let onStop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    onStop = resolve;
+  });
+  const stopSignal = () => {
+    if (++stopSignals === 1) return onStop();
+    log({ event: 'stopped', pid: process.pid, drained: false });
+    process.exit(1);
+  };
+  process.on('SIGHUP', () => onReload());
+  process.on('SIGTERM', stopSignal);
+  process.on('SIGINT', stopSignal);
+
+  const first = await load();
+  if (!first.ok) {
+    notice(
+      `${first.why}\ntlsterm: not starting: fix the errors above (\`tlsterm check -c FILE\` lists them)\n`,
+    );
+    return 1;
+  }
+  if (first.warnings !== undefined) notice(`${first.warnings}\n`);
+  const plan: Plan = first.plan;
+  if (configFile === undefined) {
+    const dir = plan.stateDir;
+    notice(
+      `tlsterm: embedded default — no config given\n` +
+        `  state directory: ${dir}\n` +
+        `  local CA: ${dir}/ca/ca.pem — trust it to avoid browser warnings, e.g.\n` +
+        `    curl --cacert ${dir}/ca/ca.pem https://localhost:8443/\n` +
+        `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
+    );
+  }
+  const supervisor = await startSupervisor({
+    initial: plan,
+    load: async () => {
+      const next = await load();
+      if (!next.ok) notice(`tlsterm: reload refused, the old config keeps serving:\n${next.why}\n`);
+      return next;
+    },
+    log,
+    workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
+  });
+  for (const a of supervisor.addresses) {
+    const host = a.address.includes(':') ? `[${a.address}]` : a.address;
+    notice(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
+  }
+  const pidFile = await writePidFile(plan.stateDir).catch((error: NodeJS.ErrnoException) => {
+    log({
+      event: 'pid_file_failed',
+      level: 'warning',
+      state_dir: plan.stateDir,
+      error: error.code ?? error.message,
+    });
+    return undefined;
+  });
+  log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
+  // One process per host manages ACME certificates and checks expiry: this one, the primary.
+  const acme = await startAcmeService({ plan, log });
+  onReload = () => {
+    void supervisor
+      .reload()
+      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
+      .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
+  };
+  if (reloadRequested) onReload();
+  await stopRequested;
+  log({ event: 'stopping', pid: process.pid });
+  await acme.stop();
+  const cut = await supervisor.stop();
+  if (pidFile !== undefined) await removePidFile(pidFile);
+  log({ event: 'stopped', pid: process.pid, drained: true, cut });
+  return 0;
+}

@@ -1,0 +1,9 @@
+// Session resumption per listener: its cache and ticket keys, the facts of a resumed handshake, the per-minute summary.
+export { offersTls13, resumptionFacts } from './facts.ts';
+export {
+  type ListenerResumption,
+  listenerResumption,
+  localResumption,
+  type ResumptionProvider,
+} from './listener.ts';
+export { addCounts, type ResumptionCounts, resumptionSummary } from './stats.ts';
