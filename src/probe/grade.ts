@@ -5,14 +5,7 @@
 // letter lost comes with a reason. Pure.
 import { groupById } from '../tls/index.ts';
 import { isNo, isYes } from './finding.ts';
-import type {
-  Findings,
-  Grade,
-  GradeReason,
-  SuiteFinding,
-  UngradedProblem,
-  VersionName,
-} from './report.ts';
+import type { Findings, Grade, GradeReason, SuiteFinding, UngradedProblem, VersionName } from './report.ts';
 import { ungradedProblems } from './ungraded.ts';
 
 export type { Findings } from './report.ts';
