@@ -53,6 +53,8 @@ function handle(req: IncomingMessage, res: ServerResponse, counted: () => void):
 // need the tunnel to open and then go silent.
 function upgrade(socket: Socket): void {
   socket.on('error', () => {});
+  // tlsterm closing the tunnel is a FIN: answer it (the http server keeps sockets half-open).
+  socket.on('end', () => socket.end());
   socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
   socket.on('data', (d: Buffer) => socket.write(d));
 }
@@ -72,8 +74,17 @@ export function startCountingUpstream(): Promise<CountingUpstream> {
     open += 1;
     sockets.add(socket);
     socket.on('error', () => {});
-    socket.once('close', () => {
+    // Held by tlsterm until tlsterm sends its FIN ('end') or the socket closes, whichever is first: a
+    // socket tlsterm has let go of but this side has not closed yet (CLOSE-WAIT) is not tlsterm's hold.
+    let counted = true;
+    const release = (): void => {
+      if (!counted) return;
+      counted = false;
       open -= 1;
+    };
+    socket.once('end', release);
+    socket.once('close', () => {
+      release();
       sockets.delete(socket);
     });
   });

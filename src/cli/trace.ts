@@ -1,20 +1,16 @@
-import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import type tls from 'node:tls';
 import { parseArgs } from 'node:util';
 import { parseListenAddress } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import {
-  encodePcap,
   isTraceFormat,
   renderReport,
-  renderSessionText,
+  reportOutput,
+  runTraceRelay,
   SECRETS_WARNING,
-  startTraceRelay,
   type TraceFormat,
-  type TraceSession,
-  tcpPackets,
   traceConnect,
+  writeCaptureFiles,
 } from '../trace/index.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
@@ -124,18 +120,7 @@ own client, or relays a client of your choice (--listen/--to). Exit 0 when every
     });
     if (values.verify && capture.tlsError !== null && !capture.chunks.some((c) => c.dir === 'server'))
       throw new TlstermError(Errors.traceConnect(`${host}:${port}`, capture.tlsError));
-    if (values['keylog-out'] !== undefined)
-      await writeFile(values['keylog-out'], capture.keyLogText, { mode: 0o600 });
-    if (values.pcap !== undefined) {
-      const [cIp, cPort] = splitEndpoint(capture.client);
-      const [sIp, sPort] = splitEndpoint(capture.server);
-      const packets = tcpPackets({
-        client: { ip: cIp, port: cPort },
-        server: { ip: sIp, port: sPort },
-        chunks: capture.chunks,
-      });
-      await writeFile(values.pcap, encodePcap(packets));
-    }
+    await writeCaptureFiles(capture, { pcap: values.pcap, keyLog: values['keylog-out'] });
     await emit(renderReport({ sessions: [session] }, format, `tlsterm trace ${target}`), values.output);
     return session.decrypted ? 0 : 2;
   },
@@ -148,19 +133,11 @@ function parseTarget(text: string): { host: string; port: number } {
   return parsed.value;
 }
 
-/** "1.2.3.4:5" or "[::1]:5" → IP (IPv4-mapped IPv6 unwrapped) and port. */
-function splitEndpoint(text: string): [string, number] {
-  const at = text.lastIndexOf(':');
-  let ip = text.slice(0, at).replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) ip = mapped[1]!;
-  return [net.isIP(ip) ? ip : '127.0.0.1', Number(text.slice(at + 1))];
-}
-
 async function emit(text: string, output: string | undefined): Promise<void> {
   process.stderr.write(SECRETS_WARNING);
-  if (output === undefined) process.stdout.write(text);
-  else await writeFile(output, text, { mode: 0o600 });
+  const out = reportOutput(output);
+  out.replace(text);
+  await out.close();
 }
 
 async function runRelay(
@@ -174,46 +151,29 @@ async function runRelay(
   const at = parseListenAddress(listen);
   if (!at.ok) throw new TlstermError(Errors.usage(`--listen ${listen}: ${at.error}`));
   const target = parseTarget(to);
-  const count = countText === undefined ? Number.POSITIVE_INFINITY : Number(countText);
-  if (!(count > 0)) throw new TlstermError(Errors.usage(`--count ${countText} is not a positive number`));
-  const sessions: TraceSession[] = [];
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
+  const count = countText === undefined ? undefined : Number(countText);
+  if (count !== undefined && !(count > 0))
+    throw new TlstermError(Errors.usage(`--count ${countText} is not a positive number`));
   process.stderr.write(SECRETS_WARNING);
-  const relay = await startTraceRelay({
+  const stopSignal = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  return await runTraceRelay({
     listenHost: at.value.host,
     listenPort: at.value.port,
     toHost: target.host,
     toPort: target.port,
-    ...(keyLogFile !== undefined ? { keyLogFile } : {}),
-    onSession(session) {
-      sessions.push(session);
-      // Text and JSON stream one session at a time; HTML rewrites one page with all of them.
-      if (format === 'html' && output !== undefined)
-        void writeFile(output, renderReport({ sessions }, 'html', 'tlsterm trace relay'), { mode: 0o600 });
-      else if (format === 'json') write(`${JSON.stringify({ sessions: [session] })}\n`, output);
-      else if (format === 'text') write(`${renderSessionText(session)}\n\n`, output);
-      if (sessions.length >= count) stop();
+    keyLogFile,
+    count,
+    format,
+    output,
+    stopSignal,
+    onListening: (relayHost, port) => {
+      const host = relayHost.includes(':') ? `[${relayHost}]` : relayHost;
+      process.stderr.write(
+        `tlsterm: relaying ${host}:${port} → ${target.host}:${target.port}${keyLogFile ? `, key log ${keyLogFile}` : ' (no --keylog: records stay encrypted)'}\n`,
+      );
     },
   });
-  const host = relay.host.includes(':') ? `[${relay.host}]` : relay.host;
-  process.stderr.write(
-    `tlsterm: relaying ${host}:${relay.port} → ${target.host}:${target.port}${keyLogFile ? `, key log ${keyLogFile}` : ' (no --keylog: records stay encrypted)'}\n`,
-  );
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await stopped;
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
-  await relay.close();
-  if (format === 'html' && output === undefined)
-    process.stdout.write(renderReport({ sessions }, 'html', 'tlsterm trace relay'));
-  return sessions.every((s) => s.decrypted) ? 0 : 2;
-}
-
-function write(text: string, output: string | undefined): void {
-  if (output === undefined) process.stdout.write(text);
-  else void import('node:fs/promises').then((fs) => fs.appendFile(output, text, { mode: 0o600 }));
 }

@@ -16,6 +16,7 @@ export {
   HTML_MAX_BYTES,
   isDecryptFormat,
 } from './capture-file.ts';
+export { type CaptureFilesInput, writeCaptureFiles } from './capture-files.ts';
 export {
   buildRequest,
   captureConnection,
@@ -41,10 +42,12 @@ export {
   tcpPackets,
 } from './pcap-write.ts';
 export { startTraceRelay, type TraceRelay, type TraceRelayOptions } from './relay.ts';
+export { type RelayRunOptions, runTraceRelay } from './relay-run.ts';
 export { isTraceFormat, renderReport, SECRETS_WARNING, TRACE_FORMATS, type TraceFormat } from './render.ts';
 export { renderHtml } from './render-html.ts';
 export { renderJson } from './render-json.ts';
 export { recordLines, renderSessionText, renderText, summaryLines } from './render-text.ts';
+export { type ReportOutput, reportOutput } from './report-output.ts';
 export { jsonLinesReport, jsonReport, type ReportStream, textReport } from './report-stream.ts';
 export { decryptPreMaster, keyMatchesCertificate, unpadPkcs1Type2 } from './rsa-premaster.ts';
 export {
