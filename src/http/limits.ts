@@ -43,10 +43,9 @@ export const DEFAULT_TIMEOUTS: HttpTimeouts = Object.freeze({
   bodyMs: 30_000,
   sendMs: 30_000,
   keepaliveMs: 60_000,
-  // nginx's 60 s proxy_read_timeout closes WebSockets whose application pings less often (many ping
-  // every 30–60 s, some only every few minutes); HAProxy advises `timeout tunnel 1h`. Five minutes
-  // bounds a dead tunnel without breaking those.
-  tunnelIdleMs: 300_000,
+  // nginx's proxy_read_timeout (60 s), which also bounds its WebSocket tunnels: no looser than nginx by
+  // default. Applications that ping less often raise it (HAProxy advises `timeout tunnel 1h`).
+  tunnelIdleMs: 60_000,
   h2IdleMs: 60_000,
 });
 
