@@ -77,7 +77,7 @@ export async function checkSites(
     const mode = site.mode ?? 'terminate';
     if (mode === 'passthrough') checkPassthroughUnused(ctx, sp, site);
 
-    // upstream xor handler
+    // In this order, so the Problems come out as they always have.
     const target = await checkTarget(ctx, sp, site, mode);
     const alpn = checkAlpn(ctx, sp, site, mode, target);
     const { pairs, acme } = await checkCertificates(ctx, sp, site, mode, hosts);
