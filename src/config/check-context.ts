@@ -1,4 +1,4 @@
-// What the per-topic checks (upstream-check.ts, client-auth-check.ts) need from the checker: a
+// What the per-area checks (upstream-check.ts, client-auth-check.ts, …) need from the checker: a
 // place to put Problems and a way to read the files a config names. Keeps those checks testable
 // without a whole config file.
 
