@@ -14,7 +14,6 @@ import { checkGroupsUsable, settleVersions } from './policy-coverage.ts';
 import {
   list,
   type PolicyInput,
-  RANK,
   readCiphers,
   readGroups,
   readVersions,
@@ -68,15 +67,6 @@ export function resolvePolicy(input: PolicyInput, base?: TlsPolicy): PolicyResul
   const d = startDraft(input, start, profile || !base ? 'profile' : 'base');
 
   readVersions(input, d, problems);
-  if (RANK[d.minVersion] > RANK[d.maxVersion]) {
-    problems.push(
-      err(
-        d.minSource === 'input' ? 'min_version' : 'max_version',
-        `min_version ${d.minVersion} is above max_version ${d.maxVersion}: no version is left to negotiate`,
-        'lower min_version or raise max_version',
-      ),
-    );
-  }
   readCiphers(input, d, problems);
   readGroups(input, d, problems);
   if (hasError(problems)) return { problems };
