@@ -11,14 +11,7 @@ import { err, warn } from '../problems.ts';
 import { type CipherSuite, suiteByName } from './cipher-suites.ts';
 import { askOpenssl } from './openssl-support.ts';
 import { checkGroupsUsable, settleVersions } from './policy-coverage.ts';
-import {
-  list,
-  type PolicyInput,
-  readCiphers,
-  readGroups,
-  readVersions,
-  startDraft,
-} from './policy-draft.ts';
+import { list, type PolicyInput, readCiphers, readGroups, readVersions, startDraft } from './policy-draft.ts';
 import { checkNarrows } from './policy-narrowing.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { closestNames, didYouMean } from './suggest.ts';
