@@ -4,13 +4,14 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import tls from 'node:tls';
 import type { Problem } from '../problems.ts';
 import { err, warn } from '../problems.ts';
 import { chainVerdict } from './chain-rule.ts';
+import { keyMatches, keyTypeOf, weakKeyReason } from './key-facts.ts';
 import { parseSubjectAltName } from './names.ts';
 import type { CertificatePair } from './pair.ts';
 import { looksLikeDer, pemBlocks } from './pem.ts';
+import { addRoot, defaultRoots, issuedBy, selfSigned } from './trust-roots.ts';
 
 export interface LoadPairOptions {
   /** Clock for validity checks; default now. */
@@ -66,86 +67,6 @@ function readHint(why: string, what: 'certificate' | 'private key'): string {
     return `let the user running tlsterm read it (certbot's archive/ directory is root-only by default)`;
   }
   return `point ${what === 'certificate' ? 'cert' : 'key'} at a readable PEM file`;
-}
-
-// Trusted roots, indexed by subject, built on first use.
-let rootIndex: Map<string, crypto.X509Certificate[]> | undefined;
-
-function defaultRoots(): Map<string, crypto.X509Certificate[]> {
-  if (rootIndex) return rootIndex;
-  rootIndex = new Map();
-  const pems = new Set<string>(tls.rootCertificates);
-  try {
-    for (const pem of tls.getCACertificates('default')) pems.add(pem);
-  } catch {
-    // Older Node without getCACertificates: the bundled store is enough.
-  }
-  for (const pem of pems) addRoot(rootIndex, pem);
-  return rootIndex;
-}
-
-function addRoot(index: Map<string, crypto.X509Certificate[]>, pem: string): void {
-  for (const block of pemBlocks(pem)) {
-    if (block.label !== 'CERTIFICATE') continue;
-    try {
-      const cert = new crypto.X509Certificate(block.text);
-      const list = index.get(cert.subject) ?? [];
-      list.push(cert);
-      index.set(cert.subject, list);
-    } catch {
-      // An unparsable extra root simply cannot anchor anything.
-    }
-  }
-}
-
-const issuedBy = (child: crypto.X509Certificate, parent: crypto.X509Certificate): boolean => {
-  try {
-    return child.checkIssued(parent) && child.verify(parent.publicKey);
-  } catch {
-    return false;
-  }
-};
-
-const selfSigned = (cert: crypto.X509Certificate): boolean => issuedBy(cert, cert);
-
-/** checkPrivateKey can throw for key/certificate algorithm pairs OpenSSL cannot compare. */
-const keyMatches = (cert: crypto.X509Certificate, key: crypto.KeyObject): boolean => {
-  try {
-    return cert.checkPrivateKey(key);
-  } catch {
-    return false;
-  }
-};
-
-export function keyTypeOf(key: crypto.KeyObject): CertificatePair['keyType'] {
-  switch (key.asymmetricKeyType) {
-    case 'rsa':
-    case 'rsa-pss':
-      return 'rsa';
-    case 'ec':
-      return 'ec';
-    case 'ed25519':
-      return 'ed25519';
-    case 'ed448':
-      return 'ed448';
-    default:
-      return 'other';
-  }
-}
-
-/** A key's strength problem, if any: RSA below 2048 bits, EC below 256 bits. */
-function weakKeyReason(key: crypto.KeyObject): string | undefined {
-  const details = key.asymmetricKeyDetails;
-  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && details?.modulusLength) {
-    return details.modulusLength < 2048
-      ? `RSA key of ${details.modulusLength} bits (minimum 2048)`
-      : undefined;
-  }
-  if (key.asymmetricKeyType === 'ec' && details?.namedCurve) {
-    const bits = Number(/\d+/.exec(details.namedCurve)?.[0] ?? '0');
-    return bits > 0 && bits < 256 ? `EC key on ${details.namedCurve} (${bits} bits; minimum 256)` : undefined;
-  }
-  return undefined;
 }
 
 function describe(index: number, cert: crypto.X509Certificate): string {

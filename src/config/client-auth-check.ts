@@ -5,6 +5,8 @@ import type { CheckContext } from './check-context.ts';
 import type { ClientAuth } from './plan.ts';
 import type { RawClientAuth } from './schema.ts';
 
+// Not a ParseResult: the problems were already reported to `ctx` with their paths, and "no
+// client_auth" is a success with no value.
 export type ClientAuthResult = { readonly ok: true; readonly value?: ClientAuth } | { readonly ok: false };
 
 export async function checkClientAuth(

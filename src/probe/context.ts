@@ -1,4 +1,5 @@
 // What every probe stage shares: where to connect, the connection gate and the name to send.
+import { versionName } from '../wire/versions.ts';
 import { type Endpoint, exchange, type Outcome } from './exchange.ts';
 import type { Offer } from './offer.ts';
 import type { Pool } from './pool.ts';
@@ -47,9 +48,8 @@ export function describeOutcome(outcome: Outcome): string {
     case 'hello':
     case 'hrr': {
       const v = outcome.hello.selectedVersion;
-      const name = v === 0x0304 ? 'TLS1.3' : v === 0x0300 ? 'SSLv3' : `TLS1.${v - 0x0301}`;
       const what = outcome.kind === 'hrr' ? 'HelloRetryRequest' : 'ServerHello';
-      return `${what} ${name} suite 0x${outcome.hello.cipherSuite.toString(16).padStart(4, '0')}`;
+      return `${what} ${versionName(v)} suite 0x${outcome.hello.cipherSuite.toString(16).padStart(4, '0')}`;
     }
     case 'alert':
       return `alert ${outcome.alert.name}${outcome.afterHello ? ' (after ServerHello)' : ''}`;

@@ -19,7 +19,7 @@ export const groupLabel = (id: number): string => {
 
 const picked = (o: Outcome): { group: number | undefined; hrr: boolean; tls13: boolean } =>
   o.kind === 'hello' || o.kind === 'hrr'
-    ? { group: o.hello.keyShareGroup, hrr: o.kind === 'hrr', tls13: o.hello.selectedVersion === 0x0304 }
+    ? { group: o.hello.keyShareGroup, hrr: o.kind === 'hrr', tls13: o.hello.selectedVersion === TLS13 }
     : { group: undefined, hrr: false, tls13: false };
 
 async function tls13Group(

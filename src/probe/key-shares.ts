@@ -3,6 +3,7 @@
 // keys from node:crypto. The private halves are dropped at once: the prober never finishes a
 // handshake. One key per group per process is enough; servers do not mind a repeated share.
 import crypto from 'node:crypto';
+import { concatBytes } from '../wire/index.ts';
 
 const cache = new Map<number, Uint8Array | null>();
 
@@ -15,13 +16,6 @@ function ec(curve: string): Uint8Array {
 
 const mlkem = (type: 'ml-kem-512' | 'ml-kem-768' | 'ml-kem-1024'): Uint8Array =>
   raw(crypto.generateKeyPairSync(type as 'ml-kem-768').publicKey);
-
-const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
 
 // draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 puts the ML-KEM key first; the NIST-curve hybrids put
 // the EC point first.
@@ -37,9 +31,9 @@ const MAKERS: ReadonlyMap<number, () => Uint8Array> = new Map([
   [0x0200, () => mlkem('ml-kem-512')],
   [0x0201, () => mlkem('ml-kem-768')],
   [0x0202, () => mlkem('ml-kem-1024')],
-  [0x11eb, () => concat(keyShareFor(23) ?? new Uint8Array(0), mlkem('ml-kem-768'))],
-  [0x11ec, () => concat(mlkem('ml-kem-768'), keyShareFor(29) ?? new Uint8Array(0))],
-  [0x11ed, () => concat(keyShareFor(24) ?? new Uint8Array(0), mlkem('ml-kem-1024'))],
+  [0x11eb, () => concatBytes([keyShareFor(23) ?? new Uint8Array(0), mlkem('ml-kem-768')])],
+  [0x11ec, () => concatBytes([mlkem('ml-kem-768'), keyShareFor(29) ?? new Uint8Array(0)])],
+  [0x11ed, () => concatBytes([keyShareFor(24) ?? new Uint8Array(0), mlkem('ml-kem-1024')])],
 ]);
 
 /**

@@ -3,17 +3,14 @@
 // certificate is never verified here (rejectUnauthorized: false): the prober reports on trust
 // itself, from the chain it collects.
 import tls from 'node:tls';
+import { ProtocolVersion, VERSIONS } from '../wire/versions.ts';
 import type { Endpoint } from './exchange.ts';
 
 /** Node's name for a TLS ≤ 1.2 version id (undefined: SSL 3.0, TLS 1.3, none). */
 export function nodeVersion(version: number): tls.SecureVersion | undefined {
-  return version === 0x0303
-    ? 'TLSv1.2'
-    : version === 0x0302
-      ? 'TLSv1.1'
-      : version === 0x0301
-        ? 'TLSv1'
-        : undefined;
+  if (version < ProtocolVersion.tls10 || version > ProtocolVersion.tls12) return undefined;
+  const node = VERSIONS.find((v) => v.id === version)?.node;
+  return node === 'SSLv3' ? undefined : node;
 }
 
 export type TlsResult =

@@ -11,14 +11,15 @@ import {
   encodeHandshake,
   encodeRecords,
   HandshakeType,
+  ProtocolVersion,
   STATUS_REQUEST_OCSP,
 } from '../wire/index.ts';
 
-export const SSL3 = 0x0300;
-export const TLS10 = 0x0301;
-export const TLS11 = 0x0302;
-export const TLS12 = 0x0303;
-export const TLS13 = 0x0304;
+export const SSL3 = ProtocolVersion.ssl3;
+export const TLS10 = ProtocolVersion.tls10;
+export const TLS11 = ProtocolVersion.tls11;
+export const TLS12 = ProtocolVersion.tls12;
+export const TLS13 = ProtocolVersion.tls13;
 
 export interface Offer {
   /** The one version offered: legacy_version for SSL 3.0–TLS 1.2, supported_versions [0x0304] for 1.3. */

@@ -2,19 +2,17 @@
 // names are the JSON names (snake_case, as the issue fixed them); docs/probe.md explains each.
 
 import type { SuiteStrength } from '../tls/index.ts';
+import { VERSIONS, type VersionName } from '../wire/versions.ts';
 import type { Finding } from './finding.ts';
 
+export type { VersionName } from '../wire/versions.ts';
 export type { Finding } from './finding.ts';
 
-export type VersionName = 'SSLv3' | 'TLS1.0' | 'TLS1.1' | 'TLS1.2' | 'TLS1.3';
-export const VERSION_NAMES: readonly VersionName[] = ['SSLv3', 'TLS1.0', 'TLS1.1', 'TLS1.2', 'TLS1.3'];
-export const VERSION_IDS: Readonly<Record<VersionName, number>> = {
-  SSLv3: 0x0300,
-  'TLS1.0': 0x0301,
-  'TLS1.1': 0x0302,
-  'TLS1.2': 0x0303,
-  'TLS1.3': 0x0304,
-};
+/** The versions a report covers, oldest first (the order of the table and of the JSON keys). */
+export const VERSION_NAMES: readonly VersionName[] = VERSIONS.map((v) => v.name);
+export const VERSION_IDS = Object.fromEntries(VERSIONS.map((v) => [v.name, v.id])) as Readonly<
+  Record<VersionName, number>
+>;
 
 export interface SuiteFinding {
   /** "0xC02B" */

@@ -7,6 +7,7 @@ import type tls from 'node:tls';
 import type { ProbeContext } from './context.ts';
 import { type Finding, notTested, observed } from './finding.ts';
 import { connectTls, nodeVersion, waitFor } from './node-client.ts';
+import { TLS12 } from './offer.ts';
 import type { ResumptionFinding } from './report.ts';
 import { readSessionTicketInfo } from './session-der.ts';
 
@@ -84,7 +85,10 @@ const sniOption = (ctx: ProbeContext): tls.ConnectionOptions =>
 const failed = (error: string): string => `Node's TLS client could not complete a handshake: ${error}`;
 
 /** `version`: the highest accepted version below TLS 1.3 (TLS 1.0–1.2). */
-export async function probeResumption12(ctx: ProbeContext, version = 0x0303): Promise<ResumptionFinding> {
+export async function probeResumption12(
+  ctx: ProbeContext,
+  version: number = TLS12,
+): Promise<ResumptionFinding> {
   const node = nodeVersion(version) ?? 'TLSv1.2';
   const base: tls.ConnectionOptions = { ...sniOption(ctx), minVersion: node, maxVersion: node };
   const [byId, byTicket] = await Promise.all([

@@ -9,8 +9,10 @@ import {
   type CertificateRequest,
   type CertificateStatus,
   ContentType,
+  concatBytes,
   HandshakeType,
   handshakeTypeName,
+  ProtocolVersion,
   parseAlert,
   parseCertificateMessage,
   parseCertificateRequest,
@@ -128,7 +130,7 @@ export function readServerFlight(bytes: Uint8Array, ended = false): Flight {
         if (!parsed.ok) return { kind: 'malformed', detail: parsed.error };
         hello = parsed.value;
         if (hello.isHelloRetryRequest) return { kind: 'hrr', hello };
-        if (hello.selectedVersion >= 0x0304) return helloFlight(true);
+        if (hello.selectedVersion >= ProtocolVersion.tls13) return helloFlight(true);
         continue;
       }
       switch (m.type) {
@@ -184,15 +186,7 @@ export function readServerFlight(bytes: Uint8Array, ended = false): Flight {
   return { kind: 'closed', detail: `the server closed the connection mid-answer (${bytes.length} bytes)` };
 }
 
+// One part is handed back as is (no copy): the common case of a flight in one read.
 function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }

@@ -54,6 +54,8 @@ return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// Not a ParseResult: every failed Redis call means the same thing here (work alone on local keys
+// this round), so the failure arm carries no `error`.
 type Attempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 const attempt = <T>(work: Promise<T>): Promise<Attempt<T>> =>
   work.then(

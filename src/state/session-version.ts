@@ -2,8 +2,10 @@
 // SSL_SESSION ASN.1 is SEQUENCE { version INTEGER (1), ssl_version INTEGER, … }. Only the two
 // leading INTEGERs are read; the rest (the master secret among it) is not looked at.
 
-export const TLS12 = 0x0303;
-export const TLS13 = 0x0304;
+import { ProtocolVersion } from '../wire/versions.ts';
+
+export const TLS12 = ProtocolVersion.tls12;
+export const TLS13 = ProtocolVersion.tls13;
 
 /** ssl_version (0x0303 = TLS 1.2, 0x0304 = TLS 1.3), or undefined when the bytes are not a session. */
 export function sessionProtocolVersion(der: Uint8Array): number | undefined {

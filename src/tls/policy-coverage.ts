@@ -3,14 +3,15 @@
 
 import type { Problem } from '../problems.ts';
 import { err, warn } from '../problems.ts';
+import { ProtocolVersion, versionId } from '../wire/versions.ts';
 import { suiteByName } from './cipher-suites.ts';
 import { groupByName, type NamedGroup } from './groups.ts';
-import { list, type PolicyDraft, RANK } from './policy-draft.ts';
+import { list, type PolicyDraft } from './policy-draft.ts';
 
 /** Narrows the draft's versions to those that keep a suite; false when nothing can be negotiated. */
 export function settleVersions(d: PolicyDraft, profileName: string, problems: Problem[]): boolean {
-  const want12 = RANK[d.minVersion] <= 2;
-  const want13 = RANK[d.maxVersion] >= 3;
+  const want12 = versionId(d.minVersion) <= ProtocolVersion.tls12;
+  const want13 = versionId(d.maxVersion) >= ProtocolVersion.tls13;
   const suitesPath = d.explicitCiphers ? 'ciphers' : 'profile';
   const origin = d.explicitCiphers ? 'listed' : `in profile '${profileName}'`;
   if (want12 && !want13) {
@@ -83,8 +84,8 @@ export function settleVersions(d: PolicyDraft, profileName: string, problems: Pr
 
 /** Problems for key exchanges left without a usable group in the settled version range. */
 export function checkGroupsUsable(d: PolicyDraft, problems: Problem[]): void {
-  const on12 = RANK[d.minVersion] <= 2;
-  const on13 = RANK[d.maxVersion] >= 3;
+  const on12 = versionId(d.minVersion) <= ProtocolVersion.tls12;
+  const on13 = versionId(d.maxVersion) >= ProtocolVersion.tls13;
   const resolved = d.groups.map((g) => groupByName(g)).filter((g): g is NamedGroup => g !== undefined);
   const usable13 = resolved.filter((g) => !g.legacyOnly);
   const usable12 = resolved.filter((g) => !g.tls13Only && !g.ffdhe);

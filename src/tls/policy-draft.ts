@@ -8,7 +8,7 @@ import { groupByName, suggestGroups } from './groups.ts';
 import { groupUnusableReason, suiteUnusableReason } from './openssl-support.ts';
 import { didYouMean } from './suggest.ts';
 import type { PolicyStart } from './tls-policy.ts';
-import type { TlsVersionName } from './versions.ts';
+import { type TlsVersionName, versionId } from './versions.ts';
 
 /** Where a value came from, so a problem can point at the key the user wrote. */
 export type Source = 'input' | 'profile' | 'base';
@@ -33,8 +33,6 @@ export interface PolicyDraft {
   readonly explicitCiphers: boolean;
   readonly explicitGroups: boolean;
 }
-
-export const RANK: Readonly<Record<TlsVersionName, number>> = { 'TLS1.2': 2, 'TLS1.3': 3 };
 
 /** Accepts 'TLS1.2', 'tls1.2', 'TLSv1.2', '1.2'. */
 function parseVersion(raw: string): TlsVersionName | undefined {
@@ -85,7 +83,7 @@ export function readVersions(input: PolicyInput, d: PolicyDraft, problems: Probl
       d.maxSource = 'input';
     }
   }
-  if (RANK[d.minVersion] > RANK[d.maxVersion]) {
+  if (versionId(d.minVersion) > versionId(d.maxVersion)) {
     problems.push(
       err(
         d.minSource === 'input' ? 'min_version' : 'max_version',

@@ -5,9 +5,9 @@ import type { Problem } from '../problems.ts';
 import { err } from '../problems.ts';
 import { suiteByName } from './cipher-suites.ts';
 import { groupByName } from './groups.ts';
-import { list, type PolicyDraft, type PolicyInput, RANK } from './policy-draft.ts';
+import { list, type PolicyDraft, type PolicyInput } from './policy-draft.ts';
 import type { TlsPolicy } from './tls-policy.ts';
-import type { TlsVersionName } from './versions.ts';
+import { type TlsVersionName, versionId } from './versions.ts';
 
 /** Adds a problem for everything the draft allows beyond `base`; true when it added any. */
 export function checkNarrows(
@@ -17,7 +17,7 @@ export function checkNarrows(
   problems: Problem[],
 ): boolean {
   const before = problems.length;
-  if (RANK[d.minVersion] < RANK[base.minVersion]) {
+  if (versionId(d.minVersion) < versionId(base.minVersion)) {
     problems.push(
       err(
         d.minSource === 'input' ? 'min_version' : 'profile',
@@ -26,7 +26,7 @@ export function checkNarrows(
       ),
     );
   }
-  if (RANK[d.maxVersion] > RANK[base.maxVersion]) {
+  if (versionId(d.maxVersion) > versionId(base.maxVersion)) {
     problems.push(
       err(
         d.maxSource === 'input' ? 'max_version' : 'profile',
@@ -37,8 +37,8 @@ export function checkNarrows(
   }
   // Only versions both sides allow matter here; a version outside the listener's range was reported above.
   const inRange = (v: TlsVersionName): boolean =>
-    RANK[v] >= Math.max(RANK[d.minVersion], RANK[base.minVersion]) &&
-    RANK[v] <= Math.min(RANK[d.maxVersion], RANK[base.maxVersion]);
+    versionId(v) >= Math.max(versionId(d.minVersion), versionId(base.minVersion)) &&
+    versionId(v) <= Math.min(versionId(d.maxVersion), versionId(base.maxVersion));
   const extra12 = inRange('TLS1.2') ? d.ciphers12.filter((c) => !base.ciphers12.includes(c)) : [];
   const extra13 = inRange('TLS1.3') ? d.ciphers13.filter((c) => !base.ciphers13.includes(c)) : [];
   if (extra12.length + extra13.length > 0) {

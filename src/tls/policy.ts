@@ -11,15 +11,7 @@ import { err, warn } from '../problems.ts';
 import { type CipherSuite, suiteByName } from './cipher-suites.ts';
 import { askOpenssl } from './openssl-support.ts';
 import { checkGroupsUsable, settleVersions } from './policy-coverage.ts';
-import {
-  list,
-  type PolicyInput,
-  RANK,
-  readCiphers,
-  readGroups,
-  readVersions,
-  startDraft,
-} from './policy-draft.ts';
+import { list, type PolicyInput, readCiphers, readGroups, readVersions, startDraft } from './policy-draft.ts';
 import { checkNarrows } from './policy-narrowing.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts';
 import { closestNames, didYouMean } from './suggest.ts';
@@ -68,15 +60,6 @@ export function resolvePolicy(input: PolicyInput, base?: TlsPolicy): PolicyResul
   const d = startDraft(input, start, profile || !base ? 'profile' : 'base');
 
   readVersions(input, d, problems);
-  if (RANK[d.minVersion] > RANK[d.maxVersion]) {
-    problems.push(
-      err(
-        d.minSource === 'input' ? 'min_version' : 'max_version',
-        `min_version ${d.minVersion} is above max_version ${d.maxVersion}: no version is left to negotiate`,
-        'lower min_version or raise max_version',
-      ),
-    );
-  }
   readCiphers(input, d, problems);
   readGroups(input, d, problems);
   if (hasError(problems)) return { problems };

@@ -12,7 +12,7 @@ import { decodeClientKeyShares, findExtension } from '../wire/extensions.ts';
 import type { NewSessionTicket } from '../wire/new-session-ticket.ts';
 import type { ServerHello } from '../wire/server-hello.ts';
 import type { SignedKeyExchange } from '../wire/server-key-exchange.ts';
-import { isGrease } from '../wire/versions.ts';
+import { isGrease, ProtocolVersion } from '../wire/versions.ts';
 import type { MessageDetail } from './types.ts';
 
 const NAMES: Readonly<Record<number, string>> = {
@@ -83,7 +83,7 @@ export function describeServerHello(h: ServerHello): MessageDetail {
     extensions: h.extensions.map((e) => extensionName(e.type)),
   };
   if (h.alpn !== undefined) fields['alpn'] = h.alpn;
-  if (h.selectedVersion !== 0x0304) {
+  if (h.selectedVersion !== ProtocolVersion.tls13) {
     fields['extended_master_secret'] = h.extendedMasterSecret;
     fields['encrypt_then_mac'] = h.extensions.some((e) => e.type === 22);
   }

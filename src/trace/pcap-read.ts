@@ -3,6 +3,7 @@
 // Secrets blocks, whose TLS key logs `editcap --inject-secrets` embeds). Returns link-layer frames;
 // never throws on file contents. `CaptureParser` takes the file in pieces of any size and hands
 // each packet on as soon as it is whole, so a capture of any size is read in bounded memory.
+import { concatBytes } from '../wire/bytes.ts';
 import { fail, ok, type ParseResult } from '../wire/parse-result.ts';
 
 export interface CapturedPacket {
@@ -69,7 +70,7 @@ export class CaptureParser {
   /** Takes the next piece of the file; returns an error when the file is not a capture. */
   push(bytes: Uint8Array): string | undefined {
     if (this.#error !== undefined || this.#endWarning !== undefined) return this.#error;
-    this.#buffer = this.#buffer.length === 0 ? bytes : concat(this.#buffer, bytes);
+    this.#buffer = this.#buffer.length === 0 ? bytes : concatBytes([this.#buffer, bytes]);
     const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset, this.#buffer.byteLength);
     let at = 0;
     if (this.#format === undefined) {
@@ -235,13 +236,6 @@ export class CaptureParser {
         this.#sink.keyLog(Buffer.from(bytes.subarray(body + 8, body + 8 + secretsLength)).toString('utf8'));
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 /** The whole file at once (tests, small inputs): every packet in memory. */

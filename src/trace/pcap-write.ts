@@ -2,6 +2,7 @@
 // three-way handshake, the data cut into segments, FINs. Deterministic and unprivileged, so
 // `trace --pcap` can hand Wireshark what it saw, and tests can build captures for tshark.
 import net from 'node:net';
+import { concatBytes } from '../wire/bytes.ts';
 import type { Chunk } from './types.ts';
 
 export interface Endpoint {
@@ -70,18 +71,6 @@ function checksum(parts: readonly Uint8Array[]): number {
 const u16 = (v: number): Uint8Array => Uint8Array.of(v >> 8, v & 0xff);
 const u32 = (v: number): Uint8Array => Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** One Ethernet frame carrying one TCP segment. */
 export function tcpFrame(
   src: Endpoint,
@@ -94,7 +83,7 @@ export function tcpFrame(
   const v6 = !net.isIPv4(src.ip);
   const s = ipBytes(src.ip);
   const d = ipBytes(dst.ip);
-  const tcpHeader = concat([
+  const tcpHeader = concatBytes([
     u16(src.port),
     u16(dst.port),
     u32(seq >>> 0),
@@ -106,16 +95,16 @@ export function tcpFrame(
   ]);
   const tcpLength = tcpHeader.length + payload.length;
   const pseudo = v6
-    ? concat([s, d, u32(tcpLength), Uint8Array.of(0, 0, 0, 6)])
-    : concat([s, d, Uint8Array.of(0, 6), u16(tcpLength)]);
+    ? concatBytes([s, d, u32(tcpLength), Uint8Array.of(0, 0, 0, 6)])
+    : concatBytes([s, d, Uint8Array.of(0, 6), u16(tcpLength)]);
   const sum = checksum([pseudo, tcpHeader, payload]);
   tcpHeader[16] = sum >> 8;
   tcpHeader[17] = sum & 0xff;
   let ip: Uint8Array;
   if (v6) {
-    ip = concat([Uint8Array.of(0x60, 0, 0, 0), u16(tcpLength), Uint8Array.of(6, 64), s, d]);
+    ip = concatBytes([Uint8Array.of(0x60, 0, 0, 0), u16(tcpLength), Uint8Array.of(6, 64), s, d]);
   } else {
-    ip = concat([
+    ip = concatBytes([
       Uint8Array.of(0x45, 0),
       u16(20 + tcpLength),
       u16(0),
@@ -129,12 +118,12 @@ export function tcpFrame(
     ip[10] = ipSum >> 8;
     ip[11] = ipSum & 0xff;
   }
-  const ethernet = concat([
+  const ethernet = concatBytes([
     Uint8Array.of(0x02, 0, 0, 0, 0, 2),
     Uint8Array.of(0x02, 0, 0, 0, 0, 1),
     u16(v6 ? 0x86dd : 0x0800),
   ]);
-  return concat([ethernet, ip, tcpHeader, payload]);
+  return concatBytes([ethernet, ip, tcpHeader, payload]);
 }
 
 /** The packets of one TCP connection carrying `chunks`, in order. */

@@ -1,6 +1,6 @@
 // `--format html`: one self-contained page (inline CSS, no scripts, nothing fetched) with the
 // same ladder as the terminal, each record's details and plaintext folded under it.
-import { dataPreview, messageLines, recordLabel } from './summary.ts';
+import { dataPreview, messageLines, recordLabel, sessionFacts } from './summary.ts';
 import type { TraceRecord, TraceReport, TraceSession } from './types.ts';
 
 const escapeHtml = (s: string): string =>
@@ -62,14 +62,7 @@ function hexDump(bytes: Uint8Array): string {
 }
 
 function sessionHtml(s: TraceSession, i: number): string {
-  const facts = [
-    s.version ?? 'no ServerHello',
-    s.suite,
-    s.key_exchange,
-    s.alpn ? `ALPN ${s.alpn}` : null,
-    s.resumed ? 'resumed' : null,
-  ]
-    .filter((f): f is string => f !== null)
+  const facts = sessionFacts(s)
     .map((f) => `<span>${escapeHtml(f)}</span>`)
     .join('');
   const verdict = s.decrypted

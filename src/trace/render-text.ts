@@ -1,6 +1,6 @@
 // The terminal ladder: one arrow per record between the client and server columns, the decoded
 // messages under it, and the key schedule above, as the seeds draw their handshake diagrams.
-import { dataPreview, messageLines, recordLabel } from './summary.ts';
+import { dataPreview, messageLines, recordLabel, sessionFacts } from './summary.ts';
 import type { TraceRecord, TraceReport, TraceSession } from './types.ts';
 
 const ARROW = 52;
@@ -53,14 +53,7 @@ export const sessionTitle = (s: Pick<TraceSession, 'client' | 'server' | 'sni'>)
 /** What a session came to: facts, verdict, where its secrets came from, warnings and key schedule. */
 export function summaryLines(s: Omit<TraceSession, 'records'>): string[] {
   const out: string[] = [];
-  const facts = [
-    s.version ?? 'no ServerHello',
-    s.suite,
-    s.key_exchange,
-    s.alpn ? `ALPN ${s.alpn}` : null,
-    s.resumed ? 'resumed' : null,
-  ];
-  out.push(`  ${facts.filter((f) => f !== null).join(' · ')}`);
+  out.push(`  ${sessionFacts(s).join(' · ')}`);
   out.push(`  decrypted: ${s.decrypted ? 'yes' : `no — ${s.why_not ?? ''}`}`);
   out.push(`  secrets from: ${s.key_schedule.source}`);
   for (const w of s.warnings) out.push(`  warning: ${w}`);

@@ -15,7 +15,7 @@ import { parseNewSessionTicket } from '../wire/new-session-ticket.ts';
 import { finishedVerifyData12 } from '../wire/prf.ts';
 import { parseServerHello } from '../wire/server-hello.ts';
 import { parseSignedKeyExchange } from '../wire/server-key-exchange.ts';
-import { ProtocolVersion } from '../wire/versions.ts';
+import { knownVersionName, ProtocolVersion } from '../wire/versions.ts';
 import {
   describeCertificate,
   describeClientHello,
@@ -31,7 +31,7 @@ import {
 } from './messages.ts';
 import { onClientKeyExchange, setup12 } from './session-keys12.ts';
 import { setup13, startEarlyData, trafficCipher } from './session-keys13.ts';
-import { type SessionState, type Side, VERSION_NAMES } from './session-state.ts';
+import type { SessionState, Side } from './session-state.ts';
 import { suiteCrypto } from './suite-crypto.ts';
 import type { MessageDetail } from './types.ts';
 
@@ -172,12 +172,12 @@ function onServerHello(s: SessionState, body: Uint8Array, whole: Uint8Array): Me
   }
   s.transcript.push(whole);
   s.serverHello = sh;
-  s.tls13 = sh.selectedVersion === 0x0304;
+  s.tls13 = sh.selectedVersion === ProtocolVersion.tls13;
   if (sh.alpn !== undefined) s.alpn = sh.alpn;
   if (s.tls13 && sh.keyShareGroup !== undefined) s.group = groupName(sh.keyShareGroup);
   if (!recipe.ok) s.unsupported = recipe.error;
-  else if (sh.selectedVersion !== 0x0303 && !s.tls13)
-    s.unsupported = `${VERSION_NAMES[sh.selectedVersion] ?? 'this version'} uses the MD5/SHA-1 PRF and implicit CBC IVs, which tlsterm does not implement (TLS 1.2 and 1.3 only)`;
+  else if (sh.selectedVersion !== ProtocolVersion.tls12 && !s.tls13)
+    s.unsupported = `${knownVersionName(sh.selectedVersion) ?? 'this version'} uses the MD5/SHA-1 PRF and implicit CBC IVs, which tlsterm does not implement (TLS 1.2 and 1.3 only)`;
   else s.crypto = recipe.value;
   const ch = s.clientHello;
   s.resumed = s.tls13

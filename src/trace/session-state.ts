@@ -178,23 +178,3 @@ export function newSessionState(input: TraceSessionInput): SessionState {
     pendingClientApplicationNoKey: undefined,
   };
 }
-
-export const VERSION_NAMES: Readonly<Record<number, string>> = {
-  768: 'SSLv3',
-  769: 'TLS1.0',
-  770: 'TLS1.1',
-  771: 'TLS1.2',
-  772: 'TLS1.3',
-};
-
-export const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};

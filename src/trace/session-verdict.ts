@@ -2,8 +2,8 @@
 // which are long gone when a capture streams). "decrypted" means every byte of both directions
 // was read and every protected record opened: bytes never captured, records whose protection is
 // unknown or that failed their tag each say no, naming what happened rather than guessing tampering.
+import { knownVersionName } from '../wire/versions.ts';
 import type { SessionState, Side } from './session-state.ts';
-import { VERSION_NAMES } from './session-state.ts';
 import type { TraceSession } from './types.ts';
 
 export type TraceSessionSummary = Omit<TraceSession, 'records'>;
@@ -72,7 +72,7 @@ export function sessionSummary(s: SessionState): TraceSessionSummary {
     client: s.input.client ?? 'client',
     server: s.input.server ?? 'server',
     sni: s.clientHello?.serverName ?? null,
-    version: sh ? (VERSION_NAMES[sh.selectedVersion] ?? `0x${sh.selectedVersion.toString(16)}`) : null,
+    version: sh ? (knownVersionName(sh.selectedVersion) ?? `0x${sh.selectedVersion.toString(16)}`) : null,
     suite: sh ? (crypto?.suite.iana ?? `0x${sh.cipherSuite.toString(16).padStart(4, '0')}`) : null,
     group: s.group,
     key_exchange: sh ? kx : null,

@@ -4,7 +4,7 @@
 // opened and checked (session-open.ts). Records are handed on as they are read, so a connection of
 // any length is traced in bounded memory. Pure: no sockets, no files; never throws on peer bytes.
 import { parseAlert } from '../wire/alert.ts';
-import { toHex } from '../wire/bytes.ts';
+import { concatBytes, toHex } from '../wire/bytes.ts';
 import { readHandshakeMessages } from '../wire/handshake.ts';
 import { contentTypeName, readRecords, type TlsRecord } from '../wire/record.ts';
 import type { OpenedRecord } from '../wire/record-protection.ts';
@@ -12,13 +12,7 @@ import { httpFirstLine } from './http-peek.ts';
 import { plain } from './messages.ts';
 import { handshakeMessage } from './session-handshake.ts';
 import { openRecord, recordStart } from './session-open.ts';
-import {
-  concat,
-  newSessionState,
-  type SessionState,
-  type Side,
-  type TraceSessionInput,
-} from './session-state.ts';
+import { newSessionState, type SessionState, type Side, type TraceSessionInput } from './session-state.ts';
 import { sessionSummary, type TraceSessionSummary } from './session-verdict.ts';
 import type { Chunk, MessageDetail, TraceRecord, TraceSession } from './types.ts';
 
@@ -117,7 +111,7 @@ export class SessionTracer {
 
   #feed(side: Side, data: Uint8Array, time: number | undefined): void {
     if (side.broken !== undefined || data.length === 0) return;
-    let bytes = side.pending.length === 0 ? data : concat([side.pending, data]);
+    let bytes = side.pending.length === 0 ? data : concatBytes([side.pending, data]);
     if (side.resync) {
       const at = recordStart(bytes);
       if (at === undefined) {
@@ -224,7 +218,7 @@ export class SessionTracer {
     if (contentType === 22) {
       const names: string[] = [];
       const details: MessageDetail[] = [];
-      const all = side.hs.length === 0 ? content : concat([side.hs, content]);
+      const all = side.hs.length === 0 ? content : concatBytes([side.hs, content]);
       const { messages, rest } = readHandshakeMessages(all);
       for (const m of messages) {
         const detail = handshakeMessage(s, side, m.type, m.body);

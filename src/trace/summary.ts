@@ -1,5 +1,5 @@
 // One-line summaries of messages and records, shared by the text and HTML renderers.
-import type { MessageDetail, TraceRecord } from './types.ts';
+import type { MessageDetail, TraceRecord, TraceSession } from './types.ts';
 
 type Field = MessageDetail['fields'][string] | undefined;
 
@@ -116,4 +116,16 @@ export function dataPreview(r: TraceRecord, maxLines = 3, width = 90): string[] 
   });
   if (bytes.length > 0 && out.every((l) => l === '')) return [`${bytes.length} bytes`];
   return out.filter((l, i) => l !== '' || i === 0);
+}
+
+/** The session's headline facts (version, suite, key exchange, ALPN, resumed), for text and HTML alike. */
+export function sessionFacts(s: Omit<TraceSession, 'records'>): string[] {
+  const facts = [
+    s.version ?? 'no ServerHello',
+    s.suite,
+    s.key_exchange,
+    s.alpn ? `ALPN ${s.alpn}` : null,
+    s.resumed ? 'resumed' : null,
+  ];
+  return facts.filter((f): f is string => f !== null);
 }

@@ -161,6 +161,7 @@ export { type SniffResult, sniffClientHello } from './sniff.ts';
 export {
   fromNode,
   isGrease,
+  knownVersionName,
   type NodeVersionName,
   ProtocolVersion,
   toNode,

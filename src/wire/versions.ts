@@ -35,8 +35,8 @@ export const VERSIONS: readonly VersionEntry[] = [
  * 'SSLv2', 'DTLS1.2', or '0x7e01' when unknown.
  */
 export function versionName(id: number): string {
-  const known = VERSIONS.find((v) => v.id === id);
-  if (known) return known.name;
+  const known = knownVersionName(id);
+  if (known) return known;
   if (isGrease(id)) return 'GREASE';
   if (id === ProtocolVersion.ssl2) return 'SSLv2';
   if (id === ProtocolVersion.dtls10) return 'DTLS1.0';
@@ -44,6 +44,11 @@ export function versionName(id: number): string {
   if (id === ProtocolVersion.dtls13) return 'DTLS1.3';
   if (id >> 8 === 0x7f) return `TLS1.3-draft-${id & 0xff}`;
   return `0x${id.toString(16).padStart(4, '0')}`;
+}
+
+/** Our name for SSL 3.0–TLS 1.3, undefined for any other value (the caller picks its own fallback). */
+export function knownVersionName(id: number): VersionName | undefined {
+  return VERSIONS.find((v) => v.id === id)?.name;
 }
 
 export function versionId(name: VersionName): number {

@@ -5,7 +5,8 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import { keyTypeOf, oneLineName } from '../load-pair.ts';
+import { keyTypeOf } from '../key-facts.ts';
+import { oneLineName } from '../load-pair.ts';
 import { parseSubjectAltName } from '../names.ts';
 import type { CertificatePair } from '../pair.ts';
 import { pemBlocks } from '../pem.ts';

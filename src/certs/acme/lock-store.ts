@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileNameFor, readTextIfExists, tempName, writeFileAtomic } from './files.ts';
+import { createFileExclusive, fileNameFor, readTextIfExists, tempName, writeFileAtomic } from './files.ts';
 
 export interface Lock {
   readonly name: string;
@@ -89,19 +89,8 @@ function parseLockFile(text: string | undefined): LockFile | undefined {
 export function createFileLockStore(dir: string, now: () => number = Date.now): LockStore {
   const fileOf = (name: string): string => path.join(dir, `${fileNameFor(name)}.lock`);
 
-  const tryCreate = async (file: string, body: LockFile): Promise<boolean> => {
-    const tmp = tempName(file);
-    await fs.writeFile(tmp, JSON.stringify(body), { mode: 0o600, flag: 'wx' });
-    try {
-      await fs.link(tmp, file);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw e;
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-  };
+  const tryCreate = (file: string, body: LockFile): Promise<boolean> =>
+    createFileExclusive(file, JSON.stringify(body));
 
   const takeOverStale = async (file: string, staleText: string): Promise<boolean> => {
     const aside = tempName(file);

@@ -65,7 +65,8 @@ export function mismatch(
       detail: `no key-exchange group in common for ${vname}: this listener allows ${usable.map((g) => g.openssl).join(', ')}`,
     };
   }
-  if (keys !== undefined) return signatureMismatch(hello, version === 0x0304 ? 'TLS1.3' : 'TLS1.2', keys);
+  if (keys !== undefined)
+    return signatureMismatch(hello, version === ProtocolVersion.tls13 ? 'TLS1.3' : 'TLS1.2', keys);
   return undefined;
 }
 

@@ -100,6 +100,12 @@ test('min above max is an error', () => {
   assert.match(e?.message ?? '', /min_version TLS1.3 is above max_version TLS1.2/);
 });
 
+test('min above max is said once', () => {
+  const r = resolvePolicy({ min_version: 'TLS1.3', max_version: 'TLS1.2' });
+  const said = errors(r.problems).filter((p) => /is above max_version/.test(p.message));
+  assert.equal(said.length, 1);
+});
+
 test('TLS 1.0/1.1 are not accepted', () => {
   const r = resolvePolicy({ min_version: 'TLS1.1' });
   assert.match(errors(r.problems)[0]?.message ?? '', /unsupported TLS version 'TLS1.1'/);
