@@ -5,11 +5,11 @@
 import http2 from 'node:http2';
 import type net from 'node:net';
 import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
-import { FIELD_VALUE, TOKEN } from './chars.ts';
+import { isFieldValueString, isTokenString, TOKEN } from './chars.ts';
 import { errorBody } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
 import { SessionWatch, type Watched } from './h2-watch.ts';
-import { viaEntry, viaLine } from './head-builder.ts';
+import { forwardedHost, viaEntry, viaLine } from './head-builder.ts';
 import { E } from './head-errors.ts';
 import { classifyString, equalsLower, H, isHopByHop } from './header-names.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
@@ -335,7 +335,7 @@ class H2Stream implements ResponseSink, Watched {
         continue;
       }
       if (!isLowerToken(name)) return 'invalid field name';
-      if (!isFieldValue(value)) return 'invalid character in field value';
+      if (!isFieldValueString(value)) return 'invalid character in field value';
       const id = classifyString(name);
       switch (id) {
         case H.other:
@@ -392,7 +392,7 @@ class H2Stream implements ResponseSink, Watched {
           if (!isHopByHop(id)) fields += `${name}: ${value}\r\n`;
       }
     }
-    if (method === undefined || !isToken(method)) return 'missing or invalid :method';
+    if (method === undefined || !isTokenString(method)) return 'missing or invalid :method';
     this.method = method;
     this.isHead = method === 'HEAD';
     this.html = accept;
@@ -427,12 +427,12 @@ class H2Stream implements ResponseSink, Watched {
     let forwarding: string;
     if (trust && (xff.length > 0 || fwd.length > 0 || xfp !== undefined || xfh !== undefined)) {
       xff.push(parts.address);
-      fwd.push(`${parts.element};host=${forwardedValueOf(effectiveHost)}`);
+      fwd.push(`${parts.element};host=${forwardedHost(effectiveHost)}`);
       forwarding =
         `${parts.clientCert}x-forwarded-for: ${xff.join(', ')}\r\nforwarded: ${fwd.join(', ')}\r\n` +
         `x-forwarded-proto: ${xfp ?? 'https'}\r\nx-forwarded-host: ${xfh ?? effectiveHost}\r\n`;
     } else {
-      forwarding = `${this.ctx.fixedForwarded};host=${forwardedValueOf(effectiveHost)}\r\nx-forwarded-host: ${effectiveHost}\r\n`;
+      forwarding = `${this.ctx.fixedForwarded};host=${forwardedHost(effectiveHost)}\r\nx-forwarded-host: ${effectiveHost}\r\n`;
     }
     // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
     const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
@@ -639,35 +639,10 @@ const isLowerToken = (s: string): boolean => {
   return true;
 };
 
-const isToken = (s: string): boolean => {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0xff || TOKEN[c] !== 1) return false;
-  }
-  return true;
-};
-
-const isFieldValue = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0xff || FIELD_VALUE[c] !== 1) return false;
-  }
-  return true;
-};
-
 const isTarget = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c <= 0x20 || c >= 0x7f) return false;
   }
   return true;
-};
-
-const forwardedValueOf = (host: string): string => {
-  for (let i = 0; i < host.length; i++) {
-    const c = host.charCodeAt(i);
-    if (c > 0xff || TOKEN[c] !== 1) return `"${host}"`;
-  }
-  return host;
 };
