@@ -162,11 +162,7 @@ class Http1Connection extends Http1Response implements Drainable {
       if (head.body !== Body.none) this.respondMisdirected();
       return;
     }
-    this.use(
-      choice === this.sites.own
-        ? this.ownBinding
-        : this.bindingFor(choice),
-    );
+    this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
 
     if (this.handler !== null) {
       this.local = toLocalRequest(head);
