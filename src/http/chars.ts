@@ -33,6 +33,27 @@ export const HOST: Uint8Array = table(
   (b) => isAlpha(b) || isDigit(b) || "-._~!$&'()*+,;=:[]%".includes(String.fromCharCode(b)),
 );
 
+/** True when every byte in [s, e) is a tchar (a token is never empty). */
+export const isToken = (buf: Uint8Array, s: number, e: number): boolean => {
+  if (e <= s) return false;
+  for (let i = s; i < e; i++) if (TOKEN[buf[i]!] !== 1) return false;
+  return true;
+};
+
+/** The string form of isToken, for values that arrive as strings (h2 fields, a handler's headers). */
+export const isTokenString = (s: string): boolean => {
+  if (s.length === 0) return false;
+  // A code unit above 0xff indexes past the table: undefined, not a tchar.
+  for (let i = 0; i < s.length; i++) if (TOKEN[s.charCodeAt(i)] !== 1) return false;
+  return true;
+};
+
+/** True when every character of `s` may appear in a field value (no CR, LF, NUL or other CTL). */
+export const isFieldValueString = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (FIELD_VALUE[s.charCodeAt(i)] !== 1) return false;
+  return true;
+};
+
 /** Hex digit value, or 0xff when the byte is not a hex digit. */
 export const HEX: Uint8Array = (() => {
   const t = new Uint8Array(256).fill(0xff);

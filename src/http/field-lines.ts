@@ -165,10 +165,3 @@ export class ListCursor {
     return false;
   }
 }
-
-/** True when every byte in [s, e) is a tchar. */
-export const isToken = (buf: Uint8Array, s: number, e: number): boolean => {
-  if (e <= s) return false;
-  for (let i = s; i < e; i++) if (TOKEN[buf[i]!] !== 1) return false;
-  return true;
-};

@@ -2,7 +2,7 @@
 // client, each as one Buffer. Kept field lines are copied byte for byte in runs (a typical head is
 // a single copy); only what the proxy changes is rendered.
 
-import { TOKEN } from './chars.ts';
+import { isToken, isTokenString } from './chars.ts';
 import type { FieldIndex } from './field-lines.ts';
 import type { ForwardedParts } from './forwarded.ts';
 import { equalsLower, H, type HeaderId, isHopByHop } from './header-names.ts';
@@ -66,11 +66,6 @@ const copyKept = (buf: Buffer, fields: FieldIndex, out: Buffer, pos: number): nu
   }
   if (runStart >= 0) pos += buf.copy(out, pos, runStart, runEnd);
   return pos;
-};
-
-const isTokenBytes = (buf: Uint8Array, s: number, e: number): boolean => {
-  for (let i = s; i < e; i++) if (TOKEN[buf[i]!] !== 1) return false;
-  return true;
 };
 
 export interface ForwardContext {
@@ -142,7 +137,8 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   const hasHost = head.hostStart >= 0;
   const hostLen = hasHost ? head.hostEnd - head.hostStart : 0;
   const hostLine = head.hostFromTarget || !hasHost;
-  const quoteHost = hasHost && !isTokenBytes(buf, head.hostStart, head.hostEnd);
+  // An empty Host stays unquoted (isToken says no to an empty token).
+  const quoteHost = hasHost && head.hostEnd > head.hostStart && !isToken(buf, head.hostStart, head.hostEnd);
 
   let fwd: Buffer | null = null;
   if (trust) fwd = Buffer.from(trustedForwarding(head, ctx, hasXfp, hasXfh), 'latin1');
@@ -221,10 +217,9 @@ const trustedForwarding = (
   return s;
 };
 
-const forwardedHost = (host: string): string => {
-  for (let i = 0; i < host.length; i++) if (TOKEN[host.charCodeAt(i)] !== 1) return `"${host}"`;
-  return host;
-};
+/** A host as a Forwarded `host=` value: quoted unless it is a token (an empty one stays bare). */
+export const forwardedHost = (host: string): string =>
+  host.length === 0 || isTokenString(host) ? host : `"${host}"`;
 
 export const Conn = { none: 0, keepAlive: 1, close: 2, upgrade: 3 } as const;
 export type ConnHeader = (typeof Conn)[keyof typeof Conn];

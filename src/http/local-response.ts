@@ -2,25 +2,11 @@
 // this module validates it and frames it for HTTP/1.x or h2. A handler bug becomes a 500, never a
 // thrown exception on the data path, and never a header-injection (CR/LF in a value).
 
-import { FIELD_VALUE, TOKEN } from './chars.ts';
+import { isFieldValueString, isTokenString } from './chars.ts';
 import { Conn, type ConnHeader } from './head-builder.ts';
 import { classifyString, H, isHopByHop } from './header-names.ts';
 import { statusText } from './status-text.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, LocalRequest, LocalResponse } from './types.ts';
-
-const isToken = (s: string): boolean => {
-  if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) if (TOKEN[s.charCodeAt(i)] !== 1) return false;
-  return true;
-};
-
-const isFieldValue = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0xff || FIELD_VALUE[c] !== 1) return false;
-  }
-  return true;
-};
 
 /** The fields a handler may not set: framing and hop-by-hop are the proxy's business. */
 const reserved = (lower: string): boolean => {
@@ -60,8 +46,8 @@ const validate = (res: LocalResponse): string | null => {
   if (!Number.isInteger(res.status) || res.status < 200 || res.status > 599)
     return `invalid status ${res.status}`;
   for (const [name, value] of res.headers) {
-    if (!isToken(name)) return `invalid header name ${JSON.stringify(name)}`;
-    if (!isFieldValue(value)) return `invalid value for header ${name}`;
+    if (!isTokenString(name)) return `invalid header name ${JSON.stringify(name)}`;
+    if (!isFieldValueString(value)) return `invalid value for header ${name}`;
   }
   return null;
 };

@@ -1,0 +1,59 @@
+// What serving one site's requests takes on an HTTP/1.1 connection (handler or pool, forwarding
+// context, upgrade allowlist), made once per site per connection.
+
+import { forwardedParts } from './forwarded.ts';
+import type { ForwardContext } from './head-builder.ts';
+import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
+import { DEFAULT_UPGRADES } from './upgrade.ts';
+import { type Pool, poolFor } from './upstream-pool.ts';
+
+/** What serving requests for one site takes on this connection. */
+export interface SiteBinding {
+  readonly handler: LocalHandler | null;
+  readonly pool: Pool | null;
+  readonly upstreamName: string;
+  readonly fwd: ForwardContext | null;
+  readonly upgrades: readonly string[];
+}
+
+export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
+  const handler = site.handler ?? null;
+  const pool = handler === null ? poolFor(site) : null;
+  return {
+    handler,
+    pool,
+    upstreamName: pool === null ? 'local' : pool.origin,
+    fwd:
+      pool === null
+        ? null
+        : {
+            parts: forwardedParts(info.clientAddress, info.clientCertLines),
+            trust: opts.trustForwarded,
+            upstreamHost: pool.authority,
+            via: opts.via && pool.upstream.via !== false,
+          },
+    upgrades: site.upgrade ?? DEFAULT_UPGRADES,
+  };
+};
+
+/** The other sites' bindings of one connection, each made on first use. */
+export class SiteBindings {
+  private readonly info: ConnectionInfo;
+  private readonly opts: HttpOptions;
+  private map: Map<HttpSiteRuntime, SiteBinding> | null = null;
+
+  constructor(info: ConnectionInfo, opts: HttpOptions) {
+    this.info = info;
+    this.opts = opts;
+  }
+
+  for(site: HttpSiteRuntime): SiteBinding {
+    this.map ??= new Map();
+    let b = this.map.get(site);
+    if (b === undefined) {
+      b = bindSite(site, this.info, this.opts);
+      this.map.set(site, b);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,204 @@
+// The state of one HTTP/1.1 client connection and the steps every other part of it takes: finish
+// a request, log it, refuse, close. The connection is layered: Http1State (here) < Http1Timers
+// (h1-timers.ts: which bound ran out in which state) < Http1Response (h1-response.ts: writing the
+// response) < Http1Connection (http1-connection.ts: socket and request events). One object per
+// connection, plain methods: no closure or allocation per request.
+
+import type net from 'node:net';
+import { logRejected, logRequest } from './access-log.ts';
+import { errorResponse } from './error-page.ts';
+import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
+import type { ForwardContext } from './head-builder.ts';
+import type { HeadError } from './head-errors.ts';
+import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
+import type { RequestHead } from './request-head.ts';
+import { SiteChoice } from './site-choice.ts';
+import { SendStall } from './timeouts.ts';
+import type { Tunnel } from './tunnel.ts';
+import type {
+  ConnectionInfo,
+  HttpLogger,
+  HttpOptions,
+  HttpSiteRuntime,
+  LocalHandler,
+  LocalRequest,
+  SiteResolver,
+} from './types.ts';
+import type { Exchange } from './upstream-exchange.ts';
+import type { Pool } from './upstream-pool.ts';
+
+export const P = { idle: 0, active: 1, tunnel: 2, closing: 3, closed: 4 } as const;
+export type Phase = (typeof P)[keyof typeof P];
+
+/** How long a closing connection may linger (reading and discarding) before it is destroyed. */
+const CLOSE_GRACE_MS = 5000;
+
+export abstract class Http1State implements RequestHandler {
+  protected readonly socket: net.Socket;
+  protected readonly info: ConnectionInfo;
+  protected readonly log: HttpLogger;
+  protected readonly opts: HttpOptions;
+  // The site serving the request in progress (the connection's own unless its Host says otherwise).
+  protected pool: Pool | null;
+  protected handler: LocalHandler | null;
+  protected upstreamName: string;
+  protected fwd: ForwardContext | null;
+  protected upgrades: readonly string[];
+  protected readonly sites: SiteChoice;
+  protected readonly ownBinding: SiteBinding;
+  /** Other sites' bindings, made on first use (coalesced connections only). */
+  protected bindings: SiteBindings | null = null;
+  /** Extra members of the request's log line (421 reason, upgrade); null on the usual path. */
+  protected note: Readonly<Record<string, string>> | null = null;
+  protected misdirected = false;
+  /** The allowed Upgrade protocols of the request in progress, for the 101's log line. */
+  protected offered = '';
+  protected readonly decoder: RequestDecoder;
+  protected readonly tick: number;
+  protected phase: Phase = P.idle;
+  protected exchange: Exchange | null = null;
+  protected tunnel: Tunnel | null = null;
+  protected headStartedAt = 0;
+  protected idleSince = performance.now();
+  /** Last read of a request body (the body timeout runs from here). */
+  protected lastReadAt = 0;
+  protected readonly stall = new SendStall();
+  /** The inactivity timer's current period: when it fires, the socket has been still this long. */
+  protected timerMs = 0;
+  // The request in progress.
+  protected startedAt = 0;
+  protected method = '';
+  protected path = '';
+  protected status = 0;
+  protected bytesIn = 0;
+  protected bytesOut = 0;
+  protected v10 = false;
+  protected isHead = false;
+  protected keepAlive = true;
+  protected html = false;
+  protected requestDone = false;
+  protected responseStarted = false;
+  protected chunkedOut = false;
+  protected closeAfter = false;
+  protected draining = false;
+  protected readPaused = false;
+  protected corked = false;
+  protected local: LocalRequest | null = null;
+
+  protected constructor(
+    socket: net.Socket,
+    site: HttpSiteRuntime | SiteResolver,
+    info: ConnectionInfo,
+    log: HttpLogger,
+    opts: HttpOptions,
+  ) {
+    this.socket = socket;
+    this.info = info;
+    this.log = log;
+    this.opts = opts;
+    this.sites = new SiteChoice(site);
+    const own = bindSite(this.sites.own, info, opts);
+    this.ownBinding = own;
+    this.handler = own.handler;
+    this.pool = own.pool;
+    this.upstreamName = own.upstreamName;
+    this.fwd = own.fwd;
+    this.upgrades = own.upgrades;
+    this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
+    // One inactivity timer for every state; each check (h1-timers.ts) measures its own bound from it.
+    this.tick = Math.max(
+      1,
+      Math.min(opts.headersTimeoutMs, opts.keepAliveTimeoutMs, opts.bodyTimeoutMs, opts.sendTimeoutMs),
+    );
+  }
+
+  abstract onRequestHead(head: RequestHead): void;
+  abstract onRequestBody(chunk: Buffer): void;
+  abstract onRequestEnd(): void;
+  abstract onRequestError(err: HeadError): void;
+
+  protected arm(ms: number): void {
+    this.timerMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
+  protected use(b: SiteBinding): void {
+    this.handler = b.handler;
+    this.pool = b.pool;
+    this.upstreamName = b.upstreamName;
+    this.fwd = b.fwd;
+    this.upgrades = b.upgrades;
+  }
+
+  protected bindingFor(site: HttpSiteRuntime): SiteBinding {
+    this.bindings ??= new SiteBindings(this.info, this.opts);
+    return this.bindings.for(site);
+  }
+
+  protected write(buf: Buffer): void {
+    this.socket.write(buf);
+  }
+
+  /** The request/response pair is complete: log it and go on with the next one (or close). */
+  protected finish(): void {
+    this.logAccess(this.status);
+    this.phase = P.idle;
+    this.local = null;
+    if (this.closeAfter || !this.keepAlive) {
+      this.close();
+      return;
+    }
+    this.idleSince = performance.now();
+    this.readPaused = false;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.decoder.resume();
+  }
+
+  protected abortRequest(): void {
+    this.exchange?.abort();
+    this.exchange = null;
+    this.logAccess(this.responseStarted ? this.status : 499);
+    this.phase = P.closing;
+    this.decoder.destroy();
+    this.socket.destroy();
+  }
+
+  protected logAccess(status: number): void {
+    logRequest(
+      this.log,
+      this.info,
+      this.method,
+      this.path,
+      status,
+      this.bytesIn,
+      this.bytesOut,
+      this.startedAt,
+      this.upstreamName,
+      this.note,
+    );
+  }
+
+  /** A request that never became one (bad head, timeout): short error, then close. */
+  protected reject(err: HeadError): void {
+    logRejected(this.log, this.info, err.status, err.reason);
+    this.sendErrorAndClose(err.status);
+  }
+
+  protected sendErrorAndClose(status: number): void {
+    this.write(errorResponse(status, false, true));
+    this.close();
+  }
+
+  /**
+   * End our side. Reading goes on (and is discarded) so that unread request bytes do not turn our
+   * FIN into a RST that could destroy the response before the client reads it.
+   */
+  protected close(): void {
+    if (this.phase === P.closed) return;
+    this.phase = P.closing;
+    this.decoder.destroy();
+    if (this.socket.isPaused()) this.socket.resume();
+    this.socket.end();
+    this.arm(Math.min(this.tick, CLOSE_GRACE_MS));
+  }
+}

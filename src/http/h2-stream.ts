@@ -1,0 +1,349 @@
+// One h2 stream: its request (parsed by h2-request.ts) becomes one HTTP/1.1 exchange with the
+// upstream pool or a local handler's answer; the response is streamed back respecting h2 flow
+// control. The session's watch checks its timers.
+
+import http2 from 'node:http2';
+import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
+import { errorBody } from './error-page.ts';
+import { CONNECT_REFUSED, type H2RequestSite, parseH2Request } from './h2-request.ts';
+import { responseHeaders } from './h2-response-fields.ts';
+import type { SessionWatch, Watched } from './h2-watch.ts';
+import { E } from './head-errors.ts';
+import { localResponseH2, runHandler } from './local-response.ts';
+import { ResBody, type ResponseHead } from './response-head.ts';
+import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
+import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
+import { Exchange, type ResponseSink } from './upstream-exchange.ts';
+import type { Pool, UpstreamConn } from './upstream-pool.ts';
+
+const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
+
+/** A site as served on one h2 session. */
+export interface H2Context extends H2RequestSite {
+  readonly info: ConnectionInfo;
+  readonly log: HttpLogger;
+  readonly pool: Pool | null;
+  readonly handler: LocalHandler | null;
+  readonly upstreamName: string;
+  /** The open streams and their timers (h2_idle runs only when there is none). */
+  readonly watch: SessionWatch;
+  /** The context of the site serving a request's host (the connection's own, another, or 421). */
+  readonly route: (host: string) => H2Context | Misdirected;
+}
+
+export class H2Stream implements ResponseSink, Watched {
+  private ctx: H2Context;
+  private readonly stream: http2.ServerHttp2Stream;
+  private readonly raw: string[];
+  private exchange: Exchange | null = null;
+  private readonly startedAt = performance.now();
+  // The H2RequestFacts, written by parseH2Request.
+  method = '';
+  path = '';
+  private status = 0;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  html = false;
+  isHead = false;
+  private finished = false;
+  /** The request body has ended (or there is none). */
+  private requestDone = false;
+  /** Reading paused because the upstream is not taking the body. */
+  private readPaused = false;
+  /** The response was cut: the stream must end with RST_STREAM, never END_STREAM. */
+  private aborted = false;
+  private closed = false;
+  /** Last read of the request body (the body timeout runs from here). */
+  private lastReadAt = performance.now();
+  private readonly stall = new SendStall();
+  /** The effective host (:authority or Host). */
+  host = '';
+  /** Extra members of the log line (a 421's reason). */
+  private note: Readonly<Record<string, string>> | null = null;
+
+  constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
+    this.ctx = ctx;
+    this.stream = stream;
+    this.raw = raw;
+  }
+
+  start(): void {
+    const stream = this.stream;
+    this.requestDone = stream.endAfterHeaders;
+    stream.on('error', () => {});
+    stream.on('close', () => this.onClose());
+    this.ctx.watch.add(this);
+    let req = parseH2Request(this.raw, this.ctx, stream.endAfterHeaders, this);
+    if (typeof req !== 'string') {
+      // The site for this stream's :authority (RFC 9113 §9.1.1: any name the certificate covers).
+      const routed = this.ctx.route(this.host);
+      if (routed !== this.ctx) {
+        if ('misdirected' in routed) {
+          this.note = { reason: routed.misdirected };
+          this.status = 421;
+          this.respondError(421);
+          return;
+        }
+        this.ctx = routed;
+        req = parseH2Request(this.raw, this.ctx, stream.endAfterHeaders, this); // again: Via handling is the serving site's
+      }
+    }
+    const ctx = this.ctx;
+    if (typeof req === 'string') {
+      logRejected(ctx.log, ctx.info, 400, req);
+      this.status = 400;
+      // RFC 9113 §8.1.1: a malformed request is a stream error of type PROTOCOL_ERROR; a server may
+      // answer first. The 400 says why, the reset says it was not a complete exchange.
+      this.respondError(400, req === CONNECT_REFUSED ? undefined : NGHTTP2_PROTOCOL_ERROR);
+      return;
+    }
+    const maxBody = ctx.opts.maxBodyBytes;
+    if (maxBody > 0 && req.length > maxBody) {
+      logRejected(ctx.log, ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
+      return;
+    }
+    if (ctx.handler !== null) {
+      this.serveLocal(ctx.handler);
+      return;
+    }
+    const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
+    this.exchange = ex;
+    stream.on('data', (chunk: Buffer) => {
+      if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
+      this.bytesIn += chunk.length;
+      this.lastReadAt = performance.now();
+      if (maxBody > 0 && this.bytesIn > maxBody) {
+        this.bodyTooLarge();
+        return;
+      }
+      if (!ex.writeBody(chunk)) {
+        this.readPaused = true;
+        stream.pause();
+      }
+    });
+    stream.on('end', () => {
+      this.requestDone = true;
+      ex.endBody();
+    });
+    stream.on('drain', () => ex.resumeResponse());
+    // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
+    // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
+    stream.on('wantTrailers', () => {
+      if (!this.aborted) stream.sendTrailers({});
+    });
+    ex.start();
+  }
+
+  /** From the session's watch: has the client stopped reading, or stopped sending its body? */
+  check(now: number): void {
+    if (this.closed) return;
+    const o = this.ctx.opts;
+    if (this.stall.stuck(now, this.stream.writableLength, 0, o.sendTimeoutMs))
+      this.timedOut('send', o.sendTimeoutMs);
+    else if (!this.requestDone && !this.readPaused && now - this.lastReadAt >= o.bodyTimeoutMs)
+      this.timedOut('body', o.bodyTimeoutMs);
+    // else: progress, or waiting for the upstream, whose response timeout runs on its socket.
+  }
+
+  private timedOut(kind: TimeoutKind, limitMs: number): void {
+    const stream = this.stream;
+    logTimeout(this.ctx.log, this.ctx.info, kind, limitMs, this.method, this.path);
+    this.exchange?.abort();
+    this.exchange = null;
+    this.requestDone = true; // the rest of the body is not waited for any more
+    if (kind === 'body' && !stream.headersSent) {
+      this.status = 408;
+      this.respondError(408);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  /** A body without content-length went over max_body. */
+  private bodyTooLarge(): void {
+    const stream = this.stream;
+    logRejected(this.ctx.log, this.ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
+    this.exchange?.abort();
+    this.exchange = null;
+    this.requestDone = true;
+    stream.pause();
+    if (!stream.headersSent) {
+      this.status = E.bodyTooLarge.status;
+      this.respondError(E.bodyTooLarge.status);
+      return;
+    }
+    this.aborted = true;
+    this.finish();
+    if (!stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  private serveLocal(handler: LocalHandler): void {
+    const stream = this.stream;
+    const answer = (): void => {
+      if (this.finished || stream.destroyed) return;
+      const headers: (readonly [string, string])[] = [];
+      for (let i = 0; i + 1 < this.raw.length; i += 2) {
+        const n = this.raw[i]!;
+        if (n.charCodeAt(0) !== 0x3a) headers.push([n, this.raw[i + 1]!]);
+      }
+      const res = runHandler(
+        handler,
+        { method: this.method, target: this.path, headers, httpVersion: '2' },
+        this.ctx.info,
+        this.ctx.log,
+      );
+      const out = localResponseH2(res, this.isHead);
+      this.status = res.status;
+      this.bytesOut = out.body === null ? 0 : out.body.length;
+      this.finish();
+      try {
+        stream.respond(out.headers, { endStream: out.body === null });
+        if (out.body !== null) stream.end(out.body);
+      } catch {
+        stream.close(NGHTTP2_INTERNAL_ERROR);
+      }
+    };
+    if (stream.endAfterHeaders) answer();
+    else {
+      stream.on('data', (c: Buffer) => {
+        this.bytesIn += c.length;
+        this.lastReadAt = performance.now();
+      });
+      stream.on('end', () => {
+        this.requestDone = true;
+        answer();
+      });
+    }
+  }
+
+  private onClose(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.ctx.watch.delete(this);
+    }
+    if (this.finished) return;
+    this.exchange?.abort();
+    this.exchange = null;
+    this.finished = true;
+    this.logAccess(this.stream.headersSent ? this.status : 499);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.logAccess(this.status);
+  }
+
+  private logAccess(status: number): void {
+    const c = this.ctx;
+    logRequest(
+      c.log,
+      c.info,
+      this.method,
+      this.path,
+      status,
+      this.bytesIn,
+      this.bytesOut,
+      this.startedAt,
+      this.note === null ? c.upstreamName : 'none',
+      this.note,
+    );
+  }
+
+  /** An error page; with `reset`, the stream then ends with RST_STREAM(reset) instead of END_STREAM. */
+  private respondError(status: number, reset?: number): void {
+    const stream = this.stream;
+    this.finish();
+    if (stream.destroyed || stream.headersSent) return;
+    const b = errorBody(status, this.html);
+    try {
+      if (reset !== undefined) stream.once('wantTrailers', () => stream.close(reset));
+      stream.respond(
+        {
+          ':status': status,
+          'content-type': b.contentType,
+          'content-length': b.body.length,
+          'cache-control': 'no-store',
+        },
+        reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead },
+      );
+      if (reset !== undefined) stream.end(this.isHead ? undefined : b.body);
+      else if (!this.isHead) stream.end(b.body);
+    } catch {
+      stream.close(NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  // --- ResponseSink ---
+
+  onInterim(head: ResponseHead): void {
+    const stream = this.stream;
+    if (stream.destroyed || stream.headersSent) return;
+    try {
+      stream.additionalHeaders(responseHeaders(head));
+    } catch {
+      // An interim response is advisory; dropping one is harmless.
+    }
+  }
+
+  onResponseHead(head: ResponseHead): void {
+    const stream = this.stream;
+    this.status = head.status;
+    if (stream.destroyed) return;
+    try {
+      const endStream = head.body === ResBody.none;
+      stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
+    } catch {
+      this.exchange?.abort();
+      this.exchange = null;
+      stream.close(NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  onResponseData(chunk: Buffer): boolean {
+    this.bytesOut += chunk.length;
+    const stream = this.stream;
+    if (stream.destroyed || stream.writableEnded) return true;
+    return stream.write(chunk);
+  }
+
+  onResponseFlush(): void {}
+
+  onResponseEnd(): void {
+    this.exchange = null;
+    this.finish();
+    const stream = this.stream;
+    if (!stream.destroyed && !stream.writableEnded && stream.headersSent) stream.end();
+  }
+
+  onUpstreamFailure(status: number, code: string, detail: string): void {
+    const c = this.ctx;
+    logUpstreamError(c.log, c.info, status, c.upstreamName, code, detail, this.method, this.path);
+    this.exchange = null;
+    this.status = status;
+    this.respondError(status);
+  }
+
+  onUpstreamAbort(code: string, detail: string): void {
+    const c = this.ctx;
+    logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
+    this.exchange = null;
+    this.aborted = true;
+    this.finish();
+    if (!this.stream.destroyed) this.stream.close(NGHTTP2_INTERNAL_ERROR);
+  }
+
+  onRequestDrain(): void {
+    this.readPaused = false;
+    if (!this.stream.destroyed) this.stream.resume();
+  }
+
+  onUpgrade(_head: ResponseHead, conn: UpstreamConn): void {
+    // Never requested over h2; a 101 is refused by the response decoder before it gets here.
+    conn.pool.discard(conn);
+  }
+}
