@@ -18,6 +18,8 @@ export interface TlstermFeatures {
   readonly workers: boolean;
   /** `listeners[].session:` (session cache and tickets). */
   readonly session: boolean;
+  /** `listeners[].limits:`: the bench's thousands of connections come from one address. */
+  readonly limits?: boolean;
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,6 +34,7 @@ export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
   return {
     workers: 'workers' in schema.ConfigSchema.entries,
     session: 'session' in schema.ListenerSchema.entries,
+    limits: 'limits' in schema.ListenerSchema.entries,
   };
 }
 
@@ -65,6 +68,8 @@ export function tlstermConfig(
         tls: { profile: 'intermediate', groups: [...tlsSettings.groups] },
         // As nginx's `ssl_session_cache shared:SSL:10m; ssl_session_tickets on;` (also the defaults).
         ...(tree.features?.session === true ? { session: { cache: true, tickets: true } } : {}),
+        // Every bench client is 127.0.0.1: no per-client bound (nginx has none by default either).
+        ...(tree.features?.limits === true ? { limits: { max_connections_per_client: 0 } } : {}),
         sites: [
           {
             hosts: [certs.hostname],

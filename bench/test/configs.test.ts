@@ -103,7 +103,11 @@ describe('tlsterm config', () => {
 describe('tlsterm config for the keys the tree knows', () => {
   it('pins one worker and states the session settings when the schema has them', async () => {
     const features = await tlstermFeatures(repoRoot);
-    assert.deepEqual(features, { workers: true, session: true }, 'this tree has workers: and session:');
+    assert.deepEqual(
+      features,
+      { workers: true, session: true, limits: true },
+      'this tree has workers:, session: and limits:',
+    );
     const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.workers, 1);

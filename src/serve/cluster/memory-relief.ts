@@ -5,8 +5,11 @@
 // sockets have fallen to a quarter of their peak for two checks in a row, it runs one
 // memory-reducing collection (V8's "last resort" flavour, which also returns V8's emptied pages to
 // the OS) and logs it. Held connections and handshake floods both grow RSS (the soak showed floods
-// do with only ~30 sockets open), so the trigger is the memory, not a connection count. Needs
-// --expose-gc (worker-env.ts); without it, nothing happens.
+// do with only ~30 sockets open), so the trigger is the memory, not a connection count; and the
+// worker must also be idle (its own CPU below 5% of a core over the check): a steady load with few
+// connections open at a time (a handshake benchmark at 16 at once) is not a load that has passed, and
+// a last-resort collection in the middle of it cost ~10% of its handshake CPU (bench, paired runs).
+// Needs --expose-gc (worker-env.ts); without it, nothing happens.
 
 import type { Logger } from '../../observe/index.ts';
 
@@ -22,6 +25,8 @@ export const RELIEF = {
   checkMs: 5000,
   /** At most one collection per this long, whatever the load does. */
   minIntervalMs: 60_000,
+  /** "Passed" also means idle: the worker's own CPU since the last check, as a share of one core. */
+  idleCpuShare: 0.05,
 } as const;
 
 export interface ReliefState {
@@ -46,6 +51,8 @@ export interface ReliefReading {
   /** Sockets open now (client and upstream). */
   readonly open: number;
   readonly rss: number;
+  /** The worker's CPU time since the last check, as a share of one core (0 when unknown). */
+  readonly busy: number;
 }
 
 /** One check: the next state, and whether to collect now. Pure. */
@@ -57,7 +64,9 @@ export function reliefStep(
   const baseRss = Math.min(s.baseRss, r.rss);
   const peak = Math.max(s.peak, r.open);
   const passed =
-    r.rss - baseRss >= RELIEF.minGrowthBytes && r.open <= Math.max(peak * RELIEF.fallTo, RELIEF.idleSockets);
+    r.busy <= RELIEF.idleCpuShare &&
+    r.rss - baseRss >= RELIEF.minGrowthBytes &&
+    r.open <= Math.max(peak * RELIEF.fallTo, RELIEF.idleSockets);
   const quiet = passed ? s.quiet + 1 : 0;
   if (quiet >= RELIEF.quietChecks && now - s.lastAt >= RELIEF.minIntervalMs)
     return { state: { peak: r.open, quiet: 0, baseRss, lastAt: now }, collect: true };
@@ -80,10 +89,17 @@ export function startMemoryRelief(log: Logger): () => void {
   const gc = (globalThis as { gc?: Collect }).gc;
   if (gc === undefined) return () => {};
   let state = initialRelief(process.memoryUsage.rss());
+  let cpu = process.cpuUsage();
+  let at = performance.now();
   const timer = setInterval(() => {
     const open = openSockets();
     const before = process.memoryUsage.rss();
-    const step = reliefStep(state, { open, rss: before }, performance.now());
+    const used = process.cpuUsage(cpu);
+    const now = performance.now();
+    const busy = (used.user + used.system) / 1000 / Math.max(1, now - at);
+    cpu = process.cpuUsage();
+    at = now;
+    const step = reliefStep(state, { open, rss: before, busy }, now);
     const peak = state.peak;
     state = step.state;
     if (!step.collect) return;

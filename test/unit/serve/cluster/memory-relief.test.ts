@@ -10,12 +10,15 @@ import {
 
 const MiB = 1024 * 1024;
 
-/** Feeds [open sockets, RSS MiB] readings, one check each RELIEF.checkMs; returns the checks that collect. */
-function run(readings: readonly (readonly [number, number])[], collectedRssMiB = 100): number[] {
+/**
+ * Feeds [open sockets, RSS MiB, CPU share (default 0: idle)] readings, one check each RELIEF.checkMs;
+ * returns the checks that collect.
+ */
+function run(readings: readonly (readonly [number, number, number?])[], collectedRssMiB = 100): number[] {
   let state: ReliefState = initialRelief((readings[0]?.[1] ?? 0) * MiB);
   const collected: number[] = [];
-  readings.forEach(([open, rss], i) => {
-    const step = reliefStep(state, { open, rss: rss * MiB }, i * RELIEF.checkMs);
+  readings.forEach(([open, rss, busy], i) => {
+    const step = reliefStep(state, { open, rss: rss * MiB, busy: busy ?? 0 }, i * RELIEF.checkMs);
     state = step.state;
     if (step.collect) {
       collected.push(i);
@@ -97,6 +100,21 @@ describe('reliefStep', () => {
       ]),
       [],
       'one quiet check at a time',
+    );
+  });
+  it('never while the worker is busy, even with few sockets open (a handshake load 16 at a time)', () => {
+    assert.deepEqual(
+      run([
+        [2, 100, 0],
+        [16, 160, 0.9],
+        [12, 200, 0.95],
+        [16, 240, 0.9],
+        [14, 260, 0.9],
+        [0, 260, 0.01],
+        [0, 260, 0.01],
+      ]),
+      [6],
+      'once the load has passed, not during it',
     );
   });
   it('no more than once a minute, and growth is measured from what the collection left', () => {
