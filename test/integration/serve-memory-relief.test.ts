@@ -69,8 +69,9 @@ test('a worker logs memory_relief and its RSS goes down once 1,200 held connecti
   assert.ok(held.length >= 1100, `held ${held.length} of ${CONNECTIONS}`);
   for (const s of held) s.destroy();
   const relief = await serve.waitFor((e) => e.event === 'memory_relief', 30_000);
-  // The peak is what the 5 s checks saw, so below 1,200; the load is over when it fires.
-  assert.ok(Number(relief.connections) <= Number(relief.connections_peak) / 4, JSON.stringify(relief));
+  // The load is over when it fires (the peak is what the 5 s checks sampled: a ramp shorter than one
+  // check leaves none, so only the sockets open now are asserted).
+  assert.ok(Number(relief.connections) <= 16, JSON.stringify(relief));
   assert.ok(Number(relief.rss_mib_after) < Number(relief.rss_mib_before), JSON.stringify(relief));
   assert.equal(typeof relief.worker, 'number', 'logged by the worker');
 });
