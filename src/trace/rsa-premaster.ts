@@ -34,7 +34,11 @@ export function decryptPreMaster(key: KeyObject, encrypted: Uint8Array): ParseRe
   try {
     block = new Uint8Array(privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, encrypted));
   } catch (error) {
-    return fail(`RSA decryption failed: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // A value made with another key's (larger) modulus: that key's, not this one's.
+    if (message.includes('data too large for modulus'))
+      return fail("the encrypted value is larger than this key's modulus: wrong private key");
+    return fail(`RSA decryption failed: ${message}`);
   }
   const message = unpadPkcs1Type2(block);
   if (message === undefined) return fail('the decrypted block is not PKCS#1 v1.5 padded: wrong private key');

@@ -29,6 +29,13 @@ describe('RSA pre-master secret', () => {
     assert.match(r.ok ? '' : r.error, /wrong private key/);
   });
 
+  it('says "wrong private key" for a value above this key\'s modulus (made with a larger one)', () => {
+    // All ones is above any 2048-bit modulus: what another key's ciphertext can be, at random.
+    const r = decryptPreMaster(privateKey, new Uint8Array(256).fill(0xff));
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /larger than this key's modulus: wrong private key/);
+  });
+
   it('refuses sizes that cannot match the key, and non-RSA keys', () => {
     assert.match(
       (decryptPreMaster(privateKey, new Uint8Array(128)) as { error: string }).error,
