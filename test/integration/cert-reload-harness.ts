@@ -3,11 +3,42 @@
 // keep theirs). Clients read the serial a new handshake gets.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import tls from 'node:tls';
 import { loadCertificatePair } from '../../src/certs/load-pair.ts';
 import type { CertificatePair } from '../../src/certs/pair.ts';
 import { type PairWatcher, type ReloadOutcome, watchCertificatePair } from '../../src/certs/reload/index.ts';
+import type { Pki } from '../helpers/pki.ts';
+
+/** A certificate's serial as the harness reports it: upper-case hex. */
+export const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
+
+export interface SitePair {
+  readonly dir: string;
+  readonly cert: string;
+  readonly key: string;
+  readonly serial: string;
+}
+
+/** `<parent>/<name>/` with a first pair for `hosts` in it (fullchain.pem, privkey.pem as certbot names them). */
+export async function siteWithPair(
+  pki: Pki,
+  parent: string,
+  name: string,
+  hosts: readonly string[],
+): Promise<SitePair> {
+  const first = await pki.issue([...hosts], { name: `${name}-first` });
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir);
+  const cert = path.join(dir, 'fullchain.pem');
+  const key = path.join(dir, 'privkey.pem');
+  fs.writeFileSync(cert, first.fullchainPem);
+  fs.writeFileSync(key, first.keyPem, { mode: 0o600 });
+  return { dir, cert, key, serial: serialOf(first.certPem) };
+}
 
 export interface ReloadingServer {
   readonly port: number;
@@ -85,6 +116,20 @@ export async function startReloadingServer(opts: {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** Runs `body` against a reloading server for `site`'s pair and closes the server however `body` ends. */
+export async function withReloadingServer(
+  site: { readonly cert: string; readonly key: string },
+  opts: Omit<Parameters<typeof startReloadingServer>[0], 'certPath' | 'keyPath'>,
+  body: (server: ReloadingServer) => Promise<void>,
+): Promise<void> {
+  const server = await startReloadingServer({ certPath: site.cert, keyPath: site.key, ...opts });
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /** The serial (upper-case hex) a new handshake for `servername` gets, verified against `ca`. */

@@ -3,16 +3,20 @@
 // good pair afterwards is taken.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { reloadEvent } from '../../src/certs/reload/index.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { servedSerial, startReloadingServer } from './cert-reload-harness.ts';
+import {
+  type SitePair,
+  serialOf,
+  servedSerial,
+  siteWithPair,
+  withReloadingServer,
+} from './cert-reload-harness.ts';
 
 const HOST = 'refuse.test';
-const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;
@@ -23,26 +27,11 @@ before(async () => {
 });
 after(() => tmp.cleanup());
 
-async function site(name: string): Promise<{ cert: string; key: string; serial: string }> {
-  const first = await pki.issue([HOST, `www.${HOST}`], { name: `${name}-first` });
-  const dir = path.join(tmp.dir, name);
-  fs.mkdirSync(dir);
-  const cert = path.join(dir, 'fullchain.pem');
-  const key = path.join(dir, 'privkey.pem');
-  fs.writeFileSync(cert, first.fullchainPem);
-  fs.writeFileSync(key, first.keyPem, { mode: 0o600 });
-  return { cert, key, serial: serialOf(first.certPem) };
-}
+const site = (name: string): Promise<SitePair> => siteWithPair(pki, tmp.dir, name, [HOST, `www.${HOST}`]);
 
 test('a key that does not match is refused, the old pair keeps serving, and the refusal is logged once', async () => {
   const s = await site('mismatch');
-  const server = await startReloadingServer({
-    certPath: s.cert,
-    keyPath: s.key,
-    hosts: [HOST, `www.${HOST}`],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  await withReloadingServer(s, { hosts: [HOST, `www.${HOST}`], extraCa: [pki.rootPem] }, async (server) => {
     const bad = await pki.issue([HOST, `www.${HOST}`], { name: 'mismatch-bad', mismatchedKey: true });
     fs.writeFileSync(s.key, bad.keyPem);
     fs.writeFileSync(s.cert, bad.fullchainPem);
@@ -66,20 +55,12 @@ test('a key that does not match is refused, the old pair keeps serving, and the 
     const second = await server.nextOutcome(1);
     assert.equal(second.kind, 'reloaded', JSON.stringify(second));
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(good.certPem));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a certificate that drops one of the hosts is refused', async () => {
   const s = await site('names');
-  const server = await startReloadingServer({
-    certPath: s.cert,
-    keyPath: s.key,
-    hosts: [HOST, `www.${HOST}`],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  await withReloadingServer(s, { hosts: [HOST, `www.${HOST}`], extraCa: [pki.rootPem] }, async (server) => {
     const narrower = await pki.issue([HOST], { name: 'names-narrower' });
     fs.writeFileSync(s.key, narrower.keyPem);
     fs.writeFileSync(s.cert, narrower.fullchainPem);
@@ -90,20 +71,12 @@ test('a certificate that drops one of the hosts is refused', async () => {
       /does not cover 'www\.refuse\.test'/,
     );
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), s.serial);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('an expired certificate is refused', async () => {
   const s = await site('expired');
-  const server = await startReloadingServer({
-    certPath: s.cert,
-    keyPath: s.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  await withReloadingServer(s, { hosts: [HOST], extraCa: [pki.rootPem] }, async (server) => {
     const expired = await pki.issue([HOST, `www.${HOST}`], {
       name: 'expired-bad',
       notBefore: new Date(Date.now() - 100 * 86_400_000),
@@ -115,7 +88,5 @@ test('an expired certificate is refused', async () => {
     assert.equal(outcome.kind, 'refused');
     assert.match(outcome.kind === 'refused' ? (outcome.problems[0]?.message ?? '') : '', /expired on/);
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), s.serial);
-  } finally {
-    await server.close();
-  }
+  });
 });

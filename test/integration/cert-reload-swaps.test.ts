@@ -3,15 +3,20 @@
 // new handshakes get the new serial while a connection opened before keeps working.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { openConnection, servedSerial, startReloadingServer } from './cert-reload-harness.ts';
+import {
+  openConnection,
+  type SitePair,
+  serialOf,
+  servedSerial,
+  siteWithPair,
+  withReloadingServer,
+} from './cert-reload-harness.ts';
 
 const HOST = 'reload.test';
-const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: Pki;
@@ -23,28 +28,11 @@ before(async () => {
 after(() => tmp.cleanup());
 
 /** A site directory with a first pair in it. */
-async function siteWithPair(
-  name: string,
-): Promise<{ dir: string; cert: string; key: string; serial: string }> {
-  const first = await pki.issue([HOST], { name: `${name}-first` });
-  const dir = path.join(tmp.dir, name);
-  fs.mkdirSync(dir);
-  const cert = path.join(dir, 'fullchain.pem');
-  const key = path.join(dir, 'privkey.pem');
-  fs.writeFileSync(cert, first.fullchainPem);
-  fs.writeFileSync(key, first.keyPem, { mode: 0o600 });
-  return { dir, cert, key, serial: serialOf(first.certPem) };
-}
+const siteFor = (name: string): Promise<SitePair> => siteWithPair(pki, tmp.dir, name, [HOST]);
 
 test('a pair rewritten in place is swapped in for new handshakes; an open connection keeps working', async () => {
-  const site = await siteWithPair('in-place');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  const site = await siteFor('in-place');
+  await withReloadingServer(site, { hosts: [HOST], extraCa: [pki.rootPem] }, async (server) => {
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), site.serial);
     const open = await openConnection(server.port, HOST, pki.rootPem);
     const next = await pki.issue([HOST], { name: 'in-place-second' });
@@ -57,20 +45,12 @@ test('a pair rewritten in place is swapped in for new handshakes; an open connec
     assert.equal(open.serial, site.serial);
     assert.equal(await open.echo('still here'), 'still here');
     open.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a pair renamed over the old files is swapped in', async () => {
-  const site = await siteWithPair('rename');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  const site = await siteFor('rename');
+  await withReloadingServer(site, { hosts: [HOST], extraCa: [pki.rootPem] }, async (server) => {
     const next = await pki.issue([HOST], { name: 'rename-second' });
     fs.writeFileSync(`${site.key}.new`, next.keyPem, { mode: 0o600 });
     fs.writeFileSync(`${site.cert}.new`, next.fullchainPem);
@@ -79,9 +59,7 @@ test('a pair renamed over the old files is swapped in', async () => {
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("certbot's live/ symlinks swapped to a new archive/ version are followed", async () => {
@@ -108,42 +86,28 @@ test("certbot's live/ symlinks swapped to a new archive/ version are followed", 
   link('privkey', 1);
   const cert = path.join(live, 'fullchain.pem');
   const key = path.join(live, 'privkey.pem');
-  const server = await startReloadingServer({
-    certPath: cert,
-    keyPath: key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
+  await withReloadingServer({ cert, key }, { hosts: [HOST], extraCa: [pki.rootPem] }, async (server) => {
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(versions[0]?.certPem ?? ''));
     link('privkey', 2);
     link('fullchain', 2);
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
     assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(versions[1]?.certPem ?? ''));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('without fs.watch events the fingerprint poll still picks up a new pair', async () => {
-  const site = await siteWithPair('poll');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-    useFsWatch: false,
-    pollIntervalMs: 200,
-  });
-  try {
-    const next = await pki.issue([HOST], { name: 'poll-second' });
-    fs.writeFileSync(site.key, next.keyPem);
-    fs.writeFileSync(site.cert, next.fullchainPem);
-    const outcome = await server.nextOutcome(0);
-    assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
-  } finally {
-    await server.close();
-  }
+  const site = await siteFor('poll');
+  await withReloadingServer(
+    site,
+    { hosts: [HOST], extraCa: [pki.rootPem], useFsWatch: false, pollIntervalMs: 200 },
+    async (server) => {
+      const next = await pki.issue([HOST], { name: 'poll-second' });
+      fs.writeFileSync(site.key, next.keyPem);
+      fs.writeFileSync(site.cert, next.fullchainPem);
+      const outcome = await server.nextOutcome(0);
+      assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
+      assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
+    },
+  );
 });
