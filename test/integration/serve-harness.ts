@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Pki } from '../helpers/pki.ts';
 
 export interface ServeProcess {
   readonly port: number;
@@ -20,6 +21,23 @@ export interface ServeProcess {
 }
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+
+/** One `sites:` entry: the inspect handler for example.test on the PKI's ECDSA chain. */
+export const inspectSite = (pki: Pki): string => `      - hosts: [example.test]
+        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
+        handler: inspect
+`;
+
+/**
+ * The smallest serve config most tests start from: state under `dir`, the PKI's root trusted, one
+ * listener on an ephemeral port (plus `listenerLines`, 4-space indented) with {@link inspectSite}.
+ */
+export const inspectConfig = (dir: string, pki: Pki, listenerLines = ''): string => `state_dir: ${dir}/state
+extra_ca: [${pki.rootPath}]
+listeners:
+  - address: 127.0.0.1:0
+${listenerLines}    sites:
+${inspectSite(pki)}`;
 
 export async function startServe(
   dir: string,
