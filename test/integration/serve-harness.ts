@@ -22,6 +22,12 @@ export interface ServeProcess {
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
+/** A config's first lines: state under `dir`, `rootPath` trusted, and the `listeners:` key. */
+export const configHead = (dir: string, rootPath: string): string => `state_dir: ${dir}/state
+extra_ca: [${rootPath}]
+listeners:
+`;
+
 /** One `sites:` entry: the inspect handler for example.test on the PKI's ECDSA chain. */
 export const inspectSite = (pki: Pki): string => `      - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
@@ -32,10 +38,11 @@ export const inspectSite = (pki: Pki): string => `      - hosts: [example.test]
  * The smallest serve config most tests start from: state under `dir`, the PKI's root trusted, one
  * listener on an ephemeral port (plus `listenerLines`, 4-space indented) with {@link inspectSite}.
  */
-export const inspectConfig = (dir: string, pki: Pki, listenerLines = ''): string => `state_dir: ${dir}/state
-extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
+export const inspectConfig = (
+  dir: string,
+  pki: Pki,
+  listenerLines = '',
+): string => `${configHead(dir, pki.rootPath)}  - address: 127.0.0.1:0
 ${listenerLines}    sites:
 ${inspectSite(pki)}`;
 
