@@ -7,11 +7,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import tls from 'node:tls';
 import { loadCertificatePair } from '../../src/certs/load-pair.ts';
 import type { CertificatePair } from '../../src/certs/pair.ts';
 import { type PairWatcher, type ReloadOutcome, watchCertificatePair } from '../../src/certs/reload/index.ts';
-import type { Pki } from '../helpers/pki.ts';
+import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 
 /** A certificate's serial as the harness reports it: upper-case hex. */
 export const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
@@ -116,6 +117,37 @@ export async function startReloadingServer(opts: {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+export interface ReloadFixture {
+  /** The temp directory (valid once `before` ran). */
+  readonly dir: string;
+  readonly pki: Pki;
+  /** `dir/<name>/` with a first pair for `hosts`. */
+  site(name: string, hosts: readonly string[]): Promise<SitePair>;
+}
+
+/** Registers the suite's before/after: a temp directory named after `prefix` with a PKI in it. */
+export function reloadFixture(prefix: string): ReloadFixture {
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
+  let pki: Pki | undefined;
+  before(async () => {
+    tmp = makeTempDir(prefix);
+    pki = await makePki(path.join(tmp.dir, 'pki'));
+  });
+  after(() => tmp?.cleanup());
+  const fixture: ReloadFixture = {
+    get dir() {
+      assert.ok(tmp, 'reloadFixture: used before before()');
+      return tmp.dir;
+    },
+    get pki() {
+      assert.ok(pki, 'reloadFixture: used before before()');
+      return pki;
+    },
+    site: (name, hosts) => siteWithPair(fixture.pki, fixture.dir, name, hosts),
+  };
+  return fixture;
 }
 
 /** Runs `body` against a reloading server for `site`'s pair and closes the server however `body` ends. */

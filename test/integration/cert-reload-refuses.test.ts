@@ -4,80 +4,81 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { reloadEvent } from '../../src/certs/reload/index.ts';
-import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import {
+  reloadFixture,
   type SitePair,
   serialOf,
   servedSerial,
-  siteWithPair,
   withReloadingServer,
 } from './cert-reload-harness.ts';
 
 const HOST = 'refuse.test';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let pki: Pki;
-
-before(async () => {
-  tmp = makeTempDir('cert-reload-refuses');
-  pki = await makePki(path.join(tmp.dir, 'pki'));
-});
-after(() => tmp.cleanup());
-
-const site = (name: string): Promise<SitePair> => siteWithPair(pki, tmp.dir, name, [HOST, `www.${HOST}`]);
+const fx = reloadFixture('cert-reload-refuses');
+const site = (name: string): Promise<SitePair> => fx.site(name, [HOST, `www.${HOST}`]);
 
 test('a key that does not match is refused, the old pair keeps serving, and the refusal is logged once', async () => {
   const s = await site('mismatch');
-  await withReloadingServer(s, { hosts: [HOST, `www.${HOST}`], extraCa: [pki.rootPem] }, async (server) => {
-    const bad = await pki.issue([HOST, `www.${HOST}`], { name: 'mismatch-bad', mismatchedKey: true });
-    fs.writeFileSync(s.key, bad.keyPem);
-    fs.writeFileSync(s.cert, bad.fullchainPem);
-    const outcome = await server.nextOutcome(0);
-    assert.equal(outcome.kind, 'refused');
-    assert.equal(outcome.kind === 'refused' && outcome.keptSerial, s.serial);
-    const event = reloadEvent(outcome, { certPath: s.cert, keyPath: s.key });
-    assert.equal(event['event'], 'certificate_reload_refused');
-    assert.match(JSON.stringify(event['problems']), /private key does not match certificate CN=refuse\.test/);
-    assert.doesNotMatch(JSON.stringify(event), /PRIVATE KEY/, 'no key material in the log event');
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), s.serial);
+  await withReloadingServer(
+    s,
+    { hosts: [HOST, `www.${HOST}`], extraCa: [fx.pki.rootPem] },
+    async (server) => {
+      const bad = await fx.pki.issue([HOST, `www.${HOST}`], { name: 'mismatch-bad', mismatchedKey: true });
+      fs.writeFileSync(s.key, bad.keyPem);
+      fs.writeFileSync(s.cert, bad.fullchainPem);
+      const outcome = await server.nextOutcome(0);
+      assert.equal(outcome.kind, 'refused');
+      assert.equal(outcome.kind === 'refused' && outcome.keptSerial, s.serial);
+      const event = reloadEvent(outcome, { certPath: s.cert, keyPath: s.key });
+      assert.equal(event['event'], 'certificate_reload_refused');
+      assert.match(
+        JSON.stringify(event['problems']),
+        /private key does not match certificate CN=refuse\.test/,
+      );
+      assert.doesNotMatch(JSON.stringify(event), /PRIVATE KEY/, 'no key material in the log event');
+      assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), s.serial);
 
-    // The same bad content again (an event, a poll): nothing new is reported.
-    fs.writeFileSync(s.cert, bad.fullchainPem);
-    await server.watcher.check();
-    assert.equal(server.outcomes.length, 1);
+      // The same bad content again (an event, a poll): nothing new is reported.
+      fs.writeFileSync(s.cert, bad.fullchainPem);
+      await server.watcher.check();
+      assert.equal(server.outcomes.length, 1);
 
-    const good = await pki.issue([HOST, `www.${HOST}`], { name: 'mismatch-good' });
-    fs.writeFileSync(s.key, good.keyPem);
-    fs.writeFileSync(s.cert, good.fullchainPem);
-    const second = await server.nextOutcome(1);
-    assert.equal(second.kind, 'reloaded', JSON.stringify(second));
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(good.certPem));
-  });
+      const good = await fx.pki.issue([HOST, `www.${HOST}`], { name: 'mismatch-good' });
+      fs.writeFileSync(s.key, good.keyPem);
+      fs.writeFileSync(s.cert, good.fullchainPem);
+      const second = await server.nextOutcome(1);
+      assert.equal(second.kind, 'reloaded', JSON.stringify(second));
+      assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(good.certPem));
+    },
+  );
 });
 
 test('a certificate that drops one of the hosts is refused', async () => {
   const s = await site('names');
-  await withReloadingServer(s, { hosts: [HOST, `www.${HOST}`], extraCa: [pki.rootPem] }, async (server) => {
-    const narrower = await pki.issue([HOST], { name: 'names-narrower' });
-    fs.writeFileSync(s.key, narrower.keyPem);
-    fs.writeFileSync(s.cert, narrower.fullchainPem);
-    const outcome = await server.nextOutcome(0);
-    assert.equal(outcome.kind, 'refused');
-    assert.match(
-      outcome.kind === 'refused' ? (outcome.problems[0]?.message ?? '') : '',
-      /does not cover 'www\.refuse\.test'/,
-    );
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), s.serial);
-  });
+  await withReloadingServer(
+    s,
+    { hosts: [HOST, `www.${HOST}`], extraCa: [fx.pki.rootPem] },
+    async (server) => {
+      const narrower = await fx.pki.issue([HOST], { name: 'names-narrower' });
+      fs.writeFileSync(s.key, narrower.keyPem);
+      fs.writeFileSync(s.cert, narrower.fullchainPem);
+      const outcome = await server.nextOutcome(0);
+      assert.equal(outcome.kind, 'refused');
+      assert.match(
+        outcome.kind === 'refused' ? (outcome.problems[0]?.message ?? '') : '',
+        /does not cover 'www\.refuse\.test'/,
+      );
+      assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), s.serial);
+    },
+  );
 });
 
 test('an expired certificate is refused', async () => {
   const s = await site('expired');
-  await withReloadingServer(s, { hosts: [HOST], extraCa: [pki.rootPem] }, async (server) => {
-    const expired = await pki.issue([HOST, `www.${HOST}`], {
+  await withReloadingServer(s, { hosts: [HOST], extraCa: [fx.pki.rootPem] }, async (server) => {
+    const expired = await fx.pki.issue([HOST, `www.${HOST}`], {
       name: 'expired-bad',
       notBefore: new Date(Date.now() - 100 * 86_400_000),
       notAfter: new Date(Date.now() - 86_400_000),
@@ -87,6 +88,6 @@ test('an expired certificate is refused', async () => {
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'refused');
     assert.match(outcome.kind === 'refused' ? (outcome.problems[0]?.message ?? '') : '', /expired on/);
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), s.serial);
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), s.serial);
   });
 });
