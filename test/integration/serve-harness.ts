@@ -22,11 +22,14 @@ export interface ServeProcess {
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
-/** A config's first lines: state under `dir`, `rootPath` trusted, and the `listeners:` key. */
-export const configHead = (dir: string, rootPath: string): string => `state_dir: ${dir}/state
-extra_ca: [${rootPath}]
+/** A config's first lines without a state_dir: `rootPath` trusted, and the `listeners:` key. */
+export const trustHead = (rootPath: string): string => `extra_ca: [${rootPath}]
 listeners:
 `;
+
+/** A config's first lines: state under `dir`, `rootPath` trusted, and the `listeners:` key. */
+export const configHead = (dir: string, rootPath: string): string => `state_dir: ${dir}/state
+${trustHead(rootPath)}`;
 
 /** One `sites:` entry: the inspect handler for example.test on the PKI's ECDSA chain. */
 export const inspectSite = (pki: Pki): string => `      - hosts: [example.test]
