@@ -6,18 +6,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
 import { reloadEvent } from '../../src/certs/reload/index.ts';
-import {
-  reloadFixture,
-  type SitePair,
-  serialOf,
-  servedSerial,
-  withReloadingServer,
-} from './cert-reload-harness.ts';
+import { reloadFixture, serialOf, servedSerial, withReloadingServer } from './cert-reload-harness.ts';
 
 const HOST = 'refuse.test';
 
 const fx = reloadFixture('cert-reload-refuses');
-const site = (name: string): Promise<SitePair> => fx.site(name, [HOST, `www.${HOST}`]);
+/** A site for both names, with a first pair. */
+const site = (name: string) => fx.site(name, [HOST, `www.${HOST}`]);
 
 test('a key that does not match is refused, the old pair keeps serving, and the refusal is logged once', async () => {
   const s = await site('mismatch');
