@@ -3,11 +3,43 @@
 // keep theirs). Clients read the serial a new handshake gets.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import tls from 'node:tls';
 import { loadCertificatePair } from '../../src/certs/load-pair.ts';
 import type { CertificatePair } from '../../src/certs/pair.ts';
 import { type PairWatcher, type ReloadOutcome, watchCertificatePair } from '../../src/certs/reload/index.ts';
+import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+
+/** A certificate's serial as the harness reports it: upper-case hex. */
+export const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
+
+export interface SitePair {
+  readonly dir: string;
+  readonly cert: string;
+  readonly key: string;
+  readonly serial: string;
+}
+
+/** `<parent>/<name>/` with a first pair for `hosts` in it (fullchain.pem, privkey.pem as certbot names them). */
+export async function siteWithPair(
+  pki: Pki,
+  parent: string,
+  name: string,
+  hosts: readonly string[],
+): Promise<SitePair> {
+  const first = await pki.issue([...hosts], { name: `${name}-first` });
+  const dir = path.join(parent, name);
+  fs.mkdirSync(dir);
+  const cert = path.join(dir, 'fullchain.pem');
+  const key = path.join(dir, 'privkey.pem');
+  fs.writeFileSync(cert, first.fullchainPem);
+  fs.writeFileSync(key, first.keyPem, { mode: 0o600 });
+  return { dir, cert, key, serial: serialOf(first.certPem) };
+}
 
 export interface ReloadingServer {
   readonly port: number;
@@ -85,6 +117,51 @@ export async function startReloadingServer(opts: {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+export interface ReloadFixture {
+  /** The temp directory (valid once `before` ran). */
+  readonly dir: string;
+  readonly pki: Pki;
+  /** `dir/<name>/` with a first pair for `hosts`. */
+  site(name: string, hosts: readonly string[]): Promise<SitePair>;
+}
+
+/** Registers the suite's before/after: a temp directory named after `prefix` with a PKI in it. */
+export function reloadFixture(prefix: string): ReloadFixture {
+  let tmp: ReturnType<typeof makeTempDir> | undefined;
+  let pki: Pki | undefined;
+  before(async () => {
+    tmp = makeTempDir(prefix);
+    pki = await makePki(path.join(tmp.dir, 'pki'));
+  });
+  after(() => tmp?.cleanup());
+  const fixture: ReloadFixture = {
+    get dir() {
+      assert.ok(tmp, 'reloadFixture: used before before()');
+      return tmp.dir;
+    },
+    get pki() {
+      assert.ok(pki, 'reloadFixture: used before before()');
+      return pki;
+    },
+    site: (name, hosts) => siteWithPair(fixture.pki, fixture.dir, name, hosts),
+  };
+  return fixture;
+}
+
+/** Runs `body` against a reloading server for `site`'s pair and closes the server however `body` ends. */
+export async function withReloadingServer(
+  site: { readonly cert: string; readonly key: string },
+  opts: Omit<Parameters<typeof startReloadingServer>[0], 'certPath' | 'keyPath'>,
+  body: (server: ReloadingServer) => Promise<void>,
+): Promise<void> {
+  const server = await startReloadingServer({ certPath: site.cert, keyPath: site.key, ...opts });
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /** The serial (upper-case hex) a new handshake for `servername` gets, verified against `ca`. */

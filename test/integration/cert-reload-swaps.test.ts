@@ -3,97 +3,65 @@
 // new handshakes get the new serial while a connection opened before keeps working.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { openConnection, servedSerial, startReloadingServer } from './cert-reload-harness.ts';
+import { test } from 'node:test';
+import {
+  openConnection,
+  reloadFixture,
+  type SitePair,
+  serialOf,
+  servedSerial,
+  withReloadingServer,
+} from './cert-reload-harness.ts';
 
 const HOST = 'reload.test';
-const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber.toUpperCase();
 
-let tmp: ReturnType<typeof makeTempDir>;
-let pki: Pki;
-
-before(async () => {
-  tmp = makeTempDir('cert-reload-swaps');
-  pki = await makePki(path.join(tmp.dir, 'pki'));
-});
-after(() => tmp.cleanup());
-
-/** A site directory with a first pair in it. */
-async function siteWithPair(
-  name: string,
-): Promise<{ dir: string; cert: string; key: string; serial: string }> {
-  const first = await pki.issue([HOST], { name: `${name}-first` });
-  const dir = path.join(tmp.dir, name);
-  fs.mkdirSync(dir);
-  const cert = path.join(dir, 'fullchain.pem');
-  const key = path.join(dir, 'privkey.pem');
-  fs.writeFileSync(cert, first.fullchainPem);
-  fs.writeFileSync(key, first.keyPem, { mode: 0o600 });
-  return { dir, cert, key, serial: serialOf(first.certPem) };
-}
+const fx = reloadFixture('cert-reload-swaps');
+const siteFor = (name: string): Promise<SitePair> => fx.site(name, [HOST]);
 
 test('a pair rewritten in place is swapped in for new handshakes; an open connection keeps working', async () => {
-  const site = await siteWithPair('in-place');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), site.serial);
-    const open = await openConnection(server.port, HOST, pki.rootPem);
-    const next = await pki.issue([HOST], { name: 'in-place-second' });
+  const site = await siteFor('in-place');
+  await withReloadingServer(site, { hosts: [HOST], extraCa: [fx.pki.rootPem] }, async (server) => {
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), site.serial);
+    const open = await openConnection(server.port, HOST, fx.pki.rootPem);
+    const next = await fx.pki.issue([HOST], { name: 'in-place-second' });
     fs.writeFileSync(site.key, next.keyPem);
     fs.writeFileSync(site.cert, next.fullchainPem);
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
     assert.equal(outcome.kind === 'reloaded' && outcome.previousSerial, site.serial);
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(next.certPem));
     assert.equal(open.serial, site.serial);
     assert.equal(await open.echo('still here'), 'still here');
     open.close();
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a pair renamed over the old files is swapped in', async () => {
-  const site = await siteWithPair('rename');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
-    const next = await pki.issue([HOST], { name: 'rename-second' });
+  const site = await siteFor('rename');
+  await withReloadingServer(site, { hosts: [HOST], extraCa: [fx.pki.rootPem] }, async (server) => {
+    const next = await fx.pki.issue([HOST], { name: 'rename-second' });
     fs.writeFileSync(`${site.key}.new`, next.keyPem, { mode: 0o600 });
     fs.writeFileSync(`${site.cert}.new`, next.fullchainPem);
     fs.renameSync(`${site.key}.new`, site.key);
     fs.renameSync(`${site.cert}.new`, site.cert);
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
-  } finally {
-    await server.close();
-  }
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(next.certPem));
+  });
 });
 
 test("certbot's live/ symlinks swapped to a new archive/ version are followed", async () => {
   // certbot: live/<name>/fullchain.pem -> ../../archive/<name>/fullchainN.pem, relinked on renewal.
-  const root = path.join(tmp.dir, 'letsencrypt');
+  const root = path.join(fx.dir, 'letsencrypt');
   const live = path.join(root, 'live', HOST);
   const archive = path.join(root, 'archive', HOST);
   fs.mkdirSync(live, { recursive: true });
   fs.mkdirSync(archive, { recursive: true });
   const versions = [
-    await pki.issue([HOST], { name: 'certbot-1' }),
-    await pki.issue([HOST], { name: 'certbot-2' }),
+    await fx.pki.issue([HOST], { name: 'certbot-1' }),
+    await fx.pki.issue([HOST], { name: 'certbot-2' }),
   ];
   versions.forEach((v, i) => {
     fs.writeFileSync(path.join(archive, `fullchain${i + 1}.pem`), v.fullchainPem);
@@ -108,42 +76,28 @@ test("certbot's live/ symlinks swapped to a new archive/ version are followed", 
   link('privkey', 1);
   const cert = path.join(live, 'fullchain.pem');
   const key = path.join(live, 'privkey.pem');
-  const server = await startReloadingServer({
-    certPath: cert,
-    keyPath: key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-  });
-  try {
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(versions[0]?.certPem ?? ''));
+  await withReloadingServer({ cert, key }, { hosts: [HOST], extraCa: [fx.pki.rootPem] }, async (server) => {
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(versions[0]?.certPem ?? ''));
     link('privkey', 2);
     link('fullchain', 2);
     const outcome = await server.nextOutcome(0);
     assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(versions[1]?.certPem ?? ''));
-  } finally {
-    await server.close();
-  }
+    assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(versions[1]?.certPem ?? ''));
+  });
 });
 
 test('without fs.watch events the fingerprint poll still picks up a new pair', async () => {
-  const site = await siteWithPair('poll');
-  const server = await startReloadingServer({
-    certPath: site.cert,
-    keyPath: site.key,
-    hosts: [HOST],
-    extraCa: [pki.rootPem],
-    useFsWatch: false,
-    pollIntervalMs: 200,
-  });
-  try {
-    const next = await pki.issue([HOST], { name: 'poll-second' });
-    fs.writeFileSync(site.key, next.keyPem);
-    fs.writeFileSync(site.cert, next.fullchainPem);
-    const outcome = await server.nextOutcome(0);
-    assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
-    assert.equal(await servedSerial(server.port, HOST, pki.rootPem), serialOf(next.certPem));
-  } finally {
-    await server.close();
-  }
+  const site = await siteFor('poll');
+  await withReloadingServer(
+    site,
+    { hosts: [HOST], extraCa: [fx.pki.rootPem], useFsWatch: false, pollIntervalMs: 200 },
+    async (server) => {
+      const next = await fx.pki.issue([HOST], { name: 'poll-second' });
+      fs.writeFileSync(site.key, next.keyPem);
+      fs.writeFileSync(site.cert, next.fullchainPem);
+      const outcome = await server.nextOutcome(0);
+      assert.equal(outcome.kind, 'reloaded', JSON.stringify(outcome));
+      assert.equal(await servedSerial(server.port, HOST, fx.pki.rootPem), serialOf(next.certPem));
+    },
+  );
 });

@@ -2,7 +2,6 @@
 // the CA: curl by name and openssl s_client by IP address.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,29 +9,11 @@ import { after, before, test } from 'node:test';
 import { buildDefaultPlan } from '../../src/config/defaults.ts';
 import { secureContextOptions } from '../../src/tls/policy.ts';
 import { makeTempDir } from '../helpers/pki.ts';
+import { type RunResult, run as runBounded } from '../helpers/run.ts';
 
-function run(
-  cmd: string,
-  args: readonly string[],
-  timeoutMs = 15_000,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+// 15 s: curl and s_client against a server hosted in this process, on a shared machine.
+const run = (cmd: string, args: readonly string[]): Promise<RunResult> =>
+  runBounded(cmd, args, { timeoutMs: 15_000 });
 
 let tmp: ReturnType<typeof makeTempDir>;
 let server: https.Server;
@@ -71,8 +52,8 @@ test('curl trusts https://localhost with --cacert <state>/ca/ca.pem', async () =
     `localhost:${port}:127.0.0.1`,
     `https://localhost:${port}/`,
   ]);
-  assert.equal(r.code, 0, r.out);
-  assert.equal(r.out, 'local ok\n');
+  assert.equal(r.code, 0, r.all);
+  assert.equal(r.all, 'local ok\n');
 });
 
 test('curl without the CA refuses (the CA is not silently trusted)', async () => {
@@ -85,7 +66,7 @@ test('curl without the CA refuses (the CA is not silently trusted)', async () =>
     `https://localhost:${port}/`,
   ]);
   assert.notEqual(r.code, 0);
-  assert.match(r.out, /certificate/i);
+  assert.match(r.all, /certificate/i);
 });
 
 test('openssl s_client verifies the IP SAN 127.0.0.1', async () => {
@@ -98,5 +79,5 @@ test('openssl s_client verifies the IP SAN 127.0.0.1', async () => {
     '-verify_ip',
     '127.0.0.1',
   ]);
-  assert.match(r.out, /Verify return code: 0 \(ok\)/);
+  assert.match(r.all, /Verify return code: 0 \(ok\)/);
 });

@@ -4,7 +4,6 @@
 // And what `check` rejects fails the same way for those peers (missing intermediate).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,31 +14,13 @@ import { checkConfigFile } from '../../src/config/check.ts';
 import type { ListenerPlan, Plan } from '../../src/config/plan.ts';
 import { secureContextOptions } from '../../src/tls/policy.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { type RunResult, run as runBounded } from '../helpers/run.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'config');
 
-function run(
-  cmd: string,
-  args: readonly string[],
-  timeoutMs = 15_000,
-): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+// 15 s: curl and s_client against a server hosted in this process, on a shared machine.
+const run = (cmd: string, args: readonly string[]): Promise<RunResult> =>
+  runBounded(cmd, args, { timeoutMs: 15_000 });
 
 /** Serve the first site of a listener plan as the terminator would: HTTPS answering "ok <protocol>". */
 async function serve(listener: ListenerPlan): Promise<https.Server> {
@@ -103,29 +84,29 @@ function sClient(...extra: string[]) {
 
 test('openssl s_client, TLS 1.3: verified chain, AEAD suite', async () => {
   const r = await sClient('-tls1_3');
-  assert.match(r.out, /Verify return code: 0 \(ok\)/);
-  assert.match(r.out, /New, TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256/);
+  assert.match(r.all, /Verify return code: 0 \(ok\)/);
+  assert.match(r.all, /New, TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256/);
 });
 
 test('openssl s_client, TLS 1.2 ECDHE-RSA: the RSA certificate is chosen and verifies', async () => {
   const r = await sClient('-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256');
-  assert.match(r.out, /Verify return code: 0 \(ok\)/);
-  assert.match(r.out, /Cipher is ECDHE-RSA-AES128-GCM-SHA256/);
-  assert.match(r.out, /Server public key is 2048 bit/);
+  assert.match(r.all, /Verify return code: 0 \(ok\)/);
+  assert.match(r.all, /Cipher is ECDHE-RSA-AES128-GCM-SHA256/);
+  assert.match(r.all, /Server public key is 2048 bit/);
 });
 
 test('openssl s_client, TLS 1.2 ECDHE-ECDSA: the EC certificate is chosen', async () => {
   const r = await sClient('-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384');
-  assert.match(r.out, /Cipher is ECDHE-ECDSA-AES256-GCM-SHA384/);
-  assert.match(r.out, /Server public key is 256 bit/);
+  assert.match(r.all, /Cipher is ECDHE-ECDSA-AES256-GCM-SHA384/);
+  assert.match(r.all, /Server public key is 256 bit/);
 });
 
 test('the intermediate profile refuses TLS 1.1 and CBC suites', async () => {
   const old = await sClient('-tls1_1', '-cipher', 'DEFAULT:@SECLEVEL=0');
-  assert.doesNotMatch(old.out, /Cipher is [A-Z]/);
+  assert.doesNotMatch(old.all, /Cipher is [A-Z]/);
   const cbc = await sClient('-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA');
-  assert.match(cbc.out, /handshake failure|no shared cipher|alert/i);
-  assert.doesNotMatch(cbc.out, /Cipher is ECDHE-RSA-AES128-SHA\b/);
+  assert.match(cbc.all, /handshake failure|no shared cipher|alert/i);
+  assert.doesNotMatch(cbc.all, /Cipher is ECDHE-RSA-AES128-SHA\b/);
 });
 
 test('the configured group order (X25519MLKEM768 first) reaches the wire with a Node client', async () => {
@@ -155,8 +136,8 @@ test('curl over HTTPS verifies the chain and the name', async () => {
     `www.example.test:${port}:127.0.0.1`,
     `https://www.example.test:${port}/`,
   ]);
-  assert.equal(r.code, 0, r.out);
-  assert.equal(r.out, 'ok TLSv1.3\n');
+  assert.equal(r.code, 0, r.all);
+  assert.equal(r.all, 'ok TLSv1.3\n');
 });
 
 test('a chain check calls "missing intermediate" fails for real clients too', async () => {
@@ -184,8 +165,8 @@ test('a chain check calls "missing intermediate" fails for real clients too', as
       '-CAfile',
       pki.rootPath,
     ]);
-    assert.match(r.out, /verify error:num=20:unable to get local issuer certificate/);
-    assert.doesNotMatch(r.out, /Verify return code: 0 \(ok\)/);
+    assert.match(r.all, /verify error:num=20:unable to get local issuer certificate/);
+    assert.doesNotMatch(r.all, /Verify return code: 0 \(ok\)/);
   } finally {
     bad.closeAllConnections();
     await new Promise((resolve) => bad.close(resolve));

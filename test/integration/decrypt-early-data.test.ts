@@ -49,25 +49,19 @@ describe('decrypt: 0-RTT early data', { skip }, () => {
     const s = report.sessions.find((x) => x.records.some((rec) => rec.epoch === 'early'));
     return { r, s };
   };
+  /** s_client resuming `session` with the early data file, its keys logged to `keys`; its output. */
+  const sendEarly = (port: number, keys: string): ReturnType<typeof opensslClient> =>
+    opensslClient(
+      ['-connect', `127.0.0.1:${port}`, '-sess_in', session, '-early_data', earlyFile, '-keylogfile', keys],
+      [{ afterMs: 700, input: '' }],
+    );
   const early = (records: readonly TraceRecord[]) =>
     records.filter((r) => r.dir === 'client' && r.epoch === 'early' && r.type === 'application_data');
 
   it('decrypts accepted early data and verifies the client Finished after EndOfEarlyData', async () => {
     const keys = path.join(tmp.dir, 'accepted.keys');
     const pcap = await capture(path.join(tmp.dir, 'accepted.pcapng'), accepting, async () => {
-      const out = await opensslClient(
-        [
-          '-connect',
-          `127.0.0.1:${accepting}`,
-          '-sess_in',
-          session,
-          '-early_data',
-          earlyFile,
-          '-keylogfile',
-          keys,
-        ],
-        [{ afterMs: 700, input: '' }],
-      );
+      const out = await sendEarly(accepting, keys);
       assert.match(out, /Early data was accepted/);
     });
     const { r, s } = await decrypt(pcap, keys);
@@ -111,19 +105,7 @@ describe('decrypt: 0-RTT early data', { skip }, () => {
     );
     const keys = path.join(tmp.dir, 'rejected.keys');
     const pcap = await capture(path.join(tmp.dir, 'rejected.pcapng'), rejecting, async () => {
-      const out = await opensslClient(
-        [
-          '-connect',
-          `127.0.0.1:${rejecting}`,
-          '-sess_in',
-          session,
-          '-early_data',
-          earlyFile,
-          '-keylogfile',
-          keys,
-        ],
-        [{ afterMs: 700, input: '' }],
-      );
+      const out = await sendEarly(rejecting, keys);
       assert.match(out, /Early data was rejected/);
     });
     const { r, s } = await decrypt(pcap, keys);

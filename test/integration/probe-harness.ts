@@ -10,6 +10,7 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { stopChild } from '../helpers/net.ts';
 import { startNginx as startNginxWith } from '../helpers/nginx.ts';
+import { run, sClientAsync } from '../helpers/run.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
@@ -100,46 +101,12 @@ export interface CliResult {
 }
 
 /** `tlsterm probe …` as a child process (async, so servers in this process keep answering). */
-export function runProbe(args: readonly string[], timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'probe', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+export const runProbe = (args: readonly string[], timeoutMs = 60_000): Promise<CliResult> =>
+  run(process.execPath, [BIN, 'probe', ...args], { timeoutMs });
 
 /** openssl s_client against a port; stdin closed. Its combined output. */
-export function sClient(port: number, args: readonly string[]): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
-}
+export const sClient = async (port: number, args: readonly string[]): Promise<string> =>
+  (await sClientAsync(port, args)).all;
 
 export const hasCommand = (name: string): boolean =>
   (process.env['PATH'] ?? '').split(':').some((d) => d !== '' && fs.existsSync(path.join(d, name)));

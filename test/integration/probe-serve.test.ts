@@ -7,7 +7,7 @@ import type { ProbeReport } from '../../src/probe/index.ts';
 import { PROFILES } from '../../src/tls/index.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
 import { runProbe } from './probe-harness.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup: () => void };
 let serve: ServeProcess;
@@ -24,10 +24,7 @@ before(async () => {
           - { cert: ${pki.chains.rsa.fullchainPath}, key: ${pki.chains.rsa.keyPath} }`;
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${rootPath}]
-listeners:
-  - name: public
+    `${configHead(tmp.dir, rootPath)}  - name: public
     address: 127.0.0.1:0
     tls: { profile: intermediate }
     sites:

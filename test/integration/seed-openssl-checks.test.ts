@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -16,9 +16,7 @@ before(async () => {
   pki = await makePki(path.join(tmp.dir, 'pki'));
   serve = await startServe(
     tmp.dir,
-    `extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
+    `${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
     sites:
       - hosts: [example.test]
         certificates:

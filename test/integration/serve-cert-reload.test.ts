@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type tls from 'node:tls';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -28,9 +28,7 @@ before(async () => {
   fs.writeFileSync(keyPath, pki.chains.ec.keyPem);
   serve = await startServe(
     tmp.dir,
-    `extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
+    `${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
     sites:
       - hosts: [example.test]
         certificates: [{ cert: ${certPath}, key: ${keyPath} }]

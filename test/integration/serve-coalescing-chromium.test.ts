@@ -12,7 +12,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = fs.existsSync(CHROMIUM);
@@ -81,9 +81,7 @@ before(async () => {
   const pd = await upstream('d');
   serve = await startServe(
     tmp.dir,
-    `extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
+    `${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
     sites:
       - hosts: [a.test]
         ${cert}

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import tls from 'node:tls';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { inspectConfig, type ServeProcess, startServe } from './serve-harness.ts';
 
 let serve: ServeProcess;
 let tmp: { dir: string; cleanup: () => void };
@@ -17,18 +17,14 @@ before(async () => {
   const pki = await makePki(tmp.dir);
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${pki.rootPath}]
-listeners:
-  - name: edge
-    address: 127.0.0.1:0
+    inspectConfig(
+      tmp.dir,
+      pki,
+      `    name: edge
     timeouts: { header: 1s }
     limits: { max_connections_per_client: 3 }
-    sites:
-      - hosts: [example.test]
-        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        handler: inspect
 `,
+    ),
     ['--workers', '1'],
   );
 });

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 let serve: ServeProcess;
 let app: http.Server;
@@ -25,10 +25,7 @@ before(async () => {
   const cert = `{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }`;
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${rootPath}]
-listeners:
-  - name: edge
+    `${configHead(tmp.dir, rootPath)}  - name: edge
     address: 127.0.0.1:0
     sites:
       - hosts: [example.test]

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Pki } from '../helpers/pki.ts';
 
 export interface ServeProcess {
   readonly port: number;
@@ -20,6 +21,33 @@ export interface ServeProcess {
 }
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+
+/** A config's first lines without a state_dir: `rootPath` trusted, and the `listeners:` key. */
+export const trustHead = (rootPath: string): string => `extra_ca: [${rootPath}]
+listeners:
+`;
+
+/** A config's first lines: state under `dir`, `rootPath` trusted, and the `listeners:` key. */
+export const configHead = (dir: string, rootPath: string): string => `state_dir: ${dir}/state
+${trustHead(rootPath)}`;
+
+/** One `sites:` entry: the inspect handler for example.test on the PKI's ECDSA chain. */
+export const inspectSite = (pki: Pki): string => `      - hosts: [example.test]
+        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
+        handler: inspect
+`;
+
+/**
+ * The smallest serve config most tests start from: state under `dir`, the PKI's root trusted, one
+ * listener on an ephemeral port (plus `listenerLines`, 4-space indented) with {@link inspectSite}.
+ */
+export const inspectConfig = (
+  dir: string,
+  pki: Pki,
+  listenerLines = '',
+): string => `${configHead(dir, pki.rootPath)}  - address: 127.0.0.1:0
+${listenerLines}    sites:
+${inspectSite(pki)}`;
 
 export async function startServe(
   dir: string,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { inspectSite, type ServeProcess, startServe } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -22,10 +22,7 @@ keylog: ${keylog}
 listeners:
   - address: 127.0.0.1:0
     sites:
-      - hosts: [example.test]
-        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        handler: inspect
-`;
+${inspectSite(pki)}`;
 
 const lines = (file: string): string[] =>
   fs.existsSync(file)

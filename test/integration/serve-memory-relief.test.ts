@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { inspectConfig, type ServeProcess, startServe } from './serve-harness.ts';
 
 const CONNECTIONS = 1200;
 let tmp: { dir: string; cleanup(): void };
@@ -17,16 +17,7 @@ let serve: ServeProcess;
 before(async () => {
   tmp = makeTempDir('serve-memory-relief');
   pki = await makePki(path.join(tmp.dir, 'pki'));
-  const yaml = `state_dir: ${tmp.dir}/state
-extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
-    sites:
-      - hosts: [example.test]
-        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        handler: inspect
-`;
-  serve = await startServe(tmp.dir, yaml, ['--workers', '1']);
+  serve = await startServe(tmp.dir, inspectConfig(tmp.dir, pki), ['--workers', '1']);
 });
 
 after(async () => {

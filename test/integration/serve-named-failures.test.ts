@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { sClientAsync } from '../helpers/run.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -67,10 +67,7 @@ before(async () => {
   );
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
+    `${configHead(tmp.dir, pki.rootPath)}  - address: 127.0.0.1:0
     sites:
       - hosts: [ecdsa.example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]

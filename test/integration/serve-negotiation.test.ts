@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type ServeProcess, sClient, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, sClient, startServe } from './serve-harness.ts';
 
 let serve: ServeProcess;
 let strict: ServeProcess;
@@ -27,10 +27,7 @@ before(async () => {
           - { cert: ${pki.chains.rsa.fullchainPath}, key: ${pki.chains.rsa.keyPath} }`;
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${rootPath}]
-listeners:
-  - name: public
+    `${configHead(tmp.dir, rootPath)}  - name: public
     address: 127.0.0.1:0
     tls: { profile: intermediate }
     handshake_timeout: 1s

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { inspectConfig, type ServeProcess, startServe } from './serve-harness.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
@@ -20,19 +20,7 @@ let serve: ServeProcess;
 before(async () => {
   tmp = makeTempDir('serve-no-inspector');
   pki = await makePki(path.join(tmp.dir, 'pki'));
-  serve = await startServe(
-    tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${pki.rootPath}]
-listeners:
-  - address: 127.0.0.1:0
-    sites:
-      - hosts: [example.test]
-        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        handler: inspect
-`,
-    ['--workers', '1'],
-  );
+  serve = await startServe(tmp.dir, inspectConfig(tmp.dir, pki), ['--workers', '1']);
 });
 
 after(async () => {

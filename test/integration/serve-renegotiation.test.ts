@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 let serve: ServeProcess;
 let tmp: { dir: string; cleanup: () => void };
@@ -20,10 +20,7 @@ before(async () => {
   rootPath = pki.rootPath;
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${rootPath}]
-listeners:
-  - name: public
+    `${configHead(tmp.dir, rootPath)}  - name: public
     address: 127.0.0.1:0
     tls: { profile: intermediate }
     sites:

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hasNginx, type RunningNginx, startNginx } from '../helpers/nginx.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type ServeProcess, startServe } from './serve-harness.ts';
+import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 const skip = hasNginx() ? false : 'nginx is not installed (apt-get install -y nginx-light)';
 
@@ -42,10 +42,7 @@ before(async () => {
   const cert = `{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }`;
   serve = await startServe(
     tmp.dir,
-    `state_dir: ${tmp.dir}/state
-extra_ca: [${rootPath}]
-listeners:
-  - name: edge
+    `${configHead(tmp.dir, rootPath)}  - name: edge
     address: 127.0.0.1:0
     sites:
       - hosts: [with-via.example.test]
