@@ -2,14 +2,15 @@
 // text and HTML output, the secrets warning on stderr, exit codes, and the forward-secrecy
 // explanation when only the server's private key is given.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TraceReport } from '../../src/trace/types.ts';
-import { freePort, waitForPort } from '../helpers/net.ts';
+import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { startOpensslServer } from './trace-harness.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/tlsterm', import.meta.url).pathname;
@@ -24,11 +25,6 @@ async function tlsterm(args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
-/** Throws, as the tests expect, when s_server never listens. */
-async function listening(port: number): Promise<void> {
-  if (!(await waitForPort(port, 100, 100))) throw new Error(`nothing listens on ${port}`);
-}
-
 describe('tlsterm trace against openssl s_server', () => {
   const tmp = makeTempDir('trace-cli');
   let pki: Pki;
@@ -37,24 +33,15 @@ describe('tlsterm trace against openssl s_server', () => {
   before(async () => {
     pki = await makePki(tmp.dir);
     port = await freePort();
-    server = spawn(
-      'openssl',
-      [
-        's_server',
-        '-accept',
-        `127.0.0.1:${port}`,
-        '-cert',
-        pki.chains.rsa.certPath,
-        '-key',
-        pki.chains.rsa.keyPath,
-        '-cert_chain',
-        pki.intermediatePath,
-        '-www',
-        '-quiet',
-      ],
-      { stdio: 'ignore' },
-    );
-    await listening(port);
+    server = await startOpensslServer(port, [
+      '-cert',
+      pki.chains.rsa.certPath,
+      '-key',
+      pki.chains.rsa.keyPath,
+      '-cert_chain',
+      pki.intermediatePath,
+      '-www',
+    ]);
   });
   after(() => {
     server.kill();

@@ -1,6 +1,6 @@
 // Shared by the trace integration suites: a Node TLS server answering one HTTP request, captures
 // of a real connection to it, pcap files, and tshark's own decryption of them to compare against.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { captureConnection, type LiveCapture } from '../../src/trace/live.ts';
 import { encodePcap, type Packet, tcpPackets } from '../../src/trace/pcap-write.ts';
 import type { Chunk } from '../../src/trace/types.ts';
+import { waitForPort } from '../helpers/net.ts';
 
 export const run = promisify(execFile);
 
@@ -128,4 +129,16 @@ export async function tsharkHttp(
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
+}
+
+/** `openssl s_server -accept 127.0.0.1:PORT -quiet` with `args`, once it listens (kill it when done). */
+export async function startOpensslServer(port: number, args: readonly string[]): Promise<ChildProcess> {
+  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, ...args, '-quiet'], {
+    stdio: 'ignore',
+  });
+  if (!(await waitForPort(port, 100, 100))) {
+    server.kill();
+    throw new Error(`openssl s_server does not listen on ${port}`);
+  }
+  return server;
 }

@@ -6,8 +6,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startTraceRelay } from '../../src/trace/relay.ts';
 import type { TraceSession } from '../../src/trace/types.ts';
-import { freePort, waitForPort } from '../helpers/net.ts';
+import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { startOpensslServer } from './trace-harness.ts';
 
 const CIPHER = 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0';
 // This OpenSSL must still speak TLS 1.0 when asked to (Debian's does at SECLEVEL 0).
@@ -21,24 +22,15 @@ describe('trace: a TLS 1.0 ECDHE handshake', { skip: canTls10 ? false : 'openssl
   before(async () => {
     pki = await makePki(tmp.dir);
     port = await freePort();
-    server = spawn(
-      'openssl',
-      [
-        's_server',
-        '-accept',
-        `127.0.0.1:${port}`,
-        '-tls1',
-        '-cipher',
-        CIPHER,
-        '-cert',
-        pki.chains.rsa.fullchainPath,
-        '-key',
-        pki.chains.rsa.keyPath,
-        '-quiet',
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitForPort(port);
+    server = await startOpensslServer(port, [
+      '-tls1',
+      '-cipher',
+      CIPHER,
+      '-cert',
+      pki.chains.rsa.fullchainPath,
+      '-key',
+      pki.chains.rsa.keyPath,
+    ]);
   });
   after(() => {
     server.kill();

@@ -1,5 +1,7 @@
 // Server answers built from parts, for the response reader's tests: a TLS 1.2 flight up to
 // ServerHelloDone, a TLS 1.3 ServerHello, a HelloRetryRequest, alerts.
+
+import { concatBytes } from '../../../src/wire/bytes.ts';
 import { encodeCertificateMessage } from '../../../src/wire/certificate-message.ts';
 import { encodeCertificateStatus } from '../../../src/wire/certificate-status.ts';
 import { Ext, type Extension } from '../../../src/wire/extensions.ts';
@@ -8,15 +10,8 @@ import { ContentType, encodeRecord, encodeRecords } from '../../../src/wire/reco
 import { encodeServerHello, HELLO_RETRY_REQUEST_RANDOM } from '../../../src/wire/server-hello.ts';
 import { Writer } from '../../../src/wire/writer.ts';
 
-export const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+/** Variadic form of the byte toolbox's concatBytes, for building flights. */
+export const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 const random = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 

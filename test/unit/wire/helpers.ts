@@ -1,4 +1,5 @@
 // Builders shared by the wire tests: synthetic hellos from parts, and the captured fixtures.
+import { concatBytes as joinBytes } from '../../../src/wire/bytes.ts';
 import { type ClientHelloSpec, encodeClientHello } from '../../../src/wire/client-hello.ts';
 import { Ext, type Extension } from '../../../src/wire/extensions.ts';
 import { encodeHandshake, HandshakeType } from '../../../src/wire/handshake.ts';
@@ -36,15 +37,8 @@ export function helloRecords(
   );
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Variadic form of the byte toolbox's concatBytes. */
+export const concatBytes = (...parts: Uint8Array[]): Uint8Array => joinBytes(parts);
 
 export const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
