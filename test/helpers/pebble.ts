@@ -51,9 +51,10 @@ export interface Pebble {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function request(
+/** One HTTP(S) request with a 5 s bound: status and body as text. */
+export function request(
   url: string,
-  opts: { method?: string; body?: string; ca?: string } = {},
+  opts: { method?: string; body?: string; ca?: string; headers?: Readonly<Record<string, string>> } = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -64,7 +65,10 @@ function request(
         method: opts.method ?? 'GET',
         timeout: 5_000,
         ...(opts.ca ? { ca: opts.ca } : {}),
-        ...(opts.body !== undefined ? { headers: { 'content-type': 'application/json' } } : {}),
+        headers: {
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
       },
       (res) => {
         let body = '';

@@ -1,7 +1,7 @@
 // Real servers for the probe scenarios: openssl s_server (OpenSSL 3.0 from /usr/bin), nginx as a
 // non-daemon child with its own prefix, and Node TLS servers (OpenSSL 3.5), each on a free port,
 // plus `tlsterm probe` run as a child process. Every start returns a stop() for after().
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type net from 'node:net';
@@ -131,4 +131,11 @@ export async function makeOcspResponse(
     ...['-issuer', root.rootPath, '-cert', leaf.certPath, '-respout', out, '-ndays', '7'],
   ]);
   return out;
+}
+
+/** DH parameters for s_server's `-dhparam`, from a named group (`pkeyopt`, e.g. group:ffdhe2048). */
+export function dhParams(dir: string, name: string, pkeyopt: string): string {
+  const file = path.join(dir, name);
+  execFileSync('openssl', ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', pkeyopt, '-out', file]);
+  return file;
 }

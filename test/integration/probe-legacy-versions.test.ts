@@ -4,11 +4,10 @@
 // openssl s_server (OpenSSL 3.0, every version at SECLEVEL=0) and nginx with ssl_protocols TLSv1.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type ProbeReport, probe, renderProbeReport } from '../../src/probe/index.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { hasCommand, type Running, sClient, startNginx, startSServer } from './probe-harness.ts';
+import { dhParams, hasCommand, type Running, sClient, startNginx, startSServer } from './probe-harness.ts';
 
 const CIPHERS = 'ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0';
 const skipNginx = hasCommand('nginx') ? false : 'nginx is not installed (apt-get install -y nginx)';
@@ -25,17 +24,7 @@ before(async () => {
   tmp = makeTempDir('probe-legacy');
   const pki = await makePki(tmp.dir);
   const leaf = await pki.issue(['example.test'], { keyType: 'rsa', name: 'rsa' });
-  const dh = path.join(tmp.dir, 'ffdhe2048.pem');
-  execFileSync('openssl', [
-    'genpkey',
-    '-genparam',
-    '-algorithm',
-    'DH',
-    '-pkeyopt',
-    'group:ffdhe2048',
-    '-out',
-    dh,
-  ]);
+  const dh = dhParams(tmp.dir, 'ffdhe2048.pem', 'group:ffdhe2048');
   sServer = await startSServer([
     ...['-cert', leaf.certPath, '-cert_chain', pki.intermediatePath, '-key', leaf.keyPath, '-dhparam', dh],
     ...['-cipher', CIPHERS, '-www'],

@@ -4,12 +4,10 @@
 // server that demands a client certificate, which no check can get past, says "not tested,
 // because …" for each check instead of "no".
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ProbeReport, probe, renderProbeReport } from '../../src/probe/index.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
-import { type Running, startSServer } from './probe-harness.ts';
+import { dhParams, type Running, startSServer } from './probe-harness.ts';
 
 let tmp: { dir: string; cleanup: () => void };
 const servers: Running[] = [];
@@ -21,18 +19,8 @@ before(async () => {
   tmp = makeTempDir('probe-not-tested');
   const pki = await makePki(tmp.dir);
   const leaf = await pki.issue(['example.test'], { keyType: 'rsa', name: 'rsa' });
-  const dh = path.join(tmp.dir, 'dh1024.pem');
   // RFC 5114's 1024-bit group: a 1024-bit prime without minutes of generation.
-  execFileSync('openssl', [
-    'genpkey',
-    '-genparam',
-    '-algorithm',
-    'DH',
-    '-pkeyopt',
-    'dh_rfc5114:1',
-    '-out',
-    dh,
-  ]);
+  const dh = dhParams(tmp.dir, 'dh1024.pem', 'dh_rfc5114:1');
   const cert = ['-cert', leaf.certPath, '-cert_chain', pki.intermediatePath, '-key', leaf.keyPath];
   const started = await Promise.all([
     startSServer([

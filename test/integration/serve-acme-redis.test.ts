@@ -4,11 +4,11 @@
 // answers an HTTP-01 token another host's manager published.
 
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { acmeRedisKeys, challengeKey } from '../../src/certs/acme/index.ts';
 import { freePort } from '../helpers/net.ts';
+import { request } from '../helpers/pebble.ts';
 import { type ServeAcmeEnv, servedCertificate, startServeAcmeEnv, waitForAny } from './serve-acme-harness.ts';
 import { type RedisServer, startRedis } from './state-redis-harness.ts';
 
@@ -24,21 +24,7 @@ after(async () => {
 });
 
 const get = (port: number, target: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    http
-      .get(
-        { host: '127.0.0.1', port, path: target, agent: false, headers: { host: 'x.example.test' } },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            body += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      )
-      .on('error', reject);
-  });
+  request(`http://127.0.0.1:${port}${target}`, { headers: { host: 'x.example.test' } });
 
 test('two instances sharing Redis: one order, the other adopts it, both serve the issued certificate', async () => {
   const hosts = ['shared.example.test'];
