@@ -4,14 +4,14 @@
 // §9.1.1), so another site's request is served only where the connection could have been made for
 // that site: its certificate covers the name and both sites negotiate and authenticate alike.
 // Otherwise 421 Misdirected Request (RFC 9110 §15.5.20), which browsers retry on a new connection.
-// Everything here is pure and built once per listener; a request costs a map lookup or two.
+// Everything here is pure and built once per listener; a request for the connection's own site costs a
+// map lookup, and SiteChoice (http/site-choice.ts) remembers the last host's answer.
 
-import net from 'node:net';
-import { normalizeName } from '../certs/names.ts';
+import { coveredBy, normalizeName } from '../certs/names.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { ClientAuth, SitePlan } from '../config/plan.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
-import { buildSiteIndex, type SiteIndex } from './router.ts';
+import { buildSiteIndex, type SiteIndex, siteForName } from './router.ts';
 
 export interface HostRouting<S> {
   /** Names of the listener's sites (exact and wildcard); its fallback is the default site. */
@@ -82,50 +82,12 @@ export function requestHostName(raw: string): string {
   return normalizeName(end === raw.length ? raw : raw.slice(0, end));
 }
 
-/** The site that serves a name (exact, then the longest `*.` wildcard); no fallback. */
-export function siteForName<S>(index: SiteIndex<S>, name: string): S | undefined {
-  const hit = index.exact.get(name);
-  if (hit !== undefined) return hit;
-  const dot = name.indexOf('.');
-  return dot > 0 ? index.wildcard.get(name.slice(dot + 1)) : undefined;
-}
-
-interface SanSet {
-  readonly exact: ReadonlySet<string>;
-  /** Suffixes of wildcard SANs ("*.a.test" → "a.test"). */
-  readonly wildcard: ReadonlySet<string>;
-}
-
-// Per list of pairs in service (a certificate reload makes a new list): computed once.
-const sanSets = new WeakMap<readonly CertificatePair[], readonly SanSet[]>();
-
-const sanSetsOf = (pairs: readonly CertificatePair[]): readonly SanSet[] => {
-  let sets = sanSets.get(pairs);
-  if (sets === undefined) {
-    sets = pairs.map((p) => {
-      const exact = new Set<string>();
-      const wildcard = new Set<string>();
-      for (const san of p.sans) {
-        if (san.startsWith('*.')) wildcard.add(san.slice(2));
-        else exact.add(san);
-      }
-      return { exact, wildcard };
-    });
-    sanSets.set(pairs, sets);
-  }
-  return sets;
-};
-
 /**
  * Does the connection's certificate cover the name? The connection holds one of the pairs in
  * service when it was made (RSA or EC): all of them must cover it, whichever was chosen.
  */
 export function certificatesCover(pairs: readonly CertificatePair[], name: string): boolean {
-  const sets = sanSetsOf(pairs);
-  if (sets.length === 0) return false;
-  const dot = name.indexOf('.');
-  const parent = dot > 0 && net.isIP(name) === 0 ? name.slice(dot + 1) : undefined;
-  return sets.every((s) => s.exact.has(name) || (parent !== undefined && s.wildcard.has(parent)));
+  return pairs.length > 0 && pairs.every((p) => coveredBy(name, p.sans));
 }
 
 /**

@@ -24,6 +24,14 @@ export function buildSiteIndex<S extends { readonly plan: SitePlan }>(sites: rea
   return { exact, wildcard, fallback: fallback ?? sites[0] };
 }
 
+/** The site that serves a name (exact, then the `*.` wildcard of its parent); no fallback. */
+export function siteForName<S>(index: SiteIndex<S>, name: string): S | undefined {
+  const hit = index.exact.get(name);
+  if (hit !== undefined) return hit;
+  const dot = name.indexOf('.');
+  return dot > 0 ? index.wildcard.get(name.slice(dot + 1)) : undefined;
+}
+
 export type RouteResult<S> =
   | { readonly site: S; readonly matched: 'exact' | 'wildcard' | 'default' }
   | { readonly site: undefined };
@@ -35,13 +43,8 @@ export function routeSni<S>(
 ): RouteResult<S> {
   if (serverName !== undefined) {
     const name = serverName.endsWith('.') ? serverName.slice(0, -1) : serverName;
-    const hit = index.exact.get(name);
-    if (hit) return { site: hit, matched: 'exact' };
-    const dot = name.indexOf('.');
-    if (dot > 0) {
-      const wild = index.wildcard.get(name.slice(dot + 1));
-      if (wild) return { site: wild, matched: 'wildcard' };
-    }
+    const site = siteForName(index, name);
+    if (site !== undefined) return { site, matched: index.exact.has(name) ? 'exact' : 'wildcard' };
   }
   if (strictSni || index.fallback === undefined) return { site: undefined };
   return { site: index.fallback, matched: 'default' };
