@@ -10,7 +10,8 @@ const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configurati
 
 Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
 SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it
-never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect). \`tlsterm reload\` sends SIGHUP to the running instance.
+never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect).
+\`tlsterm reload\` sends SIGHUP to the running instance.
 `;
 
 export const serveCommand: Command = {
@@ -29,7 +30,12 @@ upstream_refused, other) and a "detail" in plain words;
 Per site: edge (http://), re-encryption (https://), passthrough (mode: passthrough, tcp://),
 TLS-to-TCP (tcp://), mTLS (client_auth); see docs/patterns.md. Certificate files are watched
 and swapped without a reload. Session resumption is shared by all workers (and by hosts with
-state: { backend: redis }); see docs/resumption.md.`,
+state: { backend: redis }); see docs/resumption.md.
+Each request goes to the site of its Host / :authority; another site's name is served on the
+same connection only when the certificate covers it and both sites negotiate and authenticate
+alike, else 421. Every state is bounded (listeners' timeouts: and limits:, e.g. send for a
+client that stops reading; "event":"http_timeout", "event":"connection_refused"); Upgrade is
+allowed per site (upgrade: [websocket] by default). Every log event: docs/logs.md.`,
   async run(argv) {
     const { values } = parseArgs({
       args: [...argv],
