@@ -19,6 +19,7 @@ export type {
   LocalRequest,
   LocalResponse,
   Misdirected,
+  OwnHandshake,
   SiteResolver,
   UpstreamPool,
 } from './types.ts';
