@@ -37,7 +37,10 @@ describe('inspect: what if', () => {
     assert.match(by('TLS 1.1')?.detail ?? '', /offered up to TLS1\.1/);
     assert.equal(by('TLS 1.3 only')?.outcome, 'accepted');
     // Its only key share was the hybrid one: without it, X25519 costs a HelloRetryRequest.
-    assert.match(by('without post-quantum')?.detail ?? '', /negotiates TLS1\.3 with X25519 after a HelloRetryRequest/);
+    assert.match(
+      by('without post-quantum')?.detail ?? '',
+      /negotiates TLS1\.3 with X25519 after a HelloRetryRequest/,
+    );
   });
 
   it('every glossary entry has an id, text and a seed; message names resolve', () => {
