@@ -2,19 +2,22 @@
 // the Logger only takes names from it, and docs/logs.md is rendered from it (scripts/logs-doc.ts).
 // Adding an event: a row here, then `node scripts/logs-doc.ts > docs/logs.md`.
 
-export type EventLevel = 'info' | 'warning' | 'error';
+import type { LogLevel } from './log-settings.ts';
+
+export type EventLevel = LogLevel;
 
 export interface EventSpec {
   /** Which part writes it. */
   readonly by: 'serve' | 'http' | 'certs' | 'acme' | 'state' | 'cluster';
-  /** Its level when the line does not say (`level` is written on warning and error lines). */
+  /** Its level when the line does not say (the logger writes `level` on every line). */
   readonly level: EventLevel;
   readonly says: string;
   /** Field → what it holds. Fields every line has (time, worker) are not repeated. */
   readonly fields: Readonly<Record<string, string>>;
 }
 
-const CLIENT = 'client address and port, "ip:port"';
+const CLIENT = 'client address and port: "203.0.113.9:5123", IPv6 in brackets "[::1]:43818"';
+const CONN_ID = 'connection id (worker number-counter): joins the handshake line and its access lines';
 
 export const EVENTS = {
   // --- connections (serve)
@@ -26,6 +29,7 @@ export const EVENTS = {
       listener: 'listener name',
       site: 'site id (listeners[i].sites[j])',
       client: CLIENT,
+      conn_id: CONN_ID,
       sni: 'server name the client asked for, or null',
       mode: 'terminate | passthrough',
       version: 'negotiated version, e.g. TLS1.3',
@@ -41,7 +45,8 @@ export const EVENTS = {
       client_certificate:
         'subject, issuer, serial and verification of the client certificate (mTLS), or null',
       ja4: 'the client hello fingerprint',
-      offered: 'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms',
+      offered:
+        'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms (only with log.handshake.offered: all)',
       upstream: 'where the connection went (passthrough, TLS-to-TCP)',
       handshake_ms: 'handshake duration',
       duration_ms: 'connection lifetime',
@@ -65,7 +70,7 @@ export const EVENTS = {
       bytes_in: 'bytes read',
       bytes_out: 'bytes written',
       ja4: 'the client hello fingerprint, when a hello was read',
-      offered: 'what the client offered, when a hello was read',
+      offered: 'what the client offered, when a hello was read (not with log.handshake.offered: none)',
     },
   },
   resumption_summary: {
@@ -120,21 +125,27 @@ export const EVENTS = {
     fields: { file: 'the key log file', error: 'the error code' },
   },
   // --- requests (http)
-  request: {
+  access: {
     by: 'http',
     level: 'info',
-    says: 'one HTTP request answered (forwarded or local)',
+    says: 'one HTTP request answered (forwarded or local), written when the response ends',
     fields: {
+      conn_id: CONN_ID,
+      request_id: 'the X-Request-Id the request came with (if sane), else one made here; sent upstream',
       client: CLIENT,
-      sni: 'server name of the connection',
-      alpn: 'http/1.1 | h2',
+      proto: 'http/1.1 | h2',
+      host: 'Host / :authority as sent',
       method: 'request method',
-      path: 'request target',
-      status: 'status sent to the client',
+      uri: 'request target, query included (as Caddy and nginx $request_uri)',
+      status: 'status sent to the client (499: the client went away first)',
+      bytes_in: 'request body bytes read',
+      bytes_out: 'response bytes written (head and body)',
+      user_agent: 'User-Agent, or null',
       upstream: 'origin that answered, or local',
-      bytes_in: 'request bytes read (head and body)',
-      bytes_out: 'response bytes written',
-      duration_ms: 'from the first byte of the request to the last byte of the response',
+      tls_ms: "the connection's handshake time, on its first request only",
+      upstream_connect_ms: 'time to connect to the upstream (0: a pooled connection was reused)',
+      ttfb_ms: 'from the request head to the first byte of the response',
+      total_ms: 'from the request head to the last byte of the response',
       upgrade: 'the protocol a 101 switched to (upgrade: allowlist), e.g. websocket',
       upgrade_refused: 'an Upgrade not on the allowlist, forwarded without it (e.g. h2c)',
       reason: 'why a 421 was sent (the host belongs to a site this connection cannot serve)',
@@ -145,8 +156,8 @@ export const EVENTS = {
     level: 'info',
     says: 'a request refused before forwarding (malformed, too large, smuggling attempt)',
     fields: {
-      client: 'client address',
-      client_port: 'client port',
+      client: CLIENT,
+      conn_id: CONN_ID,
       sni: 'server name of the connection',
       alpn: 'http/1.1 | h2',
       status: 'status sent (400, 408, 413, 431, …)',
@@ -179,7 +190,7 @@ export const EVENTS = {
       limit_ms: 'the bound that ran out',
       method: 'request method, when a request was in flight',
       path: 'request target, when a request was in flight',
-      client: 'client address',
+      client: CLIENT,
       sni: 'server name of the connection',
       alpn: 'http/1.1 | h2',
     },

@@ -7,8 +7,9 @@ import type tls from 'node:tls';
 import { offersAcmeTlsAlpn } from '../certs/acme/responders.ts';
 import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
-import type { Logger } from '../observe/index.ts';
+import { endpoint, type Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
+import { nextConnId } from './conn-id.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import {
@@ -53,7 +54,8 @@ export function acceptConnection(
     resumption,
     tracker,
     routing,
-    client: `${raw.remoteAddress}:${raw.remotePort}`,
+    client: endpoint(raw.remoteAddress, raw.remotePort),
+    connId: nextConnId(),
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
     site: undefined,
@@ -213,14 +215,15 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
-  const { ja4, offered, ...chosen } = facts;
-  const offer = offerMembers({ ja4, offered });
+  const { offered, ...chosen } = facts;
+  const offer = offerMembers({ offered });
   raw.once('close', () =>
     state.log(
       {
         event: 'handshake',
         listener: state.listener.name,
         client: state.client,
+        conn_id: state.connId,
         site: site.plan.id,
         ...chosen,
         ...resumption,
@@ -244,6 +247,9 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   const conn: ConnectionInfo = {
     clientAddress: raw.remoteAddress ?? '',
     clientPort: raw.remotePort ?? 0,
+    client: state.client,
+    connId: state.connId,
+    tlsMs: handshakeMs,
     // Asked for on use only: each is a getsockname() call, and the HTTP path does not need them.
     get localAddress() {
       return raw.localAddress ?? '';
