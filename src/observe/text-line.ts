@@ -7,7 +7,7 @@ type Fields = Readonly<Record<string, unknown>>;
 
 const word = (v: unknown): string => {
   if (v === null || v === undefined) return '-';
-  if (typeof v === 'string') return v === '' ? '""' : /[\s"=]/.test(v) ? JSON.stringify(v) : v;
+  if (typeof v === 'string') return v === '' ? '""' : /[\s"]/.test(v) ? JSON.stringify(v) : v;
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 };
