@@ -51,6 +51,7 @@ export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts)
     request_id: f.requestId === '' ? newRequestId() : f.requestId,
     client: clientOf(conn),
     proto: conn.alpn === false ? 'http/1.1' : conn.alpn,
+    sni: conn.serverName ?? null,
     host: f.host,
     method: f.method,
     uri: f.uri,

@@ -72,6 +72,8 @@ export abstract class Http1State implements RequestHandler {
   protected host: string | null = null;
   protected userAgent: string | null = null;
   protected requestId = '';
+  /** The upstream connect time of the request in progress (read at its response head). */
+  protected connectMs: number | null = null;
   /** When the first response byte was written (0: not yet). */
   protected firstByteAt = 0;
   /** Requests answered on this connection (the first one's line carries the handshake time). */
@@ -183,7 +185,7 @@ export abstract class Http1State implements RequestHandler {
       bytesOut: this.bytesOut,
       startedAt: this.startedAt,
       firstByteAt: this.firstByteAt,
-      connectMs: this.exchange?.connectMs ?? null,
+      connectMs: this.exchange?.connectMs ?? this.connectMs,
       upstream: this.upstreamName,
       first: this.served++ === 0,
       note: this.note,

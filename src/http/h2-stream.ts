@@ -42,6 +42,8 @@ export class H2Stream implements ResponseSink, Watched {
   path = '';
   userAgent: string | null = null;
   requestId = '';
+  /** The upstream connect time (read at the response head). */
+  private connectMs: number | null = null;
   /** When the response head went out (0: not yet). */
   private firstByteAt = 0;
   private status = 0;
@@ -255,7 +257,7 @@ export class H2Stream implements ResponseSink, Watched {
       bytesOut: this.bytesOut,
       startedAt: this.startedAt,
       firstByteAt: this.stream.headersSent && this.firstByteAt === 0 ? performance.now() : this.firstByteAt,
-      connectMs: this.exchange?.connectMs ?? null,
+      connectMs: this.exchange?.connectMs ?? this.connectMs,
       upstream: this.note === null ? c.upstreamName : 'none',
       first: firstRequestOf(c.info),
       note: this.note,
@@ -301,6 +303,7 @@ export class H2Stream implements ResponseSink, Watched {
   onResponseHead(head: ResponseHead): void {
     const stream = this.stream;
     this.status = head.status;
+    this.connectMs = this.exchange?.connectMs ?? null;
     if (stream.destroyed) return;
     try {
       const endStream = head.body === ResBody.none;

@@ -143,6 +143,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.userAgent = this.logFields.userAgent;
     this.requestId = this.logFields.requestId;
     this.firstByteAt = 0;
+    this.connectMs = null;
     this.status = 0;
     this.bytesIn = 0;
     this.bytesOut = 0;

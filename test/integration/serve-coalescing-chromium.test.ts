@@ -139,7 +139,7 @@ test('Chromium coalesces d.test onto b.test, retries c.test after a 421: each at
     await context.close();
   }
 
-  const requests = serve.events.filter((e) => e['event'] === 'request' && e['path'] === '/data');
+  const requests = serve.events.filter((e) => e['event'] === 'access' && e['uri'] === '/data');
   const siteOf = (e: Record<string, unknown>) => origins.get(String(e['upstream']));
   const sniSite = (e: Record<string, unknown>) => String(e['sni']).split('.')[0];
   const all = JSON.stringify(requests);

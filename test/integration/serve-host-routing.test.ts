@@ -158,7 +158,7 @@ const curl = (sni: string, args: readonly string[]) =>
   ]);
 
 const requestLine = (pred: (e: Record<string, unknown>) => boolean) =>
-  serve.waitFor((e) => e['event'] === 'request' && pred(e), 5000);
+  serve.waitFor((e) => e['event'] === 'access' && pred(e), 5000);
 
 describe('a request for another site than the SNI', () => {
   test('SNI a.test + Host admin.test (an mTLS site): 421 over openssl s_client, admin never reached', async () => {
