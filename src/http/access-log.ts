@@ -34,6 +34,14 @@ const ms = (from: number, to: number): number => Math.round((to - from) * 1000) 
 export const clientOf = (conn: ConnectionInfo): string =>
   conn.client ?? endpoint(conn.clientAddress, conn.clientPort);
 
+/** Does `host` (as sent: case, port, brackets) name `sni`? */
+export const sameName = (host: string | null, sni: string | undefined): boolean => {
+  if (host === null || sni === undefined) return host === null && sni === undefined;
+  const end = host.charCodeAt(0) === 0x5b ? host.indexOf(']') + 1 : host.lastIndexOf(':');
+  const name = end > 0 ? host.slice(0, end) : host;
+  return name.length === sni.length && name.toLowerCase() === sni.toLowerCase();
+};
+
 const seen = new WeakSet<ConnectionInfo>();
 
 /** True for a connection's first request only (h2: streams of one session share the info). */
@@ -51,7 +59,9 @@ export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts)
     request_id: f.requestId === '' ? newRequestId() : f.requestId,
     client: clientOf(conn),
     proto: conn.alpn === false ? 'http/1.1' : conn.alpn,
-    sni: conn.serverName ?? null,
+    // Only when it says something the handshake line (joined by conn_id) does not: a request for
+    // another name than the connection's (coalesced, or answered 421), or a connection without SNI.
+    ...(sameName(f.host, conn.serverName) ? {} : { sni: conn.serverName ?? null }),
     host: f.host,
     method: f.method,
     uri: f.uri,

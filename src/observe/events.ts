@@ -35,15 +35,15 @@ export const EVENTS = {
       version: 'negotiated version, e.g. TLS1.3',
       cipher: '{ iana, openssl } names of the suite',
       group: 'key-exchange group, e.g. X25519MLKEM768',
-      hello_retry: 'true when the server asked for another key share (HelloRetryRequest)',
+      hello_retry: 'true when the server asked for another key share (HelloRetryRequest); absent otherwise',
       signature_algorithm: 'the server signature scheme',
       alpn: 'negotiated ALPN protocol or null',
       resumed: 'true for an abbreviated handshake',
-      resumed_by: 'ticket | session_id | null',
+      resumed_by: 'ticket | session_id; absent for a full handshake',
       ticket_key: 'first 8 hex digits of the ticket key name that resumed it',
       ticket_key_current: 'whether that key still issues tickets',
       client_certificate:
-        'subject, issuer, serial and verification of the client certificate (mTLS), or null',
+        'subject, issuer and fingerprint of the client certificate (mTLS); absent without one',
       ja4: 'the client hello fingerprint',
       offered:
         'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms (only with log.handshake.offered: all)',
@@ -70,7 +70,9 @@ export const EVENTS = {
       bytes_in: 'bytes read',
       bytes_out: 'bytes written',
       ja4: 'the client hello fingerprint, when a hello was read',
-      offered: 'what the client offered, when a hello was read (not with log.handshake.offered: none)',
+      offered:
+        'what the client offered, when a hello was read (not with log.handshake.offered: none; by default on the first 4 failures of a client address per 10 s)',
+      offered_limited: 'true when the lists were left out because this client failed more often (a scanner)',
     },
   },
   resumption_summary: {
@@ -134,7 +136,7 @@ export const EVENTS = {
       request_id: 'the X-Request-Id the request came with (if sane), else one made here; sent upstream',
       client: CLIENT,
       proto: 'http/1.1 | h2',
-      sni: 'server name of the connection (differs from host on a coalesced connection)',
+      sni: "the connection's server name, only when the host names another (coalesced, 421) or none was sent",
       host: 'Host / :authority as sent',
       method: 'request method',
       uri: 'request target, query included (as Caddy and nginx $request_uri)',

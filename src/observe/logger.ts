@@ -4,6 +4,7 @@
 import { EVENTS, type EventName } from './events.ts';
 import { type LogFile, openLogFile } from './log-file.ts';
 import { DEFAULT_LOG_SETTINGS, type LogLevel, type LogSettings, levelRank } from './log-settings.ts';
+import { offerAllowed } from './offer-budget.ts';
 import { textLine } from './text-line.ts';
 
 /** One log line's members: an event from the table in events.ts, and its fields. */
@@ -11,8 +12,9 @@ export type LogEvent = { readonly event: EventName } & Readonly<Record<string, u
 
 /**
  * `offer`: the client's offer already rendered as JSON members (`"offered":{…}`), rendered once per
- * distinct offer, not per line. Written on failure events unless `log.handshake.offered: none`, on
- * other events only with `offered: all`.
+ * distinct offer, not per line. Written on failure events unless `log.handshake.offered: none` (and
+ * then for the first few failures of a client address per 10 s: offer-budget.ts), on other events
+ * only with `offered: all`.
  */
 export type Logger = (event: LogEvent, offer?: string) => void;
 
@@ -38,6 +40,8 @@ const isoNow = (): string => {
 const tableLevel = (name: unknown): LogLevel =>
   (EVENTS as Readonly<Record<string, { level: LogLevel } | undefined>>)[name as string]?.level ?? 'info';
 
+const LIMITED = '"offered_limited":true';
+
 /** Events whose lines are about a failed handshake: they carry the offer by default. */
 const FAILURE_EVENTS: ReadonlySet<string> = new Set(['handshake_failed']);
 
@@ -62,13 +66,15 @@ export function createConfigurableLogger(
     const level = own ?? tableLevel(event.event);
     if (levelRank(level) < minRank) return;
     const o = settings.offered;
-    const raw =
+    let raw =
       offer === undefined ||
       offer === '' ||
       o === 'none' ||
       (o === 'failures' && !FAILURE_EVENTS.has(event.event))
         ? ''
         : offer;
+    // By default a scanner's burst of failures carries its lists a few times, not a hundred.
+    if (raw !== '' && o === 'failures' && !offerAllowed(event['client'])) raw = LIMITED;
     // A line that names its own level (rare: warnings, errors) is copied without it, so `level`
     // is written once, right after `time`.
     const e = own === undefined ? event : { ...event, level: undefined };

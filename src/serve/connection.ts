@@ -215,7 +215,13 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
-  const { offered, ...chosen } = facts;
+  // What is false or null on an ordinary handshake is left out of its line (bytes per request).
+  const { offered, hello_retry, client_certificate, ...chosen } = facts;
+  const rare = {
+    ...(hello_retry ? { hello_retry } : {}),
+    ...(client_certificate !== null ? { client_certificate } : {}),
+    ...(resumption.resumed_by !== null ? resumption : {}),
+  };
   const offer = offerMembers({ offered });
   raw.once('close', () =>
     state.log(
@@ -226,7 +232,7 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
         conn_id: state.connId,
         site: site.plan.id,
         ...chosen,
-        ...resumption,
+        ...rare,
         handshake_ms: handshakeMs,
         duration_ms: elapsedMs(state.acceptedAt),
         bytes_in: raw.bytesRead,

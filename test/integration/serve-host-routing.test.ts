@@ -307,7 +307,7 @@ describe('h2: the stream :authority decides', () => {
       assert.deepEqual(await h2get(session, `b.test:${serve.port}`), { status: 200, body: 'site=b\n' });
       const misdirected = await h2get(session, 'admin.test');
       assert.equal(misdirected.status, 421);
-      const line = await requestLine((e) => e['status'] === 421 && e['alpn'] === 'h2');
+      const line = await requestLine((e) => e['status'] === 421 && e['proto'] === 'h2');
       assert.match(String(line['reason']), /admin\.test/);
     } finally {
       session.close();

@@ -193,3 +193,26 @@ describe('text format', () => {
     );
   });
 });
+
+describe('offered lists of a scanner', () => {
+  test('by default, the first 4 failures of a client address per window carry them, the rest say offered_limited', () => {
+    const { lines, log } = logger();
+    for (let i = 0; i < 7; i++)
+      log({ event: 'handshake_failed', client: `[2001:db8::7]:${40000 + i}`, ja4: 't12d' }, OFFER);
+    log({ event: 'handshake_failed', client: '[2001:db8::8]:1', ja4: 't12d' }, OFFER);
+    const parsed = lines.map(parse);
+    assert.deepEqual(
+      parsed.map((e) =>
+        e['offered'] !== undefined ? 'lists' : e['offered_limited'] === true ? 'limited' : '?',
+      ),
+      ['lists', 'lists', 'lists', 'lists', 'limited', 'limited', 'limited', 'lists'],
+    );
+    assert.ok(parsed.every((e) => e['ja4'] === 't12d'));
+    const all = logger({ offered: 'all' });
+    for (let i = 0; i < 7; i++) all.log({ event: 'handshake_failed', client: `[2001:db8::9]:${i}` }, OFFER);
+    assert.ok(
+      all.lines.every((l) => parse(l)['offered'] !== undefined),
+      'offered: all means all',
+    );
+  });
+});
