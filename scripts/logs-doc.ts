@@ -32,6 +32,8 @@ export function renderLogsDoc(): string {
     out.push(`## ${title}`, '');
     for (const [name, spec] of entries.filter(([, s]) => s.by === by)) {
       out.push(`### \`${name}\` (${spec.level})`, '', `${spec.says[0]?.toUpperCase()}${spec.says.slice(1)}.`, '');
+      if (spec.perWorker)
+        out.push('Every worker writes this line for the same fact; it says `"workers":N` (count N lines as one).', '');
       out.push('| field | holds |', '| --- | --- |');
       for (const [field, holds] of Object.entries(spec.fields))
         out.push(`| \`${field}\` | ${holds.replaceAll("|", "\\|")} |`);

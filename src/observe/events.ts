@@ -14,6 +14,11 @@ export interface EventSpec {
   readonly says: string;
   /** Field → what it holds. Fields every line has (time, worker) are not repeated. */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * Every worker writes this line for the same fact (each watches the files, opens the key log):
+   * the logger marks it `"workers":N` so that N lines are read as one fact.
+   */
+  readonly perWorker?: true;
 }
 
 const CLIENT = 'client address and port: "203.0.113.9:5123", IPv6 in brackets "[::1]:43818"';
@@ -103,24 +108,28 @@ export const EVENTS = {
     },
   },
   keylog_open: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: "the key log (keylog:) is on: every connection's TLS secrets are written to this file",
     fields: { file: 'the key log file', max_bytes: 'its cap', detail: 'in words' },
   },
   keylog_full: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: 'the key log reached max_bytes; lines are dropped until the file shrinks',
     fields: { file: 'the key log file', max_bytes: 'its cap' },
   },
   keylog_mode: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: 'the key log file could not be made 0600',
     fields: { file: 'the key log file', error: 'the error code' },
   },
   keylog_failed: {
+    perWorker: true,
     by: 'serve',
     level: 'error',
     says: 'the key log file could not be opened or written',
@@ -212,6 +221,7 @@ export const EVENTS = {
   },
   // --- certificates
   certificate_reloaded: {
+    perWorker: true,
     by: 'certs',
     level: 'info',
     says: 'a watched certificate file changed and the new pair is served to new connections',
@@ -227,6 +237,7 @@ export const EVENTS = {
     },
   },
   certificate_reload_refused: {
+    perWorker: true,
     by: 'certs',
     level: 'error',
     says: 'a changed certificate file was refused; the old pair keeps serving',

@@ -21,6 +21,8 @@ export type Logger = (event: LogEvent, offer?: string) => void;
 export interface JsonLoggerOptions {
   /** Fields every line has, after `time` and `level` (e.g. the worker's pid): rendered once. */
   readonly fields?: Readonly<Record<string, unknown>>;
+  /** Workers of this instance: lines every worker writes for one fact say `"workers":N`. */
+  readonly workers?: number;
   /** Format, level and offered lists (the file is the writer's business). */
   readonly settings?: Pick<LogSettings, 'format' | 'level' | 'offered'>;
 }
@@ -37,8 +39,8 @@ const isoNow = (): string => {
   return lastIso;
 };
 
-const tableLevel = (name: unknown): LogLevel =>
-  (EVENTS as Readonly<Record<string, { level: LogLevel } | undefined>>)[name as string]?.level ?? 'info';
+type Spec = { readonly level: LogLevel; readonly perWorker?: true } | undefined;
+const specOf = (name: unknown): Spec => (EVENTS as Readonly<Record<string, Spec>>)[name as string];
 
 const LIMITED = '"offered_limited":true';
 
@@ -60,10 +62,12 @@ export function createConfigurableLogger(
   const head = fixed === '' ? '' : `,${fixed}`;
   let settings = options.settings ?? DEFAULT_LOG_SETTINGS;
   let minRank = levelRank(settings.level);
+  const workers = options.workers ?? 0;
 
   const log: Logger = (event, offer) => {
     const own = event['level'] as LogLevel | undefined;
-    const level = own ?? tableLevel(event.event);
+    const spec = specOf(event.event);
+    const level = own ?? spec?.level ?? 'info';
     if (levelRank(level) < minRank) return;
     const o = settings.offered;
     let raw =
@@ -77,7 +81,8 @@ export function createConfigurableLogger(
     if (raw !== '' && o === 'failures' && !offerAllowed(event['client'])) raw = LIMITED;
     // A line that names its own level (rare: warnings, errors) is copied without it, so `level`
     // is written once, right after `time`.
-    const e = own === undefined ? event : { ...event, level: undefined };
+    let e: Readonly<Record<string, unknown>> = own === undefined ? event : { ...event, level: undefined };
+    if (workers > 1 && spec?.perWorker === true) e = { ...e, workers };
     if (settings.format === 'text') {
       write(textLine(isoNow(), level, e, fixedFields, raw));
       return;
@@ -114,7 +119,7 @@ export interface LogOutput extends ConfigurableLogger {
 }
 
 export function createLogOutput(
-  options: Pick<JsonLoggerOptions, 'fields'> & { readonly onError?: (text: string) => void } = {},
+  options: Pick<JsonLoggerOptions, 'fields' | 'workers'> & { readonly onError?: (text: string) => void } = {},
 ): LogOutput {
   const onError = options.onError ?? ((text: string) => process.stderr.write(text));
   let file: LogFile | undefined;

@@ -67,7 +67,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const { configFile, stateDir, workers } = options;
   const notice = options.notice ?? ((text: string) => process.stderr.write(text));
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
-  const output = createLogOutput(cluster.isWorker ? { fields: { worker: process.pid } } : {});
+  // A worker learns the worker count from the primary (TLSTERM_WORKERS, set before the fork).
+  const output = createLogOutput(
+    cluster.isWorker
+      ? { fields: { worker: process.pid }, workers: Number(process.env['TLSTERM_WORKERS'] ?? 0) }
+      : {},
+  );
   const log = output.log;
   // Lines still buffered for the log file are written before the process ends, however it ends.
   process.once('exit', () => output.flushSync());
@@ -130,7 +135,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
       return next;
     },
     log,
-    workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
+    workers: (p) => {
+      const n = workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers);
+      // Inherited by the workers forked next (cluster.fork adds to process.env): see createLogOutput.
+      process.env['TLSTERM_WORKERS'] = String(n);
+      return n;
+    },
   });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;

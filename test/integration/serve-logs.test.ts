@@ -244,7 +244,7 @@ test('log.file + format text: human lines; after mv and SIGUSR1 the new file get
   }
 });
 
-test('log.level warning: no info lines are written, warnings are', async () => {
+test('log.level warning: no info lines are written, warnings are (per-worker ones marked workers: 2)', async () => {
   const file = path.join(tmp.dir, 'warn.log');
   const keys = path.join(tmp.dir, 'keys.log');
   const s = await startToFile(
@@ -264,6 +264,13 @@ test('log.level warning: no info lines are written, warnings are', async () => {
       lines.filter((e) => e['level'] !== 'warning' && e['level'] !== 'error'),
       [],
       'no info line (started, handshake, access)',
+    );
+    // Both workers open the key log: each line says so, to be counted once.
+    const opened = lines.filter((e) => e['event'] === 'keylog_open');
+    assert.ok(opened.length >= 1);
+    assert.ok(
+      opened.every((e) => e['workers'] === 2),
+      JSON.stringify(opened),
     );
   } finally {
     await stopChild(s.child);

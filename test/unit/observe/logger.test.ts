@@ -216,3 +216,20 @@ describe('offered lists of a scanner', () => {
     );
   });
 });
+
+describe('per-worker duplicates', () => {
+  test('a line every worker writes for one fact says how many workers do; others do not', () => {
+    const lines: string[] = [];
+    const { log } = createConfigurableLogger((l) => lines.push(l), { fields: { worker: 9 }, workers: 4 });
+    log({ event: 'certificate_reloaded', serial: '01' });
+    log({ event: 'keylog_open', level: 'warning', file: 'k' });
+    log({ event: 'access', status: 200 });
+    const [a, b, c] = lines.map(parse);
+    assert.equal(a!['workers'], 4);
+    assert.equal(b!['workers'], 4);
+    assert.equal(c!['workers'], undefined);
+    const single: string[] = [];
+    createConfigurableLogger((l) => single.push(l), { workers: 1 }).log({ event: 'certificate_reloaded' });
+    assert.equal(parse(single[0]!)['workers'], undefined, 'one worker: nothing to fold');
+  });
+});
