@@ -19,6 +19,8 @@ export interface EventSpec {
    * the logger marks it `"workers":N` so that N lines are read as one fact.
    */
   readonly perWorker?: true;
+  /** A failed handshake: its line carries the client's offered lists by default (`log.handshake.offered`). */
+  readonly failure?: true;
 }
 
 const CLIENT = 'client address and port: "203.0.113.9:5123", IPv6 in brackets "[::1]:43818"';
@@ -61,6 +63,7 @@ export const EVENTS = {
     },
   },
   handshake_failed: {
+    failure: true,
     by: 'serve',
     level: 'info',
     says: 'a handshake that did not complete, with who refused what',

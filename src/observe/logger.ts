@@ -39,13 +39,10 @@ const isoNow = (): string => {
   return lastIso;
 };
 
-type Spec = { readonly level: LogLevel; readonly perWorker?: true } | undefined;
+type Spec = { readonly level: LogLevel; readonly perWorker?: true; readonly failure?: true } | undefined;
 const specOf = (name: unknown): Spec => (EVENTS as Readonly<Record<string, Spec>>)[name as string];
 
 const LIMITED = '"offered_limited":true';
-
-/** Events whose lines are about a failed handshake: they carry the offer by default. */
-const FAILURE_EVENTS: ReadonlySet<string> = new Set(['handshake_failed']);
 
 /** A logger over a line writer, with settings that can change (`configure`). */
 export interface ConfigurableLogger {
@@ -71,10 +68,7 @@ export function createConfigurableLogger(
     if (levelRank(level) < minRank) return;
     const o = settings.offered;
     let raw =
-      offer === undefined ||
-      offer === '' ||
-      o === 'none' ||
-      (o === 'failures' && !FAILURE_EVENTS.has(event.event))
+      offer === undefined || offer === '' || o === 'none' || (o === 'failures' && spec?.failure !== true)
         ? ''
         : offer;
     // By default a scanner's burst of failures carries its lists a few times, not a hundred.
