@@ -44,7 +44,8 @@ function body(e: Fields): string {
       );
     }
     case 'handshake_failed':
-      return ` ${word(e['client'])} ${word(e['sni'])} ${word(e['reason'])}: ${e['detail']}${pairs(e, FAILED)}`;
+      // The detail is words for people; a line break in it (OpenSSL's text) must not end the line.
+      return ` ${word(e['client'])} ${word(e['sni'])} ${word(e['reason'])}: ${String(e['detail']).replace(/[\r\n]+/g, ' ')}${pairs(e, FAILED)}`;
     default:
       return pairs(e, BASE);
   }
