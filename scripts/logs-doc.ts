@@ -18,9 +18,13 @@ export function renderLogsDoc(): string {
     '',
     '<!-- Rendered from src/observe/events.ts by `node scripts/logs-doc.ts > docs/logs.md`; edit the table, not this page. -->',
     '',
-    'tlsterm writes JSON lines on stdout, one per event. Every line starts with `time` (ISO 8601) and,',
-    'in a cluster worker, `worker` (its pid); then `event`, one of the names below, and its fields.',
-    'Warning and error lines say `level`. Secrets (keys, TLS secrets, Redis passwords) never appear.',
+    'tlsterm writes one line per event, JSON by default (`log.format: text` for people tailing it), on',
+    'stdout or appended to `log.file` (SIGUSR1 reopens it). Every JSON line starts with `time` (ISO 8601),',
+    '`level` (`debug`, `info`, `warning` or `error`: the level below is the usual one; lines under',
+    '`log.level` are not written), in a cluster worker `worker` (its pid); then `event`, one of the names',
+    'below, and its fields. A client is always spelled `"203.0.113.9:5123"` or `"[::1]:43818"`; `conn_id`',
+    'joins a `handshake` line to the `access` lines of its connection. Secrets (keys, TLS secrets, Redis',
+    'passwords) never appear. Configuration: `log:` in docs/configuration.md; figures: docs/operations.md.',
     '',
   ];
   const entries = Object.entries(EVENTS) as [string, EventSpec][];
@@ -28,6 +32,8 @@ export function renderLogsDoc(): string {
     out.push(`## ${title}`, '');
     for (const [name, spec] of entries.filter(([, s]) => s.by === by)) {
       out.push(`### \`${name}\` (${spec.level})`, '', `${spec.says[0]?.toUpperCase()}${spec.says.slice(1)}.`, '');
+      if (spec.perWorker)
+        out.push('Every worker writes this line for the same fact; it says `"workers":N` (count N lines as one).', '');
       out.push('| field | holds |', '| --- | --- |');
       for (const [field, holds] of Object.entries(spec.fields))
         out.push(`| \`${field}\` | ${holds.replaceAll("|", "\\|")} |`);

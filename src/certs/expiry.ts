@@ -127,7 +127,7 @@ export function startExpiryChecks(opts: ExpiryCheckOptions): ExpiryCheck {
     for (const f of findings) {
       opts.log({
         event: 'certificate_expiry',
-        level: f.severity === 'error' ? 'error' : 'warn',
+        level: f.severity === 'error' ? 'error' : 'warning',
         id: f.id,
         subject: f.subject,
         serial: f.serialNumber,

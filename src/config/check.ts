@@ -16,6 +16,7 @@ import { parseDuration } from './duration.ts';
 import { loadExtraCa } from './extra-ca-check.ts';
 import { checkKeylog } from './keylog-check.ts';
 import { checkListeners } from './listener-check.ts';
+import { checkLog } from './log-check.ts';
 import type { Plan } from './plan.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
@@ -106,6 +107,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
   const stateDir =
     raw.state_dir !== undefined ? ctx.resolveFile(raw.state_dir) : defaultStateDir(ctx.opts.env);
   const keylog = checkKeylog(ctx, raw.keylog);
+  const log = checkLog(ctx, raw.log);
   ctx.extraCa = await loadExtraCa(ctx, raw.extra_ca ?? [], stateDir);
   ctx.stateDir = stateDir;
   const { listeners, httpListeners } = await checkListeners(ctx, raw.listeners);
@@ -132,5 +134,6 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     httpListeners,
     extraCa: ctx.extraCa,
     ...(keylog ?? {}),
+    log,
   };
 }

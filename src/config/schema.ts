@@ -224,6 +224,31 @@ export const ConfigSchema = v.strictObject({
       'keylog is a file path, or { file, max_bytes }',
     ),
   ),
+  log: v.optional(
+    v.strictObject(
+      {
+        file: v.optional(v.string('log.file is a file path')),
+        format: v.optional(v.picklist(['json', 'text'], 'log.format is json or text')),
+        level: v.optional(
+          v.picklist(['debug', 'info', 'warning', 'error'], 'log.level is debug, info, warning or error'),
+        ),
+        handshake: v.optional(
+          v.strictObject({
+            offered: v.optional(
+              v.picklist(['failures', 'all', 'none'], 'log.handshake.offered is failures, all or none'),
+            ),
+          }),
+        ),
+        request_id_header: v.optional(
+          v.union(
+            [v.string(), v.literal(false)],
+            'log.request_id_header is a header name, or false to send none',
+          ),
+        ),
+      },
+      'log is { file, format, level, handshake: { offered }, request_id_header }',
+    ),
+  ),
   extra_ca: v.optional(NameList('CA file path')),
   workers: v.optional(
     v.union(
@@ -257,6 +282,7 @@ export type RawState = v.InferOutput<typeof StateSchema>;
 export type RawTimeouts = v.InferOutput<typeof TimeoutsSchema>;
 export type RawLimits = v.InferOutput<typeof LimitsSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
+export type RawLog = RawConfig['log'];
 
 // --- schema introspection, for "did you mean" on unknown keys
 

@@ -23,6 +23,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
   }
 
   onResponseHead(head: ResponseHead): void {
+    this.connectMs = this.exchange?.connectMs ?? null;
     this.status = head.status;
     this.responseStarted = true;
     let chunked = false;

@@ -5,7 +5,7 @@
 // connection, plain methods: no closure or allocation per request.
 
 import type net from 'node:net';
-import { logRejected, logRequest } from './access-log.ts';
+import { logAccess, logRejected } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
 import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
 import type { ForwardContext } from './head-builder.ts';
@@ -69,6 +69,15 @@ export abstract class Http1State implements RequestHandler {
   protected startedAt = 0;
   protected method = '';
   protected path = '';
+  protected host: string | null = null;
+  protected userAgent: string | null = null;
+  protected requestId = '';
+  /** The upstream connect time of the request in progress (read at its response head). */
+  protected connectMs: number | null = null;
+  /** When the first response byte was written (0: not yet). */
+  protected firstByteAt = 0;
+  /** Requests answered on this connection (the first one's line carries the handshake time). */
+  protected served = 0;
   protected status = 0;
   protected bytesIn = 0;
   protected bytesOut = 0;
@@ -136,6 +145,7 @@ export abstract class Http1State implements RequestHandler {
   }
 
   protected write(buf: Buffer): void {
+    if (this.firstByteAt === 0) this.firstByteAt = performance.now();
     this.socket.write(buf);
   }
 
@@ -164,18 +174,22 @@ export abstract class Http1State implements RequestHandler {
   }
 
   protected logAccess(status: number): void {
-    logRequest(
-      this.log,
-      this.info,
-      this.method,
-      this.path,
+    logAccess(this.log, this.info, {
+      method: this.method,
+      uri: this.path,
+      host: this.host,
+      userAgent: this.userAgent,
+      requestId: this.requestId,
       status,
-      this.bytesIn,
-      this.bytesOut,
-      this.startedAt,
-      this.upstreamName,
-      this.note,
-    );
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      startedAt: this.startedAt,
+      firstByteAt: this.firstByteAt,
+      connectMs: this.exchange?.connectMs ?? this.connectMs,
+      upstream: this.upstreamName,
+      first: this.served++ === 0,
+      note: this.note,
+    });
   }
 
   /** A request that never became one (bad head, timeout): short error, then close. */

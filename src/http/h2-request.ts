@@ -1,6 +1,7 @@
 // An h2 request's header list, validated (RFC 9113 §8.2, §8.3) and rendered as an HTTP/1.1 head for
 // the upstream. Pure: no stream, no socket.
 
+import { requestIdFor } from '../observe/index.ts';
 import { isFieldValueString, isTokenString, TOKEN } from './chars.ts';
 import type { ForwardedParts } from './forwarded.ts';
 import { forwardedHost, viaEntry, viaLine } from './head-builder.ts';
@@ -30,6 +31,9 @@ export interface H2RequestFacts {
   isHead: boolean;
   /** The client accepts text/html (the error page's form). */
   html: boolean;
+  userAgent: string | null;
+  /** The incoming request id if sane, else a new one (also sent upstream unless the header is false). */
+  requestId: string;
 }
 
 /** The request as the upstream gets it. */
@@ -65,6 +69,9 @@ export const parseH2Request = (
   let xfh: string | undefined;
   let via: string[] | null = null;
   let fields = '';
+  const idHeader = site.opts.requestIdHeader;
+  const idName = idHeader === false ? 'x-request-id' : idHeader;
+  let incomingId: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
@@ -84,7 +91,14 @@ export const parseH2Request = (
         if (name === 'cookie') {
           cookies ??= [];
           cookies.push(value);
-        } else fields += `${name}: ${value}\r\n`;
+        } else if (name === idName) {
+          incomingId ??= value;
+          // Replaced by ours (the same value when it is sane) unless no header is sent.
+          if (idHeader === false) fields += `${name}: ${value}\r\n`;
+        } else {
+          if (name === 'user-agent') into.userAgent ??= value;
+          fields += `${name}: ${value}\r\n`;
+        }
         break;
       case H.host:
         if (host !== undefined) return 'multiple host';
@@ -134,6 +148,8 @@ export const parseH2Request = (
         if (!isHopByHop(id)) fields += `${name}: ${value}\r\n`;
     }
   }
+  into.requestId = requestIdFor(incomingId);
+  if (idHeader !== false) fields += `${idHeader}: ${into.requestId}\r\n`;
   if (method === undefined || !isTokenString(method)) return 'missing or invalid :method';
   into.method = method;
   into.isHead = method === 'HEAD';

@@ -3,7 +3,7 @@
 // control. The session's watch checks its timers.
 
 import http2 from 'node:http2';
-import { logRejected, logRequest, logUpstreamError } from './access-log.ts';
+import { firstRequestOf, logAccess, logRejected, logUpstreamError } from './access-log.ts';
 import { errorBody } from './error-page.ts';
 import { CONNECT_REFUSED, type H2RequestSite, parseH2Request } from './h2-request.ts';
 import { responseHeaders } from './h2-response-fields.ts';
@@ -40,6 +40,12 @@ export class H2Stream implements ResponseSink, Watched {
   // The H2RequestFacts, written by parseH2Request.
   method = '';
   path = '';
+  userAgent: string | null = null;
+  requestId = '';
+  /** The upstream connect time (read at the response head). */
+  private connectMs: number | null = null;
+  /** When the response head went out (0: not yet). */
+  private firstByteAt = 0;
   private status = 0;
   private bytesIn = 0;
   private bytesOut = 0;
@@ -240,18 +246,22 @@ export class H2Stream implements ResponseSink, Watched {
 
   private logAccess(status: number): void {
     const c = this.ctx;
-    logRequest(
-      c.log,
-      c.info,
-      this.method,
-      this.path,
+    logAccess(c.log, c.info, {
+      method: this.method,
+      uri: this.path,
+      host: this.host === '' ? null : this.host,
+      userAgent: this.userAgent,
+      requestId: this.requestId,
       status,
-      this.bytesIn,
-      this.bytesOut,
-      this.startedAt,
-      this.note === null ? c.upstreamName : 'none',
-      this.note,
-    );
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      startedAt: this.startedAt,
+      firstByteAt: this.stream.headersSent && this.firstByteAt === 0 ? performance.now() : this.firstByteAt,
+      connectMs: this.exchange?.connectMs ?? this.connectMs,
+      upstream: this.note === null ? c.upstreamName : 'none',
+      first: firstRequestOf(c.info),
+      note: this.note,
+    });
   }
 
   /** An error page; with `reset`, the stream then ends with RST_STREAM(reset) instead of END_STREAM. */
@@ -293,9 +303,11 @@ export class H2Stream implements ResponseSink, Watched {
   onResponseHead(head: ResponseHead): void {
     const stream = this.stream;
     this.status = head.status;
+    this.connectMs = this.exchange?.connectMs ?? null;
     if (stream.destroyed) return;
     try {
       const endStream = head.body === ResBody.none;
+      this.firstByteAt = performance.now();
       stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();

@@ -82,7 +82,12 @@ export interface ForwardContext {
  * The request head for the upstream: HTTP/1.1 origin-form, hop-by-hop fields removed, forwarding
  * fields set. Content-Length / Transfer-Encoding lines pass through: the body is framed the same way.
  */
-export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Buffer => {
+export const buildUpstreamRequest = (
+  head: RequestHead,
+  ctx: ForwardContext,
+  /** The request id's field (`name` lower-case): incoming lines of that name are replaced by `line`. */
+  requestId: { readonly name: string; readonly line: Buffer } | null = null,
+): Buffer => {
   const buf = head.buf;
   const fields = head.fields;
   const names = head.connectionNames;
@@ -97,6 +102,8 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     if (id === H.other) {
       // Only unknown fields can be nominated by Connection: never framing or Host.
       if (names !== null && namedBy(buf, fields, i, names)) d = 1;
+      else if (requestId !== null && equalsLower(buf, fields.nameStart(i), fields.nameEnd(i), requestId.name))
+        d = 1;
     } else if (id === H.upgrade) d = head.upgrade ? 0 : 1;
     else if (isHopByHop(id)) d = 1;
     else if (id === H.host) d = head.hostFromTarget ? 1 : 0;
@@ -147,6 +154,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + via.length + 2;
   if (hostLine) len += HOST_PREFIX.length + (hasHost ? hostLen : ctx.upstreamHost.length) + 2;
   if (head.upgrade) len += CONNECTION_UPGRADE.length;
+  if (requestId !== null) len += requestId.line.length;
   if (fwd !== null) len += fwd.length;
   else {
     len += ctx.parts.fixed.length + 2;
@@ -166,6 +174,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   p = copyKept(buf, fields, out, p);
   p += via.copy(out, p);
   if (head.upgrade) p += CONNECTION_UPGRADE.copy(out, p);
+  if (requestId !== null) p += requestId.line.copy(out, p);
   if (fwd !== null) p += fwd.copy(out, p);
   else {
     p += ctx.parts.fixed.copy(out, p);

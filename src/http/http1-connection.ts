@@ -10,6 +10,7 @@ import { P } from './h1-state.ts';
 import { buildUpstreamRequest } from './head-builder.ts';
 import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
+import { HeadLogFields } from './request-id-field.ts';
 import { isMisdirected } from './site-choice.ts';
 import {
   type ConnectionInfo,
@@ -39,6 +40,7 @@ export const serveHttp1 = (
 ): Drainable => new Http1Connection(socket, site, conn, log, resolveHttpOptions(opts));
 
 class Http1Connection extends Http1Response implements Drainable {
+  private readonly logFields = new HeadLogFields();
   constructor(
     socket: net.Socket,
     site: HttpSiteRuntime | SiteResolver,
@@ -136,6 +138,12 @@ class Http1Connection extends Http1Response implements Drainable {
     this.startedAt = performance.now();
     this.method = head.method;
     this.path = head.target();
+    this.host = head.host() ?? null;
+    this.logFields.read(head, this.opts.requestIdHeader);
+    this.userAgent = this.logFields.userAgent;
+    this.requestId = this.logFields.requestId;
+    this.firstByteAt = 0;
+    this.connectMs = null;
     this.status = 0;
     this.bytesIn = 0;
     this.bytesOut = 0;
@@ -180,7 +188,13 @@ class Http1Connection extends Http1Response implements Drainable {
         this.note = { upgrade_refused: offer.protocols };
       }
     }
-    const out = buildUpstreamRequest(head, this.fwd!);
+    const idHeader = this.opts.requestIdHeader;
+    const idLine = this.logFields.line;
+    const out = buildUpstreamRequest(
+      head,
+      this.fwd!,
+      idHeader === false || idLine === null ? null : { name: idHeader, line: idLine },
+    );
     this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
     this.exchange.start();
   }

@@ -4,6 +4,7 @@
 
 import http2 from 'node:http2';
 import type net from 'node:net';
+import { clientOf } from './access-log.ts';
 import { forwardedParts } from './forwarded.ts';
 import { type H2Context, H2Stream } from './h2-stream.ts';
 import { SessionWatch } from './h2-watch.ts';
@@ -51,7 +52,7 @@ export const serveHttp2 = (
     log({
       event: 'h2_error',
       error: err instanceof Error ? err.message : String(err),
-      client: conn.clientAddress,
+      client: clientOf(conn),
     });
     socket.destroy();
     return NOTHING_TO_DRAIN;

@@ -1,6 +1,7 @@
 // What a fired timeout says in the log, and the one piece of timing logic shared by the fronts:
 // telling a client that does not read (no write progress) from one that is merely slow.
 
+import { clientOf } from './access-log.ts';
 import type { ConnectionInfo, HttpLogger } from './types.ts';
 
 /** The `timeout` field of an `http_timeout` line: the config key under `timeouts:` that fired. */
@@ -20,7 +21,7 @@ export const logTimeout = (
     limit_ms: limitMs,
     method,
     path,
-    client: conn.clientAddress,
+    client: clientOf(conn),
     sni: conn.serverName ?? null,
     alpn: conn.alpn === false ? null : conn.alpn,
   });

@@ -7,6 +7,12 @@ import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } 
 export interface ConnectionInfo {
   readonly clientAddress: string;
   readonly clientPort: number;
+  /** Address and port as every log line spells them ("[::1]:43818"); made from the two when absent. */
+  readonly client?: string;
+  /** The connection id its handshake line carries, for the access lines to join on. */
+  readonly connId?: string;
+  /** The handshake's duration, ms (the first access line of the connection carries it). */
+  readonly tlsMs?: number;
   readonly localAddress: string;
   readonly localPort: number;
   /** SNI */
@@ -153,6 +159,11 @@ export interface HttpOptions {
    * Note that nginx (gzip_proxied off, its default) does not compress responses to requests with Via.
    */
   via: boolean;
+  /**
+   * Header carrying the request id to the upstream (lower-case; `log.request_id_header`); false: the
+   * id is logged but not sent (an incoming one passes through untouched).
+   */
+  requestIdHeader: string | false;
 }
 
 export const defaultHttpOptions: Readonly<HttpOptions> = Object.freeze(
@@ -178,5 +189,6 @@ export function httpOptionsOf(t: HttpTimeouts, l: HttpLimits): HttpOptions {
     h2MaxStreams: l.h2MaxStreams,
     trustForwarded: false,
     via: true,
+    requestIdHeader: 'x-request-id',
   };
 }

@@ -62,6 +62,9 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   private retried = false;
   /** Over: completed, failed or aborted. Nothing is reported after this. */
   done = false;
+  /** Time to connect to the upstream (TLS included), ms; 0 when a pooled connection was reused. */
+  connectMs = 0;
+  private openedAt = 0;
 
   constructor(
     pool: Pool,
@@ -93,6 +96,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   }
 
   private open(): void {
+    this.openedAt = performance.now();
     const c = this.pool.connect(this);
     this.conn = c;
     c.decoder.expect(this, this.isHead, this.upgrade);
@@ -184,6 +188,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   // --- upstream socket events (UpstreamOwner) ---
 
   onUpstreamConnect(): void {
+    this.connectMs = Math.round((performance.now() - this.openedAt) * 1000) / 1000;
     if (!this.done) this.sendHead();
   }
 

@@ -2,19 +2,29 @@
 // the Logger only takes names from it, and docs/logs.md is rendered from it (scripts/logs-doc.ts).
 // Adding an event: a row here, then `node scripts/logs-doc.ts > docs/logs.md`.
 
-export type EventLevel = 'info' | 'warning' | 'error';
+import type { LogLevel } from './log-settings.ts';
+
+export type EventLevel = LogLevel;
 
 export interface EventSpec {
   /** Which part writes it. */
   readonly by: 'serve' | 'http' | 'certs' | 'acme' | 'state' | 'cluster';
-  /** Its level when the line does not say (`level` is written on warning and error lines). */
+  /** Its level when the line does not say (the logger writes `level` on every line). */
   readonly level: EventLevel;
   readonly says: string;
   /** Field → what it holds. Fields every line has (time, worker) are not repeated. */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * Every worker writes this line for the same fact (each watches the files, opens the key log):
+   * the logger marks it `"workers":N` so that N lines are read as one fact.
+   */
+  readonly perWorker?: true;
+  /** A failed handshake: its line carries the client's offered lists by default (`log.handshake.offered`). */
+  readonly failure?: true;
 }
 
-const CLIENT = 'client address and port, "ip:port"';
+const CLIENT = 'client address and port: "203.0.113.9:5123", IPv6 in brackets "[::1]:43818"';
+const CONN_ID = 'connection id (worker number-counter): joins the handshake line and its access lines';
 
 export const EVENTS = {
   // --- connections (serve)
@@ -26,22 +36,24 @@ export const EVENTS = {
       listener: 'listener name',
       site: 'site id (listeners[i].sites[j])',
       client: CLIENT,
+      conn_id: CONN_ID,
       sni: 'server name the client asked for, or null',
       mode: 'terminate | passthrough',
       version: 'negotiated version, e.g. TLS1.3',
       cipher: '{ iana, openssl } names of the suite',
       group: 'key-exchange group, e.g. X25519MLKEM768',
-      hello_retry: 'true when the server asked for another key share (HelloRetryRequest)',
+      hello_retry: 'true when the server asked for another key share (HelloRetryRequest); absent otherwise',
       signature_algorithm: 'the server signature scheme',
       alpn: 'negotiated ALPN protocol or null',
       resumed: 'true for an abbreviated handshake',
-      resumed_by: 'ticket | session_id | null',
+      resumed_by: 'ticket | session_id; absent for a full handshake',
       ticket_key: 'first 8 hex digits of the ticket key name that resumed it',
       ticket_key_current: 'whether that key still issues tickets',
       client_certificate:
-        'subject, issuer, serial and verification of the client certificate (mTLS), or null',
+        'subject, issuer and fingerprint of the client certificate (mTLS); absent without one',
       ja4: 'the client hello fingerprint',
-      offered: 'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms',
+      offered:
+        'what the client offered: versions, ciphers, groups, key_shares, alpn, signature_algorithms (only with log.handshake.offered: all)',
       upstream: 'where the connection went (passthrough, TLS-to-TCP)',
       handshake_ms: 'handshake duration',
       duration_ms: 'connection lifetime',
@@ -51,6 +63,7 @@ export const EVENTS = {
     },
   },
   handshake_failed: {
+    failure: true,
     by: 'serve',
     level: 'info',
     says: 'a handshake that did not complete, with who refused what',
@@ -65,7 +78,9 @@ export const EVENTS = {
       bytes_in: 'bytes read',
       bytes_out: 'bytes written',
       ja4: 'the client hello fingerprint, when a hello was read',
-      offered: 'what the client offered, when a hello was read',
+      offered:
+        'what the client offered, when a hello was read (not with log.handshake.offered: none; by default on the first 4 failures of a client address per 10 s)',
+      offered_limited: 'true when the lists were left out because this client failed more often (a scanner)',
     },
   },
   resumption_summary: {
@@ -96,45 +111,56 @@ export const EVENTS = {
     },
   },
   keylog_open: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: "the key log (keylog:) is on: every connection's TLS secrets are written to this file",
     fields: { file: 'the key log file', max_bytes: 'its cap', detail: 'in words' },
   },
   keylog_full: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: 'the key log reached max_bytes; lines are dropped until the file shrinks',
     fields: { file: 'the key log file', max_bytes: 'its cap' },
   },
   keylog_mode: {
+    perWorker: true,
     by: 'serve',
     level: 'warning',
     says: 'the key log file could not be made 0600',
     fields: { file: 'the key log file', error: 'the error code' },
   },
   keylog_failed: {
+    perWorker: true,
     by: 'serve',
     level: 'error',
     says: 'the key log file could not be opened or written',
     fields: { file: 'the key log file', error: 'the error code' },
   },
   // --- requests (http)
-  request: {
+  access: {
     by: 'http',
     level: 'info',
-    says: 'one HTTP request answered (forwarded or local)',
+    says: 'one HTTP request answered (forwarded or local), written when the response ends',
     fields: {
+      conn_id: CONN_ID,
+      request_id: 'the X-Request-Id the request came with (if sane), else one made here; sent upstream',
       client: CLIENT,
-      sni: 'server name of the connection',
-      alpn: 'http/1.1 | h2',
+      proto: 'http/1.1 | h2',
+      sni: "the connection's server name, only when the host names another (coalesced, 421) or none was sent",
+      host: 'Host / :authority as sent',
       method: 'request method',
-      path: 'request target',
-      status: 'status sent to the client',
+      uri: 'request target, query included (as Caddy and nginx $request_uri)',
+      status: 'status sent to the client (499: the client went away first)',
+      bytes_in: 'request body bytes read',
+      bytes_out: 'response body bytes written',
+      user_agent: 'User-Agent, or null',
       upstream: 'origin that answered, or local',
-      bytes_in: 'request bytes read (head and body)',
-      bytes_out: 'response bytes written',
-      duration_ms: 'from the first byte of the request to the last byte of the response',
+      tls_ms: "the connection's handshake time, on its first request only",
+      upstream_connect_ms: 'time to connect to the upstream (0: a pooled connection was reused)',
+      ttfb_ms: 'from the request head to the first byte of the response',
+      total_ms: 'from the request head to the last byte of the response',
       upgrade: 'the protocol a 101 switched to (upgrade: allowlist), e.g. websocket',
       upgrade_refused: 'an Upgrade not on the allowlist, forwarded without it (e.g. h2c)',
       reason: 'why a 421 was sent (the host belongs to a site this connection cannot serve)',
@@ -145,8 +171,8 @@ export const EVENTS = {
     level: 'info',
     says: 'a request refused before forwarding (malformed, too large, smuggling attempt)',
     fields: {
-      client: 'client address',
-      client_port: 'client port',
+      client: CLIENT,
+      conn_id: CONN_ID,
       sni: 'server name of the connection',
       alpn: 'http/1.1 | h2',
       status: 'status sent (400, 408, 413, 431, …)',
@@ -179,7 +205,7 @@ export const EVENTS = {
       limit_ms: 'the bound that ran out',
       method: 'request method, when a request was in flight',
       path: 'request target, when a request was in flight',
-      client: 'client address',
+      client: CLIENT,
       sni: 'server name of the connection',
       alpn: 'http/1.1 | h2',
     },
@@ -198,6 +224,7 @@ export const EVENTS = {
   },
   // --- certificates
   certificate_reloaded: {
+    perWorker: true,
     by: 'certs',
     level: 'info',
     says: 'a watched certificate file changed and the new pair is served to new connections',
@@ -213,6 +240,7 @@ export const EVENTS = {
     },
   },
   certificate_reload_refused: {
+    perWorker: true,
     by: 'certs',
     level: 'error',
     says: 'a changed certificate file was refused; the old pair keeps serving',

@@ -1,4 +1,6 @@
-// Observability: the table of log events, the JSON-lines logger and the key log writer.
+// Observability: the table of log events, the logger (JSON or text, stdout or a file), request ids
+// and the key log writer.
+export { endpoint } from './client-endpoint.ts';
 export { EVENTS, type EventLevel, type EventName, type EventSpec } from './events.ts';
 export {
   KEYLOG_DEFAULT_MAX_BYTES,
@@ -6,4 +8,24 @@ export {
   type KeyLogWriter,
   openKeyLogWriter,
 } from './keylog-writer.ts';
-export { createJsonLogger, type JsonLoggerOptions, type LogEvent, type Logger } from './logger.ts';
+export { type LogFile, openLogFile } from './log-file.ts';
+export {
+  DEFAULT_LOG_SETTINGS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type LogSettings,
+  levelRank,
+  type OfferedLists,
+} from './log-settings.ts';
+export {
+  type ConfigurableLogger,
+  createConfigurableLogger,
+  createJsonLogger,
+  createLogOutput,
+  type JsonLoggerOptions,
+  type LogEvent,
+  type Logger,
+  type LogOutput,
+} from './logger.ts';
+export { isSaneRequestId, MAX_REQUEST_ID_LENGTH, newRequestId, requestIdFor } from './request-id.ts';

@@ -1,18 +1,30 @@
-// JSON lines on stdout. One line per call; callers never pass secrets (keys, TLS secrets).
-import type { EventName } from './events.ts';
+// Log lines: JSON (one object per line) or text, to stdout or a file. One line per call; callers
+// never pass secrets (keys, TLS secrets). Every line has `level`, from the event table unless the
+// line says otherwise; lines below the configured level are dropped before anything is rendered.
+import { EVENTS, type EventName } from './events.ts';
+import { type LogFile, openLogFile } from './log-file.ts';
+import { DEFAULT_LOG_SETTINGS, type LogLevel, type LogSettings, levelRank } from './log-settings.ts';
+import { offerAllowed } from './offer-budget.ts';
+import { textLine } from './text-line.ts';
 
 /** One log line's members: an event from the table in events.ts, and its fields. */
 export type LogEvent = { readonly event: EventName } & Readonly<Record<string, unknown>>;
 
 /**
- * `raw`: members already rendered as JSON (`"a":1,"b":[…]`), appended after the event's own: for
- * parts that repeat across lines (a client's offer) and are rendered once, not per line.
+ * `offer`: the client's offer already rendered as JSON members (`"offered":{…}`), rendered once per
+ * distinct offer, not per line. Written on failure events unless `log.handshake.offered: none` (and
+ * then for the first few failures of a client address per 10 s: offer-budget.ts), on other events
+ * only with `offered: all`.
  */
-export type Logger = (event: LogEvent, raw?: string) => void;
+export type Logger = (event: LogEvent, offer?: string) => void;
 
 export interface JsonLoggerOptions {
-  /** Fields every line starts with, after `time` (e.g. the worker's pid): rendered once. */
+  /** Fields every line has, after `time` and `level` (e.g. the worker's pid): rendered once. */
   readonly fields?: Readonly<Record<string, unknown>>;
+  /** Workers of this instance: lines every worker writes for one fact say `"workers":N`. */
+  readonly workers?: number;
+  /** Format, level and offered lists (the file is the writer's business). */
+  readonly settings?: Pick<LogSettings, 'format' | 'level' | 'offered'>;
 }
 
 // The timestamp only changes once a millisecond; a busy server logs many lines in one.
@@ -27,19 +39,109 @@ const isoNow = (): string => {
   return lastIso;
 };
 
+type Spec = { readonly level: LogLevel; readonly perWorker?: true; readonly failure?: true } | undefined;
+const specOf = (name: unknown): Spec => (EVENTS as Readonly<Record<string, Spec>>)[name as string];
+
+const LIMITED = '"offered_limited":true';
+
+/** A logger over a line writer, with settings that can change (`configure`). */
+export interface ConfigurableLogger {
+  readonly log: Logger;
+  configure(settings: Pick<LogSettings, 'format' | 'level' | 'offered'>): void;
+}
+
+export function createConfigurableLogger(
+  write: (line: string) => void,
+  options: JsonLoggerOptions = {},
+): ConfigurableLogger {
+  const fixedFields = options.fields ?? {};
+  const fixed = options.fields === undefined ? '' : JSON.stringify(options.fields).slice(1, -1);
+  const head = fixed === '' ? '' : `,${fixed}`;
+  let settings = options.settings ?? DEFAULT_LOG_SETTINGS;
+  let minRank = levelRank(settings.level);
+  const workers = options.workers ?? 0;
+
+  const log: Logger = (event, offer) => {
+    const own = event['level'] as LogLevel | undefined;
+    const spec = specOf(event.event);
+    const level = own ?? spec?.level ?? 'info';
+    if (levelRank(level) < minRank) return;
+    const o = settings.offered;
+    let raw =
+      offer === undefined || offer === '' || o === 'none' || (o === 'failures' && spec?.failure !== true)
+        ? ''
+        : offer;
+    // By default a scanner's burst of failures carries its lists a few times, not a hundred.
+    if (raw !== '' && o === 'failures' && !offerAllowed(event['client'])) raw = LIMITED;
+    // A line that names its own level (rare: warnings, errors) is copied without it, so `level`
+    // is written once, right after `time`.
+    let e: Readonly<Record<string, unknown>> = own === undefined ? event : { ...event, level: undefined };
+    if (workers > 1 && spec?.perWorker === true) e = { ...e, workers };
+    if (settings.format === 'text') {
+      write(textLine(isoNow(), level, e, fixedFields, raw));
+      return;
+    }
+    const body = JSON.stringify(e);
+    let text = `{"time":"${isoNow()}","level":"${level}"${head}`;
+    if (body.length > 2) text += `,${body.slice(1, -1)}`;
+    if (raw !== '') text += `,${raw}`;
+    write(`${text}}\n`);
+  };
+  return {
+    log,
+    configure(next) {
+      settings = next;
+      minRank = levelRank(next.level);
+    },
+  };
+}
+
 export function createJsonLogger(
   write: (line: string) => void = (l) => process.stdout.write(l),
   options: JsonLoggerOptions = {},
 ): Logger {
-  const fixed = options.fields === undefined ? '' : JSON.stringify(options.fields).slice(1, -1);
-  const head = fixed === '' ? '' : `,${fixed}`;
-  const line = (event: LogEvent, raw: string | undefined): string => {
-    // `{"time":…,` + fixed fields + the event's own members + raw ones: one stringify, no copy.
-    const body = JSON.stringify(event);
-    let text = `{"time":"${isoNow()}"${head}`;
-    if (body.length > 2) text += `,${body.slice(1, -1)}`;
-    if (raw !== undefined && raw !== '') text += `,${raw}`;
-    return `${text}}\n`;
+  return createConfigurableLogger(write, options).log;
+}
+
+/** The process's log: stdout until `configure` names a file; `reopen` for SIGUSR1. */
+export interface LogOutput extends ConfigurableLogger {
+  configure(settings: LogSettings): void;
+  /** Reopens the log file (SIGUSR1); the number of files reopened (0 while on stdout). */
+  reopen(): number;
+  /** Writes pending file lines synchronously (before exit). */
+  flushSync(): void;
+}
+
+export function createLogOutput(
+  options: Pick<JsonLoggerOptions, 'fields' | 'workers'> & { readonly onError?: (text: string) => void } = {},
+): LogOutput {
+  const onError = options.onError ?? ((text: string) => process.stderr.write(text));
+  let file: LogFile | undefined;
+  let fileName: string | undefined;
+  const toStdout = (line: string) => {
+    process.stdout.write(line);
   };
-  return (event, raw) => write(line(event, raw));
+  let sink: (line: string) => void = toStdout;
+  const inner = createConfigurableLogger((line) => sink(line), options);
+  return {
+    log: inner.log,
+    configure(settings) {
+      if (settings.file !== fileName) {
+        file?.flushSync();
+        // Throws when the file cannot be opened: at start, the operator sees why.
+        file = settings.file === undefined ? undefined : openLogFile(settings.file, onError);
+        fileName = settings.file;
+        const f = file;
+        sink = f === undefined ? toStdout : (line) => f.write(line);
+      }
+      inner.configure(settings);
+    },
+    reopen() {
+      if (file === undefined) return 0;
+      return file.reopen() ? 1 : 0;
+    },
+    flushSync() {
+      file?.flushSync();
+    },
+  };
 }

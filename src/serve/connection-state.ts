@@ -6,7 +6,7 @@ import type { Logger } from '../observe/index.ts';
 import type { ClientHello } from '../wire/index.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './handshake/index.ts';
-import { helloOfferMembers } from './handshake/index.ts';
+import { helloJa4, helloOfferMembers } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import type { SiteRuntime } from './site-runtime.ts';
@@ -19,7 +19,10 @@ export interface ConnectionState {
   readonly tracker: ConnectionTracker;
   /** The listener's sites by name, for SNI and then per request by Host. */
   readonly routing: HostRouting<SiteRuntime>;
+  /** "ip:port", IPv6 in brackets: the one spelling of every line. */
   readonly client: string;
+  /** Joins the handshake line and the connection's access lines. */
+  readonly connId: string;
   readonly acceptedAt: bigint;
   hello: ClientHello | undefined;
   site: SiteRuntime | undefined;
@@ -41,6 +44,7 @@ export function logFailure(state: ConnectionState, failure: Failure, raw: net.So
       event: 'handshake_failed',
       listener: state.listener.name,
       client: state.client,
+      conn_id: state.connId,
       sni: hello?.serverName ?? null,
       site: state.site?.plan.id ?? null,
       reason: failure.reason,
@@ -48,6 +52,7 @@ export function logFailure(state: ConnectionState, failure: Failure, raw: net.So
       handshake_ms: elapsedMs(state.acceptedAt),
       bytes_in: raw.bytesRead,
       bytes_out: raw.bytesWritten,
+      ja4: helloJa4(hello),
     },
     helloOfferMembers(hello),
   );

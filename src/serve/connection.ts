@@ -7,8 +7,9 @@ import type tls from 'node:tls';
 import { offersAcmeTlsAlpn } from '../certs/acme/responders.ts';
 import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
-import type { Logger } from '../observe/index.ts';
+import { endpoint, type Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
+import { nextConnId } from './conn-id.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import {
@@ -54,7 +55,8 @@ export function acceptConnection(
     resumption,
     tracker,
     routing,
-    client: `${raw.remoteAddress}:${raw.remotePort}`,
+    client: endpoint(raw.remoteAddress, raw.remotePort),
+    connId: nextConnId(),
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
     site: undefined,
@@ -263,17 +265,24 @@ function onSecureConnection(
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
-  const { ja4, offered, ...chosen } = facts;
-  const offer = offerMembers({ ja4, offered });
+  // What is false or null on an ordinary handshake is left out of its line (bytes per request).
+  const { offered, hello_retry, client_certificate, ...chosen } = facts;
+  const rare = {
+    ...(hello_retry ? { hello_retry } : {}),
+    ...(client_certificate !== null ? { client_certificate } : {}),
+    ...(resumption.resumed_by !== null ? resumption : {}),
+  };
+  const offer = offerMembers({ offered });
   raw.once('close', () =>
     state.log(
       {
         event: 'handshake',
         listener: state.listener.name,
         client: state.client,
+        conn_id: state.connId,
         site: site.plan.id,
         ...chosen,
-        ...resumption,
+        ...rare,
         handshake_ms: handshakeMs,
         duration_ms: elapsedMs(state.acceptedAt),
         bytes_in: raw.bytesRead,
@@ -294,6 +303,9 @@ function onSecureConnection(
   const conn: ConnectionInfo = {
     clientAddress: raw.remoteAddress ?? '',
     clientPort: raw.remotePort ?? 0,
+    client: state.client,
+    connId: state.connId,
+    tlsMs: handshakeMs,
     // Asked for on use only: each is a getsockname() call, and the HTTP path does not need them.
     get localAddress() {
       return raw.localAddress ?? '';

@@ -10,13 +10,31 @@ import {
   hasErrors,
   type Plan,
 } from '../config/index.ts';
-import { createJsonLogger, type Logger } from '../observe/index.ts';
+import { createLogOutput, DEFAULT_LOG_SETTINGS, type Logger, type LogOutput } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
+import { reopenEverywhere, reopenOnRequest } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
 async function loadPlan(
+  configFile: string | undefined,
+  stateDir: string | undefined,
+  output: LogOutput,
+): Promise<PlanLoad & { warnings?: string }> {
+  const loaded = await loadPlanFile(configFile, stateDir, output.log);
+  if (!loaded.ok) return loaded;
+  // The plan's `log:` from here on (a reload may change the file, format or level).
+  try {
+    output.configure(loaded.plan.log ?? DEFAULT_LOG_SETTINGS);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return { ok: false, why: `log.file: cannot open ${loaded.plan.log?.file} (${e.code ?? e.message})` };
+  }
+  return loaded;
+}
+
+async function loadPlanFile(
   configFile: string | undefined,
   stateDir: string | undefined,
   log: Logger,
@@ -49,15 +67,26 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const { configFile, stateDir, workers } = options;
   const notice = options.notice ?? ((text: string) => process.stderr.write(text));
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
-  const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
-  const load = () => loadPlan(configFile, stateDir, log);
+  // A worker learns the worker count from the primary (TLSTERM_WORKERS, set before the fork).
+  const output = createLogOutput(
+    cluster.isWorker
+      ? { fields: { worker: process.pid }, workers: Number(process.env['TLSTERM_WORKERS'] ?? 0) }
+      : {},
+  );
+  const log = output.log;
+  // Lines still buffered for the log file are written before the process ends, however it ends.
+  process.once('exit', () => output.flushSync());
+  const load = () => loadPlan(configFile, stateDir, output);
   const refusal = inspectorRefusal();
   if (refusal !== undefined) {
     notice(`tlsterm: ${refusal}\nhint: unset NODE_OPTIONS or drop the --inspect flag\n`);
     return 1;
   }
-  takeOverSigusr1(log);
-  if (cluster.isWorker) return await runWorker({ load, log });
+  takeOverSigusr1(() => reopenEverywhere(output));
+  if (cluster.isWorker) {
+    reopenOnRequest(output);
+    return await runWorker({ load, log });
+  }
 
   // Signals are caught from the start: a SIGHUP while starting is a reload once started (its
   // default action would kill the process), a SIGTERM a stop; a second SIGTERM/SIGINT means now.
@@ -106,7 +135,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
       return next;
     },
     log,
-    workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
+    workers: (p) => {
+      const n = workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers);
+      // Inherited by the workers forked next (cluster.fork adds to process.env): see createLogOutput.
+      process.env['TLSTERM_WORKERS'] = String(n);
+      return n;
+    },
   });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;

@@ -5,7 +5,6 @@
 // and should hear why they do not get it).
 
 import inspector from 'node:inspector';
-import type { Logger } from '../observe/index.ts';
 
 /** Node flags that open the inspector (at start, on a signal, or with a port to open later). */
 const INSPECTOR_FLAG = /^--(inspect|inspect-brk|inspect-wait|debug|debug-brk)(=|$)/;
@@ -29,11 +28,11 @@ export function inspectorRefusal(
 }
 
 /**
- * SIGUSR1 becomes "reopen the log files" (a no-op while logs go to stdout): one line per signal.
+ * SIGUSR1 becomes "reopen the log files" (log-reopen.ts; nothing to reopen while logs go to stdout).
  * A listener on SIGUSR1 is what keeps Node from opening the inspector; bin/tlsterm installs one first.
  */
-export function takeOverSigusr1(log: Logger): void {
-  process.on('SIGUSR1', () => log({ event: 'log_reopen', pid: process.pid, files: 0 }));
+export function takeOverSigusr1(reopen: () => void): void {
+  process.on('SIGUSR1', reopen);
 }
 
 /**

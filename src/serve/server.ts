@@ -4,7 +4,12 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
-import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
+import {
+  DEFAULT_LOG_SETTINGS,
+  KEYLOG_DEFAULT_MAX_BYTES,
+  type Logger,
+  openKeyLogWriter,
+} from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
@@ -13,6 +18,7 @@ import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import { setListenerRequestIdHeader } from './listener-http-options.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -143,6 +149,7 @@ export async function startServer(
   };
   try {
     for (const listener of plan.listeners) {
+      setListenerRequestIdHeader(listener, plan.log?.requestIdHeader ?? DEFAULT_LOG_SETTINGS.requestIdHeader);
       const state = await provider(listener, plan);
       states.push(state);
       const resumption = listenerResumption(listener, state);

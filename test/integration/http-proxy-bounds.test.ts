@@ -120,7 +120,7 @@ describe('HTTP/1.1 bounds', () => {
     const timeout = front.logs.slice(n).find((e) => e.event === 'http_timeout');
     assert.equal(timeout?.timeout, 'send');
     assert.equal(timeout?.path, '/endless');
-    assert.ok(front.logs.slice(n).some((e) => e.event === 'request' && e.status === 200));
+    assert.ok(front.logs.slice(n).some((e) => e.event === 'access' && e.status === 200));
   });
 
   test('a body trickled slower than the body timeout gets 408 and the upstream connection is closed', async () => {
@@ -147,7 +147,7 @@ describe('HTTP/1.1 bounds', () => {
     assert.ok(await waitFor(() => upstreamOpen.size === 0, 2000), 'upstream connection still held');
     const logs = front.logs.slice(n);
     assert.ok(logs.some((e) => e.event === 'http_timeout' && e.timeout === 'body' && e.method === 'POST'));
-    assert.ok(logs.some((e) => e.event === 'request' && e.status === 408));
+    assert.ok(logs.some((e) => e.event === 'access' && e.status === 408));
   });
 
   test('a silent Upgrade tunnel is closed after tunnel_idle, on both sides', async () => {
@@ -194,7 +194,7 @@ describe('HTTP/1.1 bounds', () => {
     assert.ok(await waitFor(() => upstreamOpen.size === 1, 3000));
     raw.write(BOGUS);
     assert.ok(await waitFor(() => upstreamOpen.size === 0, 1000), 'upstream held after a bad record');
-    assert.ok(front.logs.slice(n).some((e) => e.event === 'request' && e.status === 499));
+    assert.ok(front.logs.slice(n).some((e) => e.event === 'access' && e.status === 499));
     raw.destroy();
   });
 

@@ -172,7 +172,7 @@ describe('h2 front', () => {
       await new Promise<void>((resolve) => req.once('data', () => resolve()));
       req.close(http2.constants.NGHTTP2_CANCEL);
       assert.ok(await waitFor(() => front.pool!.stats.active === 0, 3000), JSON.stringify(front.pool!.stats));
-      assert.ok(await waitFor(() => front.logs.some((e) => e.event === 'request' && e.path === '/slow')));
+      assert.ok(await waitFor(() => front.logs.some((e) => e.event === 'access' && e.uri === '/slow')));
     } finally {
       session.close();
     }

@@ -187,7 +187,7 @@ describe('WebSocket upgrade', () => {
     } finally {
       ws.socket.destroy();
     }
-    const ev = front.logs.find((e) => e.event === 'request' && e.path === '/chat');
+    const ev = front.logs.find((e) => e.event === 'access' && e.uri === '/chat');
     assert.equal(ev?.status, 101);
   });
 

@@ -158,7 +158,7 @@ const curl = (sni: string, args: readonly string[]) =>
   ]);
 
 const requestLine = (pred: (e: Record<string, unknown>) => boolean) =>
-  serve.waitFor((e) => e['event'] === 'request' && pred(e), 5000);
+  serve.waitFor((e) => e['event'] === 'access' && pred(e), 5000);
 
 describe('a request for another site than the SNI', () => {
   test('SNI a.test + Host admin.test (an mTLS site): 421 over openssl s_client, admin never reached', async () => {
@@ -307,7 +307,7 @@ describe('h2: the stream :authority decides', () => {
       assert.deepEqual(await h2get(session, `b.test:${serve.port}`), { status: 200, body: 'site=b\n' });
       const misdirected = await h2get(session, 'admin.test');
       assert.equal(misdirected.status, 421);
-      const line = await requestLine((e) => e['status'] === 421 && e['alpn'] === 'h2');
+      const line = await requestLine((e) => e['status'] === 421 && e['proto'] === 'h2');
       assert.match(String(line['reason']), /admin\.test/);
     } finally {
       session.close();

@@ -125,7 +125,7 @@ test('a reload under steady load fails no request, and the new config serves', a
   // The requests logged before the reload came from the old workers; the ones after the old
   // generation drained, from new ones (which worker takes a connection is the kernel's choice).
   const requestWorkers = (events: Record<string, unknown>[]) =>
-    new Set(events.filter((e) => e['event'] === 'request').map((e) => e['worker']));
+    new Set(events.filter((e) => e['event'] === 'access').map((e) => e['worker']));
   const oldWorkers = requestWorkers(serve.events.slice(0, serve.events.indexOf(reloaded)));
   const newWorkers = requestWorkers(serve.events.slice(serve.events.indexOf(drained)));
   assert.ok(oldWorkers.size > 0 && newWorkers.size > 0, 'both generations served');
@@ -157,7 +157,7 @@ test('a worker that dies is replaced, and serving goes on', async () => {
   fs.writeFileSync(configFile, config('two'));
   const agent = new https.Agent({ keepAlive: false });
   await get(agent, serve.port);
-  const served = serve.events.findLast((e) => e['event'] === 'request');
+  const served = serve.events.findLast((e) => e['event'] === 'access');
   const victim = Number(served?.['worker']);
   assert.ok(victim > 0);
   process.kill(victim, 'SIGKILL');

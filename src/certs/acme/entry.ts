@@ -142,7 +142,7 @@ export async function persistEntry(entry: Entry, deps: PersistDeps): Promise<voi
   try {
     await writeRenewalRecord(deps.stateDir, record);
   } catch (e) {
-    deps.log({ event: 'acme_state_write_failed', level: 'warn', name: entry.name, error: String(e) });
+    deps.log({ event: 'acme_state_write_failed', level: 'warning', name: entry.name, error: String(e) });
   }
 }
 

@@ -230,7 +230,7 @@ export function createCertificateManager(opts: CertificateManagerOptions): Certi
         if (made.created) {
           log({
             event: 'certificate_placeholder',
-            level: 'warn',
+            level: 'warning',
             name: entry.name,
             hosts: entry.hosts,
             cert: made.certPath,

@@ -139,7 +139,7 @@ export function createOrderAttempt(deps: OrderAttemptDeps): OrderAttempt {
             (e) =>
               log({
                 event: 'acme_challenge_cleanup_failed',
-                level: 'warn',
+                level: 'warning',
                 name: entry.name,
                 error: e instanceof Error ? e.message : String(e),
               }),

@@ -71,7 +71,7 @@ export function createRenewalPlanner(deps: RenewalPlannerDeps): RenewalPlanner {
     } catch (e) {
       log({
         event: 'acme_renewal_info_failed',
-        level: 'warn',
+        level: 'warning',
         name: entry.name,
         error: e instanceof Error ? e.message : String(e),
         fallback: 'one third of lifetime left',

@@ -39,7 +39,7 @@ export function createSharedLineage(deps: SharedLineageDeps): SharedLineage {
     } catch (e) {
       log({
         event: 'acme_shared_store_failed',
-        level: 'warn',
+        level: 'warning',
         name: entry.name,
         operation: 'read',
         error: e instanceof Error ? e.message : String(e),
@@ -81,7 +81,7 @@ export function createSharedLineage(deps: SharedLineageDeps): SharedLineage {
     } catch (e) {
       log({
         event: 'acme_shared_store_failed',
-        level: 'warn',
+        level: 'warning',
         name: entry.name,
         operation: 'publish',
         error: e instanceof Error ? e.message : String(e),

@@ -22,7 +22,7 @@ export async function prepareAcmeSites(plan: Plan, log: Logger, now: Date = new 
       if (made.created) {
         log({
           event: 'certificate_placeholder',
-          level: 'warn',
+          level: 'warning',
           name,
           hosts: site.hosts,
           cert: made.certPath,

@@ -2,7 +2,14 @@
 // what was chosen (from OpenSSL, plus the group derived as explained in group-choice.ts).
 
 import type tls from 'node:tls';
-import { groupById, schemeByOpenssl, suiteById, suiteByName, versionName } from '../../tls/index.ts';
+import {
+  groupById,
+  schemeById,
+  schemeByOpenssl,
+  suiteById,
+  suiteByName,
+  versionName,
+} from '../../tls/index.ts';
 import type { TlsPolicy } from '../../tls/policy.ts';
 import { type ClientHello, isGrease, ja4, offeredVersions } from '../../wire/index.ts';
 import { predictGroup } from './group-choice.ts';
@@ -46,7 +53,10 @@ export function describeOffer(hello: ClientHello): HandshakeFacts['offered'] {
       .filter((id) => !isGrease(id))
       .map((id) => groupById(id)?.openssl ?? hex(id)),
     alpn: hello.alpn,
-    signature_algorithms: hello.signatureAlgorithms.filter((id) => !isGrease(id)).map(hex),
+    // Named as the chosen one is (the signature-schemes registry); an unknown one stays hex.
+    signature_algorithms: hello.signatureAlgorithms
+      .filter((id) => !isGrease(id))
+      .map((id) => schemeById(id)?.name ?? hex(id)),
   };
 }
 
@@ -128,19 +138,26 @@ export function offerSummary(hello: ClientHello): OfferSummary {
 // most of the line's bytes, and stringifying them per connection was most of the logger's cost.
 const renderedOffers = new WeakMap<object, string>();
 
-/** `"ja4":…,"offered":{…}` as JSON members, for the logger's `raw` argument. */
-export function offerMembers(facts: Pick<HandshakeFacts, 'ja4' | 'offered'>): string {
+/**
+ * `"offered":{…}` as a JSON member, for the logger's `offer` argument (which the logger writes or
+ * not, per `log.handshake.offered`).
+ */
+export function offerMembers(facts: Pick<HandshakeFacts, 'offered'>): string {
   let text = renderedOffers.get(facts.offered);
   if (text === undefined) {
-    text = `"ja4":${JSON.stringify(facts.ja4)},"offered":${JSON.stringify(facts.offered)}`;
+    text = `"offered":${JSON.stringify(facts.offered)}`;
     renderedOffers.set(facts.offered, text);
   }
   return text;
 }
 
-/** offerMembers of a hello's offer; both null when no hello was read (a failure before it). */
+/** offerMembers of a hello's offer; '' when no hello was read (a failure before it). */
 export const helloOfferMembers = (hello: ClientHello | undefined): string =>
-  hello === undefined ? '"ja4":null,"offered":null' : offerMembers(offerSummary(hello));
+  hello === undefined ? '' : offerMembers(offerSummary(hello));
+
+/** The hello's JA4, or null when no hello was read. */
+export const helloJa4 = (hello: ClientHello | undefined): string | null =>
+  hello === undefined ? null : offerSummary(hello).ja4;
 
 const fitsKey = (sigalg: string, keyTypes: readonly string[]): boolean => {
   if (sigalg.startsWith('ECDSA')) return keyTypes.includes('ec');

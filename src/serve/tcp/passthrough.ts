@@ -15,7 +15,7 @@ import {
   sniffServerHello,
 } from '../../wire/index.ts';
 import { type ConnectionState, elapsedMs, logFailure } from '../connection-state.ts';
-import { helloOfferMembers } from '../handshake/index.ts';
+import { helloJa4, helloOfferMembers } from '../handshake/index.ts';
 import { relay } from './relay.ts';
 import { connectTcpUpstream } from './upstream.ts';
 
@@ -98,6 +98,7 @@ function report(
       mode: 'passthrough',
       listener: state.listener.name,
       client: state.client,
+      conn_id: state.connId,
       site: state.site?.plan.id ?? null,
       upstream: target,
       sni: hello?.serverName ?? null,
@@ -113,6 +114,7 @@ function report(
       bytes_in: raw.bytesRead,
       bytes_out: raw.bytesWritten,
       ...(error !== undefined ? { error } : {}),
+      ja4: helloJa4(hello),
     },
     helloOfferMembers(hello),
   );

@@ -7,6 +7,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
   assert.deepEqual(knownKeysAt([]), [
     'state_dir',
     'keylog',
+    'log',
     'extra_ca',
     'workers',
     'drain_timeout',

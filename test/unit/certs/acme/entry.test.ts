@@ -163,7 +163,7 @@ test('the record is written where `cert status` reads it; an unwritable state di
   fs.writeFileSync(blocked, 'not a directory');
   await persistEntry(entry, { stateDir: blocked, log: events.log, now: () => now });
   const failed = events.named('acme_state_write_failed')[0];
-  assert.equal(failed?.['level'], 'warn');
+  assert.equal(failed?.['level'], 'warning');
   assert.equal(failed?.['name'], 'e.test');
   assert.match(String(failed?.['error']), /ENOTDIR/);
 });

@@ -68,7 +68,7 @@ ${site('fine.test', fine)}
       expiry.map((e) => [e['id'], e['level'], e['days_left']]),
       [
         ['listeners[1].sites[1].certificates[0]', 'error', 1],
-        ['listeners[1].sites[0].certificates[0]', 'warn', 8],
+        ['listeners[1].sites[0].certificates[0]', 'warning', 8],
       ],
     );
     assert.match(String(expiry[1]?.['hint']), /certbot renew/);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   describeOffer,
+  helloJa4,
   helloOfferMembers,
   offerKey,
   offerMembers,
@@ -83,17 +84,22 @@ describe('offer summary', () => {
 });
 
 describe('offerMembers', () => {
-  test('the ja4 and offer as JSON members, rendered once per distinct offer', () => {
+  test('the offer as a JSON member, rendered once per distinct offer; signature algorithms named', () => {
     const summary = offerSummary(chromeLike());
     const text = offerMembers(summary);
-    assert.deepEqual(JSON.parse(`{${text}}`), { ja4: summary.ja4, offered: summary.offered });
+    assert.deepEqual(JSON.parse(`{${text}}`), { offered: summary.offered });
+    // Named like the chosen one (the signature-schemes registry), not raw hex.
+    assert.ok(summary.offered.signature_algorithms.includes('ecdsa_secp256r1_sha256'));
+    assert.ok(!summary.offered.signature_algorithms.some((s) => s.startsWith('0x')));
     assert.equal(offerMembers(offerSummary(chromeLike({ random: new Uint8Array(32).fill(9) }))), text);
     const other = offerSummary(chromeLike({ alpn: ['http/1.1'] }));
     assert.notEqual(offerMembers(other), text);
   });
 
-  test('without a hello (a failure before it was read) both are null', () => {
-    assert.deepEqual(JSON.parse(`{${helloOfferMembers(undefined)}}`), { ja4: null, offered: null });
+  test('without a hello (a failure before it was read) there is no offer and no ja4', () => {
+    assert.equal(helloOfferMembers(undefined), '');
+    assert.equal(helloJa4(undefined), null);
+    assert.equal(helloJa4(chromeLike()), offerSummary(chromeLike()).ja4);
     assert.equal(helloOfferMembers(chromeLike()), offerMembers(offerSummary(chromeLike())));
   });
 });
