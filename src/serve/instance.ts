@@ -16,6 +16,7 @@ import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import {
   type AdminListener,
   createAdminSources,
+  createKeylogSession,
   startAdminListener,
   tapBackendHealth,
 } from './admin/index.ts';
@@ -159,13 +160,22 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
-  const reloadInstance = createReloadInstance(supervisor, (p) => acme.update(p), log);
+  const keylog = createKeylogSession(supervisor, log);
+  const reloadInstance = createReloadInstance(
+    supervisor,
+    async (p) => {
+      await acme.update(p);
+      await keylog.resume();
+    },
+    log,
+  );
   onReload = () => void reloadInstance();
   admin?.attach(
     createAdminSources({
       supervisor,
       backend: tapped.health,
       reloadInstance,
+      keylog,
       configFile,
       version: packageVersion(),
       startedAt: Date.now() - process.uptime() * 1000,
@@ -174,6 +184,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   if (reloadRequested) onReload();
   await stopRequested;
   log({ event: 'stopping', pid: process.pid });
+  await keylog.stop('shutdown');
   await acme.stop();
   const cut = await supervisor.stop();
   await admin?.server.close();

@@ -1,6 +1,5 @@
 // Starts the admin listener in the cluster primary, before the workers: /healthz answers from the
-// start and /readyz says "starting" until the supervisor is up (then its checks). The API routes
-// are registered once there is an instance to describe.
+// start, /readyz says "starting" and the API answers 503 until the supervisor is up.
 
 import {
   type AdminPlan,
@@ -8,6 +7,7 @@ import {
   type AdminSources,
   apiRoutes,
   createAdminRoutes,
+  failure,
   healthRoutes,
   type Logger,
   startAdminServer,
@@ -29,12 +29,28 @@ export async function startAdminListener(plan: AdminPlan, log: Logger): Promise<
         ],
     }),
   );
+  // The API's routes exist from the start; each reads `live` once the instance is up.
+  const later = new Proxy({} as AdminSources, {
+    get:
+      (_, name: keyof AdminSources) =>
+      (...args: never[]) =>
+        (live?.[name] as (...a: never[]) => unknown)(...args),
+  });
+  for (const route of apiRoutes(later))
+    routes.add({
+      ...route,
+      handler: (request) =>
+        live === undefined
+          ? Promise.resolve(
+              failure(503, 'the instance is starting', 'retry in a moment (GET /readyz says when)'),
+            )
+          : route.handler(request),
+    });
   const server = await startAdminServer(plan, routes, log);
   return {
     server,
     attach(sources) {
       live = sources;
-      for (const route of apiRoutes(sources)) routes.add(route);
     },
   };
 }
