@@ -68,7 +68,7 @@ test('GET /api/v1/status: version, pid, uptime, generation, both workers, config
   assert.deepEqual(s['config'], { file: configFile, sha256: digest });
   assert.deepEqual(s['keylog'], { on: false });
   const index = await adminFetch(port, '/api/v1/');
-  assert.ok((index.json?.['endpoints'] as string[]).includes('GET /api/v1/certificates'));
+  assert.ok(((index.json?.['endpoints'] ?? []) as string[]).includes('GET /api/v1/certificates'));
 });
 
 test('connections: counts per listener and protocol, a bounded list with client, SNI, version, age', async () => {

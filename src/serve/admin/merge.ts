@@ -41,7 +41,8 @@ export function mergeConnections(answers: Answers, limit: number): JsonObject {
   for (const { pid, answer } of pick(answers, 'connections')) {
     total += answer.connections.total;
     for (const [listener, perProtocol] of Object.entries(answer.connections.counts)) {
-      const into = (counts[listener] ??= {});
+      const into = counts[listener] ?? {};
+      counts[listener] = into;
       for (const [protocol, n] of Object.entries(perProtocol)) into[protocol] = (into[protocol] ?? 0) + n;
     }
     for (const c of answer.connections.list) list.push({ ...c, worker: pid });

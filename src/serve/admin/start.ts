@@ -29,13 +29,23 @@ export async function startAdminListener(plan: AdminPlan, log: Logger): Promise<
         ],
     }),
   );
-  // The API's routes exist from the start; each reads `live` once the instance is up.
-  const later = new Proxy({} as AdminSources, {
-    get:
-      (_, name: keyof AdminSources) =>
-      (...args: never[]) =>
-        (live?.[name] as (...a: never[]) => unknown)(...args),
-  });
+  // The API's routes exist from the start; they read `live` once the instance is up (until then
+  // the wrapper below answers 503 before any of these is called).
+  const up = (): AdminSources => {
+    if (live === undefined) throw new Error('the instance is starting');
+    return live;
+  };
+  const later: AdminSources = {
+    readiness: () => up().readiness(),
+    status: () => up().status(),
+    reload: () => up().reload(),
+    certificates: () => up().certificates(),
+    connections: (limit) => up().connections(limit),
+    ticketKeys: () => up().ticketKeys(),
+    events: (filter) => up().events(filter),
+    keylogStart: (body) => up().keylogStart(body),
+    keylogStop: () => up().keylogStop(),
+  };
   for (const route of apiRoutes(later))
     routes.add({
       ...route,

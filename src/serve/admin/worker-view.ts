@@ -101,7 +101,8 @@ export function createWorkerAdmin(baseLog: Logger): WorkerAdmin {
     let total = 0;
     for (const c of h.tracker.list()) {
       const protocol = c.facts === undefined ? 'handshake_or_passthrough' : (c.facts.alpn ?? 'tls');
-      const perListener = (counts[c.listener] ??= {});
+      const perListener = counts[c.listener] ?? {};
+      counts[c.listener] = perListener;
       perListener[protocol] = (perListener[protocol] ?? 0) + 1;
       total++;
       if (list.length < limit)
