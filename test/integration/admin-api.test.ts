@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
+import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
-import { sClientAsync } from '../helpers/run.ts';
+import { run, sClientAsync } from '../helpers/run.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
 import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
 
@@ -32,7 +33,8 @@ before(async () => {
   keyPath = path.join(live, 'privkey.pem');
   fs.writeFileSync(certPath, pki.chains.ec.fullchainPem);
   fs.writeFileSync(keyPath, pki.chains.ec.keyPem);
-  config = `admin: { address: "127.0.0.1:0" }
+  // A fixed port: the CLI finds the admin listener through the config.
+  config = `admin: { address: "127.0.0.1:${await freePort()}" }
 state_dir: ${tmp.dir}/state
 ${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
     session: { tickets: true }
@@ -50,6 +52,9 @@ after(async () => {
   await serve?.stop();
   tmp?.cleanup();
 });
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+const tlsterm = (args: readonly string[]) => run(process.execPath, [BIN, ...args]);
 
 const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber;
 
@@ -150,6 +155,12 @@ test('a bad pair copied over a watched one: the API shows the serial in service 
   fs.writeFileSync(certPath, other.fullchainPem);
   try {
     await refusedPairInService(inService, serialOf(other.certPem));
+    // `cert status` asks the running instance (and says so): the serial in service, the refusal.
+    const cli = await tlsterm(['cert', 'status', '-c', configFile]);
+    assert.match(cli.stderr, new RegExp(`from the running instance at http://127\\.0\\.0\\.1:${port}`));
+    assert.match(cli.stdout, new RegExp(`serial +${inService}`));
+    assert.doesNotMatch(cli.stdout, new RegExp(serialOf(other.certPem)));
+    assert.match(cli.stdout, /were refused \(private key does not match/);
   } finally {
     fs.writeFileSync(certPath, pki.chains.ec.fullchainPem);
   }
@@ -195,4 +206,27 @@ test('POST /api/v1/reload: the outcome of a good config (new generation) and of 
   const status = await adminFetch(port, '/api/v1/status');
   assert.equal(status.json?.['generation'], 2);
   fs.writeFileSync(configFile, config);
+});
+
+test('tlsterm status reads the running instance (and says so); with none answering it says that', async () => {
+  const r = await tlsterm(['status', '-c', configFile]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`from the running instance at http://127\\.0\\.0\\.1:${port}`));
+  assert.match(r.stdout, new RegExp(`pid +${serve.pid}`));
+  assert.match(r.stdout, /workers +\d+ \(gen \d+\), \d+ \(gen \d+\)/);
+  const json = await tlsterm(['status', '--admin', `http://127.0.0.1:${port}`, '--json']);
+  assert.equal(JSON.parse(json.stdout).pid, serve.pid);
+  const dead = await freePort();
+  const none = await tlsterm(['status', '--admin', `http://127.0.0.1:${dead}`]);
+  assert.equal(none.code, 1);
+  assert.match(
+    none.stderr,
+    new RegExp(`no running instance answered at http://127\\.0\\.0\\.1:${dead}: ECONNREFUSED`),
+  );
+  // cert status with a config whose instance is not running: the files, saying so.
+  const other = path.join(tmp.dir, 'other.yaml');
+  fs.writeFileSync(other, config.replace(/admin: \{[^}]*\}/, `admin: { address: "127.0.0.1:${dead}" }`));
+  const files = await tlsterm(['cert', 'status', '-c', other]);
+  assert.match(files.stderr, /from the files \(no running instance answered at/);
+  assert.match(files.stdout, new RegExp(`serial +${serialOf(pki.chains.ec.certPem)}`));
 });

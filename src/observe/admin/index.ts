@@ -1,6 +1,7 @@
 // The admin listener: HTTP server, routing seam, token check, health and the JSON runtime API.
 export { API, apiRoutes, DEFAULT_LIMIT, limitOf, MAX_LIMIT } from './api-routes.ts';
 export { tokenMatches } from './auth.ts';
+export { type AdminFetch, askAdmin } from './client.ts';
 export { healthRoutes } from './health-routes.ts';
 export {
   type AdminReply,
@@ -24,3 +25,4 @@ export type {
   SourceAnswer,
   WorkerInfo,
 } from './sources.ts';
+export { formatInstanceStatus } from './status-text.ts';
