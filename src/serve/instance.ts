@@ -134,6 +134,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
       return 1;
     }
   }
+  // A first generation that cannot start ends the process: the admin listener must not hold it.
   const supervisor = await startSupervisor({
     initial: plan,
     load: async () => {
@@ -143,6 +144,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
     },
     log,
     workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
+  }).catch(async (error: unknown) => {
+    await admin?.server.close();
+    throw error;
   });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;

@@ -4,10 +4,12 @@
 // the API needs the bearer token (401 without, 200 with); the health probes do not.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { run } from '../helpers/run.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
 import { configHead, inspectSite, type ServeProcess, startServe } from './serve-harness.ts';
 
@@ -112,4 +114,31 @@ test('off loopback the API needs the bearer token; the health probes do not', as
   assert.equal((await adminFetch(port, '/readyz')).status, 200);
   // The token is never in the log.
   assert.ok(!JSON.stringify(serve.events).includes(token));
+});
+
+test('a first generation that cannot listen ends the process, admin listener or not', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const busy = (taken.address() as net.AddressInfo).port;
+  try {
+    const dir = path.join(tmp.dir, 'busy');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'tlsterm.yaml');
+    fs.writeFileSync(
+      file,
+      config(dir, '{ address: "127.0.0.1:0" }').replace(
+        'address: 127.0.0.1:0\n',
+        `address: 127.0.0.1:${busy}\n`,
+      ),
+    );
+    const bin = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+    const r = await run(process.execPath, [bin, 'serve', '-c', file, '--workers', '1'], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.stderr, /EADDRINUSE/);
+    assert.match(r.stdout, /"event":"admin_listening"/);
+  } finally {
+    taken.close();
+  }
 });
