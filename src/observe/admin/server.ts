@@ -14,6 +14,8 @@ import type { AdminPlan } from './settings.ts';
 const MAX_BODY_BYTES = 64 * 1024;
 /** Headers and body must arrive within this; a handler has as long again. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Open admin connections at once (scrapers, probes, an operator). */
+const MAX_CONNECTIONS = 64;
 
 export interface AdminServer {
   /** Where it listens (the port the OS chose for port 0). */
@@ -118,8 +120,10 @@ export async function startAdminServer(
       () => clearTimeout(timer),
     );
   });
-  // Admin clients are few; an idle keep-alive connection is closed soon.
+  // Admin clients are few; an idle keep-alive connection is closed soon, and a flood of them is
+  // refused at the socket rather than queued.
   server.keepAliveTimeout = 5000;
+  server.maxConnections = MAX_CONNECTIONS;
   const host = plan.host === 'localhost' ? '127.0.0.1' : plan.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
