@@ -1,10 +1,11 @@
 // The key log on demand, in the primary: `POST /api/v1/keylog` checks the order (site, client CIDR,
-// duration: at most 1 h, default 10 min; file: default <state_dir>/keylog/<time>.keys, mode 0600),
+// duration: at most 1 h, default 10 min; file: a name in <state_dir>/keylog/, default <time>.keys,
+// mode 0600, the directory 0700),
 // tells the serving workers, logs `keylog_on` (warning) and ends it at the deadline (or on DELETE,
 // or at stop) with `keylog_off`. The workers also end it themselves at the deadline. A reload
 // hands the order on to the new workers.
 
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDuration } from '../../config/index.ts';
 import type { JsonObject, Logger, SourceAnswer } from '../../observe/index.ts';
@@ -66,6 +67,15 @@ export function checkKeylogOrder(body: JsonObject, plan: Supervisor['plan'], now
   const dir = path.join(plan.stateDir, 'keylog');
   const stamp = new Date(now).toISOString().replaceAll(':', '-');
   const target = file === undefined ? path.join(dir, `${stamp}.keys`) : path.resolve(dir, file);
+  // Only under the keylog directory (0700, tlsterm's own): anyone who can reach the API on loopback
+  // could otherwise name a file they made readable, and the secrets would be written into it.
+  const inside = path.relative(dir, target);
+  if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside) || inside.includes(path.sep))
+    return {
+      ok: false,
+      error: `file must be a name in ${dir}`,
+      hint: 'e.g. "file": "shop.keys", or leave it out',
+    };
   return {
     ok: true,
     order: {
@@ -116,7 +126,9 @@ export function createKeylogSession(supervisor: Supervisor, log: Logger): Keylog
       if (!checked.ok) return { ok: false, status: 400, error: checked.error, hint: checked.hint };
       if (active !== undefined) await end('stopped');
       const { order } = checked;
-      await mkdir(path.dirname(order.file), { recursive: true, mode: 0o700 });
+      const dir = path.dirname(order.file);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
       const answers = await supervisor.ask({ what: 'keylog-start', order });
       const failed = answers.answers.filter(({ answer }) => answer.what !== 'keylog' || !answer.keylog.on);
       if (answers.answers.length === 0 || failed.length === answers.answers.length) {

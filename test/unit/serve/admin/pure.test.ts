@@ -123,4 +123,10 @@ test('key log orders: default 10 minutes under <state_dir>/keylog, at most 1h, k
   assert.equal(checkKeylogOrder({ site: 'b.test' }, plan, now).ok, false);
   assert.equal(checkKeylogOrder({ client: 'x' }, plan, now).ok, false);
   assert.equal(checkKeylogOrder({ verbose: true }, plan, now).ok, false);
+  const named = checkKeylogOrder({ file: 'shop.keys' }, plan, now);
+  assert.ok(named.ok);
+  assert.equal(named.order.file, '/var/lib/tlsterm/keylog/shop.keys');
+  // Only a name in the keylog directory: not a file someone else could have made readable.
+  for (const file of ['/tmp/x.keys', '../x.keys', 'sub/x.keys', ''])
+    assert.equal(checkKeylogOrder({ file }, plan, now).ok, false, file);
 });
