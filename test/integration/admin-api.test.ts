@@ -19,6 +19,7 @@ let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
 let serve: ServeProcess;
 let port: number;
+let tlsPort: number;
 let configFile: string;
 let certPath: string;
 let keyPath: string;
@@ -43,9 +44,12 @@ ${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
         certificates: [{ cert: ${certPath}, key: ${keyPath} }]
         handler: inspect
 `;
-  serve = await startServe(tmp.dir, config, ['--workers', '2'], 'admin.yaml');
+  // Two workers can take long to start on a loaded machine: wait for them here, not in startServe.
+  serve = await startServe(tmp.dir, config, ['--workers', '2'], 'admin.yaml', 'admin_listening');
   configFile = path.join(tmp.dir, 'admin.yaml');
   port = await adminPort(serve);
+  const started = await serve.waitFor((e) => e['event'] === 'started', 90_000);
+  tlsPort = (started['listeners'] as { port: number }[])[0]?.port ?? 0;
 });
 
 after(async () => {
@@ -54,7 +58,7 @@ after(async () => {
 });
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
-const tlsterm = (args: readonly string[]) => run(process.execPath, [BIN, ...args]);
+const tlsterm = (args: readonly string[]) => run(process.execPath, [BIN, ...args], { timeoutMs: 60_000 });
 
 const serialOf = (pem: string): string => new crypto.X509Certificate(pem).serialNumber;
 
@@ -84,7 +88,7 @@ test('connections: counts per listener and protocol, a bounded list with client,
           const s = tls.connect(
             {
               host: '127.0.0.1',
-              port: serve.port,
+              port: tlsPort,
               servername: 'example.test',
               ca: pki.rootPem,
               ALPNProtocols: ['http/1.1'],
@@ -132,8 +136,8 @@ test('ticket-keys: name prefix, age and role per listener, never the key bytes',
 });
 
 test('events: the last handshakes and failures, filtered by site, reason and client CIDR', async () => {
-  await sClientAsync(serve.port, ['-servername', 'example.test', '-tls1_2', '-cipher', 'AES128-SHA']);
-  await sClientAsync(serve.port, ['-servername', 'example.test']);
+  await sClientAsync(tlsPort, ['-servername', 'example.test', '-tls1_2', '-cipher', 'AES128-SHA']);
+  await sClientAsync(tlsPort, ['-servername', 'example.test']);
   const failed = await adminFetch(port, '/api/v1/events?reason=no_common_cipher');
   assert.equal(failed.status, 200, failed.text);
   const events = failed.json!['events'] as Record<string, unknown>[];
@@ -197,15 +201,18 @@ test('POST /api/v1/reload: the outcome of a good config (new generation) and of 
   assert.equal(good.status, 200, good.text);
   assert.deepEqual(good.json, { ok: true, generation: 2 });
   fs.writeFileSync(configFile, config.replace('handler: inspect', 'handler: nonsense'));
-  const bad = await adminFetch(port, '/api/v1/reload', { method: 'POST' });
-  assert.equal(bad.status, 409, bad.text);
-  assert.equal(bad.json?.['ok'], false);
-  assert.equal(bad.json?.['generation'], 2);
-  assert.equal(bad.json?.['reason'], 'config');
-  assert.match(String(bad.json?.['detail']), /handler/);
-  const status = await adminFetch(port, '/api/v1/status');
-  assert.equal(status.json?.['generation'], 2);
-  fs.writeFileSync(configFile, config);
+  try {
+    const bad = await adminFetch(port, '/api/v1/reload', { method: 'POST' });
+    assert.equal(bad.status, 409, bad.text);
+    assert.equal(bad.json?.['ok'], false);
+    assert.equal(bad.json?.['generation'], 2);
+    assert.equal(bad.json?.['reason'], 'config');
+    assert.match(String(bad.json?.['detail']), /handler/);
+    const status = await adminFetch(port, '/api/v1/status');
+    assert.equal(status.json?.['generation'], 2);
+  } finally {
+    fs.writeFileSync(configFile, config);
+  }
 });
 
 test('tlsterm status reads the running instance (and says so); with none answering it says that', async () => {

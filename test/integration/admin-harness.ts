@@ -29,7 +29,8 @@ export async function adminFetch(
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    signal: AbortSignal.timeout(30_000),
+    // Long: a POST /reload answers once new workers listen, slow on a loaded machine.
+    signal: AbortSignal.timeout(150_000),
   });
   const text = await res.text();
   let json: Record<string, unknown> | undefined;

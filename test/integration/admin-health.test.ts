@@ -62,7 +62,7 @@ test('/healthz is 200 from the start; /readyz is 503 until both workers listen, 
   assert.equal(health.status, 200);
   assert.equal(health.text, 'ok\n');
 
-  await serve.waitFor((e) => e['event'] === 'started', 30_000);
+  await serve.waitFor((e) => e['event'] === 'started', 90_000);
   const ready = await adminFetch(port, '/readyz');
   assert.equal(ready.status, 200, ready.text);
   assert.equal(ready.json?.['status'], 'ready');
@@ -84,7 +84,7 @@ test('a Redis state backend that is down: /readyz 200 "degraded", the check says
     '{ address: "127.0.0.1:0" }',
     `state: { backend: redis, url: "redis://127.0.0.1:${down}" }\n`,
   );
-  await serve.waitFor((e) => e['event'] === 'started', 30_000);
+  await serve.waitFor((e) => e['event'] === 'started', 90_000);
   await serve.waitFor((e) => e['event'] === 'state_backend_down', 30_000);
   const ready = await adminFetch(port, '/readyz');
   assert.equal(ready.status, 200, ready.text);
@@ -101,7 +101,7 @@ test('a Redis state backend that is down: /readyz 200 "degraded", the check says
 test('off loopback the API needs the bearer token; the health probes do not', async () => {
   const token = 'test-token-0123456789abcdef';
   const { serve, port } = await serveIn('token', `{ address: "0.0.0.0:0", token: "${token}" }`);
-  await serve.waitFor((e) => e['event'] === 'started', 30_000);
+  await serve.waitFor((e) => e['event'] === 'started', 90_000);
   const none = await adminFetch(port, '/api/v1/status');
   assert.equal(none.status, 401);
   assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);

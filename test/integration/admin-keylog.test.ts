@@ -21,18 +21,23 @@ const site = (pki: Pki, host: string) => `      - hosts: [${host}]
 
 /** The request paths tshark can read in the capture with this key log. */
 async function decryptedPaths(pcap: string, keylog: string): Promise<string[]> {
-  const r = await run('/usr/bin/tshark', [
-    '-r',
-    pcap,
-    '-o',
-    `tls.keylog_file:${keylog}`,
-    '-Y',
-    'http.request',
-    '-T',
-    'fields',
-    '-e',
-    'http.request.uri',
-  ]);
+  const r = await run(
+    '/usr/bin/tshark',
+    [
+      '-r',
+      pcap,
+      '-o',
+      `tls.keylog_file:${keylog}`,
+      '-Y',
+      'http.request',
+      '-T',
+      'fields',
+      '-e',
+      'http.request.uri',
+    ],
+    { timeoutMs: 120_000 },
+  ); // tshark loads its dissectors slowly on a busy machine
+  assert.equal(r.code, 0, r.stderr);
   return r.stdout
     .split('\n')
     .map((l) => l.trim())
@@ -44,6 +49,7 @@ describe('key log on demand', { skip }, () => {
   let pki: Pki;
   let serve: ServeProcess;
   let port: number;
+  let tlsPort: number;
 
   before(async () => {
     tmp = makeTempDir('admin-keylog');
@@ -56,8 +62,13 @@ ${trustHead(pki.rootPath)}  - address: 127.0.0.1:0
     sites:
 ${site(pki, 'a.example.test')}${site(pki, 'b.example.test')}`,
       ['--workers', '2'],
+      'tlsterm.yaml',
+      'admin_listening',
     );
     port = await adminPort(serve);
+    // Two workers can take long to start on a loaded machine: wait for them here.
+    const started = await serve.waitFor((e) => e['event'] === 'started', 90_000);
+    tlsPort = (started['listeners'] as { port: number }[])[0]?.port ?? 0;
   });
   after(async () => {
     await serve?.stop();
@@ -65,20 +76,24 @@ ${site(pki, 'a.example.test')}${site(pki, 'b.example.test')}`,
   });
 
   const curl = (host: string, pathname: string) =>
-    run('curl', [
-      '-sS',
-      '--http1.1',
-      '--tlsv1.3',
-      '--cacert',
-      pki.rootPath,
-      '--resolve',
-      `${host}:${serve.port}:127.0.0.1`,
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      `https://${host}:${serve.port}${pathname}`,
-    ]);
+    run(
+      'curl',
+      [
+        '-sS',
+        '--http1.1',
+        '--tlsv1.3',
+        '--cacert',
+        pki.rootPath,
+        '--resolve',
+        `${host}:${tlsPort}:127.0.0.1`,
+        '-o',
+        '/dev/null',
+        '-w',
+        '%{http_code}',
+        `https://${host}:${tlsPort}${pathname}`,
+      ],
+      { timeoutMs: 30_000 },
+    );
 
   it('writes the secrets of the site asked for only, 0600, for the time asked; tshark decrypts with them', async () => {
     const on = await adminFetch(port, '/api/v1/keylog', {
@@ -105,7 +120,7 @@ ${site(pki, 'a.example.test')}${site(pki, 'b.example.test')}`,
     });
 
     const pcap = path.join(tmp.dir, 'lo.pcapng');
-    await capture(pcap, serve.port, async () => {
+    await capture(pcap, tlsPort, async () => {
       assert.equal((await curl('a.example.test', '/secret-of-a')).stdout, '200');
       assert.equal((await curl('b.example.test', '/secret-of-b')).stdout, '200');
     });

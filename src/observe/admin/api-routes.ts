@@ -7,6 +7,7 @@ import type { AdminSources, Gathered, JsonObject, SourceAnswer } from './sources
 export const API = '/api/v1';
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+const RELOAD_WAIT_MS = 120_000;
 
 /** `?limit=N`: a whole number clamped to 1..MAX_LIMIT; `fallback` when absent. */
 export function limitOf(query: URLSearchParams, fallback: number): number | undefined {
@@ -78,6 +79,9 @@ export function apiRoutes(sources: AdminSources): AdminRoute[] {
     {
       method: 'POST',
       path: `${API}/reload`,
+      // A reload answers once the new workers listen (or failed): up to their 30 s start bound, and
+      // the config's check before it.
+      timeoutMs: RELOAD_WAIT_MS,
       handler: async () => {
         const outcome = await sources.reload();
         return json(outcome.ok ? 200 : 409, outcome);

@@ -27,6 +27,8 @@ export interface AdminRoute {
   handler(request: AdminRequest): Promise<AdminReply>;
   /** Answered without the token (health probes); default false. */
   readonly public?: boolean;
+  /** How long the handler may take before the client gets a 504 (default: the server's 10 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface AdminRoutes {

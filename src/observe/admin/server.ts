@@ -7,7 +7,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { Logger } from '../logger.ts';
 import { tokenMatches } from './auth.ts';
-import { type AdminReply, type AdminRequest, type AdminRoutes, failure } from './routes.ts';
+import { type AdminReply, type AdminRequest, type AdminRoute, type AdminRoutes, failure } from './routes.ts';
 import type { AdminPlan } from './settings.ts';
 
 /** A request body larger than this is refused (the API takes small JSON objects). */
@@ -66,10 +66,10 @@ async function answer(
   req: http.IncomingMessage,
   routes: AdminRoutes,
   token: string | undefined,
+  route: AdminRoute | undefined,
+  url: URL,
 ): Promise<AdminReply> {
-  const url = new URL(req.url ?? '/', 'http://admin.invalid');
   const method = req.method ?? 'GET';
-  const route = routes.find(method, url.pathname);
   if (route === undefined) {
     const allowed = routes.methodsAt(url.pathname);
     return allowed.length === 0
@@ -107,12 +107,15 @@ export async function startAdminServer(
     headersTimeout: REQUEST_TIMEOUT_MS,
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    // A handler that never answers must not hold the socket: the reply is a 504 after the bound.
+    // A handler that never answers must not hold the socket: the reply is a 504 after the bound
+    // (the route's own, e.g. a reload that waits for new workers, or the server's).
+    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+    const route = routes.find(req.method ?? 'GET', url.pathname);
     const timer = setTimeout(
       () => send(res, failure(504, 'the admin request took too long'), false),
-      REQUEST_TIMEOUT_MS,
+      route?.timeoutMs ?? REQUEST_TIMEOUT_MS,
     );
-    answer(req, routes, plan.token).then(
+    answer(req, routes, plan.token, route, url).then(
       (reply) => {
         clearTimeout(timer);
         if (!res.headersSent) send(res, reply, req.method === 'HEAD');
