@@ -32,6 +32,7 @@ export {
 } from './names.ts';
 export type { CertificatePair } from './pair.ts';
 export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';
+export { type InServicePair, overlayInService } from './running-status.ts';
 export {
   type CertificateStatus,
   configCertificateStatus,

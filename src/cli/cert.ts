@@ -6,11 +6,14 @@ import {
   configCertificateStatus,
   fileCertificateStatus,
   formatCertificateStatus,
+  type InServicePair,
+  overlayInService,
   readConfigCertificates,
   statusHasErrors,
 } from '../certs/index.ts';
-import { defaultStateDir } from '../config/index.ts';
+import { adminEndpoint, defaultStateDir } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
+import { askAdmin } from '../observe/index.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';
 
@@ -57,6 +60,34 @@ unusable, so monitoring can run it.`,
   },
 };
 
+/**
+ * The rows with the running instance's pairs in service over them, when the config has `admin:` and
+ * the instance answers; says on stderr which one it is.
+ */
+async function withInService(
+  configFile: string,
+  rows: CertificateStatus[],
+  now: Date,
+): Promise<CertificateStatus[]> {
+  const found = await adminEndpoint({ configFile, env: process.env });
+  if (!found.ok || found.endpoint === undefined) {
+    process.stderr.write(
+      `tlsterm: from the files${found.ok ? ' (the config has no admin: listener to ask the running instance)' : ` (${found.why})`}
+`,
+    );
+    return rows;
+  }
+  const answer = await askAdmin(found.endpoint, '/api/v1/certificates');
+  if (!answer.ok) {
+    process.stderr.write(`tlsterm: from the files (no running instance answered at ${found.endpoint.url}: ${answer.why})
+`);
+    return rows;
+  }
+  process.stderr.write(`tlsterm: certificates in service, from the running instance at ${found.endpoint.url}
+`);
+  return overlayInService(rows, (answer.body['certificates'] ?? []) as InServicePair[], now);
+}
+
 export async function runCertStatus(
   configFile: string | undefined,
   stateDirOption: string | undefined,
@@ -70,6 +101,7 @@ export async function runCertStatus(
     if (cfg.notes.some((n) => n.startsWith('cannot read'))) return 1;
     const stateDir = stateDirOption ? path.resolve(stateDirOption) : (cfg.stateDir ?? defaultStateDir());
     rows = await configCertificateStatus(cfg, { stateDir, now });
+    rows = await withInService(configFile, rows, now);
   } else {
     const stateDir = stateDirOption ? path.resolve(stateDirOption) : defaultStateDir();
     const leaf = path.join(stateDir, 'certs', 'localhost');

@@ -17,6 +17,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'reload', load: async () => (await import('./reload.ts')).reloadCommand },
+  { name: 'status', load: async () => (await import('./status.ts')).statusCommand },
   { name: 'check', load: async () => (await import('./check.ts')).checkCommand },
   { name: 'cert', load: async () => (await import('./cert.ts')).certCommand },
   { name: 'probe', load: async () => (await import('./probe.ts')).probeCommand },

@@ -12,6 +12,11 @@ Signals: SIGHUP reloads (new workers on the new config; the old ones finish thei
 SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it
 never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect).
 \`tlsterm reload\` sends SIGHUP to the running instance.
+
+Admin listener (admin: { address, token | token_file } in the config, in the primary; a token is
+required off loopback): /healthz, /readyz, and the JSON API under /api/v1/ (status, certificates
+in service, connections, ticket-keys, events, POST reload, POST/DELETE keylog: a key log on
+demand for one site or client CIDR, at most 1h). \`tlsterm status\` reads it; docs/operations.md.
 `;
 
 export const serveCommand: Command = {

@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import type { Problem } from '../problems.ts';
 import { hasErrors } from '../problems.ts';
 import { acmeCrossChecks } from './acme-check.ts';
+import { checkAdmin } from './admin-check.ts';
 import { Checker, type CheckOptions } from './checker.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
@@ -114,6 +115,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
 
   acmeCrossChecks(ctx, listeners, httpListeners);
   const state = await checkState(ctx, raw.state);
+  const admin = await checkAdmin(ctx, raw.admin);
   const drainTimeoutMs =
     raw.drain_timeout !== undefined ? durationOf(raw.drain_timeout) : DEFAULTS.drainTimeoutMs;
   if (drainTimeoutMs === 0)
@@ -135,5 +137,6 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     extraCa: ctx.extraCa,
     ...(keylog ?? {}),
     log,
+    ...(admin !== undefined ? { admin } : {}),
   };
 }

@@ -12,6 +12,7 @@ export {
   type ListenAddress,
   parseListenAddress,
 } from './address.ts';
+export { type AdminEndpoint, type AdminEndpointResult, adminEndpoint } from './admin-endpoint.ts';
 export { type CheckOptions, type CheckResult, checkConfigFile, checkConfigText } from './check.ts';
 export { buildDefaultPlan, DEFAULTS, defaultStateDir } from './defaults.ts';
 export { type DurationResult, formatDuration, parseDuration } from './duration.ts';

@@ -4,6 +4,7 @@
 import type { AcmePlan } from '../certs/acme/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
+import type { AdminPlan } from '../observe/admin/settings.ts';
 import type { LogSettings } from '../observe/log-settings.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
@@ -131,4 +132,6 @@ export interface Plan {
   readonly state: StateBackendSettings;
   /** `log:` — file, format, level, offered lists, request id header; absent: the defaults. */
   readonly log?: LogSettings;
+  /** The admin listener (`admin:`): health, the runtime API; absent = off. */
+  readonly admin?: AdminPlan;
 }

@@ -1,5 +1,6 @@
-// Observability: the table of log events, the logger (JSON or text, stdout or a file), request ids
-// and the key log writer.
+// Observability: the table of log events, the logger (JSON or text, stdout or a file), request ids,
+// the key log writer and the admin listener.
+export * from './admin/index.ts';
 export { endpoint } from './client-endpoint.ts';
 export { EVENTS, type EventLevel, type EventName, type EventSpec } from './events.ts';
 export {

@@ -48,14 +48,15 @@ export function acceptConnection(
   /** Answers TLS-ALPN-01 validation handshakes (acme-tls/1); undefined without ACME sites. */
   acmeTls?: tls.Server,
 ): void {
-  tracker.add(raw);
+  const client = endpoint(raw.remoteAddress, raw.remotePort);
+  tracker.add(raw, listener.name, client);
   const state: ConnectionState = {
     listener,
     log,
     resumption,
     tracker,
     routing,
-    client: endpoint(raw.remoteAddress, raw.remotePort),
+    client,
     connId: nextConnId(),
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
@@ -273,6 +274,12 @@ function onSecureConnection(
     ...(resumption.resumed_by !== null ? resumption : {}),
   };
   const offer = offerMembers({ offered });
+  state.tracker.describe(raw, {
+    site: site.plan.id,
+    sni: hello.serverName ?? null,
+    version: facts.version,
+    alpn: tlsSocket.alpnProtocol || null,
+  });
   raw.once('close', () =>
     state.log(
       {

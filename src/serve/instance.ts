@@ -1,6 +1,7 @@
 // The process lifecycle of `tlsterm serve`: load the plan, then either serve as a cluster worker or run
 // the primary (supervisor, signals, pid file, ACME, drain on stop). The CLI only parses arguments.
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
   buildDefaultPlan,
@@ -12,9 +13,27 @@ import {
 } from '../config/index.ts';
 import { createLogOutput, DEFAULT_LOG_SETTINGS, type Logger, type LogOutput } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
-import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
+import {
+  type AdminListener,
+  createAdminSources,
+  createKeylogSession,
+  startAdminListener,
+  tapBackendHealth,
+} from './admin/index.ts';
+import {
+  createReloadInstance,
+  type PlanLoad,
+  removePidFile,
+  runWorker,
+  startSupervisor,
+  writePidFile,
+} from './cluster/index.ts';
 import { reopenEverywhere, reopenOnRequest } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
 async function loadPlan(
@@ -73,9 +92,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
       ? { fields: { worker: process.pid }, workers: Number(process.env['TLSTERM_WORKERS'] ?? 0) }
       : {},
   );
-  const log = output.log;
   // Lines still buffered for the log file are written before the process ends, however it ends.
   process.once('exit', () => output.flushSync());
+  // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
+  const tapped = tapBackendHealth(output.log);
+  const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, output);
   const refusal = inspectorRefusal();
   if (refusal !== undefined) {
@@ -127,6 +148,20 @@ export async function runServe(options: ServeOptions): Promise<number> {
         `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
     );
   }
+  // The admin listener binds first: /healthz answers while the workers start, /readyz says so.
+  let admin: AdminListener | undefined;
+  if (plan.admin !== undefined) {
+    try {
+      admin = await startAdminListener(plan.admin, log);
+    } catch (error) {
+      notice(
+        `tlsterm: not starting: the admin listener cannot listen on ${plan.admin.host}:${plan.admin.port}: ${(error as Error).message}\n` +
+          'hint: choose a free port in admin.address, or stop what holds it\n',
+      );
+      return 1;
+    }
+  }
+  // A first generation that cannot start ends the process: the admin listener must not hold it.
   const supervisor = await startSupervisor({
     initial: plan,
     load: async () => {
@@ -141,6 +176,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
       process.env['TLSTERM_WORKERS'] = String(n);
       return n;
     },
+  }).catch(async (error: unknown) => {
+    await admin?.server.close();
+    throw error;
   });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
@@ -158,17 +196,34 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
-  onReload = () => {
-    void supervisor
-      .reload()
-      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
-      .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
-  };
+  const keylog = createKeylogSession(supervisor, log);
+  const reloadInstance = createReloadInstance(
+    supervisor,
+    async (p) => {
+      await acme.update(p);
+      await keylog.resume();
+    },
+    log,
+  );
+  onReload = () => void reloadInstance();
+  admin?.attach(
+    createAdminSources({
+      supervisor,
+      backend: tapped.health,
+      reloadInstance,
+      keylog,
+      configFile,
+      version: packageVersion(),
+      startedAt: Date.now() - process.uptime() * 1000,
+    }),
+  );
   if (reloadRequested) onReload();
   await stopRequested;
   log({ event: 'stopping', pid: process.pid });
+  await keylog.stop('shutdown');
   await acme.stop();
   const cut = await supervisor.stop();
+  await admin?.server.close();
   if (pidFile !== undefined) await removePidFile(pidFile);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });
   return 0;

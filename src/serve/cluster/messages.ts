@@ -2,6 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
+import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
 
 export interface WorkerAddress {
@@ -17,7 +18,8 @@ export type ToWorker =
   | { readonly type: 'session'; readonly seq: number; readonly session: Uint8Array | undefined }
   | { readonly type: 'drain'; readonly deadlineMs: number }
   /** SIGUSR1 reached the primary: reopen the log file (workers hold SIGUSR1 blocked). */
-  | { readonly type: 'log-reopen' };
+  | { readonly type: 'log-reopen' }
+  | { readonly type: 'admin-ask'; readonly seq: number; readonly ask: AdminAsk };
 
 /** worker → primary */
 export type ToPrimary =
@@ -32,16 +34,30 @@ export type ToPrimary =
       readonly session: Uint8Array;
     }
   | { readonly type: 'counts'; readonly counts: ReadonlyMap<string, ResumptionCounts> }
-  | { readonly type: 'drained'; readonly cut: number };
+  | { readonly type: 'drained'; readonly cut: number }
+  | { readonly type: 'admin-answer'; readonly seq: number; readonly answer: AdminAnswer };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
 /** A message of ours (cluster also sends its own internal messages on the same channel). */
 export const isToWorker = (m: unknown): m is ToWorker =>
   isObject(m) &&
-  (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain' || m.type === 'log-reopen');
+  (m.type === 'ticket-keys' ||
+    m.type === 'session' ||
+    m.type === 'drain' ||
+    m.type === 'log-reopen' ||
+    m.type === 'admin-ask');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
   typeof m.type === 'string' &&
-  ['ready', 'failed', 'want-keys', 'session-get', 'session-set', 'counts', 'drained'].includes(m.type);
+  [
+    'ready',
+    'failed',
+    'want-keys',
+    'session-get',
+    'session-set',
+    'counts',
+    'drained',
+    'admin-answer',
+  ].includes(m.type);

@@ -9,10 +9,13 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
+import type { AdminAsk } from '../admin/asks.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import type { ReloadOutcome } from './reload.ts';
+import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
@@ -34,14 +37,28 @@ export interface SupervisorOptions {
 export interface Supervisor {
   readonly addresses: readonly WorkerAddress[];
   readonly plan: Plan;
-  /** Start a new generation on the current config; resolves false (old one kept) when it fails. */
-  reload(): Promise<boolean>;
+  /** Start a new generation on the current config; the outcome says why the old one was kept. */
+  reload(): Promise<ReloadOutcome>;
+  /** The serving generation and every live worker (for the admin API and readiness). */
+  view(): ClusterView;
+  /** Ask the serving generation's workers (all workers: `everyGeneration`); bounded wait. */
+  ask(ask: AdminAsk, everyGeneration?: boolean): Promise<WorkerAnswers>;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
 }
 
+export interface ClusterView {
+  readonly generation: number;
+  /** Workers the serving generation should have. */
+  readonly expected: number;
+  readonly workers: readonly { readonly pid: number; readonly generation: number; readonly ready: boolean }[];
+}
+
 interface Generation {
   readonly id: number;
+  /** Workers that said they listen (pids). */
+  readonly ready: Set<number>;
+  size: number;
   readonly plan: Plan;
   readonly state: GenerationState;
   readonly workers: Set<Worker>;
@@ -86,11 +103,15 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     if (worker.isConnected()) worker.send(message);
   };
 
+  const asker = createWorkerAsker((w, m) => send(w, m));
+
   const fork = (g: Generation): Worker => {
     const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
+      if (m.type === 'ready') g.ready.add(worker.process.pid ?? 0);
+      if (m.type === 'admin-answer') return asker.answered(m.seq, worker.process.pid ?? 0, m.answer);
       if (m.type === 'drained') {
         g.cut += m.cut;
         return;
@@ -104,6 +125,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     });
     worker.on('exit', (code, signal) => {
       g.workers.delete(worker);
+      g.ready.delete(worker.process.pid ?? 0);
       if (g.draining || stopping) return;
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
       // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
@@ -149,9 +171,18 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const state = await states.forPlan(plan);
-    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false, cut: 0 };
-    generations.add(g);
     const n = Math.max(1, options.workers(plan));
+    const g: Generation = {
+      id: nextId++,
+      plan,
+      state,
+      workers: new Set(),
+      ready: new Set(),
+      size: n,
+      draining: false,
+      cut: 0,
+    };
+    generations.add(g);
     try {
       const started = await Promise.all(Array.from({ length: n }, () => waitReady(g, fork(g))));
       return { g, addresses: started[0] ?? [] };
@@ -197,19 +228,19 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   }, summaryMs);
   summary.unref();
 
-  let reloading: Promise<boolean> | undefined;
-  const reload = async (): Promise<boolean> => {
+  let reloading: Promise<ReloadOutcome> | undefined;
+  const reload = async (): Promise<ReloadOutcome> => {
     const loaded = await options.load();
     if (!loaded.ok) {
       log({ event: 'reload_failed', reason: 'config', detail: loaded.why });
-      return false;
+      return { ok: false, generation: current.id, reason: 'config', detail: loaded.why };
     }
     let next: { g: Generation; addresses: WorkerAddress[] };
     try {
       next = await startGeneration(loaded.plan);
     } catch (error) {
       log({ event: 'reload_failed', reason: 'workers', detail: (error as Error).message });
-      return false;
+      return { ok: false, generation: current.id, reason: 'workers', detail: (error as Error).message };
     }
     const old = current;
     current = next.g;
@@ -225,7 +256,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     void retire(old, loaded.plan.drainTimeoutMs).then(({ cut }) =>
       log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain, cut }),
     );
-    return true;
+    return { ok: true, generation: next.g.id };
   };
 
   return {
@@ -235,6 +266,24 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     get plan() {
       return current.plan;
     },
+    ask: (ask, everyGeneration = false) =>
+      asker.ask(
+        [...generations]
+          .filter((g) => everyGeneration || g === current)
+          .flatMap((g) => [...g.workers].filter((w) => w.isConnected())),
+        ask,
+      ),
+    view: () => ({
+      generation: current.id,
+      expected: current.size,
+      workers: [...generations].flatMap((g) =>
+        [...g.workers].map((w) => ({
+          pid: w.process.pid ?? 0,
+          generation: g.id,
+          ready: g.ready.has(w.process.pid ?? 0),
+        })),
+      ),
+    }),
     reload: () => {
       // One reload at a time; a signal during one is answered by that one's outcome.
       reloading ??= reload().finally(() => {

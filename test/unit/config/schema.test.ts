@@ -12,6 +12,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'workers',
     'drain_timeout',
     'state',
+    'admin',
     'listeners',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);
