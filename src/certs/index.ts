@@ -30,6 +30,22 @@ export {
   parseHostPattern,
   parseSubjectAltName,
 } from './names.ts';
+export {
+  certificateFingerprint,
+  createOcspRefresher,
+  createOcspStaples,
+  DEFAULT_OCSP,
+  type OcspCertificate,
+  type OcspPlan,
+  type OcspRefresher,
+  type OcspStaples,
+  type OcspStatus,
+  type OcspTarget,
+  ocspTarget,
+  readOcspResponse,
+  responderUrls,
+  verifyOcspResponse,
+} from './ocsp/index.ts';
 export type { CertificatePair } from './pair.ts';
 export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';
 export {
