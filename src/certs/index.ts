@@ -41,6 +41,7 @@ export {
   type OcspStaples,
   type OcspStatus,
   type OcspTarget,
+  ocspCachePath,
   ocspTarget,
   readOcspResponse,
   responderUrls,

@@ -100,6 +100,20 @@ export const SiteSchema = v.strictObject({
   acme: v.optional(AcmeSchema),
   // HTTP/1.1 Upgrade protocols tunnelled to the upstream (default [websocket]).
   upgrade: v.optional(NameList('upgrade protocol')),
+  // OCSP stapling (default: on when the certificate names a responder).
+  ocsp: v.optional(
+    v.union(
+      [
+        v.boolean(),
+        v.strictObject({
+          enabled: v.optional(v.boolean('ocsp.enabled is true or false')),
+          responder: v.optional(v.string('ocsp.responder is an http:// or https:// URL')),
+          nonce: v.optional(v.boolean('ocsp.nonce is true or false')),
+        }),
+      ],
+      'ocsp is true, false, or { enabled, responder, nonce }',
+    ),
+  ),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.

@@ -546,7 +546,7 @@ export const EVENTS = {
       sites: 'site ids serving it',
       responder: 'responder URL asked, or null',
       reason:
-        'no_responder | no_issuer | cache_write | responder_unreachable | responder_http_error | timeout | too_large | unparsable | not_successful | no_matching_response | bad_signature | unsupported_signature | not_yet_valid | expired | nonce_mismatch',
+        'no_responder | no_issuer | cache_write | internal | responder_unreachable | responder_http_error | timeout | too_large | unparsable | not_successful | no_matching_response | bad_signature | unsupported_signature | not_yet_valid | expired | nonce_mismatch',
       detail: 'in words',
       stapled: 'whether a verified response is still stapled',
       retry_at: 'when it is tried again',

@@ -14,6 +14,7 @@ import { createJsonLogger, type Logger } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+import { type OcspService, startOcspService } from './ocsp/index.ts';
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
 async function loadPlan(
@@ -98,8 +99,18 @@ export async function runServe(options: ServeOptions): Promise<number> {
         `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
     );
   }
+  // OCSP: fetched here, stapled by the workers. Must-staple certificates get their first response
+  // before any worker listens; the others are fetched in the background.
+  let publish: (fingerprint: string, der: Uint8Array | undefined, nextUpdate: number) => void = () => {};
+  const ocsp: OcspService = await startOcspService({
+    plan,
+    log,
+    publish: (fingerprint, der, nextUpdate) => publish(fingerprint, der, nextUpdate),
+  });
   const supervisor = await startSupervisor({
     initial: plan,
+    greeting: () =>
+      ocsp.latest().map(([fingerprint, der, nextUpdate]) => ({ type: 'ocsp', fingerprint, der, nextUpdate })),
     load: async () => {
       const next = await load();
       if (!next.ok) notice(`tlsterm: reload refused, the old config keeps serving:\n${next.why}\n`);
@@ -108,6 +119,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     log,
     workers: (p) => workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers),
   });
+  publish = (fingerprint, der, nextUpdate) =>
+    supervisor.broadcast({ type: 'ocsp', fingerprint, der, nextUpdate });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     notice(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
@@ -127,13 +140,18 @@ export async function runServe(options: ServeOptions): Promise<number> {
   onReload = () => {
     void supervisor
       .reload()
-      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
+      .then((ok) => {
+        if (!ok) return undefined;
+        ocsp.update(supervisor.plan);
+        return acme.update(supervisor.plan);
+      })
       .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
   };
   if (reloadRequested) onReload();
   await stopRequested;
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
+  ocsp.stop();
   const cut = await supervisor.stop();
   if (pidFile !== undefined) await removePidFile(pidFile);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });

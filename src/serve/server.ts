@@ -2,6 +2,7 @@
 
 import net from 'node:net';
 import type tls from 'node:tls';
+import type { OcspStaples } from '../certs/index.ts';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
@@ -13,6 +14,7 @@ import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import { attachStapling, siteStaples } from './ocsp/index.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -98,6 +100,8 @@ export interface ServerOptions {
    * accept path. Default, when the plan has ACME sites: read from the plan's shared challenge store.
    */
   readonly acme?: AcmeResponders;
+  /** OCSP responses to staple (filled by the process that fetches); absent: no stapling. */
+  readonly ocsp?: OcspStaples;
 }
 
 export async function startServer(
@@ -122,13 +126,22 @@ export async function startServer(
           { file: plan.keylogFile, maxBytes: plan.keylogMaxBytes ?? KEYLOG_DEFAULT_MAX_BYTES },
           log,
         );
-  const wire =
+  const wireTls =
     keylog === undefined
       ? wireTlsServer
       : (server: tls.Server, site: SiteRuntime) => {
           wireTlsServer(server, site);
           server.on('keylog', keylog.write);
         };
+  const staples = options.ocsp;
+  const stapled = new Map<SiteRuntime['plan'], boolean>();
+  const wire = (server: tls.Server, site: SiteRuntime) => {
+    wireTls(server, site);
+    if (staples === undefined) return;
+    const on = stapled.get(site.plan) ?? siteStaples(site.plan);
+    stapled.set(site.plan, on);
+    if (on) attachStapling(server, staples);
+  };
   const release = async () => {
     keylog?.close();
     for (const site of allSites) site.close();

@@ -15,7 +15,14 @@ export interface WorkerAddress {
 export type ToWorker =
   | { readonly type: 'ticket-keys'; readonly listener: string; readonly keys: string }
   | { readonly type: 'session'; readonly seq: number; readonly session: Uint8Array | undefined }
-  | { readonly type: 'drain'; readonly deadlineMs: number };
+  | { readonly type: 'drain'; readonly deadlineMs: number }
+  /** A verified OCSP response to staple for a certificate (by SHA-256 fingerprint); none: stop. */
+  | {
+      readonly type: 'ocsp';
+      readonly fingerprint: string;
+      readonly der: Uint8Array | undefined;
+      readonly nextUpdate: number;
+    };
 
 /** worker → primary */
 export type ToPrimary =
@@ -36,7 +43,8 @@ const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' 
 
 /** A message of ours (cluster also sends its own internal messages on the same channel). */
 export const isToWorker = (m: unknown): m is ToWorker =>
-  isObject(m) && (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain');
+  isObject(m) &&
+  (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain' || m.type === 'ocsp');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&

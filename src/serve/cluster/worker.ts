@@ -3,7 +3,9 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
+import { createOcspStaples } from '../../certs/index.ts';
 import type { Logger } from '../../observe/index.ts';
+import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -37,9 +39,21 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       return () => process.off('message', handler);
     },
   };
+  // OCSP: the primary fetches and sends verified responses; until then, the verified disk cache.
+  const staples = createOcspStaples();
+  channel.onMessage((m) => {
+    if (m.type === 'ocsp') staples.put(m.fingerprint, m.der, m.nextUpdate);
+  });
+  await staples.loadFromDisk(
+    loaded.plan.stateDir,
+    ocspCertificatesOf(loaded.plan).map((c) => c.target),
+  );
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(loaded.plan, options.log, { resumption: workerResumption(channel) });
+    server = await startServer(loaded.plan, options.log, {
+      resumption: workerResumption(channel),
+      ocsp: staples,
+    });
   } catch (error) {
     send({ type: 'failed', message: (error as Error).message });
     return 1;

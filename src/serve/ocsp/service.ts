@@ -1,0 +1,71 @@
+// OCSP in the one process per host that fetches (the cluster primary): the refresher over the plan's
+// certificates, re-read every minute (renewals, hot reloads) and on reload. Verified responses go to
+// the workers through `publish`; `latest()` is what a worker that just started is sent.
+// Must-staple certificates are fetched before start() resolves, i.e. before any worker serves.
+
+import {
+  createOcspRefresher,
+  type OcspCertificate,
+  type OcspRefresher,
+  type OcspStatus,
+} from '../../certs/index.ts';
+import type { Plan } from '../../config/plan.ts';
+import type { Logger } from '../../observe/index.ts';
+import { ocspCertificatesOf } from './certificates.ts';
+
+export interface OcspService {
+  /** Every verified response held: [fingerprint, der, nextUpdate]. */
+  latest(): [string, Uint8Array, number][];
+  /** A new plan (reload). */
+  update(plan: Plan): void;
+  /** The per-certificate snapshot (metrics, status). */
+  status(): OcspStatus[];
+  stop(): void;
+}
+
+export interface OcspServiceOptions {
+  readonly plan: Plan;
+  readonly log: Logger;
+  readonly publish: (fingerprint: string, der: Uint8Array | undefined, nextUpdate: number) => void;
+  /** Between re-reads of the certificate files; default one minute. */
+  readonly rescanMs?: number;
+}
+
+/** Resolves once the must-staple certificates had their first fetch (or their cached response). */
+export async function startOcspService(options: OcspServiceOptions): Promise<OcspService> {
+  const { log } = options;
+  let plan = options.plan;
+  const held = new Map<string, [Uint8Array, number]>();
+  const refresher: OcspRefresher = createOcspRefresher({
+    stateDir: plan.stateDir,
+    log,
+    publish: (fp, der, nextUpdate) => {
+      if (der === undefined) held.delete(fp);
+      else held.set(fp, [der, nextUpdate]);
+      options.publish(fp, der, nextUpdate);
+    },
+  });
+  const rescan = () =>
+    refresher
+      .set(ocspCertificatesOf(plan))
+      .catch((e: unknown) =>
+        log({ event: 'ocsp_failed', reason: 'internal', detail: String(e), stapled: false, responder: null }),
+      );
+  const all: OcspCertificate[] = ocspCertificatesOf(plan);
+  await refresher.set(all.filter((c) => c.target.mustStaple));
+  void refresher.set(all);
+  const timer = setInterval(() => void rescan(), options.rescanMs ?? 60_000);
+  timer.unref();
+  return {
+    latest: () => [...held].map(([fp, [der, next]]) => [fp, der, next]),
+    update(next) {
+      plan = next;
+      void rescan();
+    },
+    status: () => refresher.status(),
+    stop() {
+      clearInterval(timer);
+      refresher.stop();
+    },
+  };
+}
