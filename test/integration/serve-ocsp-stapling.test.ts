@@ -20,6 +20,7 @@ let responder: OcspResponder;
 let good: ChainFiles;
 let revoked: ChainFiles;
 let orphan: ChainFiles;
+let mustStaple: ChainFiles;
 let serve: ServeProcess | undefined;
 
 const site = (host: string, chain: ChainFiles): string => `      - hosts: [${host}]
@@ -29,7 +30,7 @@ const site = (host: string, chain: ChainFiles): string => `      - hosts: [${hos
 
 const config = (): string => `${configHead(tmp.dir, pki.rootPath)}  - address: 127.0.0.1:0
     sites:
-${site('good.test', good)}${site('revoked.test', revoked)}${site('orphan.test', orphan)}`;
+${site('good.test', good)}${site('revoked.test', revoked)}${site('orphan.test', orphan)}${site('staple.test', mustStaple)}`;
 
 const fetched = (e: Record<string, unknown>, subject: string) =>
   e['event'] === 'ocsp_fetched' && String(e['subject']).includes(subject);
@@ -43,6 +44,7 @@ before(async () => {
   const url = ocspUrlFor(port);
   good = await pki.issue(['good.test'], { name: 'good', ocspUrl: url });
   revoked = await pki.issue(['revoked.test'], { name: 'revoked', ocspUrl: url });
+  mustStaple = await pki.issue(['staple.test'], { name: 'staple', ocspUrl: url, mustStaple: true });
   // Names a responder that is never up.
   orphan = await pki.issue(['orphan.test'], { name: 'orphan', ocspUrl: ocspUrlFor(await freePort()) });
   responder = await startOcspResponder(path.join(tmp.dir, 'responder'), {
@@ -53,6 +55,7 @@ before(async () => {
     statuses: [
       { certPem: good.certPem, status: 'good' },
       { certPem: revoked.certPem, status: 'revoked' },
+      { certPem: mustStaple.certPem, status: 'good' },
     ],
   });
 });
@@ -70,9 +73,9 @@ describe('serve: OCSP stapling', () => {
     assert.equal(line['cert_status'], 'good');
     assert.equal(line['signer'], 'issuer');
     assert.ok(Date.parse(String(line['refresh_at'])) < Date.parse(String(line['next_update'])));
-    const file = fs.readdirSync(path.join(tmp.dir, 'state', 'ocsp')).map((f) =>
-      fs.statSync(path.join(tmp.dir, 'state', 'ocsp', f)),
-    );
+    const file = fs
+      .readdirSync(path.join(tmp.dir, 'state', 'ocsp'))
+      .map((f) => fs.statSync(path.join(tmp.dir, 'state', 'ocsp', f)));
     assert.ok(file.length >= 1 && file.every((s) => (s.mode & 0o777) === 0o600));
     // The worker gets it over IPC: give the message a moment.
     let out = '';
@@ -86,6 +89,20 @@ describe('serve: OCSP stapling', () => {
     assert.equal(report.ocsp_stapling?.stapled, true);
     assert.equal(report.ocsp_stapling?.cert_status, 'good');
     assert.ok(!report.notes.includes('no OCSP response stapled'));
+  });
+
+  it('fetches for a must-staple certificate before it starts serving', async () => {
+    assert.ok(serve);
+    const names = serve.events.map((e) =>
+      e['event'] === 'ocsp_fetched' && String(e['subject']).includes('staple.test') ? 'fetched' : e['event'],
+    );
+    assert.ok(
+      names.indexOf('fetched') >= 0 && names.indexOf('fetched') < names.indexOf('started'),
+      String(names),
+    );
+    assert.match(serve.stderr(), /must-staple certificate without a cached OCSP response yet/);
+    const out = sClient(serve.port, ['-servername', 'staple.test', '-status']);
+    assert.match(out, /Cert Status: good/);
   });
 
   it('staples a revoked response as revoked, logged at error level', async () => {
