@@ -34,6 +34,7 @@ export {
   certificateFingerprint,
   createOcspRefresher,
   createOcspStaples,
+  createRedisOcspCache,
   DEFAULT_OCSP,
   type OcspCertificate,
   type OcspPlan,

@@ -151,7 +151,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   await stopRequested;
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
-  ocsp.stop();
+  await ocsp.stop();
   const cut = await supervisor.stop();
   if (pidFile !== undefined) await removePidFile(pidFile);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });

@@ -4,6 +4,7 @@
 export { buildOcspRequest, type CertIdSource, certIdSource, sameCertId } from './cert-id.ts';
 export { ocspCachePath, readCachedResponse, writeCachedResponse } from './disk-cache.ts';
 export { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, postOcspRequest } from './fetch.ts';
+export { createRedisOcspCache, ocspRedisKey, type SharedOcspCache } from './redis-cache.ts';
 export {
   createOcspRefresher,
   type OcspCertificate,

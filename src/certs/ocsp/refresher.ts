@@ -9,6 +9,7 @@ import type { Logger } from '../../observe/index.ts';
 import { buildOcspRequest } from './cert-id.ts';
 import { readCachedResponse, writeCachedResponse } from './disk-cache.ts';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, postOcspRequest } from './fetch.ts';
+import type { SharedOcspCache } from './redis-cache.ts';
 import { type OcspPlan, responderUrls } from './settings.ts';
 import type { OcspTarget } from './target.ts';
 import { type VerifiedOcsp, verifyOcspResponse } from './verify.ts';
@@ -31,7 +32,7 @@ export interface OcspStatus {
   readonly cert_status: string | null;
   readonly this_update: string | null;
   readonly next_update: string | null;
-  /** disk | fetch | null */
+  /** disk | redis | fetch | null */
   readonly source: string | null;
   readonly last_error: string | null;
   readonly failures: number;
@@ -47,6 +48,8 @@ export interface OcspRefresherOptions {
   readonly backoff?: { readonly baseMs: number; readonly capMs: number };
   /** Never refresh sooner than this after a success (short-lived responses). */
   readonly minRefreshMs?: number;
+  /** Shared with other hosts (`state: redis`): read when the disk has nothing valid, written after each fetch. */
+  readonly shared?: SharedOcspCache;
 }
 
 export interface OcspRefresher {
@@ -58,13 +61,14 @@ export interface OcspRefresher {
 
 interface Entry {
   cert: OcspCertificate;
-  response?: { der: Uint8Array; verified: VerifiedOcsp; source: 'disk' | 'fetch' };
+  response?: { der: Uint8Array; verified: VerifiedOcsp; source: Source };
   lastError?: string;
   failures: number;
   refreshAt?: number;
   timer?: NodeJS.Timeout;
 }
 
+type Source = 'disk' | 'redis' | 'fetch';
 const HOUR_MS = 3_600_000;
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -101,7 +105,7 @@ export function createOcspRefresher(options: OcspRefresherOptions): OcspRefreshe
     e.timer.unref();
   };
 
-  const accept = (e: Entry, der: Uint8Array, source: 'disk' | 'fetch'): VerifiedOcsp | string => {
+  const accept = (e: Entry, der: Uint8Array, source: Source): VerifiedOcsp | string => {
     const { issuer, certId } = e.cert.target;
     if (!issuer || !certId) return 'no_issuer';
     const v = verifyOcspResponse({ der, certId, issuer, now: Date.now() });
@@ -181,6 +185,7 @@ export function createOcspRefresher(options: OcspRefresherOptions): OcspRefreshe
         signer: v.signer,
         refresh_at: iso(at),
       });
+      await options.shared?.set(target.fingerprint, answer.der, v.nextUpdate - Date.now());
       await writeCachedResponse(stateDir, target.fingerprint, answer.der).catch(
         (error: NodeJS.ErrnoException) =>
           log({
@@ -199,13 +204,19 @@ export function createOcspRefresher(options: OcspRefresherOptions): OcspRefreshe
   };
 
   const start = async (e: Entry): Promise<void> => {
-    const cached = await readCachedResponse(stateDir, e.cert.target.fingerprint);
-    if (cached) {
-      const v = accept(e, cached, 'disk');
-      if (typeof v !== 'string') {
-        const at = refreshTime(v, Date.now(), 0);
-        if (at > Date.now()) return schedule(e, at);
-      }
+    const fp = e.cert.target.fingerprint;
+    for (const [source, read] of [
+      ['disk', () => readCachedResponse(stateDir, fp)],
+      ['redis', () => options.shared?.get(fp) ?? Promise.resolve(undefined)],
+    ] as const) {
+      const cached = await read();
+      const v = cached ? accept(e, cached, source) : undefined;
+      if (v === undefined || typeof v === 'string') continue;
+      if (source === 'redis')
+        await writeCachedResponse(stateDir, fp, cached as Uint8Array).catch(() => undefined);
+      const at = refreshTime(v, Date.now(), 0);
+      if (at > Date.now()) return schedule(e, at);
+      break;
     }
     await refresh(e);
   };

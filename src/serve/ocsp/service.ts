@@ -1,16 +1,19 @@
 // OCSP in the one process per host that fetches (the cluster primary): the refresher over the plan's
 // certificates, re-read every minute (renewals, hot reloads) and on reload. Verified responses go to
 // the workers through `publish`; `latest()` is what a worker that just started is sent.
-// Must-staple certificates are fetched before start() resolves, i.e. before any worker serves.
+// Must-staple certificates are fetched before start() resolves, i.e. before any worker serves. With
+// `state: redis` the responses are also shared through Redis (certs/ocsp/redis-cache.ts).
 
 import {
   createOcspRefresher,
+  createRedisOcspCache,
   type OcspCertificate,
   type OcspRefresher,
   type OcspStatus,
 } from '../../certs/index.ts';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
+import { openRedisConnection, type RedisConnection } from '../../state/redis-connection.ts';
 import { ocspCertificatesOf } from './certificates.ts';
 
 export interface OcspService {
@@ -20,7 +23,7 @@ export interface OcspService {
   update(plan: Plan): void;
   /** The per-certificate snapshot (metrics, status). */
   status(): OcspStatus[];
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export interface OcspServiceOptions {
@@ -36,6 +39,12 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
   const { log } = options;
   let plan = options.plan;
   const held = new Map<string, [Uint8Array, number]>();
+  // state: redis — the responses are shared with the other hosts (the first plan's settings).
+  const state = plan.state;
+  const redis: RedisConnection | undefined =
+    state.backend === 'redis'
+      ? await openRedisConnection({ url: state.url, log, ...(state.tls ? { tls: state.tls } : {}) })
+      : undefined;
   const refresher: OcspRefresher = createOcspRefresher({
     stateDir: plan.stateDir,
     log,
@@ -44,6 +53,14 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
       else held.set(fp, [der, nextUpdate]);
       options.publish(fp, der, nextUpdate);
     },
+    ...(redis
+      ? {
+          shared: createRedisOcspCache({
+            connection: redis,
+            ...(state.backend === 'redis' && state.prefix !== undefined ? { prefix: state.prefix } : {}),
+          }),
+        }
+      : {}),
   });
   const rescan = () =>
     refresher
@@ -63,9 +80,10 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
       void rescan();
     },
     status: () => refresher.status(),
-    stop() {
+    async stop() {
       clearInterval(timer);
       refresher.stop();
+      await redis?.close();
     },
   };
 }
