@@ -85,6 +85,10 @@ describe('serve: OCSP stapling', () => {
     }
     assert.match(out, /OCSP Response Status: successful/);
     assert.match(out, /Cert Status: good/);
+    // TLS 1.2 carries it in a CertificateStatus message instead of the Certificate's extension.
+    const tls12 = sClient(serve.port, ['-servername', 'good.test', '-status', '-tls1_2']);
+    assert.match(tls12, /Protocol\s*: TLSv1\.2/);
+    assert.match(tls12, /Cert Status: good/);
     const report = await probe(`127.0.0.1:${serve.port}`, { sni: 'good.test', ca: pki.rootPem, http: false });
     assert.equal(report.ocsp_stapling?.stapled, true);
     assert.equal(report.ocsp_stapling?.cert_status, 'good');

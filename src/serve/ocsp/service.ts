@@ -34,6 +34,12 @@ export interface OcspServiceOptions {
   readonly rescanMs?: number;
 }
 
+// The running service of this process (the primary), for ocspStatus().
+let current: OcspService | undefined;
+
+/** Per certificate: what is stapled, its window, where it came from, the last error (for metrics). */
+export const ocspStatus = (): OcspStatus[] => current?.status() ?? [];
+
 /** Resolves once the must-staple certificates had their first fetch (or their cached response). */
 export async function startOcspService(options: OcspServiceOptions): Promise<OcspService> {
   const { log } = options;
@@ -73,7 +79,7 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
   void refresher.set(all);
   const timer = setInterval(() => void rescan(), options.rescanMs ?? 60_000);
   timer.unref();
-  return {
+  const service: OcspService = {
     latest: () => [...held].map(([fp, [der, next]]) => [fp, der, next]),
     update(next) {
       plan = next;
@@ -83,7 +89,10 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
     async stop() {
       clearInterval(timer);
       refresher.stop();
+      if (current === service) current = undefined;
       await redis?.close();
     },
   };
+  current = service;
+  return service;
 }
