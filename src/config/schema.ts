@@ -137,6 +137,10 @@ export const StateSchema = v.strictObject({
   ca: v.optional(v.string('ca is a PEM file to verify a rediss:// server with')),
   prefix: v.optional(v.string('prefix is the Redis key prefix, e.g. "tlsterm:"')),
   wait: v.optional(Duration),
+  // Redis Sentinel (the master `name` the sentinels watch) or Redis Cluster seed nodes: host:port each.
+  sentinels: v.optional(NameList('sentinel address')),
+  name: v.optional(v.string('name is the master name the sentinels monitor, e.g. mymaster')),
+  cluster: v.optional(NameList('cluster node address')),
 });
 
 const Size = v.pipe(

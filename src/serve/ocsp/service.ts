@@ -49,7 +49,12 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
   const state = plan.state;
   const redis: RedisConnection | undefined =
     state.backend === 'redis'
-      ? await openRedisConnection({ url: state.url, log, ...(state.tls ? { tls: state.tls } : {}) })
+      ? await openRedisConnection({
+          url: state.url,
+          log,
+          ...(state.tls ? { tls: state.tls } : {}),
+          ...(state.topology ? { topology: state.topology } : {}),
+        })
       : undefined;
   const refresher: OcspRefresher = createOcspRefresher({
     stateDir: plan.stateDir,
