@@ -154,7 +154,9 @@ test('a failover under resumed handshakes: none fails, and the ticket keys survi
   assert.ok(killed);
   const failed = results.filter((r) => !r.ok).length;
   const resumed = results.filter((r) => r.resumed).length;
-  t.diagnostic(`${results.length} handshakes in ${Date.now() - started} ms, ${resumed} resumed, ${failed} failed`);
+  t.diagnostic(
+    `${results.length} handshakes in ${Date.now() - started} ms, ${resumed} resumed, ${failed} failed`,
+  );
   assert.equal(failed, 0, `${failed} of ${results.length} handshakes failed`);
   assert.ok(resumed > results.length * 0.9, `${resumed} of ${results.length} resumed`);
 
