@@ -106,6 +106,9 @@ export async function openRedisConnection(options: RedisConnectionOptions): Prom
         ...extra,
         sentinels: topology.sentinels.map((n) => ({ host: n.host, port: n.port })),
         name: topology.name,
+        // rediss://: TLS to the master (ioredis drops `tls` in sentinel mode without this); the
+        // sentinels themselves are asked in plain text.
+        ...(base.tls ? { enableTLSForSentinelMode: true } : {}),
         sentinelRetryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
       });
     return new Redis({ ...base, ...extra });
