@@ -47,8 +47,11 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
   const held = new Map<string, [Uint8Array, number]>();
   // state: redis — the responses are shared with the other hosts (the first plan's settings).
   const state = plan.state;
+  const all: OcspCertificate[] = ocspCertificatesOf(plan);
+  // No connection of its own for an instance with nothing to staple (a reload that adds one shares
+  // through the disk cache only, until the next restart).
   const redis: RedisConnection | undefined =
-    state.backend === 'redis'
+    state.backend === 'redis' && all.length > 0
       ? await openRedisConnection({
           url: state.url,
           log,
@@ -79,7 +82,6 @@ export async function startOcspService(options: OcspServiceOptions): Promise<Ocs
       .catch((e: unknown) =>
         log({ event: 'ocsp_failed', reason: 'internal', detail: String(e), stapled: false, responder: null }),
       );
-  const all: OcspCertificate[] = ocspCertificatesOf(plan);
   await refresher.set(all.filter((c) => c.target.mustStaple));
   void refresher.set(all);
   const timer = setInterval(() => void rescan(), options.rescanMs ?? 60_000);
