@@ -2,7 +2,7 @@
 // the certificate's status, and the validity window (RFC 6960 §4.2.1), through the codec serve
 // staples with (certs/ocsp). The signature is not checked; a client checks it, and a probe
 // reporting "good" means "the server staples a response that says good".
-import { readOcspResponse as readResponse } from '../certs/index.ts';
+import { readOcspResponse as readResponse } from '../certs/ocsp/response.ts';
 import type { OcspFinding } from './report.ts';
 
 export function readOcspResponse(der: Uint8Array | undefined): OcspFinding {

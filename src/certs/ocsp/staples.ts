@@ -20,20 +20,14 @@ export interface OcspStaples {
 
 export function createOcspStaples(now: () => number = Date.now): OcspStaples {
   const held = new Map<string, { der: Buffer; nextUpdate: number }>();
-  // A handshake presents the same few certificates: their fingerprints, once each.
-  const fingerprints = new WeakMap<Uint8Array, string>();
   return {
     put(fingerprint, der, nextUpdate) {
       if (der === undefined) held.delete(fingerprint);
       else held.set(fingerprint, { der: Buffer.from(der), nextUpdate });
     },
     lookup(certificateDer) {
-      let fp = fingerprints.get(certificateDer);
-      if (fp === undefined) {
-        fp = certificateFingerprint(certificateDer);
-        fingerprints.set(certificateDer, fp);
-      }
-      const h = held.get(fp);
+      // Node hands over a fresh Buffer each time: one SHA-256 of ~1 KiB per status request.
+      const h = held.get(certificateFingerprint(certificateDer));
       return h !== undefined && h.nextUpdate > now() ? h.der : undefined;
     },
     async loadFromDisk(stateDir, targets) {
