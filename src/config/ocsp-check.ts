@@ -4,7 +4,13 @@
 // response yet a warning (serve fetches it before it starts serving).
 
 import fs from 'node:fs';
-import { DEFAULT_OCSP, type OcspPlan, ocspCachePath, ocspTarget, responderUrls } from '../certs/index.ts';
+import {
+  DEFAULT_OCSP,
+  type OcspPlan,
+  ocspCachePath,
+  ocspTarget,
+  responderUrls,
+} from '../certs/ocsp/index.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { CheckContext } from './check-context.ts';
 import type { RawSite } from './schema.ts';

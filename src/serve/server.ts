@@ -2,7 +2,7 @@
 
 import net from 'node:net';
 import type tls from 'node:tls';
-import type { OcspStaples } from '../certs/index.ts';
+import type { OcspStaples } from '../certs/ocsp/index.ts';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';

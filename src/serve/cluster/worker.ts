@@ -3,7 +3,7 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
-import { createOcspStaples } from '../../certs/index.ts';
+import { createOcspStaples } from '../../certs/ocsp/index.ts';
 import type { Logger } from '../../observe/index.ts';
 import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { startServer } from '../server.ts';

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { lineagePaths } from '../../certs/acme/lineage.ts';
-import { DEFAULT_OCSP, type OcspCertificate, ocspTarget, responderUrls } from '../../certs/index.ts';
+import { DEFAULT_OCSP, type OcspCertificate, ocspTarget, responderUrls } from '../../certs/ocsp/index.ts';
 import type { Plan, SitePlan } from '../../config/plan.ts';
 
 /** Sites whose handshakes are answered from the staples (the same rule the refresher follows). */

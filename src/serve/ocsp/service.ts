@@ -10,7 +10,7 @@ import {
   type OcspCertificate,
   type OcspRefresher,
   type OcspStatus,
-} from '../../certs/index.ts';
+} from '../../certs/ocsp/index.ts';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { openRedisConnection, type RedisConnection } from '../../state/redis-connection.ts';

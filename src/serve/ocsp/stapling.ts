@@ -3,7 +3,7 @@
 // staple listen: the listener makes Node stop every handshake for a JS callback.
 
 import type tls from 'node:tls';
-import { DEFAULT_OCSP, type OcspStaples, ocspTarget, responderUrls } from '../../certs/index.ts';
+import { DEFAULT_OCSP, type OcspStaples, ocspTarget, responderUrls } from '../../certs/ocsp/index.ts';
 import type { SitePlan } from '../../config/plan.ts';
 import { staplesFor } from './certificates.ts';
 
