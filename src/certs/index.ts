@@ -30,6 +30,24 @@ export {
   parseHostPattern,
   parseSubjectAltName,
 } from './names.ts';
+export {
+  certificateFingerprint,
+  createOcspRefresher,
+  createOcspStaples,
+  createRedisOcspCache,
+  DEFAULT_OCSP,
+  type OcspCertificate,
+  type OcspPlan,
+  type OcspRefresher,
+  type OcspStaples,
+  type OcspStatus,
+  type OcspTarget,
+  ocspCachePath,
+  ocspTarget,
+  readOcspResponse,
+  responderUrls,
+  verifyOcspResponse,
+} from './ocsp/index.ts';
 export type { CertificatePair } from './pair.ts';
 export { looksLikeDer, type PemBlock, pemBlocks } from './pem.ts';
 export { type InServicePair, overlayInService } from './running-status.ts';

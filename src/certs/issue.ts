@@ -46,6 +46,12 @@ export interface IssueOptions {
   readonly pathLength?: number;
   /** Hash the issuer signs with; default SHA-256. */
   readonly hash?: HashName;
+  /** An AIA extension naming this OCSP responder. */
+  readonly ocspUrl?: string;
+  /** TLS Feature status_request (RFC 7633 "must-staple"). */
+  readonly mustStaple?: boolean;
+  /** A delegated OCSP responder's certificate: EKU id-kp-OCSPSigning only. */
+  readonly ocspSigning?: boolean;
 }
 
 export interface IssuedCertificate {
@@ -136,12 +142,20 @@ export async function issueCertificate(opts: IssueOptions): Promise<IssuedCertif
         : x509.KeyUsageFlags.digitalSignature;
     extensions.push(new x509.KeyUsagesExtension(usage, true));
     extensions.push(
-      new x509.ExtendedKeyUsageExtension([
-        x509.ExtendedKeyUsage.serverAuth,
-        x509.ExtendedKeyUsage.clientAuth,
-      ]),
+      new x509.ExtendedKeyUsageExtension(
+        opts.ocspSigning
+          ? [x509.ExtendedKeyUsage.ocspSigning]
+          : [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth],
+      ),
     );
   }
+  if (opts.ocspUrl !== undefined)
+    extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: opts.ocspUrl }));
+  // TLSFeature ::= SEQUENCE OF INTEGER; 5 = status_request.
+  if (opts.mustStaple)
+    extensions.push(
+      new x509.Extension('1.3.6.1.5.5.7.1.24', false, Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05)),
+    );
   if (opts.names.length > 0) {
     extensions.push(
       new x509.SubjectAlternativeNameExtension(

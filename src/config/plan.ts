@@ -2,6 +2,7 @@
 // the Problems found while building one. Nothing here touches a socket.
 
 import type { AcmePlan } from '../certs/acme/settings.ts';
+import type { OcspPlan } from '../certs/ocsp/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
 import type { AdminPlan } from '../observe/admin/settings.ts';
@@ -82,6 +83,8 @@ export interface SitePlan {
   readonly upgrade?: readonly string[];
   /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
   readonly acme?: AcmePlan;
+  /** `ocsp:`; absent: stapling on when the certificate names a responder (certs DEFAULT_OCSP). */
+  readonly ocsp?: OcspPlan;
 }
 
 export interface ListenerPlan {

@@ -12,6 +12,7 @@ import {
 import type { CheckContext } from './check-context.ts';
 import { parseDuration } from './duration.ts';
 import type { RawSession, RawState } from './schema.ts';
+import { checkRedisTopology, clusterPrefix } from './state-topology-check.ts';
 
 // RFC 8446 §4.6.1: a ticket lives at most 7 days.
 const MAX_TICKET_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -67,16 +68,25 @@ export async function checkState(
   raw: RawState | undefined,
 ): Promise<StateBackendSettings> {
   if (raw === undefined || raw.backend === 'memory') {
-    for (const key of ['url', 'ca', 'prefix', 'wait'] as const)
+    for (const key of ['url', 'ca', 'prefix', 'wait', 'sentinels', 'name', 'cluster'] as const)
       if (raw?.[key] !== undefined)
         ctx.add('warning', `state.${key}`, `state.${key} is only used with backend: redis`, `remove ${key}`);
     return { backend: 'memory' };
   }
-  if (raw.url === undefined) {
+  const topology = checkRedisTopology(ctx, raw);
+  if (topology === null) return { backend: 'memory' };
+  const first = topology?.kind === 'sentinel' ? topology.sentinels[0] : topology?.nodes[0];
+  // With sentinels or a cluster the url is optional: it gives credentials, db and TLS only.
+  const url =
+    raw.url ??
+    (first
+      ? `redis://${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}`
+      : undefined);
+  if (url === undefined) {
     ctx.add('error', 'state', 'backend redis needs a url', 'add url: "redis://127.0.0.1:6379"');
     return { backend: 'memory' };
   }
-  const endpoint = parseRedisUrl(raw.url);
+  const endpoint = parseRedisUrl(url);
   if (!endpoint.ok) {
     ctx.add(
       'error',
@@ -104,11 +114,16 @@ export async function checkState(
       );
     caPems = await ctx.readCaFiles(raw.ca, 'state.ca');
   }
-  if (!endpoint.value.tls && !isLoopback(endpoint.value.host))
+  const hosts =
+    topology === undefined
+      ? [endpoint.value.host]
+      : (topology.kind === 'sentinel' ? topology.sentinels : topology.nodes).map((n) => n.host);
+  const remote = hosts.find((h) => !isLoopback(h));
+  if (!endpoint.value.tls && remote !== undefined)
     ctx.add(
       'warning',
-      'state.url',
-      `ticket keys and sessions go to ${endpoint.value.host} unencrypted`,
+      topology === undefined ? 'state.url' : 'state',
+      `ticket keys and sessions go to ${remote} unencrypted`,
       'use rediss:// (Redis over TLS) for a Redis that is not on this host; see docs/resumption.md',
     );
   const waitMs = raw.wait !== undefined ? durationOr(raw.wait, 50) : undefined;
@@ -119,11 +134,13 @@ export async function checkState(
       `a handshake waits at most ${WORKER_SESSION_WAIT_MS} ms for a session in a worker; a longer wait has no effect`,
       `use less than ${WORKER_SESSION_WAIT_MS}ms (the default, 50ms, suits a Redis on the same network)`,
     );
+  const prefix = topology?.kind === 'cluster' ? clusterPrefix(raw.prefix ?? 'tlsterm:') : raw.prefix;
   return {
     backend: 'redis',
-    url: raw.url,
+    url,
     ...(caPems !== undefined ? { tls: { ca: caPems } } : {}),
-    ...(raw.prefix !== undefined ? { prefix: raw.prefix } : {}),
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(topology !== undefined ? { topology } : {}),
     ...(waitMs !== undefined ? { waitMs } : {}),
   };
 }

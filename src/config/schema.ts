@@ -100,6 +100,20 @@ export const SiteSchema = v.strictObject({
   acme: v.optional(AcmeSchema),
   // HTTP/1.1 Upgrade protocols tunnelled to the upstream (default [websocket]).
   upgrade: v.optional(NameList('upgrade protocol')),
+  // OCSP stapling (default: on when the certificate names a responder).
+  ocsp: v.optional(
+    v.union(
+      [
+        v.boolean(),
+        v.strictObject({
+          enabled: v.optional(v.boolean('ocsp.enabled is true or false')),
+          responder: v.optional(v.string('ocsp.responder is an http:// or https:// URL')),
+          nonce: v.optional(v.boolean('ocsp.nonce is true or false')),
+        }),
+      ],
+      'ocsp is true, false, or { enabled, responder, nonce }',
+    ),
+  ),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.
@@ -123,6 +137,10 @@ export const StateSchema = v.strictObject({
   ca: v.optional(v.string('ca is a PEM file to verify a rediss:// server with')),
   prefix: v.optional(v.string('prefix is the Redis key prefix, e.g. "tlsterm:"')),
   wait: v.optional(Duration),
+  // Redis Sentinel (the master `name` the sentinels watch) or Redis Cluster seed nodes: host:port each.
+  sentinels: v.optional(NameList('sentinel address')),
+  name: v.optional(v.string('name is the master name the sentinels monitor, e.g. mymaster')),
+  cluster: v.optional(NameList('cluster node address')),
 });
 
 const Size = v.pipe(

@@ -8,6 +8,7 @@ import { checkAlpn } from './alpn-check.ts';
 import { checkCertificates } from './certificates-check.ts';
 import type { Checker } from './checker.ts';
 import { checkClientAuth } from './client-auth-check.ts';
+import { checkOcsp } from './ocsp-check.ts';
 import { checkPassthroughUnused } from './passthrough-check.ts';
 import type { SitePlan } from './plan.ts';
 import type { RawSite } from './schema.ts';
@@ -91,6 +92,8 @@ export async function checkSites(
       mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
     );
 
+    const ocsp = checkOcsp(ctx, sp, site.ocsp, mode, pairs, ctx.stateDir);
+
     const siteHasErrors = hasErrors(ctx.problems.slice(before));
     if (siteHasErrors || !policy || !target || !clientAuth.ok) {
       ok = false;
@@ -108,6 +111,7 @@ export async function checkSites(
       ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
       ...(upgrade !== undefined ? { upgrade } : {}),
       ...(acme !== undefined ? { acme } : {}),
+      ...(ocsp !== undefined ? { ocsp } : {}),
     });
   }
 

@@ -577,6 +577,38 @@ export const EVENTS = {
       duration_s: 'how long it was on',
     },
   },
+  ocsp_fetched: {
+    by: 'certs',
+    level: 'info',
+    says: 'an OCSP response was fetched and verified; workers staple it from now on (error level when it says revoked: it is stapled anyway, as the CA says)',
+    fields: {
+      subject: 'certificate subject',
+      serial: 'certificate serial',
+      sites: 'site ids serving it',
+      responder: 'responder URL asked',
+      cert_status: 'good | revoked | unknown',
+      this_update: 'the response thisUpdate',
+      next_update: 'the response nextUpdate',
+      signer: 'issuer, or the delegated responder subject',
+      refresh_at: 'when it is fetched again',
+    },
+  },
+  ocsp_failed: {
+    by: 'certs',
+    level: 'warning',
+    says: 'no fresh OCSP response for a certificate; the last verified one (if still valid) keeps being stapled, else none',
+    fields: {
+      subject: 'certificate subject',
+      serial: 'certificate serial',
+      sites: 'site ids serving it',
+      responder: 'responder URL asked, or null',
+      reason:
+        'no_responder | no_issuer | cache_write | internal | responder_unreachable | responder_http_error | timeout | too_large | unparsable | not_successful | no_matching_response | bad_signature | unsupported_signature | not_yet_valid | expired | nonce_mismatch',
+      detail: 'in words',
+      stapled: 'whether a verified response is still stapled',
+      retry_at: 'when it is tried again',
+    },
+  },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 
 export type EventName = keyof typeof EVENTS;

@@ -4,7 +4,7 @@
 // session also holds the master secret; this reader looks at nothing but those two fields. Node
 // 24 prefixes the DER with its own header ("nodejs:tls:session:1", the server name), so the
 // SEQUENCE is found as the one element that runs exactly to the end of the buffer.
-import { children, readTlv, type Tlv, unsigned } from './der.ts';
+import { children, readTlv, type Tlv, unsigned } from '../wire/index.ts';
 
 export interface SessionTicketInfo {
   /** Seconds; undefined when the session carries no hint. */

@@ -30,6 +30,7 @@ import {
 } from './cluster/index.ts';
 import { reopenEverywhere, reopenOnRequest } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+import { type OcspService, startOcspService } from './ocsp/index.ts';
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -148,6 +149,14 @@ export async function runServe(options: ServeOptions): Promise<number> {
         `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
     );
   }
+  // OCSP: fetched here, stapled by the workers. Must-staple certificates get their first response
+  // before any worker listens; the others are fetched in the background.
+  let publish: (fingerprint: string, der: Uint8Array | undefined, nextUpdate: number) => void = () => {};
+  const ocsp: OcspService = await startOcspService({
+    plan,
+    log,
+    publish: (fingerprint, der, nextUpdate) => publish(fingerprint, der, nextUpdate),
+  });
   // The admin listener binds first: /healthz answers while the workers start, /readyz says so.
   let admin: AdminListener | undefined;
   if (plan.admin !== undefined) {
@@ -164,6 +173,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // A first generation that cannot start ends the process: the admin listener must not hold it.
   const supervisor = await startSupervisor({
     initial: plan,
+    greeting: () =>
+      ocsp.latest().map(([fingerprint, der, nextUpdate]) => ({ type: 'ocsp', fingerprint, der, nextUpdate })),
     load: async () => {
       const next = await load();
       if (!next.ok) notice(`tlsterm: reload refused, the old config keeps serving:\n${next.why}\n`);
@@ -180,6 +191,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     await admin?.server.close();
     throw error;
   });
+  publish = (fingerprint, der, nextUpdate) =>
+    supervisor.broadcast({ type: 'ocsp', fingerprint, der, nextUpdate });
   for (const a of supervisor.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     notice(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
@@ -200,6 +213,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const reloadInstance = createReloadInstance(
     supervisor,
     async (p) => {
+      ocsp.update(p);
       await acme.update(p);
       await keylog.resume();
     },
@@ -222,6 +236,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'stopping', pid: process.pid });
   await keylog.stop('shutdown');
   await acme.stop();
+  await ocsp.stop();
   const cut = await supervisor.stop();
   await admin?.server.close();
   if (pidFile !== undefined) await removePidFile(pidFile);

@@ -2,6 +2,7 @@
 
 import net from 'node:net';
 import type tls from 'node:tls';
+import type { OcspStaples } from '../certs/ocsp/index.ts';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import {
@@ -20,6 +21,7 @@ import { type ConnectionTracker, createConnectionTracker } from './connection-tr
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import { setListenerRequestIdHeader } from './listener-http-options.ts';
+import { attachStapling, siteStaples } from './ocsp/index.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -107,6 +109,8 @@ export interface ServerOptions {
   readonly acme?: AcmeResponders;
   /** A cluster worker's admin side: hooks each TLS server, then reads what this server holds. */
   readonly admin?: WorkerAdmin;
+  /** OCSP responses to staple (filled by the process that fetches); absent: no stapling. */
+  readonly ocsp?: OcspStaples;
 }
 
 export async function startServer(
@@ -138,7 +142,7 @@ export async function startServer(
     ? (await import('./inspect/handler.ts')).makeInspectHandler
     : undefined;
   const admin = options.admin;
-  const wire =
+  const wireTls =
     keylog === undefined && admin === undefined
       ? wireTlsServer
       : (server: tls.Server, site: SiteRuntime) => {
@@ -146,6 +150,15 @@ export async function startServer(
           if (keylog !== undefined) server.on('keylog', keylog.write);
           admin?.wire(server, site);
         };
+  const staples = options.ocsp;
+  const stapled = new Map<SiteRuntime['plan'], boolean>();
+  const wire = (server: tls.Server, site: SiteRuntime) => {
+    wireTls(server, site);
+    if (staples === undefined) return;
+    const on = stapled.get(site.plan) ?? siteStaples(site.plan);
+    stapled.set(site.plan, on);
+    if (on) attachStapling(server, staples);
+  };
   const release = async () => {
     keylog?.close();
     for (const site of allSites) site.close();

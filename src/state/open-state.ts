@@ -50,6 +50,7 @@ export async function openResumptionState(options: {
     url: state.url,
     log,
     ...(state.tls ? { tls: state.tls } : {}),
+    ...(state.topology ? { topology: state.topology } : {}),
   });
   const prefix = state.prefix;
   const sessions =

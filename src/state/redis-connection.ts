@@ -12,6 +12,7 @@ import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Logger } from '../observe/index.ts';
 import { parseRedisUrl } from './redis-url.ts';
+import type { RedisTopology } from './settings.ts';
 
 export type { RedisClient };
 
@@ -29,7 +30,12 @@ export interface RedisConnectionOptions {
   readonly startWaitMs?: number;
   /** Most time between reconnection attempts; default 2000 ms. */
   readonly maxReconnectDelayMs?: number;
+  /** Sentinel or Cluster: where the servers are; `url` then gives credentials, db and TLS only. */
+  readonly topology?: RedisTopology;
 }
+
+const nodeList = (nodes: readonly { host: string; port: number }[]): string =>
+  nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
 
 export interface RedisConnection {
   readonly client: RedisClient;
@@ -48,8 +54,15 @@ export interface RedisConnection {
 export async function openRedisConnection(options: RedisConnectionOptions): Promise<RedisConnection> {
   const endpoint = parseRedisUrl(options.url);
   if (!endpoint.ok) throw new TlstermError(Errors.stateRedisUrl(endpoint.error));
-  const { host, port, username, password, db, redacted } = endpoint.value;
-  const { Redis } = await import('ioredis');
+  const { host, port, username, password, db } = endpoint.value;
+  const topology = options.topology;
+  const redacted =
+    topology?.kind === 'sentinel'
+      ? `sentinel://${topology.name}@${nodeList(topology.sentinels)}`
+      : topology?.kind === 'cluster'
+        ? `cluster://${nodeList(topology.nodes)}`
+        : endpoint.value.redacted;
+  const { Redis, Cluster } = await import('ioredis');
   const maxDelay = options.maxReconnectDelayMs ?? 2000;
   const base: RedisOptions = {
     host,
@@ -67,13 +80,40 @@ export async function openRedisConnection(options: RedisConnectionOptions): Prom
     disableClientInfo: true,
     lazyConnect: true,
   };
-  const client = new Redis({
-    ...base,
+  const strict: RedisOptions = {
     commandTimeout: options.commandTimeoutMs ?? 1000,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-  });
+  };
+  // Sentinel: ioredis asks the sentinels for the master of `name` on every (re)connection, so a
+  // failover is a reconnection. Cluster: the client follows MOVED/ASK; it has the same command
+  // surface as a single-server client (ioredis's Commander), which is all the stores use.
+  const make = (extra: RedisOptions, subscriber: boolean): RedisClient => {
+    if (topology?.kind === 'cluster')
+      return new Cluster(
+        topology.nodes.map((n) => ({ host: n.host, port: n.port })),
+        {
+          redisOptions: { ...base, ...extra },
+          lazyConnect: extra.lazyConnect ?? true,
+          enableOfflineQueue: subscriber,
+          clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
+        },
+      ) as unknown as RedisClient;
+    if (topology?.kind === 'sentinel')
+      return new Redis({
+        ...base,
+        ...extra,
+        sentinels: topology.sentinels.map((n) => ({ host: n.host, port: n.port })),
+        name: topology.name,
+        // rediss://: TLS to the master (ioredis drops `tls` in sentinel mode without this); the
+        // sentinels themselves are asked in plain text.
+        ...(base.tls ? { enableTLSForSentinelMode: true } : {}),
+        sentinelRetryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
+      });
+    return new Redis({ ...base, ...extra });
+  };
+  const client = make(strict, false);
   const log = options.log;
   const upListeners = new Set<() => void>();
   let up = false;
@@ -132,7 +172,7 @@ export async function openRedisConnection(options: RedisConnectionOptions): Prom
     subscriber() {
       if (sub === undefined) {
         // Subscriptions are queued until connected and renewed on every reconnection.
-        sub = new Redis({ ...base, lazyConnect: false, enableOfflineQueue: true, autoResubscribe: true });
+        sub = make({ lazyConnect: false, enableOfflineQueue: true, autoResubscribe: true }, true);
         sub.on('error', () => {}); // the main connection reports availability
       }
       return sub;

@@ -41,7 +41,26 @@ export type StateBackendSettings =
       readonly waitMs?: number;
       /** Ticket-key writer lease; default 15 s. */
       readonly leaseMs?: number;
+      /** Sentinel or Cluster; absent: the one server of `url`. */
+      readonly topology?: RedisTopology;
     };
+
+/**
+ * Redis beyond one server. Sentinel: the current master of `name`, asked of the sentinels (and again
+ * after a failover). Cluster: the seed nodes; `url` then gives only credentials, db and TLS.
+ */
+export type RedisTopology =
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly RedisNode[];
+      readonly name: string;
+    }
+  | { readonly kind: 'cluster'; readonly nodes: readonly RedisNode[] };
+
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
 
 const MINUTE = 60_000;
 

@@ -36,6 +36,19 @@ export {
   parseClientHello,
 } from './client-hello.ts';
 export { type ClientKeyExchange, parseClientKeyExchange } from './client-key-exchange.ts';
+export {
+  children,
+  derOctets,
+  derOid,
+  derSequence,
+  derTime,
+  derTlv,
+  oidText,
+  readTlv,
+  type Tlv,
+  tlvBytes,
+  unsigned,
+} from './der.ts';
 export { type DigitallySigned, readDigitallySigned } from './digitally-signed.ts';
 export { type EncryptedExtensions, parseEncryptedExtensions } from './encrypted-extensions.ts';
 export { ExtensionType, type ExtensionTypeName, extensionName } from './extension-types.ts';

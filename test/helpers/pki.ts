@@ -58,6 +58,12 @@ export interface PkiIssueOptions {
   readonly mismatchedKey?: boolean;
   /** Sign by the root directly instead of the intermediate. */
   readonly byRoot?: boolean;
+  /** AIA OCSP responder URL. */
+  readonly ocspUrl?: string;
+  /** TLS Feature status_request (must-staple). */
+  readonly mustStaple?: boolean;
+  /** A delegated OCSP responder certificate (EKU OCSPSigning only), signed by the intermediate. */
+  readonly ocspSigning?: boolean;
 }
 
 export type Scenario =
@@ -78,6 +84,8 @@ export interface Pki {
   readonly rootKeyPem: string;
   readonly intermediatePem: string;
   readonly intermediatePath: string;
+  /** The intermediate's private key (PKCS#8 PEM), e.g. to sign OCSP responses. */
+  readonly intermediateKeyPem: string;
   /** Valid 90-day leaves for DEFAULT_NAMES, signed by the intermediate. */
   readonly chains: { readonly ec: ChainFiles; readonly rsa: ChainFiles };
   issue(names?: readonly string[], opts?: PkiIssueOptions): Promise<ChainFiles>;
@@ -137,6 +145,9 @@ export async function makePki(dir: string, label = ''): Promise<Pki> {
       keyType,
       ...(opts.rsaBits !== undefined ? { rsaBits: opts.rsaBits } : {}),
       ...(opts.hash !== undefined ? { hash: opts.hash } : {}),
+      ...(opts.ocspUrl !== undefined ? { ocspUrl: opts.ocspUrl } : {}),
+      ...(opts.mustStaple ? { mustStaple: true } : {}),
+      ...(opts.ocspSigning ? { ocspSigning: true } : {}),
       notBefore,
       notAfter,
     });
@@ -211,6 +222,7 @@ export async function makePki(dir: string, label = ''): Promise<Pki> {
     rootKeyPem: root.keyPem,
     intermediatePem: intermediate.certPem,
     intermediatePath,
+    intermediateKeyPem: intermediate.keyPem,
     chains: { ec, rsa },
     issue,
     scenario,

@@ -40,6 +40,7 @@ export async function openAcmeStores(
     url: state.url,
     log,
     ...(state.tls ? { tls: state.tls } : {}),
+    ...(state.topology ? { topology: state.topology } : {}),
   });
   const prefix = state.prefix !== undefined ? { prefix: state.prefix } : {};
   return {

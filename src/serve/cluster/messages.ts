@@ -19,7 +19,14 @@ export type ToWorker =
   | { readonly type: 'drain'; readonly deadlineMs: number }
   /** SIGUSR1 reached the primary: reopen the log file (workers hold SIGUSR1 blocked). */
   | { readonly type: 'log-reopen' }
-  | { readonly type: 'admin-ask'; readonly seq: number; readonly ask: AdminAsk };
+  | { readonly type: 'admin-ask'; readonly seq: number; readonly ask: AdminAsk }
+  /** A verified OCSP response to staple for a certificate (by SHA-256 fingerprint); none: stop. */
+  | {
+      readonly type: 'ocsp';
+      readonly fingerprint: string;
+      readonly der: Uint8Array | undefined;
+      readonly nextUpdate: number;
+    };
 
 /** worker → primary */
 export type ToPrimary =
@@ -46,7 +53,8 @@ export const isToWorker = (m: unknown): m is ToWorker =>
     m.type === 'session' ||
     m.type === 'drain' ||
     m.type === 'log-reopen' ||
-    m.type === 'admin-ask');
+    m.type === 'admin-ask' ||
+    m.type === 'ocsp');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&

@@ -32,6 +32,8 @@ export interface SupervisorOptions {
   readonly workers: (plan: Plan) => number;
   /** How often the resumption summary is logged; default 60 s. */
   readonly summaryMs?: number;
+  /** Messages a worker is sent once it listens (e.g. the OCSP responses held). */
+  readonly greeting?: () => readonly ToWorker[];
 }
 
 export interface Supervisor {
@@ -45,6 +47,8 @@ export interface Supervisor {
   ask(ask: AdminAsk, everyGeneration?: boolean): Promise<WorkerAnswers>;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
+  /** Send to every worker of every generation. */
+  broadcast(message: ToWorker): void;
 }
 
 export interface ClusterView {
@@ -116,6 +120,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         g.cut += m.cut;
         return;
       }
+      if (m.type === 'ready') for (const greeting of options.greeting?.() ?? []) send(worker, greeting);
       if (m.type === 'counts') {
         for (const [listener, c] of m.counts)
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
@@ -290,6 +295,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         reloading = undefined;
       });
       return reloading;
+    },
+    broadcast(message) {
+      for (const g of generations) for (const w of g.workers) send(w, message);
     },
     async stop() {
       stopping = true;

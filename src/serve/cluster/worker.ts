@@ -3,8 +3,10 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
+import { createOcspStaples } from '../../certs/ocsp/index.ts';
 import type { Logger } from '../../observe/index.ts';
 import { createWorkerAdmin } from '../admin/worker-view.ts';
+import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -43,9 +45,22 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   channel.onMessage((m) => {
     if (m.type === 'admin-ask') send({ type: 'admin-answer', seq: m.seq, answer: admin.answer(m.ask) });
   });
+  // OCSP: the primary fetches and sends verified responses; until then, the verified disk cache.
+  const staples = createOcspStaples();
+  channel.onMessage((m) => {
+    if (m.type === 'ocsp') staples.put(m.fingerprint, m.der, m.nextUpdate);
+  });
+  await staples.loadFromDisk(
+    loaded.plan.stateDir,
+    ocspCertificatesOf(loaded.plan).map((c) => c.target),
+  );
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(loaded.plan, admin.log, { resumption: workerResumption(channel), admin });
+    server = await startServer(loaded.plan, admin.log, {
+      resumption: workerResumption(channel),
+      admin,
+      ocsp: staples,
+    });
   } catch (error) {
     send({ type: 'failed', message: (error as Error).message });
     return 1;

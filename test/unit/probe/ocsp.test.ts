@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readTlv } from '../../../src/probe/der.ts';
 import { readOcspResponse } from '../../../src/probe/ocsp.ts';
+import { readTlv } from '../../../src/wire/index.ts';
 import { gtime, octets, seq, tlv } from './der-builder.ts';
 
 /** OCSPResponse { successful, BasicOCSPResponse { ResponseData { byKey, producedAt, [SingleResponse] } } } */
