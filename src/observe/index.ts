@@ -7,3 +7,15 @@ export {
   openKeyLogWriter,
 } from './keylog-writer.ts';
 export { createJsonLogger, type JsonLoggerOptions, type LogEvent, type Logger } from './logger.ts';
+export {
+  type Aggregated,
+  aggregateShares,
+  type Collector,
+  countersOf,
+  METRICS,
+  type MetricJson,
+  MinuteHistory,
+  processMetrics,
+  type SiteRequestMetrics,
+  type Summary,
+} from './metrics/index.ts';

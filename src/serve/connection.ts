@@ -23,6 +23,7 @@ import {
 } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
+import { countConnection, countHandshake } from './metrics.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import { resumptionFacts } from './resumption/index.ts';
 import { routeSni } from './router.ts';
@@ -209,13 +210,19 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   const handshakeMs = elapsedMs(state.acceptedAt);
   const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
   state.resumption.stats.record(resumption.resumed_by);
+  countHandshake(state.listener, site, facts, resumption.resumed_by, handshakeMs);
   state.done = true;
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
   const { ja4, offered, ...chosen } = facts;
   const offer = offerMembers({ ja4, offered });
-  raw.once('close', () =>
+  const closed = countConnection(
+    state.listener,
+    site.tcp !== null ? 'tcp' : tlsSocket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1',
+  );
+  raw.once('close', () => {
+    closed(raw.bytesRead, raw.bytesWritten);
     state.log(
       {
         event: 'handshake',
@@ -230,8 +237,8 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
         bytes_out: raw.bytesWritten,
       },
       offer,
-    ),
-  );
+    );
+  });
   if (site.tcp !== null) {
     forwardTcp(tlsSocket, raw, site.tcp, state);
     return;

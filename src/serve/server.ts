@@ -13,6 +13,7 @@ import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import { watchServerGauges } from './metrics.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -165,6 +166,7 @@ export async function startServer(
   const stopWatching = await watchSiteCertificates(plan, allSites, log, {
     ...(options.reloadPollMs !== undefined ? { pollIntervalMs: options.reloadPollMs } : {}),
   });
+  const stopGauges = watchServerGauges(allSites, resumptions, keylog !== undefined);
   return {
     addresses: all.map(({ listener, scheme, server }) => {
       const address = server.address() as net.AddressInfo;
@@ -172,6 +174,7 @@ export async function startServer(
     }),
     drain: async (deadlineMs) => {
       stopWatching();
+      stopGauges();
       // Stop accepting first; connections already accepted finish (or are cut at the deadline).
       const closed = Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
@@ -184,6 +187,7 @@ export async function startServer(
     takeResumptionCounts: () => new Map([...resumptions].map(([name, r]) => [name, r.stats.take()])),
     close: async () => {
       stopWatching();
+      stopGauges();
       await Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
       );

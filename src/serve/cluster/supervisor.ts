@@ -8,10 +8,11 @@
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
-import type { Logger } from '../../observe/index.ts';
+import { type Logger, processMetrics } from '../../observe/index.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
+import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
@@ -38,6 +39,8 @@ export interface Supervisor {
   reload(): Promise<boolean>;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
+  /** One scrape of the whole instance: every worker's share (each waited for at most `timeoutMs`). */
+  metrics(timeoutMs?: number): Promise<InstanceMetrics>;
 }
 
 interface Generation {
@@ -86,6 +89,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     if (worker.isConnected()) worker.send(message);
   };
 
+  const gatherer = createMetricsGatherer((worker, message) => send(worker, message));
+
   const fork = (g: Generation): Worker => {
     const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
     g.workers.add(worker);
@@ -93,6 +98,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       if (!isToPrimary(m)) return;
       if (m.type === 'drained') {
         g.cut += m.cut;
+        return;
+      }
+      if (m.type === 'metrics') {
+        gatherer.onShare(worker, m.seq, m.metrics);
         return;
       }
       if (m.type === 'counts') {
@@ -104,6 +113,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     });
     worker.on('exit', (code, signal) => {
       g.workers.delete(worker);
+      gatherer.workerGone(worker);
       if (g.draining || stopping) return;
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
       // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
@@ -112,7 +122,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
           if (stopping || current !== g) return;
           const replacement = fork(g);
           waitReady(g, replacement).then(
-            () => log({ event: 'worker_restarted', pid: replacement.process.pid, generation: g.id }),
+            () => {
+              processMetrics.workerRestarted();
+              log({ event: 'worker_restarted', pid: replacement.process.pid, generation: g.id });
+            },
             // It died too: its own exit handler schedules the next attempt.
             (error: Error) =>
               log({ event: 'worker_restart_failed', generation: g.id, detail: error.message }),
@@ -242,6 +255,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       });
       return reloading;
     },
+    metrics: (timeoutMs = 1000) =>
+      gatherer.gather(
+        [...generations].flatMap((g) => [...g.workers]),
+        timeoutMs,
+      ),
     async stop() {
       stopping = true;
       clearInterval(summary);

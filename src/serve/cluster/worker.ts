@@ -3,7 +3,7 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
-import type { Logger } from '../../observe/index.ts';
+import { type Logger, processMetrics } from '../../observe/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -55,6 +55,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const drained = new Promise<number>((resolve) => {
     channel.onMessage((m) => {
       if (m.type === 'drain') resolve(m.deadlineMs);
+      else if (m.type === 'metrics-get')
+        send({ type: 'metrics', seq: m.seq, metrics: processMetrics.snapshot() });
     });
     // The channel closed without a drain order. (When the primary dies, Node's cluster ends the
     // worker before this runs — measured — so that is a cut, not a drain: keep the primary up.)
@@ -65,6 +67,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   stopRelief();
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
+  // Its counts stay in the instance's after it is gone (the primary keeps this last share).
+  send({ type: 'metrics', seq: 0, metrics: processMetrics.snapshot() });
   // The IPC channel keeps the process alive: say goodbye, then let go of it.
   await new Promise<void>((resolve) => {
     if (!process.connected || process.send === undefined) return resolve();
