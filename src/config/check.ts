@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import type { Problem } from '../problems.ts';
 import { hasErrors } from '../problems.ts';
 import { acmeCrossChecks } from './acme-check.ts';
+import { checkAdmin } from './admin-check.ts';
 import { Checker, type CheckOptions } from './checker.ts';
 import { DEFAULTS, defaultStateDir } from './defaults.ts';
 import { parseDuration } from './duration.ts';
@@ -112,6 +113,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
 
   acmeCrossChecks(ctx, listeners, httpListeners);
   const state = await checkState(ctx, raw.state);
+  const admin = await checkAdmin(ctx, raw.admin);
   const drainTimeoutMs =
     raw.drain_timeout !== undefined ? durationOf(raw.drain_timeout) : DEFAULTS.drainTimeoutMs;
   if (drainTimeoutMs === 0)
@@ -132,5 +134,6 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     httpListeners,
     extraCa: ctx.extraCa,
     ...(keylog ?? {}),
+    ...(admin !== undefined ? { admin } : {}),
   };
 }

@@ -4,6 +4,7 @@
 import type { AcmePlan } from '../certs/acme/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
+import type { AdminPlan } from '../observe/admin/settings.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
 
@@ -128,4 +129,6 @@ export interface Plan {
   readonly drainTimeoutMs: number;
   /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */
   readonly state: StateBackendSettings;
+  /** The admin listener (`admin:`): health, the runtime API; absent = off. */
+  readonly admin?: AdminPlan;
 }

@@ -240,6 +240,21 @@ export const ConfigSchema = v.strictObject({
   ),
   drain_timeout: v.optional(Duration),
   state: v.optional(StateSchema),
+  admin: v.optional(
+    v.strictObject(
+      {
+        address: v.optional(v.string('admin.address is host:port, e.g. 127.0.0.1:9901')),
+        token: v.optional(
+          v.pipe(
+            v.string('admin.token is a string'),
+            v.minLength(16, 'admin.token must be at least 16 characters'),
+          ),
+        ),
+        token_file: v.optional(v.string('admin.token_file is a file path')),
+      },
+      'admin is { address, token | token_file }',
+    ),
+  ),
   listeners: v.pipe(
     v.array(ListenerSchema, 'listeners is a list'),
     v.minLength(1, 'the config needs at least one listener'),
@@ -257,6 +272,7 @@ export type RawState = v.InferOutput<typeof StateSchema>;
 export type RawTimeouts = v.InferOutput<typeof TimeoutsSchema>;
 export type RawLimits = v.InferOutput<typeof LimitsSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
+export type RawAdmin = v.InferOutput<typeof ConfigSchema.entries.admin>;
 
 // --- schema introspection, for "did you mean" on unknown keys
 

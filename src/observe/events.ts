@@ -520,6 +520,12 @@ export const EVENTS = {
     says: 'the instance ended',
     fields: { pid: 'primary pid', drained: 'false after a second signal', cut: 'connections cut' },
   },
+  admin_listening: {
+    by: 'cluster',
+    level: 'info',
+    says: 'the admin listener (admin:) answers health, the runtime API and what other parts register',
+    fields: { address: 'bound address', port: 'bound port', token: 'whether a bearer token is required' },
+  },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 
 export type EventName = keyof typeof EVENTS;

@@ -1,4 +1,6 @@
 // Observability: the table of log events, the JSON-lines logger and the key log writer.
+
+export * from './admin/index.ts';
 export { EVENTS, type EventLevel, type EventName, type EventSpec } from './events.ts';
 export {
   KEYLOG_DEFAULT_MAX_BYTES,

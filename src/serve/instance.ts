@@ -1,6 +1,7 @@
 // The process lifecycle of `tlsterm serve`: load the plan, then either serve as a cluster worker or run
 // the primary (supervisor, signals, pid file, ACME, drain on stop). The CLI only parses arguments.
 import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
   buildDefaultPlan,
@@ -12,8 +13,25 @@ import {
 } from '../config/index.ts';
 import { createJsonLogger, type Logger } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
-import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
+import {
+  type AdminListener,
+  createAdminSources,
+  startAdminListener,
+  tapBackendHealth,
+} from './admin/index.ts';
+import {
+  createReloadInstance,
+  type PlanLoad,
+  removePidFile,
+  runWorker,
+  startSupervisor,
+  writePidFile,
+} from './cluster/index.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
 async function loadPlan(
@@ -49,7 +67,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const { configFile, stateDir, workers } = options;
   const notice = options.notice ?? ((text: string) => process.stderr.write(text));
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
-  const log = createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {});
+  // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
+  const tapped = tapBackendHealth(
+    createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {}),
+  );
+  const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, log);
   const refusal = inspectorRefusal();
   if (refusal !== undefined) {
@@ -98,6 +120,19 @@ export async function runServe(options: ServeOptions): Promise<number> {
         `    sudo cp ${dir}/ca/ca.pem /usr/local/share/ca-certificates/tlsterm-local-ca.crt && sudo update-ca-certificates\n`,
     );
   }
+  // The admin listener binds first: /healthz answers while the workers start, /readyz says so.
+  let admin: AdminListener | undefined;
+  if (plan.admin !== undefined) {
+    try {
+      admin = await startAdminListener(plan.admin, log);
+    } catch (error) {
+      notice(
+        `tlsterm: not starting: the admin listener cannot listen on ${plan.admin.host}:${plan.admin.port}: ${(error as Error).message}\n` +
+          'hint: choose a free port in admin.address, or stop what holds it\n',
+      );
+      return 1;
+    }
+  }
   const supervisor = await startSupervisor({
     initial: plan,
     load: async () => {
@@ -124,17 +159,24 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
-  onReload = () => {
-    void supervisor
-      .reload()
-      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
-      .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
-  };
+  const reloadInstance = createReloadInstance(supervisor, (p) => acme.update(p), log);
+  onReload = () => void reloadInstance();
+  admin?.attach(
+    createAdminSources({
+      supervisor,
+      backend: tapped.health,
+      reloadInstance,
+      configFile,
+      version: packageVersion(),
+      startedAt: Date.now() - process.uptime() * 1000,
+    }),
+  );
   if (reloadRequested) onReload();
   await stopRequested;
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
   const cut = await supervisor.stop();
+  await admin?.server.close();
   if (pidFile !== undefined) await removePidFile(pidFile);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });
   return 0;

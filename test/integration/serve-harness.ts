@@ -55,6 +55,8 @@ export async function startServe(
   /** Extra `serve` arguments, e.g. ['--workers', '2']. */
   args: readonly string[] = [],
   fileName = 'tlsterm.yaml',
+  /** The event that says it started (the admin tests look in before the workers listen). */
+  startedEvent = 'started',
 ): Promise<ServeProcess> {
   const file = path.join(dir, fileName);
   writeFileSync(file, yaml);
@@ -100,11 +102,11 @@ export async function startServe(
     });
   // A start that does not finish in time must not leave the server running: its pipes would keep
   // the test process alive after the test failed (seen under load, with the suite hanging).
-  const started = await waitFor((e) => e['event'] === 'started', 20_000).catch((error: unknown) => {
+  const started = await waitFor((e) => e['event'] === startedEvent, 20_000).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;
   });
-  const listeners = started['listeners'] as { port: number }[];
+  const listeners = (started['listeners'] ?? []) as { port: number }[];
   return {
     port: listeners[0]?.port ?? 0,
     pid: child.pid ?? 0,

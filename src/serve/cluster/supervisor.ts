@@ -14,6 +14,7 @@ import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumpti
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import type { ReloadOutcome } from './reload.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
@@ -35,16 +36,28 @@ export interface SupervisorOptions {
 export interface Supervisor {
   readonly addresses: readonly WorkerAddress[];
   readonly plan: Plan;
-  /** Start a new generation on the current config; resolves false (old one kept) when it fails. */
-  reload(): Promise<boolean>;
+  /** Start a new generation on the current config; the outcome says why the old one was kept. */
+  reload(): Promise<ReloadOutcome>;
+  /** The serving generation and every live worker (for the admin API and readiness). */
+  view(): ClusterView;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
   /** One scrape of the whole instance: every worker's share (each waited for at most `timeoutMs`). */
   metrics(timeoutMs?: number): Promise<InstanceMetrics>;
 }
 
+export interface ClusterView {
+  readonly generation: number;
+  /** Workers the serving generation should have. */
+  readonly expected: number;
+  readonly workers: readonly { readonly pid: number; readonly generation: number; readonly ready: boolean }[];
+}
+
 interface Generation {
   readonly id: number;
+  /** Workers that said they listen (pids). */
+  readonly ready: Set<number>;
+  size: number;
   readonly plan: Plan;
   readonly state: GenerationState;
   readonly workers: Set<Worker>;
@@ -96,6 +109,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
+      if (m.type === 'ready') g.ready.add(worker.process.pid ?? 0);
       if (m.type === 'drained') {
         g.cut += m.cut;
         return;
@@ -114,6 +128,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     worker.on('exit', (code, signal) => {
       g.workers.delete(worker);
       gatherer.workerGone(worker);
+      g.ready.delete(worker.process.pid ?? 0);
       if (g.draining || stopping) return;
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
       // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
@@ -162,9 +177,18 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const state = await states.forPlan(plan);
-    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false, cut: 0 };
-    generations.add(g);
     const n = Math.max(1, options.workers(plan));
+    const g: Generation = {
+      id: nextId++,
+      plan,
+      state,
+      workers: new Set(),
+      ready: new Set(),
+      size: n,
+      draining: false,
+      cut: 0,
+    };
+    generations.add(g);
     try {
       const started = await Promise.all(Array.from({ length: n }, () => waitReady(g, fork(g))));
       return { g, addresses: started[0] ?? [] };
@@ -210,19 +234,19 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   }, summaryMs);
   summary.unref();
 
-  let reloading: Promise<boolean> | undefined;
-  const reload = async (): Promise<boolean> => {
+  let reloading: Promise<ReloadOutcome> | undefined;
+  const reload = async (): Promise<ReloadOutcome> => {
     const loaded = await options.load();
     if (!loaded.ok) {
       log({ event: 'reload_failed', reason: 'config', detail: loaded.why });
-      return false;
+      return { ok: false, generation: current.id, reason: 'config', detail: loaded.why };
     }
     let next: { g: Generation; addresses: WorkerAddress[] };
     try {
       next = await startGeneration(loaded.plan);
     } catch (error) {
       log({ event: 'reload_failed', reason: 'workers', detail: (error as Error).message });
-      return false;
+      return { ok: false, generation: current.id, reason: 'workers', detail: (error as Error).message };
     }
     const old = current;
     current = next.g;
@@ -238,7 +262,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     void retire(old, loaded.plan.drainTimeoutMs).then(({ cut }) =>
       log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain, cut }),
     );
-    return true;
+    return { ok: true, generation: next.g.id };
   };
 
   return {
@@ -248,6 +272,17 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     get plan() {
       return current.plan;
     },
+    view: () => ({
+      generation: current.id,
+      expected: current.size,
+      workers: [...generations].flatMap((g) =>
+        [...g.workers].map((w) => ({
+          pid: w.process.pid ?? 0,
+          generation: g.id,
+          ready: g.ready.has(w.process.pid ?? 0),
+        })),
+      ),
+    }),
     reload: () => {
       // One reload at a time; a signal during one is answered by that one's outcome.
       reloading ??= reload().finally(() => {
