@@ -11,11 +11,12 @@ import {
   hasErrors,
   type Plan,
 } from '../config/index.ts';
-import { createJsonLogger, type Logger } from '../observe/index.ts';
+import { createJsonLogger, type Logger, processMetrics, tapAcmeOrders } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import {
   type AdminListener,
   createAdminSources,
+  metricsService,
   startAdminListener,
   tapBackendHealth,
 } from './admin/index.ts';
@@ -69,7 +70,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
   // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
   const tapped = tapBackendHealth(
-    createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {}),
+    tapAcmeOrders(
+      createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {}),
+      processMetrics,
+    ),
   );
   const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, log);
@@ -171,8 +175,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
       startedAt: Date.now() - process.uptime() * 1000,
     }),
   );
+  const metrics = admin === undefined ? undefined : metricsService(supervisor, tapped.health);
+  for (const route of metrics?.routes ?? []) admin?.routes.add(route);
   if (reloadRequested) onReload();
   await stopRequested;
+  metrics?.stop();
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
   const cut = await supervisor.stop();

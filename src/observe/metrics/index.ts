@@ -1,5 +1,7 @@
 // Metrics: the table of every metric, each process's counters and gauges, and the primary's
 // aggregation of the workers' shares into one Prometheus scrape and the status page's summary.
+
+export { tapAcmeOrders } from './acme-tap.ts';
 export { type Aggregated, aggregateShares, countersOf } from './aggregate.ts';
 export type { Labels, MetricValue } from './cells.ts';
 export { HANDSHAKE_BUCKETS, METRICS, type MetricKey, type MetricSpec } from './definitions.ts';
@@ -12,6 +14,7 @@ export {
   processMetrics,
   type SiteRequestMetrics,
 } from './registry.ts';
+export { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from './status-page.ts';
 export {
   type Bucket,
   type Certificate,

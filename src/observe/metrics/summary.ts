@@ -41,7 +41,12 @@ export interface Summary {
   readonly minutes: readonly Bucket[];
   readonly certificates: readonly Certificate[];
   readonly connections_open: Counts;
-  readonly workers: { readonly answered: number; readonly silent: readonly number[] };
+  readonly workers: {
+    readonly answered: number;
+    /** Pids that did not answer this scrape in time. */
+    readonly silent: readonly number[];
+    readonly list: readonly { readonly pid: number; readonly generation: number; readonly ready: boolean }[];
+  };
 }
 
 const valuesOf = (json: readonly MetricJson[], name: string): readonly MetricValue[] =>

@@ -4,6 +4,7 @@
 
 import {
   type AdminPlan,
+  type AdminRoutes,
   type AdminServer,
   type AdminSources,
   apiRoutes,
@@ -15,6 +16,8 @@ import {
 
 export interface AdminListener {
   readonly server: AdminServer;
+  /** The routing seam: /metrics and the status page add theirs here. */
+  readonly routes: AdminRoutes;
   /** The instance is up: readiness and the API read it from now on. */
   attach(sources: AdminSources): void;
 }
@@ -32,6 +35,7 @@ export async function startAdminListener(plan: AdminPlan, log: Logger): Promise<
   const server = await startAdminServer(plan, routes, log);
   return {
     server,
+    routes,
     attach(sources) {
       live = sources;
       for (const route of apiRoutes(sources)) routes.add(route);
