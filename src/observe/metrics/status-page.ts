@@ -45,41 +45,44 @@ const SCRIPT = `
   function fill(id, node) { var host = $(id); host.textContent = ''; host.appendChild(node); }
   function empty(text) { var p = document.createElement('p'); p.className = 'empty'; p.textContent = text; return p; }
 
-  // Horizontal bars: one row per key, its count written beside it; the chart's aria-label lists them all.
+  // Horizontal bars: one row per key (its name above its bar, the count beside it); the chart's
+  // aria-label lists them all.
   function bars(title, counts, cls, id) {
     var rows = entries(counts);
     if (rows.length === 0) return fill(id, empty('none in the last hour'));
-    var max = rows[0][1], h = 22, w = 560, labelW = 250;
-    var svg = el('svg', { viewBox: '0 0 ' + w + ' ' + (rows.length * h + 4), role: 'img',
+    var max = rows[0][1], h = 30, w = 360;
+    var svg = el('svg', { viewBox: '0 0 ' + w + ' ' + (rows.length * h + 2), role: 'img',
       'aria-label': title + ': ' + rows.map(function (r) { return r[0] + ' ' + r[1]; }).join(', ') });
     rows.forEach(function (r, i) {
-      var y = i * h + 2, bw = Math.max(2, ((w - labelW - 60) * r[1]) / max);
+      var y = i * h, bw = Math.max(2, ((w - 50) * r[1]) / max);
       var g = el('g', { 'data-key': r[0], 'data-count': r[1] });
-      g.appendChild(el('text', { x: 0, y: y + 14 }, r[0]));
-      var rect = el('rect', { x: labelW, y: y + 3, width: bw, height: h - 8, rx: 2, class: typeof cls === 'function' ? cls(r[0]) : cls });
+      g.appendChild(el('text', { x: 0, y: y + 11 }, r[0]));
+      var rect = el('rect', { x: 0, y: y + 15, width: bw, height: 10, rx: 2, class: typeof cls === 'function' ? cls(r[0]) : cls });
       rect.appendChild(el('title', {}, r[0] + ': ' + r[1]));
       g.appendChild(rect);
-      g.appendChild(el('text', { x: labelW + bw + 6, y: y + 14 }, String(r[1])));
+      g.appendChild(el('text', { x: bw + 6, y: y + 24 }, String(r[1])));
       svg.appendChild(g);
     });
     fill(id, svg);
   }
 
-  // Stacked columns per minute: handshakes ok (green) and failed (red).
-  function minutes(list) {
-    var w = 900, h = 170, top = 10, bottom = 24, n = Math.max(list.length, 1);
-    var max = 1;
-    list.forEach(function (b) { max = Math.max(max, (b.handshakes.ok || 0) + (b.handshakes.failed || 0)); });
-    var ok = 0, failed = 0;
-    list.forEach(function (b) { ok += b.handshakes.ok || 0; failed += b.handshakes.failed || 0; });
+  // Stacked columns, one slot per minute of the window (the minute in progress at the right):
+  // handshakes ok (green) and failed (red).
+  function minutes(list, slots) {
+    var w = 900, h = 170, left = 40, top = 10, bottom = 24, plot = h - top - bottom;
+    var max = 1, ok = 0, failed = 0;
+    list.forEach(function (b) {
+      var o = b.handshakes.ok || 0, f = b.handshakes.failed || 0;
+      max = Math.max(max, o + f); ok += o; failed += f;
+    });
     var svg = el('svg', { viewBox: '0 0 ' + w + ' ' + h, role: 'img',
       'aria-label': 'Handshakes per minute over the last hour: ' + ok + ' ok, ' + failed + ' failed' });
-    var cw = (w - 40) / n, plot = h - top - bottom;
-    svg.appendChild(el('line', { x1: 40, x2: w, y1: top + plot, y2: top + plot, class: 'axis' }));
+    var cw = (w - left) / slots, first = slots - list.length;
+    svg.appendChild(el('line', { x1: left, x2: w, y1: top + plot, y2: top + plot, class: 'axis' }));
     svg.appendChild(el('text', { x: 0, y: top + 10, class: 'mute' }, String(max)));
     svg.appendChild(el('text', { x: 0, y: top + plot, class: 'mute' }, '0'));
     list.forEach(function (b, i) {
-      var x = 40 + i * cw, o = b.handshakes.ok || 0, f = b.handshakes.failed || 0;
+      var x = left + (first + i) * cw, o = b.handshakes.ok || 0, f = b.handshakes.failed || 0;
       var ho = (plot * o) / max, hf = (plot * f) / max;
       var label = b.start.slice(11, 16) + ' UTC: ' + o + ' ok, ' + f + ' failed';
       var g = el('g', { 'data-minute': b.start });
@@ -88,9 +91,14 @@ const SCRIPT = `
       var r2 = el('rect', { x: x + 1, y: top + plot - ho - hf, width: Math.max(1, cw - 2), height: hf, class: 'bad' });
       r2.appendChild(el('title', {}, label));
       g.appendChild(r1); g.appendChild(r2); svg.appendChild(g);
-      if (i % 10 === 0 || i === list.length - 1)
-        svg.appendChild(el('text', { x: x, y: h - 6, class: 'mute' }, b.start.slice(11, 16)));
     });
+    // Time ticks every 10 minutes, counted back from the minute in progress.
+    var end = list.length > 0 ? Date.parse(list[list.length - 1].start) : Date.now();
+    for (var k = 0; k < slots; k += 10) {
+      var at = new Date(end - (slots - 1 - k) * 60000).toISOString().slice(11, 16);
+      svg.appendChild(el('text', { x: left + k * cw, y: h - 6, class: 'mute' }, at));
+    }
+    svg.appendChild(el('text', { x: w - 30, y: h - 6, class: 'mute' }, 'now'));
     fill('minutes', svg);
   }
 
@@ -102,7 +110,7 @@ const SCRIPT = `
     var svg = el('svg', { viewBox: '0 0 ' + w + ' ' + (list.length * h + 18), role: 'img',
       'aria-label': 'Certificate expiry: ' + list.map(function (c, i) { return c.site + ' ' + Math.floor(days[i]) + ' days'; }).join(', ') });
     list.forEach(function (c, i) {
-      var d = days[i], y = i * h, bw = Math.max(2, ((w - labelW - 120) * Math.max(0, d)) / span);
+      var d = days[i], y = i * h, bw = Math.max(2, ((w - labelW - 180) * Math.max(0, d)) / span);
       var cls = d < 7 ? 'bad' : d < 30 ? 'warn' : 'ok';
       svg.appendChild(el('text', { x: 0, y: y + 15 }, c.site + ' · ' + c.key_type + ' · ' + c.serial.slice(0, 16)));
       var rect = el('rect', { x: labelW, y: y + 4, width: bw, height: h - 9, rx: 2, class: cls });
@@ -111,7 +119,7 @@ const SCRIPT = `
       svg.appendChild(el('text', { x: labelW + bw + 6, y: y + 15 }, Math.floor(d) + ' days (' + c.not_after.slice(0, 10) + ')'));
     });
     svg.appendChild(el('text', { x: labelW, y: list.length * h + 14, class: 'mute' }, 'now'));
-    svg.appendChild(el('text', { x: w - 160, y: list.length * h + 14, class: 'mute' }, '+' + Math.round(span) + ' days'));
+    svg.appendChild(el('text', { x: w - 240, y: list.length * h + 14, class: 'mute' }, '+' + Math.round(span) + ' days'));
     fill('certs', svg);
   }
 
@@ -137,7 +145,7 @@ const SCRIPT = `
     tiles.appendChild(tile('connections open', String(open)));
     tiles.appendChild(tile('workers answering', s.workers.answered + ' / ' + (s.workers.answered + s.workers.silent.length), s.workers.silent.length > 0 ? 'bad' : 'good'));
     fill('tiles', tiles);
-    minutes(s.minutes);
+    minutes(s.minutes, s.window_minutes);
     bars('TLS versions', t.versions, 'acc', 'versions');
     bars('Cipher suites', t.suites, 'acc', 'suites');
     bars('Key exchange groups', t.groups, function (g) { return /MLKEM|Kyber/.test(g) ? 'ok' : 'acc'; }, 'groups');
