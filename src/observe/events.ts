@@ -526,6 +526,29 @@ export const EVENTS = {
     says: 'the admin listener (admin:) answers health, the runtime API and what other parts register',
     fields: { address: 'bound address', port: 'bound port', token: 'whether a bearer token is required' },
   },
+  keylog_on: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'a key log on demand (POST /api/v1/keylog) is on: the TLS secrets of matching connections go to this file',
+    fields: {
+      file: 'the key log file (mode 0600)',
+      site: 'the site id or host it is limited to, or null',
+      client: 'the client CIDR it is limited to, or null',
+      until: 'when it ends by itself',
+      detail: 'in words',
+    },
+  },
+  keylog_off: {
+    by: 'cluster',
+    level: 'info',
+    says: 'the key log on demand ended',
+    fields: {
+      file: 'the key log file',
+      why: 'expired | stopped (DELETE /api/v1/keylog or a new order) | shutdown',
+      lines: 'lines the workers wrote',
+      duration_s: 'how long it was on',
+    },
+  },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 
 export type EventName = keyof typeof EVENTS;

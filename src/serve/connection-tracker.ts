@@ -5,8 +5,28 @@
 import type net from 'node:net';
 import type { Drainable } from '../http/index.ts';
 
+/** What the admin API shows of an open connection (set once its handshake completed). */
+export interface ConnectionFacts {
+  readonly site: string;
+  readonly sni: string | null;
+  readonly version: string | null;
+  readonly alpn: string | null;
+}
+
+export interface TrackedConnection {
+  readonly listener: string;
+  readonly client: string;
+  /** ms since the epoch */
+  readonly since: number;
+  facts?: ConnectionFacts;
+}
+
 export interface ConnectionTracker {
-  add(raw: net.Socket): void;
+  add(raw: net.Socket, listener?: string, client?: string): void;
+  /** The handshake completed: what it chose. */
+  describe(raw: net.Socket, facts: ConnectionFacts): void;
+  /** The open connections (for the admin API). */
+  list(): IterableIterator<TrackedConnection>;
   /** The connection now speaks HTTP: how to ask it to finish (asked at once when already draining). */
   setDrainable(raw: net.Socket, drainable: Drainable): void;
   readonly size: number;
@@ -17,17 +37,25 @@ export interface ConnectionTracker {
 
 export function createConnectionTracker(): ConnectionTracker {
   const open = new Map<net.Socket, Drainable | null>();
+  const info = new Map<net.Socket, TrackedConnection>();
   let draining = false;
   let onEmpty: (() => void) | undefined;
   const remove = (raw: net.Socket) => {
     open.delete(raw);
+    info.delete(raw);
     if (open.size === 0) onEmpty?.();
   };
   return {
-    add(raw) {
+    add(raw, listener = '', client = '') {
       open.set(raw, null);
+      info.set(raw, { listener, client, since: Date.now() });
       raw.once('close', () => remove(raw));
     },
+    describe(raw, facts) {
+      const entry = info.get(raw);
+      if (entry !== undefined) entry.facts = facts;
+    },
+    list: () => info.values(),
     setDrainable(raw, drainable) {
       if (!open.has(raw)) return;
       open.set(raw, drainable);

@@ -47,14 +47,15 @@ export function acceptConnection(
   /** Answers TLS-ALPN-01 validation handshakes (acme-tls/1); undefined without ACME sites. */
   acmeTls?: tls.Server,
 ): void {
-  tracker.add(raw);
+  const client = `${raw.remoteAddress}:${raw.remotePort}`;
+  tracker.add(raw, listener.name, client);
   const state: ConnectionState = {
     listener,
     log,
     resumption,
     tracker,
     routing,
-    client: `${raw.remoteAddress}:${raw.remotePort}`,
+    client,
     acceptedAt: process.hrtime.bigint(),
     hello: undefined,
     site: undefined,
@@ -216,6 +217,12 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
   const { ja4, offered, ...chosen } = facts;
+  state.tracker.describe(raw, {
+    site: site.plan.id,
+    sni: hello.serverName ?? null,
+    version: facts.version,
+    alpn: tlsSocket.alpnProtocol || null,
+  });
   const offer = offerMembers({ ja4, offered });
   const closed = countConnection(
     state.listener,

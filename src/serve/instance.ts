@@ -16,6 +16,7 @@ import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import {
   type AdminListener,
   createAdminSources,
+  createKeylogSession,
   metricsService,
   startAdminListener,
   tapBackendHealth,
@@ -163,24 +164,39 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
-  const reloadInstance = createReloadInstance(supervisor, (p) => acme.update(p), log);
+  const keylog = createKeylogSession(supervisor, log);
+  const reloadInstance = createReloadInstance(
+    supervisor,
+    async (p) => {
+      await acme.update(p);
+      await keylog.resume();
+    },
+    log,
+  );
   onReload = () => void reloadInstance();
   admin?.attach(
     createAdminSources({
       supervisor,
       backend: tapped.health,
       reloadInstance,
+      keylog,
       configFile,
       version: packageVersion(),
       startedAt: Date.now() - process.uptime() * 1000,
     }),
   );
-  const metrics = admin === undefined ? undefined : metricsService(supervisor, tapped.health);
+  const metrics =
+    admin === undefined
+      ? undefined
+      : metricsService(supervisor, tapped.health, {
+          keylogOn: () => keylog.state()['on'] === true,
+        });
   for (const route of metrics?.routes ?? []) admin?.routes.add(route);
   if (reloadRequested) onReload();
   await stopRequested;
   metrics?.stop();
   log({ event: 'stopping', pid: process.pid });
+  await keylog.stop('shutdown');
   await acme.stop();
   const cut = await supervisor.stop();
   await admin?.server.close();

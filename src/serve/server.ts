@@ -7,6 +7,7 @@ import { Errors, TlstermError } from '../errors.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
+import type { WorkerAdmin } from './admin/worker-view.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
 import { acceptConnection, wireTlsServer } from './connection.ts';
 import { createConnectionLimiter } from './connection-limits.ts';
@@ -99,6 +100,8 @@ export interface ServerOptions {
    * accept path. Default, when the plan has ACME sites: read from the plan's shared challenge store.
    */
   readonly acme?: AcmeResponders;
+  /** A cluster worker's admin side: hooks each TLS server, then reads what this server holds. */
+  readonly admin?: WorkerAdmin;
 }
 
 export async function startServer(
@@ -123,12 +126,14 @@ export async function startServer(
           { file: plan.keylogFile, maxBytes: plan.keylogMaxBytes ?? KEYLOG_DEFAULT_MAX_BYTES },
           log,
         );
+  const admin = options.admin;
   const wire =
-    keylog === undefined
+    keylog === undefined && admin === undefined
       ? wireTlsServer
       : (server: tls.Server, site: SiteRuntime) => {
           wireTlsServer(server, site);
-          server.on('keylog', keylog.write);
+          if (keylog !== undefined) server.on('keylog', keylog.write);
+          admin?.wire(server, site);
         };
   const release = async () => {
     keylog?.close();
@@ -163,6 +168,7 @@ export async function startServer(
     await release();
     throw error;
   }
+  admin?.attach({ sites: allSites, tracker, resumptions });
   const stopWatching = await watchSiteCertificates(plan, allSites, log, {
     ...(options.reloadPollMs !== undefined ? { pollIntervalMs: options.reloadPollMs } : {}),
   });

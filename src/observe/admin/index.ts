@@ -1,5 +1,5 @@
 // The admin listener: HTTP server, routing seam, token check, health and the JSON runtime API.
-export { API, apiRoutes } from './api-routes.ts';
+export { API, apiRoutes, DEFAULT_LIMIT, limitOf, MAX_LIMIT } from './api-routes.ts';
 export { tokenMatches } from './auth.ts';
 export { healthRoutes } from './health-routes.ts';
 export {
@@ -15,9 +15,12 @@ export { type AdminServer, startAdminServer } from './server.ts';
 export { type AdminPlan, isLoopbackHost } from './settings.ts';
 export type {
   AdminSources,
+  EventFilter,
   Gathered,
   InstanceStatus,
+  JsonObject,
   ReadinessCheck,
   ReloadReply,
+  SourceAnswer,
   WorkerInfo,
 } from './sources.ts';

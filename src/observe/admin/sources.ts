@@ -42,8 +42,33 @@ export interface ReloadReply {
   readonly detail?: string;
 }
 
+/** Filters of `GET /api/v1/events`, as given (checked by the source). */
+export interface EventFilter {
+  readonly limit: number;
+  readonly site?: string;
+  readonly reason?: string;
+  /** A CIDR (or one address). */
+  readonly client?: string;
+}
+
+/** An answer a source can refuse: a status and the reason (400 for a bad parameter). */
+export type SourceAnswer<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly status: number; readonly error: string; readonly hint?: string };
+
+/** A JSON object as the API returns it. */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
 export interface AdminSources {
   readiness(): Promise<readonly ReadinessCheck[]>;
   status(): Promise<InstanceStatus>;
   reload(): Promise<ReloadReply>;
+  /** Per site, the pairs the workers hold in service, with their last reload result. */
+  certificates(): Promise<Gathered<JsonObject>>;
+  connections(limit: number): Promise<Gathered<JsonObject>>;
+  ticketKeys(): Promise<Gathered<JsonObject>>;
+  events(filter: EventFilter): Promise<SourceAnswer<Gathered<JsonObject>>>;
+  /** The request body of `POST /api/v1/keylog` (site, client, duration, file), checked by the source. */
+  keylogStart(body: JsonObject): Promise<SourceAnswer<JsonObject>>;
+  keylogStop(): Promise<SourceAnswer<JsonObject>>;
 }

@@ -29,7 +29,11 @@ export interface MetricsService {
 export function metricsService(
   supervisor: Supervisor,
   backend: BackendHealth,
-  options: { readonly minuteMs?: number } = {},
+  options: {
+    readonly minuteMs?: number;
+    /** Whether a key log ordered through the admin API is on (tlsterm_keylog_active). */
+    readonly keylogOn?: () => boolean;
+  } = {},
 ): MetricsService {
   // The state backend as the primary's log says it (redis-connection.ts logs each change).
   const stopBackendGauge = processMetrics.addCollector((emit) => {
@@ -39,6 +43,8 @@ export function metricsService(
       { backend: state.backend },
       state.backend === 'memory' || backend.down().length === 0 ? 1 : 0,
     );
+    // Folded by max with the workers' (a config key log): on when either is.
+    emit('keylogActive', {}, options.keylogOn?.() === true ? 1 : 0);
   });
   const history = new MinuteHistory(WINDOW_MINUTES);
   const scrape = () => supervisor.metrics(WORKER_WAIT_MS);

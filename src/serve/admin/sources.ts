@@ -1,17 +1,22 @@
 // serve's side of the admin API: the AdminSources the admin listener reads, from the supervisor
-// (generation, workers, addresses), the backend health tap and the instance's reload.
+// (generation, workers, addresses, and the workers' own answers over IPC), the backend health tap,
+// the on-demand key log and the instance's reload.
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AdminSources, InstanceStatus } from '../../observe/index.ts';
 import type { ReloadOutcome, Supervisor } from '../cluster/index.ts';
 import type { BackendHealth } from './backend-health.ts';
+import { clientMatcher } from './cidr.ts';
+import type { KeylogSession } from './keylog-session.ts';
+import { mergeCertificates, mergeConnections, mergeEvents, mergeTicketKeys } from './merge.ts';
 import { readinessChecks } from './readiness.ts';
 
 export interface SourceDeps {
   readonly supervisor: Supervisor;
   readonly backend: BackendHealth;
   readonly reloadInstance: () => Promise<ReloadOutcome>;
+  readonly keylog: KeylogSession;
   /** undefined: the embedded default. */
   readonly configFile: string | undefined;
   readonly version: string;
@@ -43,8 +48,9 @@ export function createAdminSources(deps: SourceDeps): AdminSources {
         uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
         generation: view.generation,
         workers: view.workers,
-        config: { file: supervisor.plan.source ?? null, sha256: await digest },
+        config: { file: deps.configFile === undefined ? null : supervisor.plan.source, sha256: await digest },
         listeners: supervisor.addresses,
+        keylog: deps.keylog.state(),
       };
     },
     reload: async () => {
@@ -52,5 +58,28 @@ export function createAdminSources(deps: SourceDeps): AdminSources {
       if (outcome.ok) digest = sha256Of(deps.configFile);
       return outcome;
     },
+    certificates: async () => {
+      const a = await supervisor.ask({ what: 'certificates' });
+      return { value: mergeCertificates(a.answers), missing: a.missing };
+    },
+    connections: async (limit) => {
+      const a = await supervisor.ask({ what: 'connections', limit });
+      return { value: mergeConnections(a.answers, limit), missing: a.missing };
+    },
+    ticketKeys: async () => {
+      const a = await supervisor.ask({ what: 'ticket-keys' });
+      return { value: mergeTicketKeys(a.answers), missing: a.missing };
+    },
+    events: async (filter) => {
+      if (filter.client !== undefined) {
+        const m = clientMatcher(filter.client);
+        if (!m.ok) return { ok: false, status: 400, error: m.error, hint: 'e.g. client=10.0.0.0/8' };
+      }
+      // Draining workers' lines count too: the last events are the last events.
+      const a = await supervisor.ask({ what: 'events', query: filter }, true);
+      return { ok: true, value: { value: mergeEvents(a.answers, filter.limit), missing: a.missing } };
+    },
+    keylogStart: (body) => deps.keylog.start(body),
+    keylogStop: () => deps.keylog.stop(),
   };
 }

@@ -3,6 +3,7 @@
 // channel is a pipe between two processes of the same user, never a socket.
 
 import type { MetricJson } from '../../observe/index.ts';
+import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
 
 export interface WorkerAddress {
@@ -17,6 +18,7 @@ export type ToWorker =
   | { readonly type: 'ticket-keys'; readonly listener: string; readonly keys: string }
   | { readonly type: 'session'; readonly seq: number; readonly session: Uint8Array | undefined }
   | { readonly type: 'drain'; readonly deadlineMs: number }
+  | { readonly type: 'admin-ask'; readonly seq: number; readonly ask: AdminAsk }
   | { readonly type: 'metrics-get'; readonly seq: number };
 
 /** worker → primary */
@@ -33,6 +35,7 @@ export type ToPrimary =
     }
   | { readonly type: 'counts'; readonly counts: ReadonlyMap<string, ResumptionCounts> }
   | { readonly type: 'drained'; readonly cut: number }
+  | { readonly type: 'admin-answer'; readonly seq: number; readonly answer: AdminAnswer }
   /** The worker's metrics share: the answer to metrics-get `seq`, or seq 0 for its last, before drained. */
   | { readonly type: 'metrics'; readonly seq: number; readonly metrics: readonly MetricJson[] };
 
@@ -41,11 +44,23 @@ const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' 
 /** A message of ours (cluster also sends its own internal messages on the same channel). */
 export const isToWorker = (m: unknown): m is ToWorker =>
   isObject(m) &&
-  (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain' || m.type === 'metrics-get');
+  (m.type === 'ticket-keys' ||
+    m.type === 'session' ||
+    m.type === 'drain' ||
+    m.type === 'admin-ask' ||
+    m.type === 'metrics-get');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
   typeof m.type === 'string' &&
-  ['ready', 'failed', 'want-keys', 'session-get', 'session-set', 'counts', 'drained', 'metrics'].includes(
-    m.type,
-  );
+  [
+    'ready',
+    'failed',
+    'want-keys',
+    'session-get',
+    'session-set',
+    'counts',
+    'drained',
+    'admin-answer',
+    'metrics',
+  ].includes(m.type);

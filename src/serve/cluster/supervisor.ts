@@ -9,12 +9,14 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';
+import type { AdminAsk } from '../admin/asks.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import type { ReloadOutcome } from './reload.ts';
+import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
@@ -40,6 +42,8 @@ export interface Supervisor {
   reload(): Promise<ReloadOutcome>;
   /** The serving generation and every live worker (for the admin API and readiness). */
   view(): ClusterView;
+  /** Ask the serving generation's workers (all workers: `everyGeneration`); bounded wait. */
+  ask(ask: AdminAsk, everyGeneration?: boolean): Promise<WorkerAnswers>;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
   /** One scrape of the whole instance: every worker's share (each waited for at most `timeoutMs`). */
@@ -103,6 +107,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   const gatherer = createMetricsGatherer((worker, message) => send(worker, message));
+  const asker = createWorkerAsker((w, m) => send(w, m));
 
   const fork = (g: Generation): Worker => {
     const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
@@ -110,6 +115,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
       if (m.type === 'ready') g.ready.add(worker.process.pid ?? 0);
+      if (m.type === 'admin-answer') return asker.answered(m.seq, worker.process.pid ?? 0, m.answer);
       if (m.type === 'drained') {
         g.cut += m.cut;
         return;
@@ -272,6 +278,13 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     get plan() {
       return current.plan;
     },
+    ask: (ask, everyGeneration = false) =>
+      asker.ask(
+        [...generations]
+          .filter((g) => everyGeneration || g === current)
+          .flatMap((g) => [...g.workers].filter((w) => w.isConnected())),
+        ask,
+      ),
     view: () => ({
       generation: current.id,
       expected: current.size,

@@ -4,6 +4,7 @@
 // reaches the whole process group must not cut connections the primary is about to drain.
 
 import { type Logger, processMetrics } from '../../observe/index.ts';
+import { createWorkerAdmin } from '../admin/worker-view.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -37,9 +38,14 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       return () => process.off('message', handler);
     },
   };
+  // The admin API's asks are answered from the start ("still starting" until the servers exist).
+  const admin = createWorkerAdmin(options.log);
+  channel.onMessage((m) => {
+    if (m.type === 'admin-ask') send({ type: 'admin-answer', seq: m.seq, answer: admin.answer(m.ask) });
+  });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(loaded.plan, options.log, { resumption: workerResumption(channel) });
+    server = await startServer(loaded.plan, admin.log, { resumption: workerResumption(channel), admin });
   } catch (error) {
     send({ type: 'failed', message: (error as Error).message });
     return 1;

@@ -1,0 +1,46 @@
+// The last handshake and handshake_failed lines a worker wrote, kept in a bounded ring (a tap on
+// its logger) for `GET /api/v1/events`. Only the event's own fields are kept, not the offered
+// lists rendered beside it: a few hundred bytes a line, so 1000 lines stay well under 1 MiB.
+
+import type { LogEvent, Logger } from '../../observe/index.ts';
+import type { EventQuery } from './asks.ts';
+import { clientMatcher } from './cidr.ts';
+
+/** Lines kept per worker. */
+export const EVENT_RING_SIZE = 1000;
+
+export interface EventRing {
+  /** The logger to use: it writes as before and keeps the handshake lines. */
+  readonly log: Logger;
+  /** Newest first, filtered; at most `query.limit`. */
+  query(query: EventQuery): Readonly<Record<string, unknown>>[];
+}
+
+const KEPT = new Set(['handshake', 'handshake_failed']);
+
+export function createEventRing(log: Logger, size = EVENT_RING_SIZE): EventRing {
+  const ring: (Readonly<Record<string, unknown>> | undefined)[] = new Array(size);
+  let next = 0;
+  return {
+    log: (event: LogEvent, raw) => {
+      if (KEPT.has(event.event)) {
+        ring[next] = { time: new Date().toISOString(), ...event };
+        next = (next + 1) % size;
+      }
+      log(event, raw);
+    },
+    query(q) {
+      const client = q.client === undefined ? undefined : clientMatcher(q.client);
+      const out: Readonly<Record<string, unknown>>[] = [];
+      for (let i = 1; i <= size && out.length < q.limit; i++) {
+        const e = ring[(next - i + size) % size];
+        if (e === undefined) break;
+        if (q.site !== undefined && e['site'] !== q.site && e['sni'] !== q.site) continue;
+        if (q.reason !== undefined && e['reason'] !== q.reason) continue;
+        if (client?.ok === true && !client.match(String(e['client'] ?? ''))) continue;
+        out.push(e);
+      }
+      return out;
+    },
+  };
+}
