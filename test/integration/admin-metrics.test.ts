@@ -139,3 +139,56 @@ test('a worker restarted after a crash keeps the instance’s counts and counts 
   assert.equal(sumOf(m, 'tlsterm_worker_restarts_total'), 1);
   assert.equal(sumOf(m, 'tlsterm_workers', { answer: 'ok' }), 2);
 });
+
+test('tlsterm_keylog_active is 1 while a key log ordered through the admin API is on, 0 after', async () => {
+  assert.equal(sumOf(await scrape(), 'tlsterm_keylog_active'), 0);
+  const on = await adminFetch(admin, '/api/v1/keylog', { method: 'POST', body: { duration: '1m' } });
+  assert.equal(on.status, 200, on.text);
+  assert.equal(sumOf(await scrape(), 'tlsterm_keylog_active'), 1);
+  const off = await adminFetch(admin, '/api/v1/keylog', { method: 'DELETE' });
+  assert.equal(off.status, 200, off.text);
+  assert.equal(sumOf(await scrape(), 'tlsterm_keylog_active'), 0);
+});
+
+test('a worker that does not answer is reported silent and not waited for; its last counts stay in', async () => {
+  const before = sumOf(await scrape(), 'tlsterm_handshakes_total', { result: 'ok' });
+  // Any serving worker (after the restart above, one of them may not have taken a handshake).
+  const listed = (await adminFetch(admin, '/api/v1/summary')).json?.['workers'] as {
+    list: { pid: number }[];
+  };
+  const frozen = listed?.list[0]?.pid;
+  assert.ok(frozen !== undefined, JSON.stringify(listed));
+  process.kill(frozen, 'SIGSTOP');
+  try {
+    const started = Date.now();
+    const m = await scrape();
+    assert.ok(Date.now() - started < 5000, `the scrape took ${Date.now() - started} ms`);
+    assert.equal(sumOf(m, 'tlsterm_workers', { answer: 'silent' }), 1);
+    assert.equal(sumOf(m, 'tlsterm_workers', { answer: 'ok' }), 1);
+    assert.equal(sumOf(m, 'tlsterm_handshakes_total', { result: 'ok' }), before);
+    const summary = await adminFetch(admin, '/api/v1/summary');
+    assert.deepEqual((summary.json?.['workers'] as { silent?: number[] } | undefined)?.silent, [frozen]);
+  } finally {
+    process.kill(frozen, 'SIGCONT');
+  }
+});
+
+test('a reload keeps the counts: the drained generation’s workers leave their shares with the primary', async () => {
+  const before = await scrape();
+  const ok = sumOf(before, 'tlsterm_handshakes_total', { result: 'ok' });
+  const failed = sumOf(before, 'tlsterm_handshakes_total', { result: 'failed' });
+  assert.ok(ok > 0);
+  serve.signal('SIGHUP');
+  await serve.waitFor((e) => e['event'] === 'drained', 30_000);
+  const m = await scrape();
+  assert.equal(sumOf(m, 'tlsterm_handshakes_total', { result: 'ok' }), ok);
+  assert.equal(sumOf(m, 'tlsterm_handshakes_total', { result: 'failed' }), failed);
+  assert.equal(sumOf(m, 'tlsterm_workers', { answer: 'ok' }), 2);
+  // The new generation serves, and counts on top.
+  assert.match(
+    sClient(serve.port, ['-servername', 'example.test', '-CAfile', pki.rootPath]),
+    /Verify return code: 0/,
+  );
+  await serve.waitFor(() => count('handshake') === ok + 1, 15_000);
+  assert.equal(sumOf(await scrape(), 'tlsterm_handshakes_total', { result: 'ok' }), ok + 1);
+});
