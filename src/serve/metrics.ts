@@ -51,6 +51,37 @@ export function countFailure(
   processMetrics.bytes(listener.name, bytesIn, bytesOut);
 }
 
+/**
+ * A passthrough connection, counted when it ends (its handshake is read off the upstream's
+ * ServerHello, and the connection is not ours to track while open). Resumed: a TLS 1.3 PSK is
+ * counted as `ticket`, a TLS 1.2 echoed session id as `session_id` (a ticket looks the same there).
+ */
+export function countPassthrough(
+  listener: ListenerPlan,
+  site: SiteRuntime | undefined,
+  version: string,
+  suite: string,
+  group: string | null,
+  resumed: boolean,
+  handshakeMs: number,
+  bytesIn: number,
+  bytesOut: number,
+): void {
+  const resumedBy = !resumed ? null : version === 'TLS1.3' ? 'ticket' : 'session_id';
+  const name = listener.name;
+  processMetrics.handshakeOk(
+    name,
+    site?.plan.id ?? '',
+    version,
+    suite,
+    group,
+    isPostQuantum(group),
+    resumedBy,
+    handshakeMs / 1000,
+  );
+  processMetrics.bytes(name, bytesIn, bytesOut);
+}
+
 /** An established connection; the returned function counts its close (once). */
 export function countConnection(
   listener: ListenerPlan,

@@ -8,22 +8,31 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import tls from 'node:tls';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { type Family, parseExposition, sumOf } from '../helpers/prom-text.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
 import { inspectConfig, type ServeProcess, sClient, startServe } from './serve-harness.ts';
+import { type HttpsServer, startHttpsServer } from './trace-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
 let serve: ServeProcess;
 let admin: number;
+let passUpstream: HttpsServer;
 
 before(async () => {
   tmp = makeTempDir('admin-metrics');
   pki = await makePki(path.join(tmp.dir, 'pki'));
   const dir = path.join(tmp.dir, 'serve');
   fs.mkdirSync(dir, { recursive: true });
-  serve = await startServe(dir, `admin: { address: "127.0.0.1:0" }\n${inspectConfig(dir, pki)}`, [
+  // A passthrough site in front of a TLS server of its own (counted from its ServerHello).
+  passUpstream = await startHttpsServer({
+    cert: fs.readFileSync(pki.chains.rsa.fullchainPath),
+    key: fs.readFileSync(pki.chains.rsa.keyPath),
+  });
+  const pass = `      - hosts: [pass.example.test]\n        mode: passthrough\n        upstream: tcp://127.0.0.1:${passUpstream.port}\n`;
+  serve = await startServe(dir, `admin: { address: "127.0.0.1:0" }\n${inspectConfig(dir, pki)}${pass}`, [
     '--workers',
     '2',
   ]);
@@ -31,6 +40,7 @@ before(async () => {
 });
 after(async () => {
   await serve?.stop();
+  await passUpstream?.close();
   tmp?.cleanup();
 });
 
@@ -191,4 +201,38 @@ test('a reload keeps the counts: the drained generation’s workers leave their 
   );
   await serve.waitFor(() => count('handshake') === ok + 1, 15_000);
   assert.equal(sumOf(await scrape(), 'tlsterm_handshakes_total', { result: 'ok' }), ok + 1);
+});
+
+test('a passthrough connection is counted from the upstream’s ServerHello, under its own site', async () => {
+  const before = await scrape();
+  // One request through to the upstream, which answers and closes.
+  const body = await new Promise<string>((resolve, reject) => {
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: serve.port,
+      servername: 'pass.example.test',
+      ca: fs.readFileSync(pki.rootPath),
+      minVersion: 'TLSv1.3',
+    });
+    let text = '';
+    socket.on('secureConnect', () => socket.write('GET / HTTP/1.1\r\nHost: pass.example.test\r\n\r\n'));
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  assert.match(body, /hello, trace/);
+  const line = await serve.waitFor((e) => e['event'] === 'handshake' && e['mode'] === 'passthrough', 15_000);
+  const m = await scrape();
+  const where = { listener: String(line['listener']), site: String(line['site']), result: 'ok' };
+  assert.equal(sumOf(m, 'tlsterm_handshakes_total', { ...where, version: 'TLS1.3' }), 1);
+  assert.equal(
+    sumOf(m, 'tlsterm_handshakes_total', { result: 'ok' }),
+    sumOf(before, 'tlsterm_handshakes_total', { result: 'ok' }) + 1,
+  );
+  assert.equal(
+    sumOf(m, 'tlsterm_bytes_received_total') - sumOf(before, 'tlsterm_bytes_received_total'),
+    Number(line['bytes_in']),
+  );
 });
