@@ -303,9 +303,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       });
       return reloading;
     },
+    // Workers that listen (a starting one answers nothing yet: it is not silent, it is not there).
     metrics: (timeoutMs = 1000) =>
       gatherer.gather(
-        [...generations].flatMap((g) => [...g.workers]),
+        [...generations].flatMap((g) => [...g.workers].filter((w) => g.ready.has(w.process.pid ?? 0))),
         timeoutMs,
       ),
     async stop() {
