@@ -71,10 +71,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // Every line a worker writes says which worker (rendered once by the logger, not per call).
   // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
   const tapped = tapBackendHealth(
-    tapAcmeOrders(
-      createJsonLogger(undefined, cluster.isWorker ? { fields: { worker: process.pid } } : {}),
-      processMetrics,
-    ),
+    // ACME runs in the primary: only its log is tapped for tlsterm_acme_orders.
+    cluster.isWorker
+      ? createJsonLogger(undefined, { fields: { worker: process.pid } })
+      : tapAcmeOrders(createJsonLogger(undefined, {}), processMetrics),
   );
   const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, log);
