@@ -73,6 +73,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
   }
 
   onUpstreamFailure(status: number, code: string, detail: string): void {
+    this.metrics?.upstreamError(code);
     logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
     this.status = status;
@@ -84,6 +85,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
   }
 
   onUpstreamAbort(code: string, detail: string): void {
+    this.metrics?.upstreamError(code);
     logUpstreamError(
       this.log,
       this.info,

@@ -1,6 +1,7 @@
 // What serving one site's requests takes on an HTTP/1.1 connection (handler or pool, forwarding
 // context, upgrade allowlist), made once per site per connection.
 
+import type { SiteRequestMetrics } from '../observe/index.ts';
 import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
@@ -14,6 +15,7 @@ export interface SiteBinding {
   readonly upstreamName: string;
   readonly fwd: ForwardContext | null;
   readonly upgrades: readonly string[];
+  readonly metrics: SiteRequestMetrics | null;
 }
 
 export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
@@ -33,6 +35,7 @@ export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: Http
             via: opts.via && pool.upstream.via !== false,
           },
     upgrades: site.upgrade ?? DEFAULT_UPGRADES,
+    metrics: site.metrics ?? null,
   };
 };
 

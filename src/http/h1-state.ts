@@ -5,6 +5,7 @@
 // connection, plain methods: no closure or allocation per request.
 
 import type net from 'node:net';
+import type { SiteRequestMetrics } from '../observe/index.ts';
 import { logAccess, logRejected } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
 import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
@@ -44,6 +45,7 @@ export abstract class Http1State implements RequestHandler {
   protected upstreamName: string;
   protected fwd: ForwardContext | null;
   protected upgrades: readonly string[];
+  protected metrics: SiteRequestMetrics | null;
   protected readonly sites: SiteChoice;
   protected readonly ownBinding: SiteBinding;
   /** Other sites' bindings, made on first use (coalesced connections only). */
@@ -113,6 +115,7 @@ export abstract class Http1State implements RequestHandler {
     this.upstreamName = own.upstreamName;
     this.fwd = own.fwd;
     this.upgrades = own.upgrades;
+    this.metrics = own.metrics;
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
     // One inactivity timer for every state; each check (h1-timers.ts) measures its own bound from it.
     this.tick = Math.max(
@@ -137,6 +140,7 @@ export abstract class Http1State implements RequestHandler {
     this.upstreamName = b.upstreamName;
     this.fwd = b.fwd;
     this.upgrades = b.upgrades;
+    this.metrics = b.metrics;
   }
 
   protected bindingFor(site: HttpSiteRuntime): SiteBinding {
@@ -174,6 +178,7 @@ export abstract class Http1State implements RequestHandler {
   }
 
   protected logAccess(status: number): void {
+    this.metrics?.request(status);
     logAccess(this.log, this.info, {
       method: this.method,
       uri: this.path,

@@ -3,6 +3,7 @@
 // control. The session's watch checks its timers.
 
 import http2 from 'node:http2';
+import type { SiteRequestMetrics } from '../observe/index.ts';
 import { firstRequestOf, logAccess, logRejected, logUpstreamError } from './access-log.ts';
 import { errorBody } from './error-page.ts';
 import { CONNECT_REFUSED, type H2RequestSite, parseH2Request } from './h2-request.ts';
@@ -25,6 +26,7 @@ export interface H2Context extends H2RequestSite {
   readonly pool: Pool | null;
   readonly handler: LocalHandler | null;
   readonly upstreamName: string;
+  readonly metrics: SiteRequestMetrics | null;
   /** The open streams and their timers (h2_idle runs only when there is none). */
   readonly watch: SessionWatch;
   /** The context of the site serving a request's host (the connection's own, another, or 421). */
@@ -246,6 +248,7 @@ export class H2Stream implements ResponseSink, Watched {
 
   private logAccess(status: number): void {
     const c = this.ctx;
+    c.metrics?.request(status);
     logAccess(c.log, c.info, {
       method: this.method,
       uri: this.path,
@@ -334,6 +337,7 @@ export class H2Stream implements ResponseSink, Watched {
 
   onUpstreamFailure(status: number, code: string, detail: string): void {
     const c = this.ctx;
+    c.metrics?.upstreamError(code);
     logUpstreamError(c.log, c.info, status, c.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
     this.status = status;
@@ -342,6 +346,7 @@ export class H2Stream implements ResponseSink, Watched {
 
   onUpstreamAbort(code: string, detail: string): void {
     const c = this.ctx;
+    c.metrics?.upstreamError(code);
     logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
     this.aborted = true;

@@ -87,6 +87,7 @@ export const serveHttp2 = (
       pool,
       handler,
       upstreamName: pool === null ? 'local' : pool.origin,
+      metrics: s.metrics ?? null,
       parts,
       fixedForwarded,
       via: o.via && pool?.upstream.via !== false,

@@ -1,4 +1,4 @@
-import type { LogEvent } from '../observe/index.ts';
+import type { LogEvent, SiteRequestMetrics } from '../observe/index.ts';
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
@@ -103,6 +103,8 @@ export interface HttpSiteRuntime {
    * offering any other is forwarded without its Upgrade. Default: DEFAULT_UPGRADES.
    */
   readonly upgrade?: readonly string[];
+  /** Counts this site's requests and upstream errors (resolved once per site, not per request). */
+  readonly metrics?: SiteRequestMetrics;
 }
 
 /** A request whose host this connection must not serve: answered 421 (RFC 9110 §15.5.20). */

@@ -29,4 +29,22 @@ export {
   type Logger,
   type LogOutput,
 } from './logger.ts';
+export {
+  type Aggregated,
+  aggregateShares,
+  type Collector,
+  certificatesOf,
+  connectionsOf,
+  countersOf,
+  digest,
+  METRICS,
+  type MetricJson,
+  MinuteHistory,
+  processMetrics,
+  type SiteRequestMetrics,
+  STATUS_PAGE_CSP,
+  STATUS_PAGE_HTML,
+  type Summary,
+  tapAcmeOrders,
+} from './metrics/index.ts';
 export { isSaneRequestId, MAX_REQUEST_ID_LENGTH, newRequestId, requestIdFor } from './request-id.ts';

@@ -8,6 +8,7 @@ import type { ConnectionTracker } from './connection-tracker.ts';
 import type { Failure } from './handshake/index.ts';
 import { helloJa4, helloOfferMembers } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
+import { countFailure } from './metrics.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import type { SiteRuntime } from './site-runtime.ts';
 
@@ -39,6 +40,7 @@ export function logFailure(state: ConnectionState, failure: Failure, raw: net.So
   if (state.done) return;
   state.done = true;
   const hello = state.hello;
+  countFailure(state.listener, state.site, failure, raw.bytesRead, raw.bytesWritten);
   state.log(
     {
       event: 'handshake_failed',

@@ -25,6 +25,7 @@ import {
 import type { HostRouting } from './host-routing.ts';
 import { CapturingSocket } from './inspect/index.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
+import { countConnection, countHandshake } from './metrics.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import { resumptionFacts } from './resumption/index.ts';
 import { routeSni } from './router.ts';
@@ -262,6 +263,7 @@ function onSecureConnection(
   const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
   state.resumption.stats.record(resumption.resumed_by);
   if (recording !== undefined) recording.own.resumption = { ...resumption };
+  countHandshake(state.listener, site, facts, resumption.resumed_by, handshakeMs);
   state.done = true;
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
@@ -280,7 +282,12 @@ function onSecureConnection(
     version: facts.version,
     alpn: tlsSocket.alpnProtocol || null,
   });
-  raw.once('close', () =>
+  const closed = countConnection(
+    state.listener,
+    site.tcp !== null ? 'tcp' : tlsSocket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1',
+  );
+  raw.once('close', () => {
+    closed(raw.bytesRead, raw.bytesWritten);
     state.log(
       {
         event: 'handshake',
@@ -296,8 +303,8 @@ function onSecureConnection(
         bytes_out: raw.bytesWritten,
       },
       offer,
-    ),
-  );
+    );
+  });
   if (site.tcp !== null) {
     forwardTcp(tlsSocket, raw, site.tcp, state);
     return;

@@ -11,12 +11,20 @@ import {
   hasErrors,
   type Plan,
 } from '../config/index.ts';
-import { createLogOutput, DEFAULT_LOG_SETTINGS, type Logger, type LogOutput } from '../observe/index.ts';
+import {
+  createLogOutput,
+  DEFAULT_LOG_SETTINGS,
+  type Logger,
+  type LogOutput,
+  processMetrics,
+  tapAcmeOrders,
+} from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
 import {
   type AdminListener,
   createAdminSources,
   createKeylogSession,
+  metricsService,
   startAdminListener,
   tapBackendHealth,
 } from './admin/index.ts';
@@ -96,7 +104,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // Lines still buffered for the log file are written before the process ends, however it ends.
   process.once('exit', () => output.flushSync());
   // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
-  const tapped = tapBackendHealth(output.log);
+  // ACME runs in the primary: only its log is tapped for tlsterm_acme_orders.
+  const tapped = tapBackendHealth(cluster.isWorker ? output.log : tapAcmeOrders(output.log, processMetrics));
   const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, output);
   const refusal = inspectorRefusal();
@@ -231,8 +240,16 @@ export async function runServe(options: ServeOptions): Promise<number> {
       startedAt: Date.now() - process.uptime() * 1000,
     }),
   );
+  const metrics =
+    admin === undefined
+      ? undefined
+      : metricsService(supervisor, tapped.health, {
+          keylogOn: () => keylog.state()['on'] === true,
+        });
+  for (const route of metrics?.routes ?? []) admin?.routes.add(route);
   if (reloadRequested) onReload();
   await stopRequested;
+  metrics?.stop();
   log({ event: 'stopping', pid: process.pid });
   await keylog.stop('shutdown');
   await acme.stop();

@@ -21,6 +21,7 @@ import { type ConnectionTracker, createConnectionTracker } from './connection-tr
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import { setListenerRequestIdHeader } from './listener-http-options.ts';
+import { watchServerGauges } from './metrics.ts';
 import { attachStapling, siteStaples } from './ocsp/index.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
@@ -199,6 +200,7 @@ export async function startServer(
   const stopWatching = await watchSiteCertificates(plan, allSites, log, {
     ...(options.reloadPollMs !== undefined ? { pollIntervalMs: options.reloadPollMs } : {}),
   });
+  const stopGauges = watchServerGauges(allSites, resumptions, keylog !== undefined);
   return {
     addresses: all.map(({ listener, scheme, server }) => {
       const address = server.address() as net.AddressInfo;
@@ -206,6 +208,7 @@ export async function startServer(
     }),
     drain: async (deadlineMs) => {
       stopWatching();
+      stopGauges();
       // Stop accepting first; connections already accepted finish (or are cut at the deadline).
       const closed = Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
@@ -218,6 +221,7 @@ export async function startServer(
     takeResumptionCounts: () => new Map([...resumptions].map(([name, r]) => [name, r.stats.take()])),
     close: async () => {
       stopWatching();
+      stopGauges();
       await Promise.all(
         all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
       );

@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import { createUpstreamPool, type HttpSiteRuntime, type LocalHandler } from '../http/index.ts';
+import { processMetrics } from '../observe/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
@@ -95,12 +96,19 @@ export function createSiteRuntime(
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
-  if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream), ...upgrade };
+  if (upstream?.kind === 'http')
+    http = {
+      upstream,
+      pool: createUpstreamPool(upstream),
+      ...upgrade,
+      metrics: processMetrics.siteRequests(site.id, upstream.url.origin),
+    };
   else if (upstream === undefined)
     http = {
       handler:
         inspect?.({ policy: site.policy, pairs: () => runtime.pairs }) ??
         (() => ({ status: 503, headers: [], body: 'inspect is not loaded in this process\n' })),
+      metrics: processMetrics.siteRequests(site.id, 'local'),
     };
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);

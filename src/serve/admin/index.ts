@@ -2,6 +2,7 @@
 export type { AdminAnswer, AdminAsk, KeylogOrder } from './asks.ts';
 export { type BackendHealth, tapBackendHealth } from './backend-health.ts';
 export { createKeylogSession, type KeylogSession } from './keylog-session.ts';
+export { type MetricsService, metricsService } from './metrics-routes.ts';
 export { readinessChecks } from './readiness.ts';
 export { createAdminSources, type SourceDeps } from './sources.ts';
 export { type AdminListener, startAdminListener } from './start.ts';

@@ -3,6 +3,7 @@
 
 import {
   type AdminPlan,
+  type AdminRoutes,
   type AdminServer,
   type AdminSources,
   apiRoutes,
@@ -15,6 +16,8 @@ import {
 
 export interface AdminListener {
   readonly server: AdminServer;
+  /** The routing seam: /metrics and the status page add theirs here. */
+  readonly routes: AdminRoutes;
   /** The instance is up: readiness and the API read it from now on. */
   attach(sources: AdminSources): void;
 }
@@ -59,6 +62,7 @@ export async function startAdminListener(plan: AdminPlan, log: Logger): Promise<
   const server = await startAdminServer(plan, routes, log);
   return {
     server,
+    routes,
     attach(sources) {
       live = sources;
     },

@@ -2,6 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
+import type { MetricJson } from '../../observe/index.ts';
 import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
 
@@ -26,7 +27,8 @@ export type ToWorker =
       readonly fingerprint: string;
       readonly der: Uint8Array | undefined;
       readonly nextUpdate: number;
-    };
+    }
+  | { readonly type: 'metrics-get'; readonly seq: number };
 
 /** worker → primary */
 export type ToPrimary =
@@ -42,7 +44,9 @@ export type ToPrimary =
     }
   | { readonly type: 'counts'; readonly counts: ReadonlyMap<string, ResumptionCounts> }
   | { readonly type: 'drained'; readonly cut: number }
-  | { readonly type: 'admin-answer'; readonly seq: number; readonly answer: AdminAnswer };
+  | { readonly type: 'admin-answer'; readonly seq: number; readonly answer: AdminAnswer }
+  /** The worker's metrics share: the answer to metrics-get `seq`, or seq 0 for its last, before drained. */
+  | { readonly type: 'metrics'; readonly seq: number; readonly metrics: readonly MetricJson[] };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
@@ -54,7 +58,8 @@ export const isToWorker = (m: unknown): m is ToWorker =>
     m.type === 'drain' ||
     m.type === 'log-reopen' ||
     m.type === 'admin-ask' ||
-    m.type === 'ocsp');
+    m.type === 'ocsp' ||
+    m.type === 'metrics-get');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
@@ -68,4 +73,5 @@ export const isToPrimary = (m: unknown): m is ToPrimary =>
     'counts',
     'drained',
     'admin-answer',
+    'metrics',
   ].includes(m.type);

@@ -8,11 +8,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import type { Plan } from '../../config/plan.ts';
-import type { Logger } from '../../observe/index.ts';
+import { type Logger, processMetrics } from '../../observe/index.ts';
 import type { AdminAsk } from '../admin/asks.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
+import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import type { ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
@@ -49,6 +50,8 @@ export interface Supervisor {
   stop(): Promise<number>;
   /** Send to every worker of every generation. */
   broadcast(message: ToWorker): void;
+  /** One scrape of the whole instance: every worker's share (each waited for at most `timeoutMs`). */
+  metrics(timeoutMs?: number): Promise<InstanceMetrics>;
 }
 
 export interface ClusterView {
@@ -107,6 +110,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     if (worker.isConnected()) worker.send(message);
   };
 
+  const gatherer = createMetricsGatherer((worker, message) => send(worker, message));
   const asker = createWorkerAsker((w, m) => send(w, m));
 
   const fork = (g: Generation): Worker => {
@@ -120,6 +124,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         g.cut += m.cut;
         return;
       }
+      if (m.type === 'metrics') {
+        gatherer.onShare(worker, m.seq, m.metrics);
+        return;
+      }
       if (m.type === 'ready') for (const greeting of options.greeting?.() ?? []) send(worker, greeting);
       if (m.type === 'counts') {
         for (const [listener, c] of m.counts)
@@ -130,6 +138,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     });
     worker.on('exit', (code, signal) => {
       g.workers.delete(worker);
+      gatherer.workerGone(worker);
       g.ready.delete(worker.process.pid ?? 0);
       if (g.draining || stopping) return;
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
@@ -139,7 +148,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
           if (stopping || current !== g) return;
           const replacement = fork(g);
           waitReady(g, replacement).then(
-            () => log({ event: 'worker_restarted', pid: replacement.process.pid, generation: g.id }),
+            () => {
+              processMetrics.workerRestarted();
+              log({ event: 'worker_restarted', pid: replacement.process.pid, generation: g.id });
+            },
             // It died too: its own exit handler schedules the next attempt.
             (error: Error) =>
               log({ event: 'worker_restart_failed', generation: g.id, detail: error.message }),
@@ -299,6 +311,12 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     broadcast(message) {
       for (const g of generations) for (const w of g.workers) send(w, message);
     },
+    // Workers that listen (a starting one answers nothing yet: it is not silent, it is not there).
+    metrics: (timeoutMs = 1000) =>
+      gatherer.gather(
+        [...generations].flatMap((g) => [...g.workers].filter((w) => g.ready.has(w.process.pid ?? 0))),
+        timeoutMs,
+      ),
     async stop() {
       stopping = true;
       clearInterval(summary);

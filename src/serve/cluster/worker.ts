@@ -4,7 +4,7 @@
 // reaches the whole process group must not cut connections the primary is about to drain.
 
 import { createOcspStaples } from '../../certs/ocsp/index.ts';
-import type { Logger } from '../../observe/index.ts';
+import { type Logger, processMetrics } from '../../observe/index.ts';
 import { createWorkerAdmin } from '../admin/worker-view.ts';
 import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { startServer } from '../server.ts';
@@ -76,6 +76,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const drained = new Promise<number>((resolve) => {
     channel.onMessage((m) => {
       if (m.type === 'drain') resolve(m.deadlineMs);
+      else if (m.type === 'metrics-get')
+        send({ type: 'metrics', seq: m.seq, metrics: processMetrics.snapshot() });
     });
     // The channel closed without a drain order. (When the primary dies, Node's cluster ends the
     // worker before this runs — measured — so that is a cut, not a drain: keep the primary up.)
@@ -86,6 +88,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   stopRelief();
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
+  // Its counts stay in the instance's after it is gone (the primary keeps this last share).
+  send({ type: 'metrics', seq: 0, metrics: processMetrics.snapshot() });
   // The IPC channel keeps the process alive: say goodbye, then let go of it.
   await new Promise<void>((resolve) => {
     if (!process.connected || process.send === undefined) return resolve();

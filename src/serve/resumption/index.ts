@@ -6,4 +6,4 @@ export {
   localResumption,
   type ResumptionProvider,
 } from './listener.ts';
-export { addCounts, type ResumptionCounts, resumptionSummary } from './stats.ts';
+export { addCounts, type ResumedBy, type ResumptionCounts, resumptionSummary } from './stats.ts';

@@ -16,6 +16,7 @@ import {
 } from '../../wire/index.ts';
 import { type ConnectionState, elapsedMs, logFailure } from '../connection-state.ts';
 import { helloJa4, helloOfferMembers } from '../handshake/index.ts';
+import { countPassthrough } from '../metrics.ts';
 import { relay } from './relay.ts';
 import { connectTcpUpstream } from './upstream.ts';
 
@@ -92,6 +93,17 @@ function report(
     sh.selectedVersion === ProtocolVersion.tls13
       ? sh.pskSelectedIdentity !== undefined
       : hello !== undefined && hello.sessionId.length > 0 && equalBytes(hello.sessionId, sh.sessionId);
+  countPassthrough(
+    state.listener,
+    state.site,
+    versionName(sh.selectedVersion),
+    suite?.iana ?? `0x${sh.cipherSuite.toString(16).padStart(4, '0')}`,
+    group?.openssl ?? null,
+    resumed,
+    handshakeMs,
+    raw.bytesRead,
+    raw.bytesWritten,
+  );
   state.log(
     {
       event: 'handshake',
