@@ -99,6 +99,15 @@ export interface ListenerPlan {
   readonly maxClientHelloBytes: number;
   /** Session cache and tickets (`session:`). */
   readonly resumption: ResumptionSettings;
+  /** `proxy_protocol:` — behind an L4 balancer: a PROXY header first, from these sources only. */
+  readonly proxyProtocol?: ProxyProtocolPlan;
+}
+
+/** PROXY protocol in (serve/proxy-in/): the versions taken, and the balancers allowed to send them. */
+export interface ProxyProtocolPlan {
+  readonly accept: 'v1' | 'v2' | 'both';
+  /** CIDRs (or bare addresses) of the balancers; anyone else is refused. */
+  readonly from: readonly string[];
 }
 
 /** A plain-HTTP listener: answers ACME HTTP-01 and redirects everything else to HTTPS. */

@@ -182,6 +182,13 @@ export const ListenerSchema = v.strictObject({
       v.maxValue(1_048_576, 'max_client_hello_bytes must be at most 1048576 (1 MiB)'),
     ),
   ),
+  // PROXY protocol in: tlsterm behind an L4 balancer (serve/proxy-in/).
+  proxy_protocol: v.optional(
+    v.strictObject({
+      accept: v.optional(v.picklist(['v1', 'v2', 'both'], 'accept is v1, v2 or both')),
+      from: v.optional(NameList('balancer address or CIDR')),
+    }),
+  ),
   // A plain-HTTP listener (port 80): ACME HTTP-01 answers and a redirect to HTTPS. No sites.
   http: v.optional(
     v.strictObject({

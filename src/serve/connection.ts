@@ -9,6 +9,7 @@ import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
 import type { Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
+import { acceptedAtOf, clientOf } from './client-peer.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import {
@@ -47,14 +48,17 @@ export function acceptConnection(
   acmeTls?: tls.Server,
 ): void {
   tracker.add(raw);
+  // Behind a PROXY balancer the header was read first: the real client, and the clock started then.
+  const peer = clientOf(raw);
+  const acceptedAt = acceptedAtOf(raw) ?? process.hrtime.bigint();
   const state: ConnectionState = {
     listener,
     log,
     resumption,
     tracker,
     routing,
-    client: `${raw.remoteAddress}:${raw.remotePort}`,
-    acceptedAt: process.hrtime.bigint(),
+    client: `${peer.address}:${peer.port}`,
+    acceptedAt,
     hello: undefined,
     site: undefined,
     done: false,
@@ -71,7 +75,7 @@ export function acceptConnection(
         reason: 'handshake_timeout',
         detail: `no complete ClientHello within ${listener.handshakeTimeoutMs} ms (received ${buffered.length} bytes)`,
       }),
-    listener.handshakeTimeoutMs,
+    Math.max(0, listener.handshakeTimeoutMs - elapsedMs(acceptedAt)),
   );
   raw.on('error', () => {}); // reported through 'close' and the failure classification
   const onClose = () => {
@@ -241,9 +245,10 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
     tlsSocket.destroy();
     return;
   }
+  const peer = clientOf(raw);
   const conn: ConnectionInfo = {
-    clientAddress: raw.remoteAddress ?? '',
-    clientPort: raw.remotePort ?? 0,
+    clientAddress: peer.address,
+    clientPort: peer.port,
     // Asked for on use only: each is a getsockname() call, and the HTTP path does not need them.
     get localAddress() {
       return raw.localAddress ?? '';

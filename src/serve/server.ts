@@ -13,6 +13,7 @@ import { createConnectionLimiter } from './connection-limits.ts';
 import { type ConnectionTracker, createConnectionTracker } from './connection-tracker.ts';
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
+import { createProxyIn } from './proxy-in/index.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -60,11 +61,23 @@ async function startListener(
   // Built once per listener: SNI routing, then per request the Host rule (host-routing.ts).
   const routing = buildHostRouting(sites, listener.strictSni);
   const limiter = createConnectionLimiter(listener, log);
+  const proxyIn =
+    listener.proxyProtocol === undefined ? undefined : createProxyIn(listener, listener.proxyProtocol, log);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
   const servers: net.Server[] = [];
   for (const host of hosts) {
     const server = net.createServer({ noDelay: true }, (raw) => {
-      if (limiter.admit(raw)) acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+      if (proxyIn === undefined) {
+        if (limiter.admit(raw)) acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+        return;
+      }
+      // Behind a balancer: the per-client limit counts the client its PROXY header names.
+      if (limiter.admitSocket(raw))
+        proxyIn.accept(raw, (header) => {
+          const client = header.source?.address ?? raw.remoteAddress ?? '';
+          if (limiter.admitClient(raw, client))
+            acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+        });
     });
     try {
       await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);
