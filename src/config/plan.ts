@@ -32,6 +32,8 @@ export type Upstream =
       readonly tls?: UpstreamTls;
       /** false: no Via entry of ours on forwarded requests (absent: added, RFC 9110 §7.6.3). */
       readonly via?: boolean;
+      /** Set: HTTP/2 to the app (h2c://, or https:// with alpn [h2]); http/upstream-h2/. */
+      readonly h2?: H2UpstreamSettings;
     }
   | {
       readonly kind: 'tcp';
@@ -45,6 +47,12 @@ export type Upstream =
       /** Send a PROXY protocol header first, so the upstream learns the client's address. */
       readonly proxyProtocol?: ProxyProtocolVersion;
     };
+
+/** HTTP/2 toward the app: streams multiplexed on as few connections as `maxStreams` allows. */
+export interface H2UpstreamSettings {
+  /** Streams per connection before a second one is opened (lowered by the peer's own setting). */
+  readonly maxStreams: number;
+}
 
 export type TcpUpstream = Extract<Upstream, { kind: 'tcp' }>;
 export type HttpUpstreamPlan = Extract<Upstream, { kind: 'http' }>;

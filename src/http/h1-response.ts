@@ -71,9 +71,15 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
     this.finish();
   }
 
-  onUpstreamFailure(status: number, code: string, detail: string): void {
+  onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void {
     logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
+    if (answer !== undefined) {
+      // A gRPC call's status (HTTP 200, trailers-only): what a gRPC client reads, even over HTTP/1.1.
+      this.onResponseHead(answer);
+      this.onResponseEnd();
+      return;
+    }
     this.status = status;
     this.responseStarted = true;
     this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;

@@ -22,7 +22,7 @@ import {
   type SiteResolver,
 } from './types.ts';
 import { upgradeOffer } from './upgrade.ts';
-import { Exchange } from './upstream-exchange.ts';
+import { openExchange } from './upstream-choice.ts';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
@@ -181,7 +181,7 @@ class Http1Connection extends Http1Response implements Drainable {
       }
     }
     const out = buildUpstreamRequest(head, this.fwd!);
-    this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
+    this.exchange = openExchange(this.pool!, this, out, head.body, head.method, head.upgrade);
     this.exchange.start();
   }
 

@@ -70,6 +70,8 @@ export interface FrontOptions {
   readonly http?: Partial<HttpOptions>;
   /** Serve over plain TCP (no TLS), HTTP/1.1 only. */
   readonly plain?: boolean;
+  /** HTTP/2 to the upstream (an h2c:// URL), with this many streams per connection. */
+  readonly upstreamH2?: { readonly maxStreams: number };
 }
 
 /** The terminator in miniature: TLS (ALPN h2, http/1.1) then the HTTP layer. */
@@ -85,6 +87,7 @@ export const startFront = async (cert: TestCert | null, o: FrontOptions): Promis
       url: new URL(o.upstream),
       connectTimeoutMs: o.connectTimeoutMs ?? 2000,
       responseTimeoutMs: o.responseTimeoutMs ?? 10_000,
+      ...(o.upstreamH2 !== undefined ? { h2: o.upstreamH2 } : {}),
     };
     pool = createUpstreamPool(upstream);
     site = { upstream, pool };
