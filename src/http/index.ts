@@ -21,6 +21,7 @@ export type {
   Misdirected,
   SiteResolver,
   UpstreamPool,
+  UpstreamTlsOptions,
 } from './types.ts';
 export { defaultHttpOptions, httpOptionsOf } from './types.ts';
 export { createUpstreamPool, type PoolOptions } from './upstream-pool.ts';

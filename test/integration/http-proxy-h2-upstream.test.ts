@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http2 from 'node:http2';
+import https from 'node:https';
 import type net from 'node:net';
 import { after, before, test } from 'node:test';
 import { curl, type Front, makeCert, startFront, type TestCert, waitFor } from './http-harness.ts';
@@ -241,5 +242,43 @@ test('an h2c app that is down: 502 with the reason logged', async () => {
     assert.match(String(e?.['detail']), /connection refused by 127\.0\.0\.1:1/);
   } finally {
     await dead.close();
+  }
+});
+
+test('https:// with alpn [h2]: HTTP/2 over verified TLS to the app; an app without h2 is a 502', async () => {
+  const secure = http2.createSecureServer({ key: cert.key, cert: cert.cert });
+  secure.on('stream', (stream, headers) => {
+    stream.on('error', () => {});
+    stream.respond({ ':status': 200 });
+    stream.end(`secure ${headers[':scheme']} ${stream.session?.alpnProtocol}\n`);
+  });
+  await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+  const port = (secure.address() as net.AddressInfo).port;
+  const tlsFront = await startFront(cert, {
+    upstream: `https://127.0.0.1:${port}`,
+    upstreamH2: { maxStreams: 10 },
+    upstreamTls: { caPems: [cert.cert], servername: 'localhost', verify: true },
+  });
+  // An HTTP/1.1-only TLS app: tlsterm offers h2 alone and does not fall back.
+  const h1only = https.createServer({ key: cert.key, cert: cert.cert }, (_req, res) => res.end('h1\n'));
+  await new Promise<void>((r) => h1only.listen(0, '127.0.0.1', r));
+  const h1Front = await startFront(cert, {
+    upstream: `https://127.0.0.1:${(h1only.address() as net.AddressInfo).port}`,
+    upstreamH2: { maxStreams: 10 },
+    upstreamTls: { caPems: [cert.cert], servername: 'localhost', verify: true },
+  });
+  try {
+    const r = await curl(['--http1.1', `https://localhost:${tlsFront.port}/`]);
+    assert.equal(r.stdout, 'secure https h2\n');
+    const refused = await curl(['--http2', '-i', `https://localhost:${h1Front.port}/`]);
+    assert.match(refused.stdout, /^HTTP\/2 502/);
+    const e = h1Front.logs.find((l) => l['event'] === 'upstream_error');
+    assert.equal(e?.['error'], 'UPSTREAM_NO_H2', JSON.stringify(h1Front.logs));
+    assert.match(String(e?.['detail']), /does not speak h2/);
+  } finally {
+    await tlsFront.close();
+    await h1Front.close();
+    await new Promise<void>((r) => secure.close(() => r()));
+    await new Promise<void>((r) => h1only.close(() => r()));
   }
 });

@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import { Body, type BodyKind } from '../request-head.ts';
 import type { ResponseHead } from '../response-head.ts';
 import type { ResponseSink } from '../upstream-exchange.ts';
+import { describeUpstreamTlsError } from '../upstream-tls.ts';
 import { grpcFailureFields, grpcStatusFor } from './grpc.ts';
 import { h2RequestFields } from './request-fields.ts';
 import { h2ResponseHead } from './response-head.ts';
@@ -304,6 +305,23 @@ function describeFailure(
   const err = error.code === 'ERR_HTTP2_STREAM_CANCEL' && cause?.code !== undefined ? cause : error;
   const where = `${pool.host.includes(':') ? `[${pool.host}]` : pool.host}:${pool.port}`;
   const code = err.code ?? 'ERROR';
+  const tlsSettings = pool.upstream.tls;
+  if (code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' || code === 'UPSTREAM_NO_H2')
+    return {
+      status: 502,
+      code: 'UPSTREAM_NO_H2',
+      detail: `${where} does not speak h2 by ALPN (alpn: [h2] needs an HTTP/2 app; without alpn tlsterm speaks HTTP/1.1)`,
+    };
+  if (tlsSettings !== undefined) {
+    const words = describeUpstreamTlsError(
+      code,
+      err.message,
+      where,
+      tlsSettings.servername,
+      tlsSettings.caPems !== undefined,
+    );
+    if (words !== undefined) return { status: 502, code, detail: words };
+  }
   switch (code) {
     case 'CONNECT_TIMEOUT':
       return {
