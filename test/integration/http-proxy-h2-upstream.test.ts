@@ -68,6 +68,9 @@ before(async () => {
         stream.respond({ ':status': 200 });
         stream.end(`${n} ${hash.digest('hex')}`);
       });
+    } else if (path === '/goaway') {
+      stream.respond({ ':status': 200 });
+      stream.end('bye\n', () => stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR));
     } else if (path === '/big') {
       stream.respond({ ':status': 200, 'content-type': 'application/octet-stream' });
       stream.end(big);
@@ -280,5 +283,20 @@ test('https:// with alpn [h2]: HTTP/2 over verified TLS to the app; an app witho
     await h1Front.close();
     await new Promise<void>((r) => secure.close(() => r()));
     await new Promise<void>((r) => h1only.close(() => r()));
+  }
+});
+
+test('an app that sends GOAWAY: the next requests are not lost (they go on another connection)', async () => {
+  const client = connect();
+  try {
+    const bye = await h2Request(client, '/goaway');
+    assert.equal(bye.body.toString(), 'bye\n');
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 3; i++) {
+      const r = await h2Request(client, '/hello');
+      assert.equal(r.status, 200, `request ${i} after GOAWAY`);
+    }
+  } finally {
+    client.close();
   }
 });

@@ -118,6 +118,9 @@ export class H2Exchange {
     const s = this.stream;
     if (this.done || chunk.length === 0 || s === null) return true;
     this.bodySent += chunk.length;
+    // An upload in progress is the app reading: the wait for its answer starts over (as the
+    // HTTP/1.1 pool's socket inactivity timeout does).
+    if (!this.headSeen && this.session?.connected === true) this.arm('response');
     const ok = s.write(chunk);
     if (!ok) this.wantDrain = true;
     return ok;
