@@ -8,7 +8,15 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import type net from 'node:net';
 import { after, before, test } from 'node:test';
-import { curl, type Front, makeCert, startFront, type TestCert, waitFor } from './http-harness.ts';
+import {
+  curl,
+  type Front,
+  makeCert,
+  startFront,
+  startRawServer,
+  type TestCert,
+  waitFor,
+} from './http-harness.ts';
 
 let cert: TestCert;
 let app: http2.Http2Server;
@@ -298,5 +306,39 @@ test('an app that sends GOAWAY: the next requests are not lost (they go on anoth
     }
   } finally {
     client.close();
+  }
+});
+
+test('an app that accepts and never answers: 504 after the response timeout, a gRPC call gets DEADLINE_EXCEEDED', async () => {
+  const silent = await startRawServer(() => {}); // holds the connection, sends nothing
+  const f = await startFront(cert, {
+    upstream: `h2c://127.0.0.1:${silent.port}`,
+    upstreamH2: { maxStreams: 4 },
+    responseTimeoutMs: 400,
+  });
+  try {
+    const started = Date.now();
+    const r = await curl(['--http2', '-i', `https://localhost:${f.port}/x`]);
+    assert.match(r.stdout, /^HTTP\/2 504/);
+    assert.ok(Date.now() - started < 5000);
+    const client = http2.connect(`https://localhost:${f.port}`, { ca: cert.cert });
+    try {
+      const req = client.request({
+        ':method': 'POST',
+        ':path': '/p.S/M',
+        'content-type': 'application/grpc',
+      });
+      req.on('error', () => {});
+      req.end(Buffer.alloc(5));
+      const h = await new Promise<http2.IncomingHttpHeaders>((res) => req.on('response', res));
+      assert.equal(h[':status'], 200);
+      assert.equal(h['grpc-status'], '4');
+    } finally {
+      client.close();
+    }
+    assert.ok(f.logs.some((e) => e['event'] === 'upstream_error' && e['error'] === 'RESPONSE_TIMEOUT'));
+  } finally {
+    await f.close();
+    await silent.close();
   }
 });

@@ -41,6 +41,9 @@ export class H2Exchange {
   private retried = false;
   private requestEnded: boolean;
   private timer: NodeJS.Timeout | null = null;
+  /** What the timer bounds now (null: nothing, e.g. paused for a slow client), and since when. */
+  private waiting: 'connect' | 'response' | null = null;
+  private since = 0;
   private streamError: NodeJS.ErrnoException | null = null;
   private deadline: NodeJS.Timeout | null = null;
   /** Over: completed, failed or aborted. Nothing is reported after this. */
@@ -91,9 +94,6 @@ export class H2Exchange {
     session.opened();
     this.stream = stream;
     this.arm(session.connected ? 'response' : 'connect');
-    session.session.once('connect', () => {
-      if (this.stream === stream && !this.headSeen) this.arm('response');
-    });
     stream.on('response', (h, flags) => this.onResponse(h, (flags & 0x1) !== 0));
     stream.on('headers', () => this.arm('response')); // 1xx: the app is alive
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -226,29 +226,60 @@ export class H2Exchange {
 
   // --- timers ---
 
+  /**
+   * Start (or restart) the wait for the app. One timer per exchange, re-armed for the remainder when
+   * it fires early: progress costs a clock read, not a clearTimeout/setTimeout pair per read.
+   */
   private arm(state: 'connect' | 'response'): void {
     if (this.done) return;
-    this.disarm();
     // With a gRPC deadline the deadline timer alone bounds the wait for the app.
-    if (state === 'response' && this.deadlineMs !== undefined) return;
-    const u = this.pool.upstream;
-    const ms = state === 'connect' ? u.connectTimeoutMs : u.responseTimeoutMs;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (state === 'connect')
-        this.fail(504, 'CONNECT_TIMEOUT', `no connection to ${this.pool.origin} within ${ms} ms`);
-      else this.fail(504, 'RESPONSE_TIMEOUT', `no response from ${this.pool.origin} within ${ms} ms`);
-    }, ms);
+    if (state === 'response' && this.deadlineMs !== undefined) {
+      this.waiting = null;
+      return;
+    }
+    this.waiting = state;
+    this.since = performance.now();
+    if (this.timer === null) this.timer = setTimeout(this.check, this.limitOf(state));
   }
 
+  /** Not waiting for the app (the client is slow): the timer, when it fires, does nothing. */
   private disarm(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.waiting = null;
+  }
+
+  private readonly check = (): void => {
     this.timer = null;
+    const state = this.waiting;
+    if (this.done || state === null) return;
+    const limit = this.limitOf(state);
+    const left = limit - (performance.now() - this.since);
+    if (left > 0) {
+      this.timer = setTimeout(this.check, left);
+      return;
+    }
+    // Connected meanwhile: from then on it is the wait for the answer (no per-stream listener).
+    const connectedAt = this.session?.connectedAt;
+    if (state === 'connect' && connectedAt !== undefined) {
+      this.arm('response');
+      this.since = connectedAt;
+      return;
+    }
+    if (state === 'connect')
+      this.fail(504, 'CONNECT_TIMEOUT', `no connection to ${this.pool.origin} within ${limit} ms`);
+    else this.fail(504, 'RESPONSE_TIMEOUT', `no response from ${this.pool.origin} within ${limit} ms`);
+  };
+
+  private limitOf(state: 'connect' | 'response'): number {
+    const u = this.pool.upstream;
+    return state === 'connect' ? u.connectTimeoutMs : u.responseTimeoutMs;
   }
 
   private finishUp(): void {
     this.done = true;
-    this.disarm();
+    this.waiting = null;
+    // Cleared for real: a finished exchange must not be held by its timer until it would fire.
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     if (this.deadline !== null) clearTimeout(this.deadline);
     this.deadline = null;
   }

@@ -5,6 +5,7 @@
 // timeout. Same role as upstream-pool.ts's Pool for HTTP/1.1.
 
 import http2 from 'node:http2';
+import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpUpstream, UpstreamPool } from '../types.ts';
 import { upstreamTlsConnectOptions } from '../upstream-tls.ts';
@@ -18,6 +19,8 @@ export class H2Session {
   readonly session: http2.ClientHttp2Session;
   streams = 0;
   connected = false;
+  /** performance.now() at connect (streams waiting for it time their answer from here). */
+  connectedAt: number | undefined;
   /** GOAWAY received, or closing: no new streams. */
   draining = false;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -28,14 +31,16 @@ export class H2Session {
     this.pool = pool;
     const u = pool.upstream;
     const tlsOptions = pool.tlsOptions;
-    const session =
-      tlsOptions === null
-        ? http2.connect(pool.connectUrl, { peerMaxConcurrentStreams: pool.maxStreams })
-        : http2.connect(pool.connectUrl, {
-            peerMaxConcurrentStreams: pool.maxStreams,
-            createConnection: () =>
-              tls.connect({ ...tlsOptions, host: pool.host, port: pool.port, ALPNProtocols: ['h2'] }),
-          });
+    // No Nagle: a small HEADERS frame must not wait for the ACK of the previous write.
+    const session = http2.connect(pool.connectUrl, {
+      peerMaxConcurrentStreams: pool.maxStreams,
+      createConnection: () =>
+        tlsOptions === null
+          ? net.connect({ host: pool.host, port: pool.port, noDelay: true })
+          : tls
+              .connect({ ...tlsOptions, host: pool.host, port: pool.port, ALPNProtocols: ['h2'] })
+              .setNoDelay(true),
+    });
     this.session = session;
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
@@ -44,6 +49,7 @@ export class H2Session {
     }, u.connectTimeoutMs);
     session.on('connect', () => {
       this.connected = true;
+      this.connectedAt = performance.now();
       this.clearConnectTimer();
       // An https:// app that did not choose h2 cannot be spoken to here (no fallback: see docs).
       const socket = session.socket as tls.TLSSocket | undefined;
