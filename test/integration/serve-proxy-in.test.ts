@@ -5,10 +5,12 @@
 // and never reaches TLS.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import tls from 'node:tls';
 import { type RunningHaproxy, startHaproxy } from '../helpers/haproxy.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
@@ -30,6 +32,7 @@ listeners:
     address: 127.0.0.1:0
     proxy_protocol: { accept: both, from: [127.0.0.1/32] }
     session: { tickets: true, cache: true }
+    limits: { max_connections_per_client: 2 }
     sites:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
@@ -101,6 +104,8 @@ const sClient = (port: number, args: readonly string[]) =>
     ).stdin?.end('GET / HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n'),
   );
 
+const readRoot = (): string => readFileSync(pki.rootPath, 'utf8');
+
 const clientIp = (e: Record<string, unknown>) => String(e['client']).replace(/:\d+$/, '');
 
 test('send-proxy-v2: the app and the logs see the real client, not the balancer', async () => {
@@ -168,4 +173,38 @@ test('a malformed PROXY header from the balancer address is refused with the rea
     (e) => e['event'] === 'proxy_refused' && /ClientHello where a PROXY header/.test(String(e['detail'])),
   );
   assert.ok(!a.events.some((e) => e['event'] === 'handshake_failed' && clientIp(e) === '1.2.3.4'));
+});
+
+test('max_connections_per_client counts the real clients behind the balancer, not the balancer', async () => {
+  const fa = lb.ports[0] as number;
+  const hold = (from: string) =>
+    new Promise<tls.TLSSocket | null>((resolve) => {
+      const s = tls.connect({
+        socket: net.connect({ host: '127.0.0.1', port: fa, localAddress: from }),
+        servername: 'example.test',
+        ca: [readRoot()],
+      });
+      s.once('secureConnect', () => resolve(s));
+      s.once('error', () => resolve(null));
+      s.once('close', () => resolve(null));
+    });
+  const held: tls.TLSSocket[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const s = await hold('127.0.0.2');
+      assert.ok(s, `connection ${i + 1} of 127.0.0.2 is served`);
+      held.push(s);
+    }
+    // The balancer's address carries both clients: 127.0.0.3 is not refused for 127.0.0.2's two.
+    const other = await hold('127.0.0.3');
+    assert.ok(other, '127.0.0.3 is served although 127.0.0.2 holds two connections');
+    held.push(other);
+    assert.equal(await hold('127.0.0.2'), null, "127.0.0.2's third connection is refused");
+    const e = await a.waitFor(
+      (e) => e['event'] === 'connection_refused' && e['limit'] === 'max_connections_per_client',
+    );
+    assert.equal(e['client'], '127.0.0.2');
+  } finally {
+    for (const s of held) s.destroy();
+  }
 });
