@@ -11,6 +11,7 @@ import { buildUpstreamRequest } from './head-builder.ts';
 import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { isMisdirected } from './site-choice.ts';
+import { acceptsTrailers } from './trailers-h1.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -136,6 +137,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.startedAt = performance.now();
     this.method = head.method;
     this.path = head.target();
+    this.teTrailers = acceptsTrailers(head);
     this.status = 0;
     this.bytesIn = 0;
     this.bytesOut = 0;

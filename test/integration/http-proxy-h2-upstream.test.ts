@@ -12,6 +12,7 @@ import {
   curl,
   type Front,
   makeCert,
+  rawExchange,
   startFront,
   startRawServer,
   type TestCert,
@@ -168,7 +169,7 @@ test('an HTTP/2 client (curl --http2) reaches an h2c app', async () => {
   assert.match(r.stdout, /hello over http/);
 });
 
-test('trailers reach an HTTP/2 client; an HTTP/1.1 client gets the body without them', async () => {
+test('trailers reach an HTTP/2 client, and an HTTP/1.1 client only if it sent TE: trailers', async () => {
   const client = connect();
   try {
     const r = await h2Request(client, '/trailers');
@@ -183,6 +184,18 @@ test('trailers reach an HTTP/2 client; an HTTP/1.1 client gets the body without 
   assert.equal(h1.code, 0, h1.stderr);
   assert.match(h1.stdout, /body then trailers/);
   assert.doesNotMatch(h1.stdout, /x-checksum/);
+  // An HTTP/1.1 client that says TE: trailers gets them after the last chunk.
+  const te = await rawExchange(
+    front.port,
+    'GET /trailers HTTP/1.1\r\nHost: localhost\r\nTE: trailers\r\nConnection: close\r\n\r\n',
+  );
+  assert.match(te.response, /transfer-encoding: chunked/i);
+  assert.match(te.response, /\r\n0\r\nx-checksum: abc123\r\nx-status: done\r\n\r\n$/);
+  const noTe = await rawExchange(
+    front.port,
+    'GET /trailers HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+  );
+  assert.match(noTe.response, /\r\n0\r\n\r\n$/);
 });
 
 test('streams share upstream connections, at most max_streams each', async () => {

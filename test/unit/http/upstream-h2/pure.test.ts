@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ResBody } from '../../../../src/http/response-head.ts';
+import { lastChunkWithTrailers } from '../../../../src/http/trailers-h1.ts';
 import {
   GrpcStatus,
   grpcFailureFields,
@@ -112,4 +113,18 @@ test('h2 response fields become a ResponseHead the fronts can send', () => {
   assert.ok('reason' in bad, 'a field value with CR is refused, as from an HTTP/1.1 app');
   const noStatus = h2ResponseHead({}, false, false);
   assert.ok('reason' in noStatus);
+});
+
+test('trailers toward an HTTP/1.1 client: framing and routing fields never, bad names or values left out', () => {
+  const block = lastChunkWithTrailers({
+    'grpc-status': '0',
+    'x-sum': ['a', 'b'],
+    'content-length': '5',
+    'transfer-encoding': 'chunked',
+    host: 'evil',
+    'set-cookie': ['a=b'],
+    'bad name': 'x',
+    'x-crlf': 'a\r\nInjected: 1',
+  }).toString('latin1');
+  assert.equal(block, '0\r\ngrpc-status: 0\r\nx-sum: a\r\nx-sum: b\r\n\r\n');
 });
