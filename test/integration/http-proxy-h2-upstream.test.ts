@@ -8,6 +8,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import type net from 'node:net';
 import { after, before, test } from 'node:test';
+import { H2Pool } from '../../src/http/upstream-h2/index.ts';
 import {
   curl,
   type Front,
@@ -354,4 +355,24 @@ test('an app that accepts and never answers: 504 after the response timeout, a g
     await f.close();
     await silent.close();
   }
+});
+
+test('an upstream connection without streams is closed after the idle timeout', async () => {
+  const pool = new H2Pool(
+    {
+      url: new URL(`h2c://127.0.0.1:${appPort}`),
+      connectTimeoutMs: 2000,
+      responseTimeoutMs: 2000,
+      h2: { maxStreams: 4 },
+    },
+    { idleTimeoutMs: 200 },
+  );
+  const closed = new Promise<void>((resolve) => {
+    const s = pool.pick();
+    s.session.once('close', () => resolve());
+  });
+  assert.equal(pool.sessionCount, 1);
+  await closed;
+  assert.equal(pool.sessionCount, 0, 'the idle session left the pool');
+  pool.close();
 });
