@@ -52,6 +52,8 @@ before(async () => {
     `server a 127.0.0.1:${a.port} send-proxy-v2`,
     `server b 127.0.0.1:${b.port} send-proxy-v2`,
     `server a 127.0.0.1:${a.port} send-proxy`,
+    // Health checks only (nobody connects to this frontend): a LOCAL header, then close.
+    `server a 127.0.0.1:${a.port} send-proxy-v2 check inter 200ms check-send-proxy`,
   ]);
 });
 
@@ -207,4 +209,37 @@ test('max_connections_per_client counts the real clients behind the balancer, no
   } finally {
     for (const s of held) s.destroy();
   }
+});
+
+test("HAProxy's health checks (LOCAL header, then close) are served quietly: no failure line per check", async () => {
+  const failures = () =>
+    a.events.filter((e) => e['event'] === 'handshake_failed' || e['event'] === 'proxy_refused').length;
+  const before = failures();
+  await new Promise((r) => setTimeout(r, 1500)); // ~7 checks at inter 200ms
+  assert.equal(failures(), before);
+});
+
+test("a LOCAL header followed by a TLS client is served with the socket's own address", async () => {
+  const LOCAL = Buffer.from('0d0a0d0a000d0a515549540a20000000', 'hex');
+  const raw = net.connect({ host: '127.0.0.1', port: a.port });
+  await new Promise<void>((r) => raw.once('connect', () => r()));
+  const port = raw.localPort;
+  raw.write(LOCAL);
+  await new Promise((r) => setTimeout(r, 100)); // the header alone first, as a health check would
+  const secured = await new Promise<boolean>((resolve) => {
+    const t = tls.connect({ socket: raw, servername: 'example.test', ca: [readRoot()] });
+    // A request answered: the server has the handshake complete too (TLS 1.3 ends on its side later).
+    t.once('secureConnect', () =>
+      t.write('GET / HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n'),
+    );
+    t.once('data', () => {
+      t.destroy();
+      resolve(true);
+    });
+    t.once('error', () => resolve(false));
+  });
+  assert.ok(secured, 'the TLS handshake after a LOCAL header completes');
+  // Logged at close with the socket's own peer (no client named by the header).
+  const e = await a.waitFor((e) => e['event'] === 'handshake' && e['client'] === `127.0.0.1:${port}`);
+  assert.equal(e['listener'], 'behind-lb');
 });

@@ -45,7 +45,13 @@ export function createProxyIn(listener: ListenerPlan, plan: ProxyProtocolPlan, l
   return {
     accept(raw, admitted) {
       raw.on('error', () => {}); // reported through 'close'
-      const peer = raw.remoteAddress ?? '';
+      const peer = raw.remoteAddress;
+      // Reset before it could be served (HAProxy ends its health checks with an RST): no one to
+      // name, nothing to refuse.
+      if (peer === undefined) {
+        raw.destroy();
+        return;
+      }
       if (!trusted.has(peer))
         return refuse(
           raw,
@@ -54,6 +60,9 @@ export function createProxyIn(listener: ListenerPlan, plan: ProxyProtocolPlan, l
         );
       const acceptedAt = process.hrtime.bigint();
       let buffered: Buffer = Buffer.alloc(0);
+      // A LOCAL header with nothing after it yet: a balancer's health check (connect, header, close)
+      // until a byte says otherwise. Its close is not worth a log line per check.
+      let localHeader: ProxyHeader | null = null;
       const stop = () => {
         clearTimeout(timer);
         raw.off('data', onData);
@@ -64,20 +73,18 @@ export function createProxyIn(listener: ListenerPlan, plan: ProxyProtocolPlan, l
         refuse(
           raw,
           'timeout',
-          `no complete PROXY header within ${listener.handshakeTimeoutMs} ms (received ${buffered.length} bytes)`,
+          localHeader !== null
+            ? `a LOCAL PROXY header and then nothing within ${listener.handshakeTimeoutMs} ms`
+            : `no complete PROXY header within ${listener.handshakeTimeoutMs} ms (received ${buffered.length} bytes)`,
         );
       }, listener.handshakeTimeoutMs);
       const onClose = () => {
         stop();
+        if (localHeader !== null) return; // a health check, done
         refuse(raw, 'client_closed', `closed before a complete PROXY header (${buffered.length} bytes)`);
       };
-      const onData = (chunk: Buffer) => {
-        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-        const verdict = parseProxyHeader(buffered, plan.accept);
-        if (verdict.kind === 'need-more') return;
+      const admit = (header: ProxyHeader, rest: Buffer) => {
         stop();
-        if (verdict.kind === 'malformed') return refuse(raw, 'malformed', verdict.detail);
-        const { header } = verdict;
         setProxied(raw, {
           acceptedAt,
           ...(header.command === 'proxy' && header.source !== undefined ? { client: header.source } : {}),
@@ -86,10 +93,27 @@ export function createProxyIn(listener: ListenerPlan, plan: ProxyProtocolPlan, l
             : {}),
         });
         raw.pause();
-        if (buffered.length > verdict.length) raw.unshift(buffered.subarray(verdict.length));
+        if (rest.length > 0) raw.unshift(rest);
         buffered = Buffer.alloc(0);
         admitted(header);
         raw.resume();
+      };
+      const onData = (chunk: Buffer) => {
+        if (localHeader !== null) return admit(localHeader, chunk);
+        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+        const verdict = parseProxyHeader(buffered, plan.accept);
+        if (verdict.kind === 'need-more') return;
+        if (verdict.kind === 'malformed') {
+          stop();
+          return refuse(raw, 'malformed', verdict.detail);
+        }
+        const rest = buffered.subarray(verdict.length);
+        if (verdict.header.command === 'local' && rest.length === 0) {
+          localHeader = verdict.header;
+          buffered = Buffer.alloc(0);
+          return;
+        }
+        admit(verdict.header, rest);
       };
       raw.on('data', onData);
       raw.once('close', onClose);
