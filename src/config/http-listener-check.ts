@@ -14,7 +14,7 @@ export function checkHttpListener(
   address: ListenAddress | undefined,
   out: HttpListenerPlan[],
 ): void {
-  for (const key of ['sites', 'tls', 'strict_sni', 'max_client_hello_bytes'] as const) {
+  for (const key of ['sites', 'tls', 'strict_sni', 'max_client_hello_bytes', 'proxy_protocol'] as const) {
     if (raw[key] !== undefined) {
       ctx.add(
         'error',

@@ -8,6 +8,7 @@ import { DEFAULTS } from './defaults.ts';
 import { checkHttpListener } from './http-listener-check.ts';
 import { checkLimits, checkTimeouts } from './limits-check.ts';
 import type { HttpListenerPlan, ListenerPlan } from './plan.ts';
+import { checkProxyProtocol } from './proxy-protocol-check.ts';
 import { checkSession } from './resumption-check.ts';
 import type { RawListener } from './schema.ts';
 import { checkSites } from './site-check.ts';
@@ -75,6 +76,7 @@ export async function checkListeners(
     const limits = checkLimits(ctx, lp, rawListener);
 
     const resumption = checkSession(ctx, `${lp}.session`, rawListener.session);
+    const proxyProtocol = checkProxyProtocol(ctx, lp, rawListener);
     const sites = await checkSites(
       ctx,
       lp,
@@ -95,6 +97,7 @@ export async function checkListeners(
         limits,
         maxClientHelloBytes: rawListener.max_client_hello_bytes ?? DEFAULTS.maxClientHelloBytes,
         resumption,
+        ...(proxyProtocol !== undefined ? { proxyProtocol } : {}),
       });
     }
   }

@@ -35,6 +35,8 @@ export type Upstream =
       readonly tls?: UpstreamTls;
       /** false: no Via entry of ours on forwarded requests (absent: added, RFC 9110 §7.6.3). */
       readonly via?: boolean;
+      /** Set: HTTP/2 to the app (h2c://, or https:// with alpn [h2]); http/upstream-h2/. */
+      readonly h2?: H2UpstreamSettings;
     }
   | {
       readonly kind: 'tcp';
@@ -48,6 +50,12 @@ export type Upstream =
       /** Send a PROXY protocol header first, so the upstream learns the client's address. */
       readonly proxyProtocol?: ProxyProtocolVersion;
     };
+
+/** HTTP/2 toward the app: streams multiplexed on as few connections as `maxStreams` allows. */
+export interface H2UpstreamSettings {
+  /** Streams per connection before a second one is opened (lowered by the peer's own setting). */
+  readonly maxStreams: number;
+}
 
 export type TcpUpstream = Extract<Upstream, { kind: 'tcp' }>;
 export type HttpUpstreamPlan = Extract<Upstream, { kind: 'http' }>;
@@ -104,6 +112,15 @@ export interface ListenerPlan {
   readonly maxClientHelloBytes: number;
   /** Session cache and tickets (`session:`). */
   readonly resumption: ResumptionSettings;
+  /** `proxy_protocol:` — behind an L4 balancer: a PROXY header first, from these sources only. */
+  readonly proxyProtocol?: ProxyProtocolPlan;
+}
+
+/** PROXY protocol in (serve/proxy-in/): the versions taken, and the balancers allowed to send them. */
+export interface ProxyProtocolPlan {
+  readonly accept: 'v1' | 'v2' | 'both';
+  /** CIDRs (or bare addresses) of the balancers; anyone else is refused. */
+  readonly from: readonly string[];
 }
 
 /** A plain-HTTP listener: answers ACME HTTP-01 and redirects everything else to HTTPS. */

@@ -38,7 +38,7 @@ export const CertificateSchema = v.strictObject({
 });
 
 export const UpstreamObjectSchema = v.strictObject({
-  url: v.string('url is an http://, https:// or tcp:// URL'),
+  url: v.string('url is an http://, https://, h2c:// or tcp:// URL'),
   connect_timeout: v.optional(Duration),
   response_timeout: v.optional(Duration),
   // https:// upstreams (re-encryption)
@@ -51,6 +51,16 @@ export const UpstreamObjectSchema = v.strictObject({
   // tcp:// upstreams (passthrough, TLS-to-TCP)
   proxy_protocol: v.optional(v.picklist(['v1', 'v2'], 'proxy_protocol is v1 or v2')),
   idle_timeout: v.optional(Duration),
+  // HTTP/2 to the app: https:// with alpn [h2] (h2c:// is HTTP/2 without TLS); streams per connection.
+  alpn: v.optional(NameList('ALPN protocol')),
+  max_streams: v.optional(
+    v.pipe(
+      v.number('max_streams is a number of streams'),
+      v.integer('max_streams is a whole number'),
+      v.minValue(1, 'max_streams must be at least 1'),
+      v.maxValue(10_000, 'max_streams must be at most 10000'),
+    ),
+  ),
 });
 
 export const UpstreamSchema = v.union(
@@ -199,6 +209,13 @@ export const ListenerSchema = v.strictObject({
       v.minValue(512, 'max_client_hello_bytes must be at least 512'),
       v.maxValue(1_048_576, 'max_client_hello_bytes must be at most 1048576 (1 MiB)'),
     ),
+  ),
+  // PROXY protocol in: tlsterm behind an L4 balancer (serve/proxy-in/).
+  proxy_protocol: v.optional(
+    v.strictObject({
+      accept: v.optional(v.picklist(['v1', 'v2', 'both'], 'accept is v1, v2 or both')),
+      from: v.optional(NameList('balancer address or CIDR')),
+    }),
   ),
   // A plain-HTTP listener (port 80): ACME HTTP-01 answers and a redirect to HTTPS. No sites.
   http: v.optional(

@@ -5,7 +5,7 @@
 import type { CheckContext } from './check-context.ts';
 import { DEFAULTS } from './defaults.ts';
 import { parseDuration } from './duration.ts';
-import type { Upstream, UpstreamTls } from './plan.ts';
+import type { H2UpstreamSettings, Upstream, UpstreamTls } from './plan.ts';
 import type { RawUpstream } from './schema.ts';
 
 const TLS_KEYS = ['ca', 'servername', 'client_cert', 'insecure_skip_verify'] as const;
@@ -30,12 +30,12 @@ export async function checkUpstream(
     return undefined;
   }
   const scheme = url.protocol.slice(0, -1);
-  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'tcp') {
+  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'tcp' && scheme !== 'h2c') {
     ctx.add(
       'error',
       urlPath,
       `unsupported upstream scheme ${scheme}://`,
-      'use http:// (plain HTTP), https:// (TLS to the app) or tcp:// (raw bytes)',
+      'use http:// (plain HTTP), https:// (TLS to the app), h2c:// (HTTP/2 without TLS) or tcp:// (raw bytes)',
     );
     return undefined;
   }
@@ -120,6 +120,8 @@ export async function checkUpstream(
       'remove it',
     );
   }
+  const h2 = checkH2Options(ctx, sp, scheme, obj);
+  if (h2 === null) ok = false;
   if (!ok) return undefined;
 
   if (scheme === 'tcp') {
@@ -138,11 +140,13 @@ export async function checkUpstream(
     };
   }
   const via = obj?.via === false ? { via: false } : {};
-  if (scheme === 'http') return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, ...via };
+  const h2Part = h2 !== undefined && h2 !== null ? { h2 } : {};
+  if (scheme === 'http' || scheme === 'h2c')
+    return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, ...via, ...h2Part };
 
   const tls = await upstreamTls(ctx, sp, url, obj);
   if (tls === undefined) return undefined;
-  return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, tls, ...via };
+  return { kind: 'http', url, connectTimeoutMs, responseTimeoutMs, tls, ...via, ...h2Part };
 }
 
 async function upstreamTls(
@@ -178,4 +182,53 @@ async function upstreamTls(
     ...(caPems !== undefined ? { caPems } : {}),
     ...(clientCertificate !== undefined ? { clientCertificate } : {}),
   };
+}
+
+/** Streams per HTTP/2 connection to the app unless max_streams says otherwise. */
+export const DEFAULT_H2_MAX_STREAMS = 100;
+
+/**
+ * `alpn` and `max_streams`: HTTP/2 to the app is h2c://, or https:// with alpn [h2]. No fallback:
+ * tlsterm speaks the one protocol the config names, so [h2, http/1.1] is refused.
+ * undefined: HTTP/1.1; null: a problem was reported.
+ */
+function checkH2Options(
+  ctx: CheckContext,
+  sp: string,
+  scheme: string,
+  obj: Exclude<RawUpstream, string> | undefined,
+): H2UpstreamSettings | undefined | null {
+  const alpn = obj?.alpn;
+  let h2 = scheme === 'h2c';
+  if (alpn !== undefined) {
+    if (scheme !== 'https') {
+      ctx.add(
+        'error',
+        `${sp}.upstream.alpn`,
+        `alpn applies to https:// upstreams only; this one is ${scheme}://`,
+        scheme === 'http' ? 'for HTTP/2 without TLS write h2c://' : 'remove alpn',
+      );
+      return null;
+    }
+    if (alpn.length !== 1 || (alpn[0] !== 'h2' && alpn[0] !== 'http/1.1')) {
+      ctx.add(
+        'error',
+        `${sp}.upstream.alpn`,
+        `alpn is [h2] or [http/1.1], not [${alpn.join(', ')}]: tlsterm speaks one protocol per upstream (no fallback)`,
+        'write alpn: [h2] for HTTP/2 to the app, or leave alpn out for HTTP/1.1',
+      );
+      return null;
+    }
+    h2 = alpn[0] === 'h2';
+  }
+  if (obj?.max_streams !== undefined && !h2) {
+    ctx.add(
+      'error',
+      `${sp}.upstream.max_streams`,
+      'max_streams applies to HTTP/2 upstreams (h2c://, or https:// with alpn: [h2])',
+      'remove max_streams, or make the upstream HTTP/2',
+    );
+    return null;
+  }
+  return h2 ? { maxStreams: obj?.max_streams ?? DEFAULT_H2_MAX_STREAMS } : undefined;
 }

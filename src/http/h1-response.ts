@@ -1,6 +1,7 @@
 // The HTTP/1.1 response path: the upstream's response (ResponseSink) re-framed for the client
 // (re-chunked, corked per flush), the switch to a tunnel on 101, a local handler's answer and the 421.
 
+import type http2 from 'node:http2';
 import { logUpstreamError } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
 import { P } from './h1-state.ts';
@@ -8,6 +9,7 @@ import { Http1Timers } from './h1-timers.ts';
 import { buildClientResponseHead, Conn } from './head-builder.ts';
 import { localResponseH1, runHandler } from './local-response.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { lastChunkWithTrailers } from './trailers-h1.ts';
 import { Tunnel } from './tunnel.ts';
 import type { LocalRequest } from './types.ts';
 import type { ResponseSink } from './upstream-exchange.ts';
@@ -17,6 +19,16 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
 export abstract class Http1Response extends Http1Timers implements ResponseSink {
+  /** This request's client sent `TE: trailers` (set per request by the connection). */
+  protected teTrailers = false;
+  /** An HTTP/2 app's trailers for this response, when the client takes them. */
+  private trailerBlock: Buffer | null = null;
+
+  /** From an HTTP/2 app (upstream-h2/): kept for the last chunk if the client said TE: trailers. */
+  onResponseTrailers(trailers: http2.IncomingHttpHeaders): void {
+    if (this.teTrailers && this.chunkedOut) this.trailerBlock = lastChunkWithTrailers(trailers);
+  }
+
   onInterim(head: ResponseHead): void {
     // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
     if (!this.v10) this.write(buildClientResponseHead(head, false, Conn.none));
@@ -66,16 +78,23 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
   }
 
   onResponseEnd(): void {
-    if (this.chunkedOut) this.write(LAST_CHUNK);
+    if (this.chunkedOut) this.write(this.trailerBlock ?? LAST_CHUNK);
+    this.trailerBlock = null;
     this.onResponseFlush();
     this.exchange = null;
     this.finish();
   }
 
-  onUpstreamFailure(status: number, code: string, detail: string): void {
+  onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void {
     this.metrics?.upstreamError(code);
     logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
+    if (answer !== undefined) {
+      // A gRPC call's status (HTTP 200, trailers-only): what a gRPC client reads, even over HTTP/1.1.
+      this.onResponseHead(answer);
+      this.onResponseEnd();
+      return;
+    }
     this.status = status;
     this.responseStarted = true;
     this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;

@@ -6,12 +6,13 @@ import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
 import { DEFAULT_UPGRADES } from './upgrade.ts';
-import { type Pool, poolFor } from './upstream-pool.ts';
+import type { AnyPool } from './upstream-choice.ts';
+import { poolFor } from './upstream-pool.ts';
 
 /** What serving requests for one site takes on this connection. */
 export interface SiteBinding {
   readonly handler: LocalHandler | null;
-  readonly pool: Pool | null;
+  readonly pool: AnyPool | null;
   readonly upstreamName: string;
   readonly fwd: ForwardContext | null;
   readonly upgrades: readonly string[];

@@ -25,8 +25,7 @@ import type {
   LocalRequest,
   SiteResolver,
 } from './types.ts';
-import type { Exchange } from './upstream-exchange.ts';
-import type { Pool } from './upstream-pool.ts';
+import type { AnyPool, UpstreamExchange } from './upstream-choice.ts';
 
 export const P = { idle: 0, active: 1, tunnel: 2, closing: 3, closed: 4 } as const;
 export type Phase = (typeof P)[keyof typeof P];
@@ -40,7 +39,7 @@ export abstract class Http1State implements RequestHandler {
   protected readonly log: HttpLogger;
   protected readonly opts: HttpOptions;
   // The site serving the request in progress (the connection's own unless its Host says otherwise).
-  protected pool: Pool | null;
+  protected pool: AnyPool | null;
   protected handler: LocalHandler | null;
   protected upstreamName: string;
   protected fwd: ForwardContext | null;
@@ -58,7 +57,7 @@ export abstract class Http1State implements RequestHandler {
   protected readonly decoder: RequestDecoder;
   protected readonly tick: number;
   protected phase: Phase = P.idle;
-  protected exchange: Exchange | null = null;
+  protected exchange: UpstreamExchange | null = null;
   protected tunnel: Tunnel | null = null;
   protected headStartedAt = 0;
   protected idleSince = performance.now();

@@ -14,8 +14,9 @@ import { localResponseH2, runHandler } from './local-response.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
-import { Exchange, type ResponseSink } from './upstream-exchange.ts';
-import type { Pool, UpstreamConn } from './upstream-pool.ts';
+import { type AnyPool, openExchange, type UpstreamExchange } from './upstream-choice.ts';
+import type { ResponseSink } from './upstream-exchange.ts';
+import type { UpstreamConn } from './upstream-pool.ts';
 
 const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR } = http2.constants;
 
@@ -23,7 +24,7 @@ const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_CANCEL, NGHTTP2_PROTOCOL_ERROR } = http2
 export interface H2Context extends H2RequestSite {
   readonly info: ConnectionInfo;
   readonly log: HttpLogger;
-  readonly pool: Pool | null;
+  readonly pool: AnyPool | null;
   readonly handler: LocalHandler | null;
   readonly upstreamName: string;
   readonly metrics: SiteRequestMetrics | null;
@@ -37,7 +38,9 @@ export class H2Stream implements ResponseSink, Watched {
   private ctx: H2Context;
   private readonly stream: http2.ServerHttp2Stream;
   private readonly raw: string[];
-  private exchange: Exchange | null = null;
+  private exchange: UpstreamExchange | null = null;
+  /** An HTTP/2 app's response trailers (gRPC status), sent when the response ends. */
+  private trailers: http2.OutgoingHttpHeaders | null = null;
   private readonly startedAt = performance.now();
   // The H2RequestFacts, written by parseH2Request.
   method = '';
@@ -116,7 +119,7 @@ export class H2Stream implements ResponseSink, Watched {
       this.serveLocal(ctx.handler);
       return;
     }
-    const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
+    const ex = openExchange(ctx.pool!, this, req.head, req.body, this.method, false);
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
@@ -139,7 +142,7 @@ export class H2Stream implements ResponseSink, Watched {
     // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
     // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
     stream.on('wantTrailers', () => {
-      if (!this.aborted) stream.sendTrailers({});
+      if (!this.aborted) stream.sendTrailers(this.trailers ?? {});
     });
     ex.start();
   }
@@ -335,13 +338,46 @@ export class H2Stream implements ResponseSink, Watched {
     if (!stream.destroyed && !stream.writableEnded && stream.headersSent) stream.end();
   }
 
-  onUpstreamFailure(status: number, code: string, detail: string): void {
+  onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void {
     const c = this.ctx;
     c.metrics?.upstreamError(code);
     logUpstreamError(c.log, c.info, status, c.upstreamName, code, detail, this.method, this.path);
     this.exchange = null;
+    if (answer !== undefined) {
+      // A gRPC call: its status in a trailers-only response (HTTP 200), as the client expects.
+      this.onResponseHead(answer);
+      this.onResponseEnd();
+      return;
+    }
     this.status = status;
     this.respondError(status);
+  }
+
+  /** Trailer fields from an HTTP/2 app (upstream-h2/), sent at the end of the response. */
+  onResponseTrailers(trailers: http2.IncomingHttpHeaders): void {
+    const out: http2.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(trailers))
+      if (name.charCodeAt(0) !== 0x3a && value !== undefined) out[name] = value;
+    this.trailers = out;
+  }
+
+  /** The HTTP/2 app reset the stream after its head: the client's stream is reset with that code. */
+  onUpstreamReset(h2Code: number, detail: string): void {
+    const c = this.ctx;
+    logUpstreamError(
+      c.log,
+      c.info,
+      this.status,
+      c.upstreamName,
+      'UPSTREAM_RESET',
+      detail,
+      this.method,
+      this.path,
+    );
+    this.exchange = null;
+    this.aborted = true;
+    this.finish();
+    if (!this.stream.destroyed) this.stream.close(h2Code);
   }
 
   onUpstreamAbort(code: string, detail: string): void {

@@ -12,6 +12,7 @@ import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { HeadLogFields } from './request-id-field.ts';
 import { isMisdirected } from './site-choice.ts';
+import { acceptsTrailers } from './trailers-h1.ts';
 import {
   type ConnectionInfo,
   type Drainable,
@@ -23,7 +24,7 @@ import {
   type SiteResolver,
 } from './types.ts';
 import { upgradeOffer } from './upgrade.ts';
-import { Exchange } from './upstream-exchange.ts';
+import { openExchange } from './upstream-choice.ts';
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
@@ -144,6 +145,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.requestId = this.logFields.requestId;
     this.firstByteAt = 0;
     this.connectMs = null;
+    this.teTrailers = acceptsTrailers(head);
     this.status = 0;
     this.bytesIn = 0;
     this.bytesOut = 0;
@@ -195,7 +197,7 @@ class Http1Connection extends Http1Response implements Drainable {
       this.fwd!,
       idHeader === false || idLine === null ? null : { name: idHeader, line: idLine },
     );
-    this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
+    this.exchange = openExchange(this.pool!, this, out, head.body, head.method, head.upgrade);
     this.exchange.start();
   }
 

@@ -22,6 +22,7 @@ export type {
   OwnHandshake,
   SiteResolver,
   UpstreamPool,
+  UpstreamTlsOptions,
 } from './types.ts';
 export { defaultHttpOptions, httpOptionsOf } from './types.ts';
 export { createUpstreamPool, type PoolOptions } from './upstream-pool.ts';

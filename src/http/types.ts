@@ -75,6 +75,8 @@ export interface HttpUpstream {
   readonly tls?: UpstreamTlsOptions;
   /** false: no Via entry of ours toward this upstream, whatever HttpOptions.via says. */
   readonly via?: boolean;
+  /** Set: HTTP/2 to the app (h2c://, or https:// with ALPN h2), served by http/upstream-h2/. */
+  readonly h2?: { readonly maxStreams: number };
 }
 
 export interface UpstreamTlsOptions {

@@ -20,8 +20,11 @@ export interface ResponseSink {
   /** One upstream read has been fully handed over (a good moment to uncork). */
   onResponseFlush(): void;
   onResponseEnd(): void;
-  /** The exchange failed before any response head was passed on: answer `status` (502/504). */
-  onUpstreamFailure(status: number, code: string, detail: string): void;
+  /**
+   * The exchange failed before any response head was passed on: answer `status` (502/504), or
+   * `answer` when given (a gRPC call's trailers-only status; the failure is logged as `status`).
+   */
+  onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void;
   /** The exchange failed after the head was passed on: the client side has to be cut. */
   onUpstreamAbort(code: string, detail: string): void;
   /** The request body may flow again (after writeBody returned false). */

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { Errors, TlstermError } from '../errors.ts';
 import { ResponseDecoder } from './message-decoder.ts';
 import type { HttpUpstream, UpstreamPool } from './types.ts';
+import { H2Pool } from './upstream-h2/sessions.ts';
 import { upstreamTlsConnectOptions } from './upstream-tls.ts';
 
 /** Whoever currently uses an upstream connection. */
@@ -235,19 +236,19 @@ export class Pool implements UpstreamPool {
 }
 
 export const createUpstreamPool = (upstream: HttpUpstream, opts?: PoolOptions): UpstreamPool =>
-  new Pool(upstream, opts);
+  upstream.h2 !== undefined ? new H2Pool(upstream, opts) : new Pool(upstream, opts);
 
 /** The pool behind a site: the terminator's when it made one with createUpstreamPool, else our own. */
-const fallbackPools = new WeakMap<object, Pool>();
+const fallbackPools = new WeakMap<object, Pool | H2Pool>();
 export const poolFor = (site: {
   readonly upstream?: HttpUpstream;
   readonly pool?: UpstreamPool;
-}): Pool | null => {
-  if (site.pool instanceof Pool) return site.pool;
+}): Pool | H2Pool | null => {
+  if (site.pool instanceof Pool || site.pool instanceof H2Pool) return site.pool;
   if (site.upstream === undefined) return null;
   let p = fallbackPools.get(site);
   if (p === undefined) {
-    p = new Pool(site.upstream);
+    p = site.upstream.h2 !== undefined ? new H2Pool(site.upstream) : new Pool(site.upstream);
     fallbackPools.set(site, p);
   }
   return p;

@@ -609,6 +609,19 @@ export const EVENTS = {
       retry_at: 'when it is tried again',
     },
   },
+  // --- PROXY protocol in (serve/proxy-in)
+  proxy_refused: {
+    by: 'serve',
+    level: 'warning',
+    says: 'a connection to a proxy_protocol listener closed before any TLS: not from a trusted balancer, or its PROXY header was malformed, late or cut (at most one line per reason per second)',
+    fields: {
+      listener: 'listener name',
+      reason: 'untrusted_source | malformed | timeout | client_closed',
+      detail: 'in words (the last refusal of the second)',
+      peer: 'the socket\'s peer "ip:port" (the balancer, or whoever connected)',
+      refused: 'connections refused for this reason since the previous line',
+    },
+  },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 
 export type EventName = keyof typeof EVENTS;

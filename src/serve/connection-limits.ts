@@ -12,13 +12,20 @@ const LOG_EVERY_MS = 1000;
 export interface ConnectionLimiter {
   /** Count `raw` in (until its close) or close it; false when it was refused. */
   admit(raw: net.Socket): boolean;
+  /**
+   * Behind a PROXY balancer the socket's peer is the balancer: max_connections is checked at accept
+   * (admitSocket), max_connections_per_client once the header has named the real client (admitClient).
+   */
+  admitSocket(raw: net.Socket): boolean;
+  admitClient(raw: net.Socket, client: string): boolean;
 }
 
 type LimitName = 'max_connections' | 'max_connections_per_client';
 
 export function createConnectionLimiter(listener: ListenerPlan, log: Logger): ConnectionLimiter {
   const { maxConnections, maxConnectionsPerClient } = listener.limits;
-  if (maxConnections === 0 && maxConnectionsPerClient === 0) return { admit: () => true };
+  if (maxConnections === 0 && maxConnectionsPerClient === 0)
+    return { admit: () => true, admitSocket: () => true, admitClient: () => true };
   let open = 0;
   const perClient = new Map<string, number>();
   const refusals: Record<LimitName, { count: number; loggedAt: number }> = {
@@ -38,23 +45,30 @@ export function createConnectionLimiter(listener: ListenerPlan, log: Logger): Co
     }
     return false;
   };
+  const admitSocket = (raw: net.Socket): boolean => {
+    if (maxConnections > 0 && open >= maxConnections)
+      return refuse(raw, 'max_connections', maxConnections, raw.remoteAddress ?? '');
+    open++;
+    raw.once('close', () => {
+      open--;
+    });
+    return true;
+  };
+  const admitClient = (raw: net.Socket, client: string): boolean => {
+    const mine = perClient.get(client) ?? 0;
+    if (maxConnectionsPerClient > 0 && mine >= maxConnectionsPerClient)
+      return refuse(raw, 'max_connections_per_client', maxConnectionsPerClient, client);
+    perClient.set(client, mine + 1);
+    raw.once('close', () => {
+      const n = (perClient.get(client) ?? 1) - 1;
+      if (n === 0) perClient.delete(client);
+      else perClient.set(client, n);
+    });
+    return true;
+  };
   return {
-    admit(raw) {
-      const client = raw.remoteAddress ?? '';
-      if (maxConnections > 0 && open >= maxConnections)
-        return refuse(raw, 'max_connections', maxConnections, client);
-      const mine = perClient.get(client) ?? 0;
-      if (maxConnectionsPerClient > 0 && mine >= maxConnectionsPerClient)
-        return refuse(raw, 'max_connections_per_client', maxConnectionsPerClient, client);
-      open++;
-      perClient.set(client, mine + 1);
-      raw.once('close', () => {
-        open--;
-        const n = (perClient.get(client) ?? 1) - 1;
-        if (n === 0) perClient.delete(client);
-        else perClient.set(client, n);
-      });
-      return true;
-    },
+    admit: (raw) => admitSocket(raw) && admitClient(raw, raw.remoteAddress ?? ''),
+    admitSocket,
+    admitClient,
   };
 }

@@ -9,6 +9,7 @@ import type { ListenerPlan } from '../config/plan.ts';
 import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
 import { endpoint, type Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
+import { acceptedAtOf, clientOf } from './client-peer.ts';
 import { nextConnId } from './conn-id.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
@@ -49,7 +50,10 @@ export function acceptConnection(
   /** Answers TLS-ALPN-01 validation handshakes (acme-tls/1); undefined without ACME sites. */
   acmeTls?: tls.Server,
 ): void {
-  const client = endpoint(raw.remoteAddress, raw.remotePort);
+  // Behind a PROXY balancer the header was read first: the real client, and the clock started then.
+  const peer = clientOf(raw);
+  const acceptedAt = acceptedAtOf(raw) ?? process.hrtime.bigint();
+  const client = endpoint(peer.address, peer.port);
   tracker.add(raw, listener.name, client);
   const state: ConnectionState = {
     listener,
@@ -59,7 +63,7 @@ export function acceptConnection(
     routing,
     client,
     connId: nextConnId(),
-    acceptedAt: process.hrtime.bigint(),
+    acceptedAt,
     hello: undefined,
     site: undefined,
     done: false,
@@ -76,7 +80,7 @@ export function acceptConnection(
         reason: 'handshake_timeout',
         detail: `no complete ClientHello within ${listener.handshakeTimeoutMs} ms (received ${buffered.length} bytes)`,
       }),
-    listener.handshakeTimeoutMs,
+    Math.max(0, listener.handshakeTimeoutMs - elapsedMs(acceptedAt)),
   );
   raw.on('error', () => {}); // reported through 'close' and the failure classification
   const onClose = () => {
@@ -314,9 +318,10 @@ function onSecureConnection(
     tlsSocket.destroy();
     return;
   }
+  const peer = clientOf(raw);
   const conn: ConnectionInfo = {
-    clientAddress: raw.remoteAddress ?? '',
-    clientPort: raw.remotePort ?? 0,
+    clientAddress: peer.address,
+    clientPort: peer.port,
     client: state.client,
     connId: state.connId,
     tlsMs: handshakeMs,

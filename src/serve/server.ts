@@ -23,6 +23,7 @@ import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import { setListenerRequestIdHeader } from './listener-http-options.ts';
 import { watchServerGauges } from './metrics.ts';
 import { attachStapling, siteStaples } from './ocsp/index.ts';
+import { createProxyIn } from './proxy-in/index.ts';
 import type { ResumptionCounts } from './resumption/index.ts';
 import {
   type ListenerResumption,
@@ -70,11 +71,23 @@ async function startListener(
   // Built once per listener: SNI routing, then per request the Host rule (host-routing.ts).
   const routing = buildHostRouting(sites, listener.strictSni);
   const limiter = createConnectionLimiter(listener, log);
+  const proxyIn =
+    listener.proxyProtocol === undefined ? undefined : createProxyIn(listener, listener.proxyProtocol, log);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
   const servers: net.Server[] = [];
   for (const host of hosts) {
     const server = net.createServer({ noDelay: true }, (raw) => {
-      if (limiter.admit(raw)) acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+      if (proxyIn === undefined) {
+        if (limiter.admit(raw)) acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+        return;
+      }
+      // Behind a balancer: the per-client limit counts the client its PROXY header names.
+      if (limiter.admitSocket(raw))
+        proxyIn.accept(raw, (header) => {
+          const client = header.source?.address ?? raw.remoteAddress ?? '';
+          if (limiter.admitClient(raw, client))
+            acceptConnection(raw, listener, routing, log, resumption, tracker, acmeTls);
+        });
     });
     try {
       await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);

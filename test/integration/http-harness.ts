@@ -17,6 +17,7 @@ import {
   serveHttp1,
   serveHttp2,
   type UpstreamPool,
+  type UpstreamTlsOptions,
 } from '../../src/http/index.ts';
 
 export interface TestCert {
@@ -70,6 +71,10 @@ export interface FrontOptions {
   readonly http?: Partial<HttpOptions>;
   /** Serve over plain TCP (no TLS), HTTP/1.1 only. */
   readonly plain?: boolean;
+  /** HTTP/2 to the upstream (an h2c:// URL), with this many streams per connection. */
+  readonly upstreamH2?: { readonly maxStreams: number };
+  /** TLS toward an https:// upstream. */
+  readonly upstreamTls?: UpstreamTlsOptions;
 }
 
 /** The terminator in miniature: TLS (ALPN h2, http/1.1) then the HTTP layer. */
@@ -85,6 +90,8 @@ export const startFront = async (cert: TestCert | null, o: FrontOptions): Promis
       url: new URL(o.upstream),
       connectTimeoutMs: o.connectTimeoutMs ?? 2000,
       responseTimeoutMs: o.responseTimeoutMs ?? 10_000,
+      ...(o.upstreamH2 !== undefined ? { h2: o.upstreamH2 } : {}),
+      ...(o.upstreamTls !== undefined ? { tls: o.upstreamTls } : {}),
     };
     pool = createUpstreamPool(upstream);
     site = { upstream, pool };

@@ -4,6 +4,7 @@
 
 import net from 'node:net';
 import type { TcpUpstream } from '../../config/plan.ts';
+import { clientOf, localOf } from '../client-peer.ts';
 import { proxyHeader } from './proxy-protocol.ts';
 
 export interface TcpUpstreamHandlers {
@@ -51,14 +52,17 @@ export function connectTcpUpstream(
     up.setTimeout(0);
     up.removeAllListeners('error');
     up.removeAllListeners('timeout');
+    // The real client (and address it reached) when a PROXY balancer is in front of us too.
+    const source = upstream.proxyProtocol === undefined ? undefined : clientOf(client);
+    const destination = upstream.proxyProtocol === undefined ? undefined : localOf(client);
     const header =
-      upstream.proxyProtocol === undefined
+      upstream.proxyProtocol === undefined || source === undefined || destination === undefined
         ? undefined
         : proxyHeader(upstream.proxyProtocol, {
-            sourceAddress: client.remoteAddress ?? '',
-            sourcePort: client.remotePort ?? 0,
-            destinationAddress: client.localAddress ?? '',
-            destinationPort: client.localPort ?? 0,
+            sourceAddress: source.address,
+            sourcePort: source.port,
+            destinationAddress: destination.address,
+            destinationPort: destination.port,
           });
     // One write: header and first bytes leave in one segment where they fit.
     const parts = [header, first].filter((b): b is Buffer => b !== undefined);

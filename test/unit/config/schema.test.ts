@@ -35,6 +35,8 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'via',
     'proxy_protocol',
     'idle_timeout',
+    'alpn',
+    'max_streams',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'address']), []);
 });
