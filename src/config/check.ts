@@ -17,6 +17,7 @@ import { loadExtraCa } from './extra-ca-check.ts';
 import { checkKeylog } from './keylog-check.ts';
 import { checkListeners } from './listener-check.ts';
 import type { Plan } from './plan.ts';
+import { checkPools } from './pools-check.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -108,6 +109,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
   const keylog = checkKeylog(ctx, raw.keylog);
   ctx.extraCa = await loadExtraCa(ctx, raw.extra_ca ?? [], stateDir);
   ctx.stateDir = stateDir;
+  ctx.pools = await checkPools(ctx, raw.pools);
   const { listeners, httpListeners } = await checkListeners(ctx, raw.listeners);
 
   acmeCrossChecks(ctx, listeners, httpListeners);
@@ -132,5 +134,8 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     httpListeners,
     extraCa: ctx.extraCa,
     ...(keylog ?? {}),
+    ...(ctx.pools.size + ctx.inlinePools.length > 0
+      ? { pools: [...ctx.pools.values(), ...ctx.inlinePools] }
+      : {}),
   };
 }

@@ -4,6 +4,8 @@
 import type { AcmePlan } from '../certs/acme/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
+import type { PoolPlan } from '../http/pools/index.ts';
+import type { RoutePlan } from '../http/routes/index.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
 
@@ -80,6 +82,8 @@ export interface SitePlan {
   readonly upgrade?: readonly string[];
   /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
   readonly acme?: AcmePlan;
+  /** `routes:` — first match wins; `upstream`/`handler` serve what none matches. */
+  readonly routes?: readonly RoutePlan[];
 }
 
 export interface ListenerPlan {
@@ -128,4 +132,6 @@ export interface Plan {
   readonly drainTimeoutMs: number;
   /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */
   readonly state: StateBackendSettings;
+  /** `pools:` and the pools of routes' inline `upstream:` (absent: none). */
+  readonly pools?: readonly PoolPlan[];
 }

@@ -10,6 +10,7 @@ import type { Checker } from './checker.ts';
 import { checkClientAuth } from './client-auth-check.ts';
 import { checkPassthroughUnused } from './passthrough-check.ts';
 import type { SitePlan } from './plan.ts';
+import { checkRoutes } from './routes-check.ts';
 import type { RawSite } from './schema.ts';
 import { checkSitePolicy } from './site-policy-check.ts';
 import { checkTarget } from './site-target-check.ts';
@@ -91,6 +92,19 @@ export async function checkSites(
       mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
     );
 
+    const routed = site.routes === undefined ? undefined : checkRoutes(ctx, sp, site.routes, ctx.pools);
+    if (
+      site.routes !== undefined &&
+      (mode === 'passthrough' || (target && 'upstream' in target && target.upstream.kind === 'tcp'))
+    )
+      ctx.add(
+        'error',
+        `${sp}.routes`,
+        'routes need decrypted HTTP: this site forwards raw bytes (tcp://)',
+        'remove routes, or give the site an http:// upstream',
+      );
+    if (routed !== undefined) ctx.inlinePools.push(...routed.inline);
+
     const siteHasErrors = hasErrors(ctx.problems.slice(before));
     if (siteHasErrors || !policy || !target || !clientAuth.ok) {
       ok = false;
@@ -108,6 +122,7 @@ export async function checkSites(
       ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
       ...(upgrade !== undefined ? { upgrade } : {}),
       ...(acme !== undefined ? { acme } : {}),
+      ...(routed !== undefined ? { routes: routed.routes } : {}),
     });
   }
 

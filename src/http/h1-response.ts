@@ -72,7 +72,16 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
   }
 
   onUpstreamFailure(status: number, code: string, detail: string): void {
-    logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
+    logUpstreamError(
+      this.log,
+      this.info,
+      status,
+      this.attempt?.origin ?? this.upstreamName,
+      code,
+      detail,
+      this.method,
+      this.path,
+    );
     this.exchange = null;
     this.status = status;
     this.responseStarted = true;
@@ -87,7 +96,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
       this.log,
       this.info,
       this.status,
-      this.upstreamName,
+      this.attempt?.origin ?? this.upstreamName,
       code,
       detail,
       this.method,

@@ -3,6 +3,7 @@
 
 import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
+import { type RouteTable, routesOf } from './routes/index.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
 import { DEFAULT_UPGRADES } from './upgrade.ts';
 import { type Pool, poolFor } from './upstream-pool.ts';
@@ -14,6 +15,8 @@ export interface SiteBinding {
   readonly upstreamName: string;
   readonly fwd: ForwardContext | null;
   readonly upgrades: readonly string[];
+  /** The site's routes; null for a site without (it costs nothing more per request). */
+  readonly routes: RouteTable | null;
 }
 
 export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
@@ -33,6 +36,7 @@ export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: Http
             via: opts.via && pool.upstream.via !== false,
           },
     upgrades: site.upgrade ?? DEFAULT_UPGRADES,
+    routes: routesOf(site),
   };
 };
 

@@ -7,11 +7,14 @@
 import type net from 'node:net';
 import { logRejected, logRequest } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
+import { type ForwardedParts, forwardedParts } from './forwarded.ts';
 import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
-import type { ForwardContext } from './head-builder.ts';
+import type { ForwardContext, HeadRewrite } from './head-builder.ts';
 import type { HeadError } from './head-errors.ts';
 import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
+import type { PoolAttempt } from './pools/index.ts';
 import type { RequestHead } from './request-head.ts';
+import type { RouteTable } from './routes/index.ts';
 import { SiteChoice } from './site-choice.ts';
 import { SendStall } from './timeouts.ts';
 import type { Tunnel } from './tunnel.ts';
@@ -24,7 +27,7 @@ import type {
   LocalRequest,
   SiteResolver,
 } from './types.ts';
-import type { Exchange } from './upstream-exchange.ts';
+import type { Exchange, ExchangeTimeouts } from './upstream-exchange.ts';
 import type { Pool } from './upstream-pool.ts';
 
 export const P = { idle: 0, active: 1, tunnel: 2, closing: 3, closed: 4 } as const;
@@ -44,6 +47,11 @@ export abstract class Http1State implements RequestHandler {
   protected upstreamName: string;
   protected fwd: ForwardContext | null;
   protected upgrades: readonly string[];
+  protected routes: RouteTable | null;
+  /** A routed request's pool attempts, rewrite and bounds (null: the site's upstream, as before). */
+  protected attempt: PoolAttempt | null = null;
+  protected rewrite: HeadRewrite | null = null;
+  protected timeouts: ExchangeTimeouts | null = null;
   protected readonly sites: SiteChoice;
   protected readonly ownBinding: SiteBinding;
   /** Other sites' bindings, made on first use (coalesced connections only). */
@@ -104,6 +112,7 @@ export abstract class Http1State implements RequestHandler {
     this.upstreamName = own.upstreamName;
     this.fwd = own.fwd;
     this.upgrades = own.upgrades;
+    this.routes = own.routes;
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
     // One inactivity timer for every state; each check (h1-timers.ts) measures its own bound from it.
     this.tick = Math.max(
@@ -122,12 +131,24 @@ export abstract class Http1State implements RequestHandler {
     this.socket.setTimeout(ms);
   }
 
+  private partsMemo: ForwardedParts | null = null;
+
+  /** The forwarding fields of this connection (routed requests; made once). */
+  protected get parts(): ForwardedParts {
+    this.partsMemo ??= this.fwd?.parts ?? forwardedParts(this.info.clientAddress, this.info.clientCertLines);
+    return this.partsMemo;
+  }
+
   protected use(b: SiteBinding): void {
     this.handler = b.handler;
     this.pool = b.pool;
     this.upstreamName = b.upstreamName;
     this.fwd = b.fwd;
     this.upgrades = b.upgrades;
+    this.routes = b.routes;
+    this.attempt = null;
+    this.rewrite = null;
+    this.timeouts = null;
   }
 
   protected bindingFor(site: HttpSiteRuntime): SiteBinding {
@@ -164,6 +185,7 @@ export abstract class Http1State implements RequestHandler {
   }
 
   protected logAccess(status: number): void {
+    const a = this.attempt;
     logRequest(
       this.log,
       this.info,
@@ -173,8 +195,8 @@ export abstract class Http1State implements RequestHandler {
       this.bytesIn,
       this.bytesOut,
       this.startedAt,
-      this.upstreamName,
-      this.note,
+      a === null ? this.upstreamName : a.origin,
+      a === null ? this.note : { ...this.note, ...a.logFields() },
     );
   }
 

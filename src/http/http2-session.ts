@@ -7,6 +7,7 @@ import type net from 'node:net';
 import { forwardedParts } from './forwarded.ts';
 import { type H2Context, H2Stream } from './h2-stream.ts';
 import { SessionWatch } from './h2-watch.ts';
+import { routesOf } from './routes/index.ts';
 import { isMisdirected, SiteChoice } from './site-choice.ts';
 import { logTimeout } from './timeouts.ts';
 import {
@@ -86,6 +87,7 @@ export const serveHttp2 = (
       pool,
       handler,
       upstreamName: pool === null ? 'local' : pool.origin,
+      routes: routesOf(s),
       parts,
       fixedForwarded,
       via: o.via && pool?.upstream.via !== false,

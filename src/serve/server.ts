@@ -4,6 +4,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
+import { createServerPools, type HealthLink, localHealthLink } from '../http/index.ts';
 import { KEYLOG_DEFAULT_MAX_BYTES, type Logger, openKeyLogWriter } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
@@ -98,6 +99,8 @@ export interface ServerOptions {
    * accept path. Default, when the plan has ACME sites: read from the plan's shared challenge store.
    */
   readonly acme?: AcmeResponders;
+  /** How pools hear health decisions (the cluster primary's); default: decided in this process. */
+  readonly health?: HealthLink;
 }
 
 export async function startServer(
@@ -129,7 +132,14 @@ export async function startServer(
           wireTlsServer(server, site);
           server.on('keylog', keylog.write);
         };
+  // Pools (routes:): health is decided once per instance — by the primary, or here without one.
+  const planPools = plan.pools ?? [];
+  const ownHealth =
+    planPools.length > 0 && options.health === undefined ? localHealthLink(planPools, log) : undefined;
+  const pools = createServerPools(planPools, options.health ?? ownHealth?.link ?? null);
   const release = async () => {
+    ownHealth?.stop();
+    for (const p of pools.values()) p.close();
     keylog?.close();
     for (const site of allSites) site.close();
     await Promise.all(states.map((s) => s.close()));
@@ -141,7 +151,7 @@ export async function startServer(
       states.push(state);
       const resumption = listenerResumption(listener, state);
       resumptions.set(listener.name, resumption);
-      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wire));
+      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wire, pools));
       allSites.push(...sites);
       for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
         all.push({ listener: listener.name, scheme: 'https', server });

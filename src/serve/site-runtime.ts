@@ -8,7 +8,14 @@ import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
-import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
+import {
+  buildRouteTable,
+  createUpstreamPool,
+  type HttpSiteRuntime,
+  noRouteHandler,
+  type RoutedSite,
+  type ServerPool,
+} from '../http/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
@@ -86,13 +93,25 @@ export function createSiteRuntime(
   resumption: ListenerResumption,
   /** Attach the connection handlers to each TLS server made for this site. */
   wire: (server: tls.Server, site: SiteRuntime) => void,
+  /** The process's pools by name (routes proxy to them). */
+  pools: ReadonlyMap<string, ServerPool> = new Map(),
 ): SiteRuntime {
   const upstream = site.upstream;
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
   if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream), ...upgrade };
-  else if (upstream === undefined) http = { handler: inspectHandler };
+  else if (upstream === undefined)
+    http = site.handler !== undefined || site.routes === undefined ? { handler: inspectHandler } : {};
+  if (http !== null && site.routes !== undefined) {
+    // Routes first; what none matches goes to the site's upstream or handler, else 404.
+    const fallback = http.upstream === undefined && http.handler === undefined ? noRouteHandler : null;
+    const routed: HttpSiteRuntime & RoutedSite = {
+      ...http,
+      routes: buildRouteTable(site.routes, pools, { inspect: inspectHandler }, fallback),
+    };
+    http = routed;
+  }
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);
   const { settings, ring, cache } = resumption;

@@ -17,5 +17,13 @@ export {
   valueMatches,
 } from './match.ts';
 export type { PathRewrite, RouteAction, RoutePlan } from './plan.ts';
+export { forwardTo, headRewriteOf, rewriteOf } from './proxy-request.ts';
 export { rewriteTarget } from './rewrite.ts';
-export { buildRouteTable, type NamedHandlers, type Route, RouteTable } from './table.ts';
+export {
+  buildRouteTable,
+  type NamedHandlers,
+  type Route,
+  type RoutedSite,
+  RouteTable,
+  routesOf,
+} from './table.ts';

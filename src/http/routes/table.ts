@@ -17,6 +17,8 @@ export interface Route {
   readonly pool: ServerPool | null;
   readonly rewrite: PathRewrite | null;
   readonly host: string | null;
+  /** `host` as bytes, for the HTTP/1.1 head. */
+  readonly hostBytes: Buffer | null;
   readonly timeouts: ExchangeTimeouts | null;
 }
 
@@ -48,7 +50,15 @@ export const buildRouteTable = (
   new RouteTable(
     plans.map((p): Route => {
       const a = p.action;
-      const base = { id: p.id, match: p.match, rewrite: null, host: null, timeouts: null, pool: null };
+      const base = {
+        id: p.id,
+        match: p.match,
+        rewrite: null,
+        host: null,
+        hostBytes: null,
+        timeouts: null,
+        pool: null,
+      };
       switch (a.kind) {
         case 'redirect':
           return { ...base, handler: redirectHandler(a.status, a.location) };
@@ -66,6 +76,7 @@ export const buildRouteTable = (
             pool,
             rewrite: a.rewrite ?? null,
             host: a.host ?? null,
+            hostBytes: a.host === undefined ? null : Buffer.from(a.host, 'latin1'),
             timeouts: {
               connectMs: t.connectMs,
               responseMs: t.responseHeaderMs,
@@ -80,3 +91,12 @@ export const buildRouteTable = (
     }),
     fallback,
   );
+
+/** A site served through routes (serve/site-runtime.ts makes one when `routes:` is given). */
+export interface RoutedSite {
+  readonly routes: RouteTable;
+}
+
+/** The site's route table, or null: a site without routes pays nothing more per request. */
+export const routesOf = (site: object): RouteTable | null =>
+  'routes' in site && site.routes instanceof RouteTable ? site.routes : null;

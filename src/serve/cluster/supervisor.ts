@@ -12,6 +12,7 @@ import type { Logger } from '../../observe/index.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
+import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
@@ -44,6 +45,8 @@ interface Generation {
   readonly id: number;
   readonly plan: Plan;
   readonly state: GenerationState;
+  /** Pool health, decided here once for the generation's workers. */
+  readonly health: GenerationHealth;
   readonly workers: Set<Worker>;
   draining: boolean;
   /** Set by the first retire: a stop during a reload's drain waits for that one. */
@@ -100,6 +103,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
         return;
       }
+      if (g.health.handle(m, (reply) => send(worker, reply))) return;
       g.state.handle(m, (reply) => send(worker, reply));
     });
     worker.on('exit', (code, signal) => {
@@ -149,7 +153,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const state = await states.forPlan(plan);
-    const g: Generation = { id: nextId++, plan, state, workers: new Set(), draining: false, cut: 0 };
+    const workers = new Set<Worker>();
+    const health = generationHealth(plan, log, (m) => {
+      for (const w of workers) send(w, m);
+    });
+    const g: Generation = { id: nextId++, plan, state, health, workers, draining: false, cut: 0 };
     generations.add(g);
     const n = Math.max(1, options.workers(plan));
     try {
@@ -180,6 +188,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     );
     return Promise.all(exits).then(async () => {
       generations.delete(g);
+      g.health.stop();
       await g.state.release();
       return { generation: g.id, cut: g.cut };
     });

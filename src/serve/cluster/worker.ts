@@ -7,6 +7,7 @@ import type { Logger } from '../../observe/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
+import { workerHealthLink } from './primary-health.ts';
 import type { PlanLoad } from './supervisor.ts';
 import { workerResumption } from './worker-resumption.ts';
 
@@ -39,7 +40,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(loaded.plan, options.log, { resumption: workerResumption(channel) });
+    server = await startServer(loaded.plan, options.log, {
+      resumption: workerResumption(channel),
+      health: workerHealthLink(channel),
+    });
   } catch (error) {
     send({ type: 'failed', message: (error as Error).message });
     return 1;
