@@ -21,6 +21,8 @@ interface ServerHealth {
   /** What workers were last told. */
   up: boolean;
   reason: string;
+  /** upstream_down was logged for the current run of failed checks. */
+  downLogged: boolean;
 }
 
 export interface AuthorityOptions {
@@ -55,6 +57,7 @@ export class HealthAuthority {
           ejectedUntil: 0,
           up: true,
           reason: '',
+          downLogged: false,
         })),
       );
     }
@@ -136,6 +139,8 @@ export class HealthAuthority {
       s.failRun = 0;
       if (!s.activeUp && s.okRun >= h.rise) {
         s.activeUp = true;
+        // Checks that see it recover outrank an ejection made while it was failing.
+        s.ejectedUntil = 0;
         this.settle(s, `health check passed ${h.rise} times (${r.detail})`);
       }
     } else {
@@ -151,12 +156,17 @@ export class HealthAuthority {
   /** Work out up/down from both sources; tell the workers and the log when it changed. */
   private settle(s: ServerHealth, reason: string): void {
     const up = s.activeUp && s.ejectedUntil <= this.now();
+    const pool = s.pool.name;
+    // Failing checks are news even for a server already ejected: it is now down until it passes `rise`.
+    if (!s.activeUp && !s.downLogged) {
+      s.downLogged = true;
+      this.opts.log({ event: 'upstream_down', pool, upstream: s.origin, reason });
+    }
+    if (s.activeUp) s.downLogged = false;
     if (up === s.up) return;
     s.up = up;
     s.reason = reason;
-    const pool = s.pool.name;
     if (up) this.opts.log({ event: 'upstream_up', pool, upstream: s.origin, reason });
-    else if (!s.activeUp) this.opts.log({ event: 'upstream_down', pool, upstream: s.origin, reason });
     this.opts.emit([{ pool, server: s.index, up, reason }]);
   }
 }
