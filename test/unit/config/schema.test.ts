@@ -11,6 +11,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'workers',
     'drain_timeout',
     'state',
+    'pools',
     'listeners',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);
