@@ -151,6 +151,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.note = null;
     this.misdirected = false;
     this.offered = '';
+    this.attempt = null;
 
     // The site for this request's host (RFC 9113 §9.1.1: a connection may carry any name its
     // certificate covers); a request without Host (HTTP/1.0) is the connection's own site's.
