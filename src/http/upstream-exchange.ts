@@ -383,6 +383,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   private retryElsewhere(code: string): boolean {
     const a = this.attempts;
     if (a === null || this.headSeen || this.bodySent > 0 || !this.retryable || this.upgrade) return false;
+    if (code === 'TOTAL_TIMEOUT') return false; // the whole exchange's time is up, retries included
     if (this.conn?.decoder.started) return false;
     const failed = this.pool;
     const next = a.next(failed, code);
