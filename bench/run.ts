@@ -290,7 +290,16 @@ async function runScenario(
 
 // The table's columns in the order of the termination table, whichever servers the phase has.
 function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, ServerStatus> {
-  const order = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-peek', 'node-pipe'];
+  const order = [
+    'tlsterm',
+    'tlsterm-base',
+    'tlsterm-l7',
+    'nginx',
+    'haproxy',
+    'node-tls',
+    'node-peek',
+    'node-pipe',
+  ];
   const names = Object.keys(servers).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(names.map((name) => [name, servers[name] ?? { available: false }]));
 }
@@ -420,6 +429,7 @@ async function main(argv: readonly string[]): Promise<number> {
               ['node-pipe', 'nginx'],
               ['tlsterm', 'node-tls'],
               ['tlsterm', 'tlsterm-base'],
+              ['tlsterm-l7', 'tlsterm'],
             ],
           },
           dir,

@@ -15,6 +15,7 @@ import { type TlstermFeatures, tlstermConfig, tlstermPassthroughConfig } from '.
 export type ContenderName =
   | 'tlsterm'
   | 'tlsterm-base'
+  | 'tlsterm-l7'
   | 'nginx'
   | 'haproxy'
   | 'node-tls'
@@ -52,12 +53,20 @@ export function commandExists(name: string): boolean {
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function tlsterm(name: 'tlsterm' | 'tlsterm-base', repo: string, features: TlstermFeatures): Contender {
+function tlsterm(
+  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7',
+  repo: string,
+  features: TlstermFeatures,
+): Contender {
+  const l7 = name === 'tlsterm-l7';
   return {
     name,
     ...(name === 'tlsterm-base' ? { about: `tlsterm from ${repo} (BENCH_BASELINE)` } : {}),
+    ...(l7
+      ? { about: 'tlsterm with 10 routes (requests match the last) and a pool of 3 servers (round robin)' }
+      : {}),
     spec({ dir, port, backendPort, certs }) {
-      const launch = tlstermConfig(join(dir, name), port, backendPort, certs, { repo, features });
+      const launch = tlstermConfig(join(dir, name), port, backendPort, certs, { repo, features, l7 });
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
       return { name, ...launch, port, stdoutPath: '/dev/null' };
     },
@@ -118,6 +127,7 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
     ...(choice.baseline === undefined
       ? []
       : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
+    ...(choice.features.routes === true ? [tlsterm('tlsterm-l7', choice.repo, choice.features)] : []),
     nginx,
     haproxy,
     floor('node-tls', 'answer'),
@@ -156,6 +166,7 @@ export function passthroughContenders(choice: ContenderChoice): Contender[] {
 export const DEFAULT_CONTENDERS: readonly ContenderName[] = [
   'tlsterm',
   'tlsterm-base',
+  'tlsterm-l7',
   'nginx',
   'haproxy',
   'node-tls',
@@ -168,7 +179,16 @@ export type ContenderSelection = { ok: true; value: Set<string> } | { ok: false;
  * `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
  */
 export function selectContenders(spec: string | undefined): ContenderSelection {
-  const known = ['tlsterm', 'tlsterm-base', 'nginx', 'haproxy', 'node-tls', 'node-peek', 'node-pipe'];
+  const known = [
+    'tlsterm',
+    'tlsterm-base',
+    'tlsterm-l7',
+    'nginx',
+    'haproxy',
+    'node-tls',
+    'node-peek',
+    'node-pipe',
+  ];
   const words = (spec ?? '')
     .split(',')
     .map((w) => w.trim())

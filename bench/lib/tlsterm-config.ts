@@ -20,6 +20,8 @@ export interface TlstermFeatures {
   readonly session: boolean;
   /** `listeners[].limits:`: the bench's thousands of connections come from one address. */
   readonly limits?: boolean;
+  /** `pools:` and `routes:` (L7 routing). */
+  readonly routes?: boolean;
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,6 +37,7 @@ export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
     workers: 'workers' in schema.ConfigSchema.entries,
     session: 'session' in schema.ListenerSchema.entries,
     limits: 'limits' in schema.ListenerSchema.entries,
+    routes: 'pools' in schema.ConfigSchema.entries,
   };
 }
 
@@ -42,6 +45,8 @@ export interface TlstermTree {
   /** Which tree's bin/tlsterm runs (default: this repository). */
   readonly repo?: string;
   readonly features?: TlstermFeatures;
+  /** The L7 variant: 10 routes, the request matching the last, to a pool of 3 servers. */
+  readonly l7?: boolean;
 }
 
 export function tlstermConfig(
@@ -54,6 +59,14 @@ export function tlstermConfig(
   mkdirSync(join(prefix, 'state'), { recursive: true });
   const conf = join(prefix, 'tlsterm.yaml');
   const repo = tree.repo ?? repoRoot;
+  const backend = `http://127.0.0.1:${backendPort}`;
+  // Nine routes the bench's requests do not match (prefix, exact, header), then the one they do.
+  const l7Routes = [
+    ...Array.from({ length: 3 }, (_, i) => ({ match: { path_prefix: `/api${i}/` }, pool: 'app' })),
+    ...Array.from({ length: 3 }, (_, i) => ({ match: { path: `/ping${i}` }, respond: { body: 'pong' } })),
+    ...Array.from({ length: 3 }, (_, i) => ({ match: { header: { 'x-canary': String(i) } }, pool: 'app' })),
+    { match: { path_prefix: '/' }, pool: 'app' },
+  ];
   // JSON is valid YAML, and JSON.stringify quotes paths safely.
   const config = {
     state_dir: join(prefix, 'state'),
@@ -61,6 +74,7 @@ export function tlstermConfig(
     ...(tree.features?.workers === true ? { workers: 1 } : {}),
     // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
     extra_ca: [certs.ca],
+    ...(tree.l7 === true ? { pools: { app: { servers: [backend, backend, backend] } } } : {}),
     listeners: [
       {
         name: 'bench',
@@ -75,7 +89,8 @@ export function tlstermConfig(
             hosts: [certs.hostname],
             default: true,
             certificates: [{ cert: certs.fullchain, key: certs.key }],
-            upstream: `http://127.0.0.1:${backendPort}`,
+            upstream: backend,
+            ...(tree.l7 === true ? { routes: l7Routes } : {}),
           },
         ],
       },

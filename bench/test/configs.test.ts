@@ -100,13 +100,30 @@ describe('tlsterm config', () => {
   });
 });
 
+describe('tlsterm L7 config (tlsterm-l7)', () => {
+  it('has 10 routes, the last matching everything, to a pool of 3, and passes tlsterm check', async () => {
+    const launch = tlstermConfig(join(dir, 'tlsterm-l7'), 8445, 8080, certs, { l7: true });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.pools.app.servers.length, 3);
+    const routes = config.listeners[0].sites[0].routes;
+    assert.equal(routes.length, 10);
+    assert.deepEqual(routes[9], { match: { path_prefix: '/' }, pool: 'app' });
+    const checked = await promisify(execFile)(
+      launch.command,
+      [launch.args[0]!, 'check', '-c', launch.args[3]!],
+      { cwd: launch.cwd, timeout: 60_000 },
+    );
+    assert.match(checked.stdout, /OK/);
+  });
+});
+
 describe('tlsterm config for the keys the tree knows', () => {
   it('pins one worker and states the session settings when the schema has them', async () => {
     const features = await tlstermFeatures(repoRoot);
     assert.deepEqual(
       features,
-      { workers: true, session: true, limits: true },
-      'this tree has workers:, session: and limits:',
+      { workers: true, session: true, limits: true, routes: true },
+      'this tree has workers:, session:, limits: and pools:',
     );
     const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));

@@ -79,6 +79,9 @@ describe('BENCH_CONTENDERS', () => {
     assert.deepEqual([...picked.value], ['tlsterm', 'node-pipe']);
     const wrong = selectContenders('tlsterm,apache');
     assert.equal(wrong.ok, false);
-    assert.match(wrong.ok ? '' : wrong.error, /unknown 'apache'; choose from tlsterm, tlsterm-base, nginx/);
+    assert.match(
+      wrong.ok ? '' : wrong.error,
+      /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, nginx/,
+    );
   });
 });

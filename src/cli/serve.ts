@@ -41,7 +41,10 @@ Each request goes to the site of its Host / :authority; another site's name is s
 same connection only when the certificate covers it and both sites negotiate and authenticate
 alike, else 421. Every state is bounded (listeners' timeouts: and limits:, e.g. send for a
 client that stops reading; "event":"http_timeout", "event":"connection_refused"); Upgrade is
-allowed per site (upgrade: [websocket] by default). Every log event: docs/logs.md.`,
+allowed per site (upgrade: [websocket] by default). Routes (routes:, first match on host, path,
+method, header, query) proxy to pools: of servers (round_robin, least_conn, hash; health checks,
+passive ejection, retries; "event":"upstream_down|upstream_up|upstream_ejected"), redirect or
+respond; see docs/l7.md. Every log event: docs/logs.md.`,
   async run(argv) {
     const { values } = parseArgs({
       args: [...argv],

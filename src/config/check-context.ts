@@ -13,4 +13,6 @@ export interface CheckContext {
   readCaFiles(files: string | readonly string[], where: string): Promise<string[] | undefined>;
   /** A cert+key pair, validated like a site certificate; Problems are filed under `where`. */
   loadPair(cert: string, key: string, where: string): Promise<CertificatePair | undefined>;
+  /** The config line of a path, when known (to point at a second place in a message). */
+  lineOf?(where: string): number | undefined;
 }

@@ -19,6 +19,7 @@ import { checkKeylog } from './keylog-check.ts';
 import { checkListeners } from './listener-check.ts';
 import { checkLog } from './log-check.ts';
 import type { Plan } from './plan.ts';
+import { checkPools } from './pools-check.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -111,6 +112,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
   const log = checkLog(ctx, raw.log);
   ctx.extraCa = await loadExtraCa(ctx, raw.extra_ca ?? [], stateDir);
   ctx.stateDir = stateDir;
+  ctx.pools = await checkPools(ctx, raw.pools);
   const { listeners, httpListeners } = await checkListeners(ctx, raw.listeners);
 
   acmeCrossChecks(ctx, listeners, httpListeners);
@@ -138,5 +140,8 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     ...(keylog ?? {}),
     log,
     ...(admin !== undefined ? { admin } : {}),
+    ...(ctx.pools.size + ctx.inlinePools.length > 0
+      ? { pools: [...ctx.pools.values(), ...ctx.inlinePools] }
+      : {}),
   };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type LoadPairResult, loadCertificatePair } from '../certs/load-pair.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import { pemBlocks } from '../certs/pem.ts';
+import type { PoolPlan } from '../http/pools/index.ts';
 import type { Problem, Severity } from '../problems.ts';
 import type { CheckContext } from './check-context.ts';
 import { joinPath, parsePath, type YamlSource } from './yaml-source.ts';
@@ -23,6 +24,10 @@ export class Checker implements CheckContext {
   extraCa: readonly string[] = [];
   /** Where ACME lineages live; set before the listeners are checked. */
   stateDir = '';
+  /** `pools:` by name, checked before the listeners (routes name them). */
+  pools: ReadonlyMap<string, PoolPlan> = new Map();
+  /** Pools made for routes' inline `upstream:`. */
+  readonly inlinePools: PoolPlan[] = [];
   private readonly baseDir: string;
   private readonly source: YamlSource;
   readonly file: string;
@@ -38,6 +43,10 @@ export class Checker implements CheckContext {
   add(severity: Severity, where: string, message: string, hint: string): void {
     const line = this.source.lineOf(parsePath(where));
     this.problems.push({ severity, path: where, ...(line !== undefined ? { line } : {}), message, hint });
+  }
+
+  lineOf(where: string): number | undefined {
+    return this.source.lineOf(parsePath(where));
   }
 
   /** Re-home problems whose paths are relative to `prefix`. */

@@ -5,6 +5,8 @@ import type { AcmePlan } from '../certs/acme/settings.ts';
 import type { OcspPlan } from '../certs/ocsp/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
+import type { PoolPlan } from '../http/pools/index.ts';
+import type { RoutePlan } from '../http/routes/index.ts';
 import type { AdminPlan } from '../observe/admin/settings.ts';
 import type { LogSettings } from '../observe/log-settings.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
@@ -93,6 +95,8 @@ export interface SitePlan {
   readonly acme?: AcmePlan;
   /** `ocsp:`; absent: stapling on when the certificate names a responder (certs DEFAULT_OCSP). */
   readonly ocsp?: OcspPlan;
+  /** `routes:` — first match wins; `upstream`/`handler` serve what none matches. */
+  readonly routes?: readonly RoutePlan[];
 }
 
 export interface ListenerPlan {
@@ -154,4 +158,6 @@ export interface Plan {
   readonly log?: LogSettings;
   /** The admin listener (`admin:`): health, the runtime API; absent = off. */
   readonly admin?: AdminPlan;
+  /** `pools:` and the pools of routes' inline `upstream:` (absent: none). */
+  readonly pools?: readonly PoolPlan[];
 }

@@ -97,6 +97,120 @@ export const ClientAuthSchema = v.union(
   'client_auth is none, optional, required, or a mapping with mode, ca, forward_pem',
 );
 
+// --- routes and pools (docs/l7.md)
+
+const Percent = v.union([v.number(), v.string()], 'a share such as "20%" or 20');
+const StatusCode = (key: string) =>
+  v.pipe(v.number(`${key} is an HTTP status code`), v.integer(`${key} is a whole number`));
+
+export const ServerSchema = v.union(
+  [
+    v.string(),
+    v.strictObject({
+      url: v.string('url is an http:// or https:// URL'),
+      weight: v.optional(v.number('weight is a number')),
+    }),
+  ],
+  'a server is a URL string or { url, weight }',
+);
+
+export const PoolSchema = v.strictObject({
+  servers: v.array(ServerSchema, 'servers is a list of URLs or { url, weight }'),
+  balance: v.optional(
+    v.picklist(['round_robin', 'least_conn', 'hash'], 'balance is round_robin, least_conn or hash'),
+  ),
+  hash_key: v.optional(v.string('hash_key is client_ip, header:NAME or cookie:NAME')),
+  health: v.optional(
+    v.strictObject({
+      path: v.optional(v.string('path is the health check path, e.g. /healthz')),
+      interval: v.optional(Duration),
+      timeout: v.optional(Duration),
+      expect: v.optional(v.union([v.string(), v.number()], 'expect is a status or a range, e.g. 200-399')),
+      rise: v.optional(v.number('rise is a number of checks')),
+      fall: v.optional(v.number('fall is a number of checks')),
+    }),
+  ),
+  passive: v.optional(
+    v.strictObject({
+      failures: v.optional(v.number('failures is a number (0: no passive ejection)')),
+      window: v.optional(Duration),
+      cooldown: v.optional(Duration),
+    }),
+  ),
+  slow_start: v.optional(Duration),
+  retries: v.optional(
+    v.strictObject({
+      attempts: v.optional(v.number('attempts is the number of retries')),
+      budget: v.optional(Percent),
+    }),
+  ),
+  timeouts: v.optional(
+    v.strictObject({
+      connect: v.optional(Duration),
+      response_header: v.optional(Duration),
+      idle: v.optional(Duration),
+      total: v.optional(Duration),
+    }),
+  ),
+  tls: v.optional(
+    v.strictObject({
+      ca: v.optional(
+        v.union([v.string(), NameList('CA file path')], 'ca is a CA file path or a list of them'),
+      ),
+      servername: v.optional(v.string('servername is the name sent as SNI and checked in the certificate')),
+      client_cert: v.optional(CertificateSchema),
+      insecure_skip_verify: v.optional(v.boolean('insecure_skip_verify is true or false')),
+      alpn: v.optional(NameList('ALPN protocol')),
+    }),
+  ),
+  max_streams: v.optional(v.number('max_streams is a number of streams per connection')),
+});
+
+const StringMap = (what: string) => v.record(v.string(), v.string(`each ${what} value is a string`));
+
+export const MatchSchema = v.strictObject({
+  host: v.optional(v.union([v.string(), NameList('host')], 'host is a name or a list of names')),
+  path: v.optional(v.string('path is an exact path, e.g. /ping')),
+  path_prefix: v.optional(v.string('path_prefix is a path prefix, e.g. /api/')),
+  path_regex: v.optional(v.string('path_regex is a regular expression')),
+  method: v.optional(v.union([v.string(), NameList('method')], 'method is a name or a list of names')),
+  header: v.optional(StringMap('header')),
+  query: v.optional(StringMap('query')),
+});
+
+export const RouteSchema = v.strictObject({
+  match: v.optional(MatchSchema),
+  pool: v.optional(v.string('pool is the name of an entry of pools:')),
+  upstream: v.optional(v.string('upstream is an http:// or https:// URL')),
+  strip_prefix: v.optional(v.string('strip_prefix is a path prefix')),
+  replace_prefix: v.optional(
+    v.strictObject({ from: v.string('from is a path prefix'), to: v.string('to is a path prefix') }),
+  ),
+  host: v.optional(v.string('host is the Host sent to the app')),
+  timeouts: v.optional(
+    v.strictObject({
+      connect: v.optional(Duration),
+      response_header: v.optional(Duration),
+      idle: v.optional(Duration),
+      total: v.optional(Duration),
+    }),
+  ),
+  redirect: v.optional(
+    v.strictObject({
+      status: v.optional(StatusCode('redirect.status')),
+      location: v.string('location is the target URL (with {host} {path} {query} {uri})'),
+    }),
+  ),
+  respond: v.optional(
+    v.strictObject({
+      status: v.optional(StatusCode('respond.status')),
+      body: v.optional(v.string('body is a string')),
+      content_type: v.optional(v.string('content_type is a media type')),
+    }),
+  ),
+  handler: v.optional(v.string('handler is a name: inspect')),
+});
+
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
@@ -123,6 +237,10 @@ export const SiteSchema = v.strictObject({
       ],
       'ocsp is true, false, or { enabled, responder, nonce }',
     ),
+  ),
+  // First match wins; `upstream:` serves what no route matches.
+  routes: v.optional(
+    v.array(RouteSchema, 'routes is a list of { match, and pool | upstream | redirect | respond | handler }'),
   ),
 });
 
@@ -315,6 +433,7 @@ export const ConfigSchema = v.strictObject({
       'admin is { address, token | token_file }',
     ),
   ),
+  pools: v.optional(v.record(v.string(), PoolSchema, 'pools maps names to { servers, balance, … }')),
   listeners: v.pipe(
     v.array(ListenerSchema, 'listeners is a list'),
     v.minLength(1, 'the config needs at least one listener'),
@@ -334,6 +453,9 @@ export type RawLimits = v.InferOutput<typeof LimitsSchema>;
 export type RawClientAuth = v.InferOutput<typeof ClientAuthSchema>;
 export type RawLog = RawConfig['log'];
 export type RawAdmin = v.InferOutput<typeof ConfigSchema.entries.admin>;
+export type RawPool = v.InferOutput<typeof PoolSchema>;
+export type RawRoute = v.InferOutput<typeof RouteSchema>;
+export type RawMatch = v.InferOutput<typeof MatchSchema>;
 
 // --- schema introspection, for "did you mean" on unknown keys
 

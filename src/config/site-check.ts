@@ -11,6 +11,7 @@ import { checkClientAuth } from './client-auth-check.ts';
 import { checkOcsp } from './ocsp-check.ts';
 import { checkPassthroughUnused } from './passthrough-check.ts';
 import type { SitePlan } from './plan.ts';
+import { checkRoutes } from './routes-check.ts';
 import type { RawSite } from './schema.ts';
 import { checkSitePolicy } from './site-policy-check.ts';
 import { checkTarget } from './site-target-check.ts';
@@ -93,6 +94,18 @@ export async function checkSites(
     );
 
     const ocsp = checkOcsp(ctx, sp, site.ocsp, mode, pairs, ctx.stateDir);
+    const routed = site.routes === undefined ? undefined : checkRoutes(ctx, sp, site.routes, ctx.pools);
+    if (
+      site.routes !== undefined &&
+      (mode === 'passthrough' || (target && 'upstream' in target && target.upstream.kind === 'tcp'))
+    )
+      ctx.add(
+        'error',
+        `${sp}.routes`,
+        'routes need decrypted HTTP: this site forwards raw bytes (tcp://)',
+        'remove routes, or give the site an http:// upstream',
+      );
+    if (routed !== undefined) ctx.inlinePools.push(...routed.inline);
 
     const siteHasErrors = hasErrors(ctx.problems.slice(before));
     if (siteHasErrors || !policy || !target || !clientAuth.ok) {
@@ -112,6 +125,7 @@ export async function checkSites(
       ...(upgrade !== undefined ? { upgrade } : {}),
       ...(acme !== undefined ? { acme } : {}),
       ...(ocsp !== undefined ? { ocsp } : {}),
+      ...(routed !== undefined ? { routes: routed.routes } : {}),
     });
   }
 

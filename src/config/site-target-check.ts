@@ -9,7 +9,8 @@ import { checkUpstream } from './upstream-check.ts';
 
 const HANDLERS = ['inspect'] as const;
 
-export type SiteTarget = { upstream: Upstream } | { handler: Handler };
+/** Empty: a site with routes only (a request no route matches gets 404). */
+export type SiteTarget = { upstream: Upstream } | { handler: Handler } | Record<never, never>;
 
 export async function checkTarget(
   ctx: CheckContext,
@@ -26,6 +27,13 @@ export async function checkTarget(
     );
     return undefined;
   }
+  if (
+    site.upstream === undefined &&
+    site.handler === undefined &&
+    site.routes !== undefined &&
+    mode === 'terminate'
+  )
+    return {};
   if (site.upstream === undefined && site.handler === undefined) {
     ctx.add(
       'error',

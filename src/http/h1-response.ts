@@ -87,7 +87,16 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
 
   onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void {
     this.metrics?.upstreamError(code);
-    logUpstreamError(this.log, this.info, status, this.upstreamName, code, detail, this.method, this.path);
+    logUpstreamError(
+      this.log,
+      this.info,
+      status,
+      this.attempt?.origin ?? this.upstreamName,
+      code,
+      detail,
+      this.method,
+      this.path,
+    );
     this.exchange = null;
     if (answer !== undefined) {
       // A gRPC call's status (HTTP 200, trailers-only): what a gRPC client reads, even over HTTP/1.1.
@@ -109,7 +118,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
       this.log,
       this.info,
       this.status,
-      this.upstreamName,
+      this.attempt?.origin ?? this.upstreamName,
       code,
       detail,
       this.method,

@@ -4,6 +4,7 @@
 import type { SiteRequestMetrics } from '../observe/index.ts';
 import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
+import { type RouteTable, routesOf } from './routes/index.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
 import { DEFAULT_UPGRADES } from './upgrade.ts';
 import type { AnyPool } from './upstream-choice.ts';
@@ -17,6 +18,8 @@ export interface SiteBinding {
   readonly fwd: ForwardContext | null;
   readonly upgrades: readonly string[];
   readonly metrics: SiteRequestMetrics | null;
+  /** The site's routes; null for a site without (it costs nothing more per request). */
+  readonly routes: RouteTable | null;
 }
 
 export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
@@ -37,6 +40,7 @@ export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: Http
           },
     upgrades: site.upgrade ?? DEFAULT_UPGRADES,
     metrics: site.metrics ?? null,
+    routes: routesOf(site),
   };
 };
 

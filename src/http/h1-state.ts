@@ -8,11 +8,14 @@ import type net from 'node:net';
 import type { SiteRequestMetrics } from '../observe/index.ts';
 import { logAccess, logRejected } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
+import { type ForwardedParts, forwardedParts } from './forwarded.ts';
 import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
-import type { ForwardContext } from './head-builder.ts';
+import type { ForwardContext, HeadRewrite } from './head-builder.ts';
 import type { HeadError } from './head-errors.ts';
 import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
+import type { PoolAttempt } from './pools/index.ts';
 import type { RequestHead } from './request-head.ts';
+import type { RouteTable } from './routes/index.ts';
 import { SiteChoice } from './site-choice.ts';
 import { SendStall } from './timeouts.ts';
 import type { Tunnel } from './tunnel.ts';
@@ -26,6 +29,7 @@ import type {
   SiteResolver,
 } from './types.ts';
 import type { AnyPool, UpstreamExchange } from './upstream-choice.ts';
+import type { ExchangeTimeouts } from './upstream-exchange.ts';
 
 export const P = { idle: 0, active: 1, tunnel: 2, closing: 3, closed: 4 } as const;
 export type Phase = (typeof P)[keyof typeof P];
@@ -45,6 +49,11 @@ export abstract class Http1State implements RequestHandler {
   protected fwd: ForwardContext | null;
   protected upgrades: readonly string[];
   protected metrics: SiteRequestMetrics | null;
+  protected routes: RouteTable | null;
+  /** A routed request's pool attempts, rewrite and bounds (null: the site's upstream, as before). */
+  protected attempt: PoolAttempt | null = null;
+  protected rewrite: HeadRewrite | null = null;
+  protected timeouts: ExchangeTimeouts | null = null;
   protected readonly sites: SiteChoice;
   protected readonly ownBinding: SiteBinding;
   /** Other sites' bindings, made on first use (coalesced connections only). */
@@ -115,6 +124,7 @@ export abstract class Http1State implements RequestHandler {
     this.fwd = own.fwd;
     this.upgrades = own.upgrades;
     this.metrics = own.metrics;
+    this.routes = own.routes;
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
     // One inactivity timer for every state; each check (h1-timers.ts) measures its own bound from it.
     this.tick = Math.max(
@@ -133,6 +143,14 @@ export abstract class Http1State implements RequestHandler {
     this.socket.setTimeout(ms);
   }
 
+  private partsMemo: ForwardedParts | null = null;
+
+  /** The forwarding fields of this connection (routed requests; made once). */
+  protected get parts(): ForwardedParts {
+    this.partsMemo ??= this.fwd?.parts ?? forwardedParts(this.info.clientAddress, this.info.clientCertLines);
+    return this.partsMemo;
+  }
+
   protected use(b: SiteBinding): void {
     this.handler = b.handler;
     this.pool = b.pool;
@@ -140,6 +158,10 @@ export abstract class Http1State implements RequestHandler {
     this.fwd = b.fwd;
     this.upgrades = b.upgrades;
     this.metrics = b.metrics;
+    this.routes = b.routes;
+    this.attempt = null;
+    this.rewrite = null;
+    this.timeouts = null;
   }
 
   protected bindingFor(site: HttpSiteRuntime): SiteBinding {
@@ -178,6 +200,7 @@ export abstract class Http1State implements RequestHandler {
 
   protected logAccess(status: number): void {
     this.metrics?.request(status);
+    const a = this.attempt;
     logAccess(this.log, this.info, {
       method: this.method,
       uri: this.path,
@@ -190,9 +213,9 @@ export abstract class Http1State implements RequestHandler {
       startedAt: this.startedAt,
       firstByteAt: this.firstByteAt,
       connectMs: this.exchange?.connectMs ?? this.connectMs,
-      upstream: this.upstreamName,
+      upstream: a === null ? this.upstreamName : a.origin,
       first: this.served++ === 0,
-      note: this.note,
+      note: a === null ? this.note : { ...this.note, ...a.logFields() },
     });
   }
 

@@ -53,6 +53,8 @@ export const parseH2Request = (
   site: H2RequestSite,
   endAfterHeaders: boolean,
   into: H2RequestFacts,
+  /** A route's rewrite: the target and Host the app gets instead of the client's. */
+  rewrite: { readonly target: string | null; readonly host: string | null } | null = null,
 ): H2Request | string => {
   let method: string | undefined;
   let path: string | undefined;
@@ -195,7 +197,7 @@ export const parseH2Request = (
   // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
   const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
   const viaField = !site.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
-  const head = `${method} ${path} HTTP/1.1\r\nhost: ${effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
+  const head = `${method} ${rewrite?.target ?? path} HTTP/1.1\r\nhost: ${rewrite?.host ?? effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
   return { head: Buffer.from(head, 'latin1'), body, length };
 };
 

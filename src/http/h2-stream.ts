@@ -11,7 +11,9 @@ import { responseHeaders } from './h2-response-fields.ts';
 import type { SessionWatch, Watched } from './h2-watch.ts';
 import { E } from './head-errors.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
+import type { PoolAttempt } from './pools/index.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { H2MatchInput, type RouteTable, rewriteOf, routeRequest } from './routes/index.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
 import { type AnyPool, openExchange, type UpstreamExchange } from './upstream-choice.ts';
@@ -28,6 +30,8 @@ export interface H2Context extends H2RequestSite {
   readonly handler: LocalHandler | null;
   readonly upstreamName: string;
   readonly metrics: SiteRequestMetrics | null;
+  /** The site's routes; null for a site without. */
+  readonly routes: RouteTable | null;
   /** The open streams and their timers (h2_idle runs only when there is none). */
   readonly watch: SessionWatch;
   /** The context of the site serving a request's host (the connection's own, another, or 421). */
@@ -71,6 +75,9 @@ export class H2Stream implements ResponseSink, Watched {
   host = '';
   /** Extra members of the log line (a 421's reason). */
   private note: Readonly<Record<string, string>> | null = null;
+  /** A routed request: its pool attempts (the log names the server), or the local answer's name. */
+  private attempt: PoolAttempt | null = null;
+  private routedName: string | null = null;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -115,11 +122,34 @@ export class H2Stream implements ResponseSink, Watched {
       this.respondError(E.bodyTooLarge.status);
       return;
     }
-    if (ctx.handler !== null) {
+    // Step 3, routes: a local answer, or a server of a pool; a site without routes skips it.
+    let pool = ctx.pool;
+    let timeouts = null;
+    if (ctx.routes !== null) {
+      const r = routeRequest(
+        ctx.routes,
+        new H2MatchInput(this.raw, this.method, this.host, this.path),
+        ctx.info,
+        ctx.log,
+      );
+      if (r !== null && r.local !== null) {
+        this.routedName = r.upstream;
+        this.serveLocal(r.local);
+        return;
+      }
+      if (r !== null) {
+        this.attempt = r.attempt;
+        pool = r.attempt.server.conns;
+        timeouts = r.route.timeouts;
+        const rw = rewriteOf(r.route, this.path);
+        if (rw !== null) req = parseH2Request(this.raw, ctx, stream.endAfterHeaders, this, rw) as typeof req;
+      }
+    }
+    if (pool === null && ctx.handler !== null) {
       this.serveLocal(ctx.handler);
       return;
     }
-    const ex = openExchange(ctx.pool!, this, req.head, req.body, this.method, false);
+    const ex = openExchange(pool!, this, req.head, req.body, this.method, false, this.attempt, timeouts);
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
@@ -252,6 +282,7 @@ export class H2Stream implements ResponseSink, Watched {
   private logAccess(status: number): void {
     const c = this.ctx;
     c.metrics?.request(status);
+    const a = this.attempt;
     logAccess(c.log, c.info, {
       method: this.method,
       uri: this.path,
@@ -264,9 +295,9 @@ export class H2Stream implements ResponseSink, Watched {
       startedAt: this.startedAt,
       firstByteAt: this.stream.headersSent && this.firstByteAt === 0 ? performance.now() : this.firstByteAt,
       connectMs: this.exchange?.connectMs ?? this.connectMs,
-      upstream: this.note === null ? c.upstreamName : 'none',
+      upstream: a !== null ? a.origin : this.note === null ? (this.routedName ?? c.upstreamName) : 'none',
       first: firstRequestOf(c.info),
-      note: this.note,
+      note: a === null ? this.note : { ...this.note, ...a.logFields() },
     });
   }
 
@@ -341,7 +372,16 @@ export class H2Stream implements ResponseSink, Watched {
   onUpstreamFailure(status: number, code: string, detail: string, answer?: ResponseHead): void {
     const c = this.ctx;
     c.metrics?.upstreamError(code);
-    logUpstreamError(c.log, c.info, status, c.upstreamName, code, detail, this.method, this.path);
+    logUpstreamError(
+      c.log,
+      c.info,
+      status,
+      this.attempt?.origin ?? c.upstreamName,
+      code,
+      detail,
+      this.method,
+      this.path,
+    );
     this.exchange = null;
     if (answer !== undefined) {
       // A gRPC call: its status in a trailers-only response (HTTP 200), as the client expects.
@@ -383,7 +423,16 @@ export class H2Stream implements ResponseSink, Watched {
   onUpstreamAbort(code: string, detail: string): void {
     const c = this.ctx;
     c.metrics?.upstreamError(code);
-    logUpstreamError(c.log, c.info, this.status, c.upstreamName, code, detail, this.method, this.path);
+    logUpstreamError(
+      c.log,
+      c.info,
+      this.status,
+      this.attempt?.origin ?? c.upstreamName,
+      code,
+      detail,
+      this.method,
+      this.path,
+    );
     this.exchange = null;
     this.aborted = true;
     this.finish();

@@ -82,9 +82,18 @@ export interface ForwardContext {
  * The request head for the upstream: HTTP/1.1 origin-form, hop-by-hop fields removed, forwarding
  * fields set. Content-Length / Transfer-Encoding lines pass through: the body is framed the same way.
  */
+/** A route's changes to the request line and Host toward the app (routes/rewrite.ts). */
+export interface HeadRewrite {
+  /** The request target sent instead of the client's. */
+  readonly target: Buffer | null;
+  /** The Host sent instead of the client's (X-Forwarded-Host and Forwarded keep the client's). */
+  readonly host: Buffer | null;
+}
+
 export const buildUpstreamRequest = (
   head: RequestHead,
   ctx: ForwardContext,
+  rewrite: HeadRewrite | null = null,
   /** The request id's field (`name` lower-case): incoming lines of that name are replaced by `line`. */
   requestId: { readonly name: string; readonly line: Buffer } | null = null,
 ): Buffer => {
@@ -106,7 +115,7 @@ export const buildUpstreamRequest = (
         d = 1;
     } else if (id === H.upgrade) d = head.upgrade ? 0 : 1;
     else if (isHopByHop(id)) d = 1;
-    else if (id === H.host) d = head.hostFromTarget ? 1 : 0;
+    else if (id === H.host) d = head.hostFromTarget || (rewrite !== null && rewrite.host !== null) ? 1 : 0;
     else if (id === H.xForwardedFor || id === H.forwarded) d = 1;
     else if (id === H.xForwardedClientCert || id === H.xClientVerify) d = 1;
     else if (id === H.xForwardedProto) {
@@ -143,16 +152,23 @@ export const buildUpstreamRequest = (
 
   const hasHost = head.hostStart >= 0;
   const hostLen = hasHost ? head.hostEnd - head.hostStart : 0;
-  const hostLine = head.hostFromTarget || !hasHost;
+  const newHost = rewrite === null ? null : rewrite.host;
+  const newTarget = rewrite === null ? null : rewrite.target;
+  if (newTarget !== null) slash = 0;
+  const hostLine = head.hostFromTarget || !hasHost || newHost !== null;
   // An empty Host stays unquoted (isToken says no to an empty token).
   const quoteHost = hasHost && head.hostEnd > head.hostStart && !isToken(buf, head.hostStart, head.hostEnd);
 
   let fwd: Buffer | null = null;
   if (trust) fwd = Buffer.from(trustedForwarding(head, ctx, hasXfp, hasXfh), 'latin1');
 
-  let len =
-    methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + via.length + 2;
-  if (hostLine) len += HOST_PREFIX.length + (hasHost ? hostLen : ctx.upstreamHost.length) + 2;
+  const targetLen = newTarget !== null ? newTarget.length : pathEnd - pathStart;
+  let len = methodAndSp + slash + targetLen + HTTP11_CRLF.length + keptLength(fields) + via.length + 2;
+  if (hostLine)
+    len +=
+      HOST_PREFIX.length +
+      (newHost !== null ? newHost.length : hasHost ? hostLen : ctx.upstreamHost.length) +
+      2;
   if (head.upgrade) len += CONNECTION_UPGRADE.length;
   if (requestId !== null) len += requestId.line.length;
   if (fwd !== null) len += fwd.length;
@@ -164,11 +180,12 @@ export const buildUpstreamRequest = (
   const out = Buffer.allocUnsafe(len);
   let p = buf.copy(out, 0, head.start, head.targetStart);
   if (slash === 1) out[p++] = 0x2f;
-  p += buf.copy(out, p, pathStart, pathEnd);
+  p += newTarget !== null ? newTarget.copy(out, p) : buf.copy(out, p, pathStart, pathEnd);
   p += HTTP11_CRLF.copy(out, p);
   if (hostLine) {
     p += HOST_PREFIX.copy(out, p);
-    p += hasHost ? buf.copy(out, p, head.hostStart, head.hostEnd) : ctx.upstreamHost.copy(out, p);
+    if (newHost !== null) p += newHost.copy(out, p);
+    else p += hasHost ? buf.copy(out, p, head.hostStart, head.hostEnd) : ctx.upstreamHost.copy(out, p);
     p += CRLF.copy(out, p);
   }
   p = copyKept(buf, fields, out, p);

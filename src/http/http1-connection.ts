@@ -11,6 +11,7 @@ import { buildUpstreamRequest } from './head-builder.ts';
 import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { HeadLogFields } from './request-id-field.ts';
+import { forwardTo, H1MatchInput, headRewriteOf, routeRequest } from './routes/index.ts';
 import { isMisdirected } from './site-choice.ts';
 import { acceptsTrailers } from './trailers-h1.ts';
 import {
@@ -160,6 +161,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.note = null;
     this.misdirected = false;
     this.offered = '';
+    this.attempt = null;
 
     // The site for this request's host (RFC 9113 §9.1.1: a connection may carry any name its
     // certificate covers); a request without Host (HTTP/1.0) is the connection's own site's.
@@ -173,6 +175,8 @@ class Http1Connection extends Http1Response implements Drainable {
       return;
     }
     this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
+    // Step 3, routes: a local answer, or a server of a pool; a site without routes skips it.
+    if (this.routes !== null) this.takeRoute(head);
 
     if (this.handler !== null) {
       this.local = toLocalRequest(head);
@@ -195,10 +199,39 @@ class Http1Connection extends Http1Response implements Drainable {
     const out = buildUpstreamRequest(
       head,
       this.fwd!,
+      this.rewrite,
       idHeader === false || idLine === null ? null : { name: idHeader, line: idLine },
     );
-    this.exchange = openExchange(this.pool!, this, out, head.body, head.method, head.upgrade);
+    this.exchange = openExchange(
+      this.pool!,
+      this,
+      out,
+      head.body,
+      head.method,
+      head.upgrade,
+      this.attempt,
+      this.timeouts,
+    );
     this.exchange.start();
+  }
+
+  /** The route that takes this request, and what the exchange (or local answer) needs from it. */
+  private takeRoute(head: RequestHead): void {
+    const input = new H1MatchInput(head, this.path, this.info.serverName);
+    const r = routeRequest(this.routes!, input, this.info, this.log);
+    if (r === null) return; // no route matched: the site's own upstream
+    if (r.local !== null) {
+      this.handler = r.local;
+      this.upstreamName = r.upstream;
+      return;
+    }
+    const conns = r.attempt.server.conns;
+    this.handler = null;
+    this.attempt = r.attempt;
+    this.pool = conns;
+    this.fwd = forwardTo(conns, this.parts, this.opts.trustForwarded, this.opts.via);
+    this.rewrite = headRewriteOf(r.route, input.query === '' ? input.path : `${input.path}?${input.query}`);
+    this.timeouts = r.route.timeouts;
   }
 
   onRequestBody(chunk: Buffer): void {

@@ -8,6 +8,7 @@ import { clientOf } from './access-log.ts';
 import { forwardedParts } from './forwarded.ts';
 import { type H2Context, H2Stream } from './h2-stream.ts';
 import { SessionWatch } from './h2-watch.ts';
+import { routesOf } from './routes/index.ts';
 import { isMisdirected, SiteChoice } from './site-choice.ts';
 import { logTimeout } from './timeouts.ts';
 import {
@@ -88,6 +89,7 @@ export const serveHttp2 = (
       handler,
       upstreamName: pool === null ? 'local' : pool.origin,
       metrics: s.metrics ?? null,
+      routes: routesOf(s),
       parts,
       fixedForwarded,
       via: o.via && pool?.upstream.via !== false,

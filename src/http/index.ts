@@ -5,9 +5,19 @@ export { serveHttp1 } from './http1-connection.ts';
 export { serveHttp2 } from './http2-session.ts';
 export { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
 export { RequestDecoder, ResponseDecoder } from './message-decoder.ts';
+export {
+  createServerPools,
+  HealthAuthority,
+  type HealthChange,
+  type HealthLink,
+  localHealthLink,
+  type PoolPlan,
+  type ServerPool,
+} from './pools/index.ts';
 // The parsers, for tools (probe/trace) and tests.
 export { parseRequestHead, RequestHead } from './request-head.ts';
 export { parseResponseHead, ResponseHead } from './response-head.ts';
+export { buildRouteTable, noRouteHandler, type RoutedSite, type RoutePlan } from './routes/index.ts';
 export type {
   ConnectionInfo,
   Drainable,

@@ -3,7 +3,7 @@
 // plan. The one place the fronts start an exchange, so they stay unaware of the difference.
 
 import type { BodyKind } from './request-head.ts';
-import { Exchange, type ResponseSink } from './upstream-exchange.ts';
+import { type Attempts, Exchange, type ExchangeTimeouts, type ResponseSink } from './upstream-exchange.ts';
 import { H2Exchange, H2Pool } from './upstream-h2/index.ts';
 import type { Pool } from './upstream-pool.ts';
 
@@ -20,9 +20,12 @@ export function openExchange(
   body: BodyKind,
   method: string,
   upgrade: boolean,
+  /** A routed request's pool attempts and bounds (HTTP/1.1 pools; pools of h2 servers are not built yet). */
+  attempts: Attempts | null = null,
+  timeouts: ExchangeTimeouts | null = null,
 ): UpstreamExchange {
   // An Upgrade (WebSocket over HTTP/1.1) has no HTTP/2 form here: sent as a plain request.
   return pool instanceof H2Pool
     ? new H2Exchange(pool, sink, head, body, method)
-    : new Exchange(pool, sink, head, body, method, upgrade);
+    : new Exchange(pool, sink, head, body, method, upgrade, attempts, timeouts);
 }

@@ -33,6 +33,25 @@ export interface ResponseSink {
   onUpgrade(head: ResponseHead, conn: UpstreamConn, rest: Buffer | null): void;
 }
 
+/** A pool's several servers as one exchange sees them (pools/attempt.ts): retries elsewhere, health. */
+export interface Attempts {
+  /** The attempt on `pool` is over; `failure` (a code) when it failed (passive health). */
+  end(pool: Pool, failure: string | null): void;
+  /** Another server's connections for a retry after `failed` failed before any response byte. */
+  next(failed: Pool, code: string): Pool | null;
+}
+
+/** Bounds of a routed exchange (the pool's, or a route's), over the server's own. */
+export interface ExchangeTimeouts {
+  readonly connectMs: number;
+  /** Request sent → response head. */
+  readonly responseMs: number;
+  /** Between two reads of the response body. */
+  readonly idleMs: number;
+  /** The whole exchange; 0 = none. */
+  readonly totalMs: number;
+}
+
 const CRLF = Buffer.from('\r\n', 'latin1');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
@@ -46,7 +65,7 @@ const idempotent = (method: string): boolean =>
   method === 'TRACE';
 
 export class Exchange implements UpstreamOwner, ResponseHandler {
-  private readonly pool: Pool;
+  private pool: Pool;
   private readonly sink: ResponseSink;
   private readonly head: Buffer;
   private readonly body: BodyKind;
@@ -63,6 +82,11 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   private wantDrain = false;
   private pausedBySink = false;
   private retried = false;
+  private readonly attempts: Attempts | null;
+  private readonly timeouts: ExchangeTimeouts | null;
+  private totalTimer: NodeJS.Timeout | null = null;
+  /** Status of the response head passed on (5xx counts as a failure of the server). */
+  private headStatus = 0;
   /** Over: completed, failed or aborted. Nothing is reported after this. */
   done = false;
   /** Time to connect to the upstream (TLS included), ms; 0 when a pooled connection was reused. */
@@ -76,6 +100,8 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
     body: BodyKind,
     method: string,
     upgrade: boolean,
+    attempts: Attempts | null = null,
+    timeouts: ExchangeTimeouts | null = null,
   ) {
     this.pool = pool;
     this.sink = sink;
@@ -85,12 +111,24 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
     this.retryable = idempotent(method);
     this.upgrade = upgrade;
     this.requestEnded = body === Body.none;
+    this.attempts = attempts;
+    this.timeouts = timeouts;
   }
 
   start(): void {
+    const t = this.timeouts;
+    if (t !== null && t.totalMs > 0) {
+      this.totalTimer = setTimeout(() => this.totalExpired(), t.totalMs);
+      this.totalTimer.unref();
+    }
+    this.attempt();
+  }
+
+  private attempt(): void {
     const idle = this.upgrade ? null : this.pool.acquire(this);
     if (idle !== null) {
       this.conn = idle;
+      if (this.timeouts !== null) idle.socket.setTimeout(this.timeouts.responseMs);
       idle.decoder.expect(this, this.isHead, false);
       this.sendHead();
       return;
@@ -102,7 +140,26 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
     this.openedAt = performance.now();
     const c = this.pool.connect(this);
     this.conn = c;
+    if (this.timeouts !== null) c.socket.setTimeout(this.timeouts.connectMs);
     c.decoder.expect(this, this.isHead, this.upgrade);
+  }
+
+  /** Over, one way or another: the attempt is reported and the total bound stops. */
+  private settle(failure: string | null): void {
+    if (this.totalTimer !== null) {
+      clearTimeout(this.totalTimer);
+      this.totalTimer = null;
+    }
+    this.attempts?.end(this.pool, failure);
+  }
+
+  private totalExpired(): void {
+    this.totalTimer = null;
+    this.fail(
+      504,
+      'TOTAL_TIMEOUT',
+      `no complete response from ${this.pool.origin} within ${this.timeouts!.totalMs} ms`,
+    );
   }
 
   private sendHead(): void {
@@ -183,6 +240,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   abort(): void {
     if (this.done) return;
     this.done = true;
+    this.settle(null);
     const c = this.conn;
     this.conn = null;
     if (c !== null) this.pool.discard(c);
@@ -192,7 +250,9 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
 
   onUpstreamConnect(): void {
     this.connectMs = Math.round((performance.now() - this.openedAt) * 1000) / 1000;
-    if (!this.done) this.sendHead();
+    if (this.done) return;
+    if (this.timeouts !== null) this.conn!.socket.setTimeout(this.timeouts.responseMs);
+    this.sendHead();
   }
 
   onUpstreamData(chunk: Buffer): void {
@@ -234,15 +294,13 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
       this.fail(
         504,
         'CONNECT_TIMEOUT',
-        `no connection to ${this.pool.origin} within ${this.pool.upstream.connectTimeoutMs} ms`,
+        `no connection to ${this.pool.origin} within ${this.timeouts?.connectMs ?? this.pool.upstream.connectTimeoutMs} ms`,
       );
     } else if (!this.pausedBySink) {
       // A paused socket is idle because the client is slow, not the upstream.
-      this.fail(
-        504,
-        'RESPONSE_TIMEOUT',
-        `no response from ${this.pool.origin} within ${this.pool.upstream.responseTimeoutMs} ms`,
-      );
+      const t = this.timeouts;
+      const ms = t === null ? this.pool.upstream.responseTimeoutMs : this.headSeen ? t.idleMs : t.responseMs;
+      this.fail(504, 'RESPONSE_TIMEOUT', `no response from ${this.pool.origin} within ${ms} ms`);
     }
   }
 
@@ -258,11 +316,14 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
       const c = this.conn!;
       const rest = c.decoder.takeRest();
       this.done = true;
+      this.settle(null);
       this.conn = null;
       this.sink.onUpgrade(head, c, rest);
       return;
     }
     this.headSeen = true;
+    this.headStatus = head.status;
+    if (this.timeouts !== null) this.conn!.socket.setTimeout(this.timeouts.idleMs);
     this.keepAlive = head.keepAlive;
     this.sink.onResponseHead(head);
   }
@@ -278,6 +339,7 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
   onResponseEnd(): void {
     if (this.done) return;
     this.done = true;
+    this.settle(this.headStatus >= 500 ? `HTTP_${this.headStatus}` : null);
     const c = this.conn!;
     this.conn = null;
     if (this.pausedBySink) {
@@ -322,9 +384,33 @@ export class Exchange implements UpstreamOwner, ResponseHandler {
     this.fail(502, code, detail);
   }
 
+  /**
+   * A routed request that failed before the server can have acted on it (no response byte, no body
+   * byte sent, idempotent method) goes to another server of the pool, if the route and budget allow.
+   */
+  private retryElsewhere(code: string): boolean {
+    const a = this.attempts;
+    if (a === null || this.headSeen || this.bodySent > 0 || !this.retryable || this.upgrade) return false;
+    if (code === 'TOTAL_TIMEOUT') return false; // the whole exchange's time is up, retries included
+    if (this.conn?.decoder.started) return false;
+    const failed = this.pool;
+    const next = a.next(failed, code);
+    if (next === null) return false;
+    a.end(failed, code);
+    const c = this.conn;
+    this.conn = null;
+    if (c !== null) failed.discard(c);
+    this.pool = next;
+    this.pausedBySink = false;
+    this.attempt();
+    return true;
+  }
+
   private fail(status: number, code: string, detail: string): void {
     if (this.done) return;
+    if (this.retryElsewhere(code)) return;
     this.done = true;
+    this.settle(code);
     const c = this.conn;
     this.conn = null;
     if (c !== null) this.pool.discard(c);

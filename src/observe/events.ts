@@ -164,6 +164,9 @@ export const EVENTS = {
       upgrade: 'the protocol a 101 switched to (upgrade: allowlist), e.g. websocket',
       upgrade_refused: 'an Upgrade not on the allowlist, forwarded without it (e.g. h2c)',
       reason: 'why a 421 was sent (the host belongs to a site this connection cannot serve)',
+      pool: 'the pool of the route that proxied it (routes:)',
+      upstream_attempts: 'servers tried (1 = no retry)',
+      retried_from: 'servers that failed before the one that answered, comma-separated',
     },
   },
   http_rejected: {
@@ -620,6 +623,31 @@ export const EVENTS = {
       detail: 'in words (the last refusal of the second)',
       peer: 'the socket\'s peer "ip:port" (the balancer, or whoever connected)',
       refused: 'connections refused for this reason since the previous line',
+    },
+  },
+  // --- pools (http; decided once per instance, by the cluster primary)
+  upstream_down: {
+    by: 'http',
+    level: 'warning',
+    says: 'a pool server failed its active health checks `fall` times in a row: no request goes to it',
+    fields: { pool: 'pool name', upstream: 'server origin', reason: 'the last check, in words' },
+  },
+  upstream_up: {
+    by: 'http',
+    level: 'info',
+    says: 'a pool server is back (passed `rise` checks, or its passive cool-down ended); slow start ramps its weight',
+    fields: { pool: 'pool name', upstream: 'server origin', reason: 'why, in words' },
+  },
+  upstream_ejected: {
+    by: 'http',
+    level: 'warning',
+    says: 'a pool server had `passive.failures` failed requests (connect errors, 5xx, timeouts) within the window: out for the cool-down',
+    fields: {
+      pool: 'pool name',
+      upstream: 'server origin',
+      reason: 'the last failure, e.g. ECONNREFUSED, RESPONSE_TIMEOUT, HTTP_502',
+      failures: 'the threshold reached',
+      cooldown_ms: 'how long it stays out',
     },
   },
 } as const satisfies Readonly<Record<string, EventSpec>>;

@@ -5,6 +5,7 @@ import type tls from 'node:tls';
 import type { OcspStaples } from '../certs/ocsp/index.ts';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
 import { Errors, TlstermError } from '../errors.ts';
+import { createServerPools, type HealthLink, localHealthLink } from '../http/index.ts';
 import {
   DEFAULT_LOG_SETTINGS,
   KEYLOG_DEFAULT_MAX_BYTES,
@@ -31,7 +32,7 @@ import {
   localResumption,
   type ResumptionProvider,
 } from './resumption/index.ts';
-import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
+import { createSiteRuntime, type SiteRuntime, servesInspect } from './site-runtime.ts';
 
 export interface RunningServer {
   readonly addresses: readonly {
@@ -125,6 +126,8 @@ export interface ServerOptions {
   readonly admin?: WorkerAdmin;
   /** OCSP responses to staple (filled by the process that fetches); absent: no stapling. */
   readonly ocsp?: OcspStaples;
+  /** How pools hear health decisions (the cluster primary's); default: decided in this process. */
+  readonly health?: HealthLink;
 }
 
 export async function startServer(
@@ -150,9 +153,7 @@ export async function startServer(
           log,
         );
   // The inspect page brings the trace module: loaded only when a site serves it.
-  const inspect = plan.listeners.some((l) =>
-    l.sites.some((s) => s.mode !== 'passthrough' && s.upstream === undefined),
-  )
+  const inspect = plan.listeners.some((l) => l.sites.some(servesInspect))
     ? (await import('./inspect/handler.ts')).makeInspectHandler
     : undefined;
   const admin = options.admin;
@@ -173,7 +174,14 @@ export async function startServer(
     stapled.set(site.plan, on);
     if (on) attachStapling(server, staples);
   };
+  // Pools (routes:): health is decided once per instance — by the primary, or here without one.
+  const planPools = plan.pools ?? [];
+  const ownHealth =
+    planPools.length > 0 && options.health === undefined ? localHealthLink(planPools, log) : undefined;
+  const pools = createServerPools(planPools, options.health ?? ownHealth?.link ?? null);
   const release = async () => {
+    ownHealth?.stop();
+    for (const p of pools.values()) p.close();
     keylog?.close();
     for (const site of allSites) site.close();
     await Promise.all(states.map((s) => s.close()));
@@ -187,7 +195,7 @@ export async function startServer(
       const resumption = listenerResumption(listener, state);
       resumptions.set(listener.name, resumption);
       const sites = listener.sites.map((site) =>
-        createSiteRuntime(listener, site, resumption, wire, inspect),
+        createSiteRuntime(listener, site, resumption, wire, pools, inspect),
       );
       allSites.push(...sites);
       for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))

@@ -8,7 +8,15 @@ import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
-import { createUpstreamPool, type HttpSiteRuntime, type LocalHandler } from '../http/index.ts';
+import {
+  buildRouteTable,
+  createUpstreamPool,
+  type HttpSiteRuntime,
+  type LocalHandler,
+  noRouteHandler,
+  type RoutedSite,
+  type ServerPool,
+} from '../http/index.ts';
 import { processMetrics } from '../observe/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
@@ -83,12 +91,20 @@ export function replaceSitePairs(site: SiteRuntime, pairs: readonly CertificateP
 export const sessionIdContextOf = (listener: ListenerPlan, site: SitePlan): string =>
   createHash('sha256').update(`${listener.name}/${site.id}`).digest('hex').slice(0, 32);
 
+/** The site answers with the inspect page: as its handler, or by one of its routes. */
+export const servesInspect = (site: SitePlan): boolean =>
+  site.mode !== 'passthrough' &&
+  ((site.upstream === undefined && (site.handler !== undefined || site.routes === undefined)) ||
+    (site.routes?.some((r) => r.action.kind === 'handler') ?? false));
+
 export function createSiteRuntime(
   listener: ListenerPlan,
   site: SitePlan,
   resumption: ListenerResumption,
   /** Attach the connection handlers to each TLS server made for this site. */
   wire: (server: tls.Server, site: SiteRuntime) => void,
+  /** The process's pools by name (routes proxy to them). */
+  pools: ReadonlyMap<string, ServerPool> = new Map(),
   /** Makes the inspect page's handler; loaded (with trace) only when some site serves it. */
   inspect?: (site: InspectSite) => LocalHandler,
 ): SiteRuntime {
@@ -96,6 +112,14 @@ export function createSiteRuntime(
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
+  // The inspect page (the site's handler, or a route's): made once, on first use.
+  let inspectHandler: LocalHandler | undefined;
+  const inspectFor = (): LocalHandler => {
+    inspectHandler ??=
+      inspect?.({ policy: site.policy, pairs: () => runtime.pairs }) ??
+      (() => ({ status: 503, headers: [], body: 'inspect is not loaded in this process\n' }));
+    return inspectHandler;
+  };
   if (upstream?.kind === 'http')
     http = {
       upstream,
@@ -104,12 +128,19 @@ export function createSiteRuntime(
       metrics: processMetrics.siteRequests(site.id, upstream.url.origin),
     };
   else if (upstream === undefined)
-    http = {
-      handler:
-        inspect?.({ policy: site.policy, pairs: () => runtime.pairs }) ??
-        (() => ({ status: 503, headers: [], body: 'inspect is not loaded in this process\n' })),
-      metrics: processMetrics.siteRequests(site.id, 'local'),
+    http =
+      site.handler !== undefined || site.routes === undefined
+        ? { handler: inspectFor(), metrics: processMetrics.siteRequests(site.id, 'local') }
+        : { metrics: processMetrics.siteRequests(site.id, 'local') };
+  if (http !== null && site.routes !== undefined) {
+    // Routes first; what none matches goes to the site's upstream or handler, else 404.
+    const fallback = http.upstream === undefined && http.handler === undefined ? noRouteHandler : null;
+    const routed: HttpSiteRuntime & RoutedSite = {
+      ...http,
+      routes: buildRouteTable(site.routes, pools, { inspect: inspectFor() }, fallback),
     };
+    http = routed;
+  }
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);
   const { settings, ring, cache } = resumption;
@@ -165,7 +196,7 @@ export function createSiteRuntime(
     servers: () => sets.flatMap((set) => set.servers()),
     http,
     tcp,
-    recordsOwn: site.mode !== 'passthrough' && upstream === undefined,
+    recordsOwn: servesInspect(site),
     pairs: site.certificates,
     keyTypes: site.certificates.map((c) => c.keyType),
     sessionIdContext,

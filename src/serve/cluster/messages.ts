@@ -2,6 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
+import type { HealthChange } from '../../http/index.ts';
 import type { MetricJson } from '../../observe/index.ts';
 import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
@@ -28,7 +29,8 @@ export type ToWorker =
       readonly der: Uint8Array | undefined;
       readonly nextUpdate: number;
     }
-  | { readonly type: 'metrics-get'; readonly seq: number };
+  | { readonly type: 'metrics-get'; readonly seq: number }
+  | { readonly type: 'upstream-health'; readonly changes: readonly HealthChange[] };
 
 /** worker → primary */
 export type ToPrimary =
@@ -46,7 +48,14 @@ export type ToPrimary =
   | { readonly type: 'drained'; readonly cut: number }
   | { readonly type: 'admin-answer'; readonly seq: number; readonly answer: AdminAnswer }
   /** The worker's metrics share: the answer to metrics-get `seq`, or seq 0 for its last, before drained. */
-  | { readonly type: 'metrics'; readonly seq: number; readonly metrics: readonly MetricJson[] };
+  | { readonly type: 'metrics'; readonly seq: number; readonly metrics: readonly MetricJson[] }
+  | {
+      readonly type: 'upstream-report';
+      readonly pool: string;
+      readonly server: number;
+      readonly code: string;
+    }
+  | { readonly type: 'health-get' };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
@@ -59,7 +68,8 @@ export const isToWorker = (m: unknown): m is ToWorker =>
     m.type === 'log-reopen' ||
     m.type === 'admin-ask' ||
     m.type === 'ocsp' ||
-    m.type === 'metrics-get');
+    m.type === 'metrics-get' ||
+    m.type === 'upstream-health');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
@@ -74,4 +84,6 @@ export const isToPrimary = (m: unknown): m is ToPrimary =>
     'drained',
     'admin-answer',
     'metrics',
+    'upstream-report',
+    'health-get',
   ].includes(m.type);

@@ -14,6 +14,7 @@ import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
+import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import type { ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
@@ -68,6 +69,8 @@ interface Generation {
   size: number;
   readonly plan: Plan;
   readonly state: GenerationState;
+  /** Pool health, decided here once for the generation's workers. */
+  readonly health: GenerationHealth;
   readonly workers: Set<Worker>;
   draining: boolean;
   /** Set by the first retire: a stop during a reload's drain waits for that one. */
@@ -134,6 +137,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
         return;
       }
+      if (g.health.handle(m, (reply) => send(worker, reply))) return;
       g.state.handle(m, (reply) => send(worker, reply));
     });
     worker.on('exit', (code, signal) => {
@@ -188,12 +192,17 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const state = await states.forPlan(plan);
+    const workers = new Set<Worker>();
+    const health = generationHealth(plan, log, (m) => {
+      for (const w of workers) send(w, m);
+    });
     const n = Math.max(1, options.workers(plan));
     const g: Generation = {
       id: nextId++,
       plan,
       state,
-      workers: new Set(),
+      health,
+      workers,
       ready: new Set(),
       size: n,
       draining: false,
@@ -228,6 +237,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     );
     return Promise.all(exits).then(async () => {
       generations.delete(g);
+      g.health.stop();
       await g.state.release();
       return { generation: g.id, cut: g.cut };
     });

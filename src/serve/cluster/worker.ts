@@ -10,6 +10,7 @@ import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
+import { workerHealthLink } from './primary-health.ts';
 import type { PlanLoad } from './supervisor.ts';
 import { workerResumption } from './worker-resumption.ts';
 
@@ -60,6 +61,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       resumption: workerResumption(channel),
       admin,
       ocsp: staples,
+      health: workerHealthLink(channel),
     });
   } catch (error) {
     send({ type: 'failed', message: (error as Error).message });

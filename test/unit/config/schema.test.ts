@@ -13,6 +13,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'drain_timeout',
     'state',
     'admin',
+    'pools',
     'listeners',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);

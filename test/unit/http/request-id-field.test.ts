@@ -29,6 +29,7 @@ const h1 = (raw: string, name: string | false = 'x-request-id') => {
   const out = buildUpstreamRequest(
     head,
     ctx,
+    null,
     name === false || f.line === null ? null : { name, line: f.line },
   );
   return { f, out: out.toString('latin1') };
