@@ -505,7 +505,7 @@ export const EVENTS = {
   pid_file_failed: {
     by: 'cluster',
     level: 'warning',
-    says: 'the pid file could not be written (tlsterm reload without -c cannot find this instance)',
+    says: 'the pid file could not be written (tlsterm reload cannot find this instance)',
     fields: { state_dir: 'state directory', error: 'the error' },
   },
   stopping: {
@@ -519,6 +519,13 @@ export const EVENTS = {
     level: 'info',
     says: 'the instance ended',
     fields: { pid: 'primary pid', drained: 'false after a second signal', cut: 'connections cut' },
+  },
+  // --- lifecycle (systemd, privileges)
+  systemd_notify_failed: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'NOTIFY_SOCKET is set but systemd-notify could not send (logged once); systemd may time out the start',
+    fields: { detail: 'in words' },
   },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 

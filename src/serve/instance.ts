@@ -12,8 +12,21 @@ import {
 } from '../config/index.ts';
 import { createJsonLogger, type Logger } from '../observe/index.ts';
 import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
-import { type PlanLoad, removePidFile, runWorker, startSupervisor, writePidFile } from './cluster/index.ts';
+import {
+  instanceKey,
+  type PlanLoad,
+  type ReloadOutcome,
+  removePidFile,
+  runWorker,
+  serialReload,
+  startSupervisor,
+  statusFilePath,
+  writePidFile,
+  writeStatus,
+} from './cluster/index.ts';
+import { takeEarlySighup } from './early-signals.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
 async function loadPlan(
@@ -76,8 +89,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
     process.exit(1);
   };
   process.on('SIGHUP', () => onReload());
+  // One that came while the modules loaded (bin/tlsterm held it) is a reload too.
+  if (takeEarlySighup()) reloadRequested = true;
   process.on('SIGTERM', stopSignal);
   process.on('SIGINT', stopSignal);
+  const notify = systemdNotifier(process.env, log);
 
   const first = await load();
   if (!first.ok) {
@@ -112,7 +128,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     notice(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
   }
-  const pidFile = await writePidFile(plan.stateDir).catch((error: NodeJS.ErrnoException) => {
+  const key = await instanceKey(configFile);
+  const pidFile = await writePidFile(plan.stateDir, key).catch((error: NodeJS.ErrnoException) => {
     log({
       event: 'pid_file_failed',
       level: 'warning',
@@ -121,21 +138,64 @@ export async function runServe(options: ServeOptions): Promise<number> {
     });
     return undefined;
   });
+  const statusFile = statusFilePath(plan.stateDir, key);
+  const startedAt = new Date().toISOString();
+  let seq = 0;
+  const recordStatus = (outcome?: ReloadOutcome) =>
+    writeStatus(statusFile, {
+      pid: process.pid,
+      config: key.config,
+      generation: supervisor.generation,
+      started_at: startedAt,
+      ...(outcome === undefined
+        ? {}
+        : {
+            last_reload: {
+              seq: ++seq,
+              at: new Date().toISOString(),
+              ...outcome,
+            },
+          }),
+    }).catch(() => {
+      // The pid file's warning already says the state directory is not writable.
+    });
+  if (pidFile !== undefined) await recordStatus();
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
+  void notify.send({
+    READY: '1',
+    STATUS: `serving generation ${supervisor.generation}`,
+    MAINPID: String(process.pid),
+  });
+  let stopping = false;
+  const reloadInstance = serialReload(async () => {
+    void notify.send({ RELOADING: '1', MONOTONIC_USEC: monotonicUsec(), STATUS: 'reloading' });
+    const outcome = await supervisor.reload();
+    if (outcome.ok)
+      await acme
+        .update(supervisor.plan)
+        .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
+    if (pidFile !== undefined) await recordStatus(outcome);
+    void notify.send({
+      READY: '1',
+      STATUS: outcome.ok
+        ? `serving generation ${outcome.generation}`
+        : `reload failed (${outcome.reason}); serving generation ${outcome.generation}`,
+    });
+    return outcome;
+  });
   onReload = () => {
-    void supervisor
-      .reload()
-      .then((ok) => (ok ? acme.update(supervisor.plan) : undefined))
-      .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
+    if (!stopping) void reloadInstance();
   };
   if (reloadRequested) onReload();
   await stopRequested;
+  stopping = true;
+  void notify.send({ STOPPING: '1', STATUS: 'draining' });
   log({ event: 'stopping', pid: process.pid });
   await acme.stop();
   const cut = await supervisor.stop();
-  if (pidFile !== undefined) await removePidFile(pidFile);
+  if (pidFile !== undefined) await Promise.all([removePidFile(pidFile), removePidFile(statusFile)]);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });
   return 0;
 }

@@ -105,7 +105,7 @@ test('a reload under steady load fails no request, and the new config serves', a
   fs.writeFileSync(configFile, config('two'));
   const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile]);
   assert.equal(reload.code, 0, reload.stderr);
-  assert.match(reload.stdout, /reload requested \(SIGHUP to pid \d+\)/);
+  assert.match(reload.stdout, /reloaded: generation 2 serves \(pid \d+\)/);
   const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
   const drained = await serve.waitFor(
     (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],

@@ -13,6 +13,7 @@ import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import type { ReloadOutcome } from './reload-instance.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
@@ -34,8 +35,10 @@ export interface SupervisorOptions {
 export interface Supervisor {
   readonly addresses: readonly WorkerAddress[];
   readonly plan: Plan;
-  /** Start a new generation on the current config; resolves false (old one kept) when it fails. */
-  reload(): Promise<boolean>;
+  /** The generation serving. */
+  readonly generation: number;
+  /** Start a new generation on the current config; when it fails the old one is kept. */
+  reload(): Promise<ReloadOutcome>;
   /** Drain every worker and release the state; resolves with the connections cut at the deadline. */
   stop(): Promise<number>;
 }
@@ -197,19 +200,20 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   }, summaryMs);
   summary.unref();
 
-  let reloading: Promise<boolean> | undefined;
-  const reload = async (): Promise<boolean> => {
+  let reloading: Promise<ReloadOutcome> | undefined;
+  const reload = async (): Promise<ReloadOutcome> => {
     const loaded = await options.load();
     if (!loaded.ok) {
       log({ event: 'reload_failed', reason: 'config', detail: loaded.why });
-      return false;
+      return { ok: false, reason: 'config', detail: loaded.why, generation: current.id };
     }
     let next: { g: Generation; addresses: WorkerAddress[] };
     try {
       next = await startGeneration(loaded.plan);
     } catch (error) {
-      log({ event: 'reload_failed', reason: 'workers', detail: (error as Error).message });
-      return false;
+      const detail = (error as Error).message;
+      log({ event: 'reload_failed', reason: 'workers', detail });
+      return { ok: false, reason: 'workers', detail, generation: current.id };
     }
     const old = current;
     current = next.g;
@@ -225,7 +229,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     void retire(old, loaded.plan.drainTimeoutMs).then(({ cut }) =>
       log({ event: 'drained', generation: old.id, drain_ms: Date.now() - startedDrain, cut }),
     );
-    return true;
+    return { ok: true, generation: next.g.id };
   };
 
   return {
@@ -234,6 +238,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     },
     get plan() {
       return current.plan;
+    },
+    get generation() {
+      return current.id;
     },
     reload: () => {
       // One reload at a time; a signal during one is answered by that one's outcome.
