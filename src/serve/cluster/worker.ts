@@ -3,6 +3,7 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
+import { TlstermError } from '../../errors.ts';
 import type { Logger } from '../../observe/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
@@ -41,7 +42,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   try {
     server = await startServer(loaded.plan, options.log, { resumption: workerResumption(channel) });
   } catch (error) {
-    send({ type: 'failed', message: (error as Error).message });
+    // The hint (what to do about a port in use, …) travels too: the primary and `tlsterm reload` show it.
+    const hint = error instanceof TlstermError ? `\nhint: ${error.hint}` : '';
+    send({ type: 'failed', message: `${(error as Error).message}${hint}` });
     return 1;
   }
   send({ type: 'ready', addresses: server.addresses });
