@@ -22,7 +22,10 @@ test('bindHint names the holder, or how to find it', () => {
     bindHint('EADDRINUSE', '127.0.0.1', 8443, () => [{ pid: 42, command: 'nginx: master process' }]),
     'port 8443 is in use: it is held by pid 42 (nginx: master process); stop it or pick another port',
   );
-  assert.match(bindHint('EADDRINUSE', '127.0.0.1', 8443, () => []), /sudo ss -ltnp 'sport = :8443'/);
+  assert.match(
+    bindHint('EADDRINUSE', '127.0.0.1', 8443, () => []),
+    /sudo ss -ltnp 'sport = :8443'/,
+  );
 });
 
 test('bindHint: below 1024 the capability; above, not; an address not of this host', () => {
