@@ -17,6 +17,7 @@ import { loadExtraCa } from './extra-ca-check.ts';
 import { checkKeylog } from './keylog-check.ts';
 import { checkListeners } from './listener-check.ts';
 import type { Plan } from './plan.ts';
+import { checkPrivileges } from './privileges-check.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -121,6 +122,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
       'drain_timeout 0: a reload or stop cuts every open connection at once',
       'give requests in flight time to finish, e.g. drain_timeout: 30s',
     );
+  const runAs = checkPrivileges(ctx, raw, listeners);
   if (hasErrors(ctx.problems)) return undefined;
   return {
     source: path.resolve(ctx.file),
@@ -132,5 +134,6 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     httpListeners,
     extraCa: ctx.extraCa,
     ...(keylog ?? {}),
+    ...(runAs !== undefined ? { runAs } : {}),
   };
 }

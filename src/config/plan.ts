@@ -6,6 +6,7 @@ import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
+import type { RunAsPlan } from './privileges-check.ts';
 
 /** TLS toward an https:// upstream (re-encryption). */
 export interface UpstreamTls {
@@ -128,4 +129,6 @@ export interface Plan {
   readonly drainTimeoutMs: number;
   /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */
   readonly state: StateBackendSettings;
+  /** `user:`/`group:`: whom the primary and workers serve as once listening with their keys read. */
+  readonly runAs?: RunAsPlan;
 }

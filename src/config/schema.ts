@@ -239,6 +239,12 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   drain_timeout: v.optional(Duration),
+  user: v.optional(
+    v.pipe(v.string('user is a user name or uid'), v.minLength(1, 'user is a user name or uid')),
+  ),
+  group: v.optional(
+    v.pipe(v.string('group is a group name or gid'), v.minLength(1, 'group is a group name or gid')),
+  ),
   state: v.optional(StateSchema),
   listeners: v.pipe(
     v.array(ListenerSchema, 'listeners is a list'),

@@ -527,6 +527,18 @@ export const EVENTS = {
     says: 'NOTIFY_SOCKET is set but systemd-notify could not send (logged once); systemd may time out the start',
     fields: { detail: 'in words' },
   },
+  privileges_dropped: {
+    by: 'cluster',
+    level: 'info',
+    says: 'user:/group: — the primary serves as that user now (the workers switched before listening); warning: the state directory could not be handed over',
+    fields: {
+      user: 'user name',
+      uid: 'uid',
+      group: 'group name',
+      gid: 'gid',
+      detail: 'what failed (warning only)',
+    },
+  },
 } as const satisfies Readonly<Record<string, EventSpec>>;
 
 export type EventName = keyof typeof EVENTS;

@@ -26,6 +26,7 @@ import {
 } from './cluster/index.ts';
 import { takeEarlySighup } from './early-signals.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
+import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
 import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
 
 /** The plan from the config file (or the embedded default), with the problems as text. */
@@ -104,6 +105,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
   }
   if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   const plan: Plan = first.plan;
+  const refused = privilegeRefusal(plan.runAs, process.getuid?.());
+  if (!refused.ok) {
+    notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
+    return 1;
+  }
   if (configFile === undefined) {
     const dir = plan.stateDir;
     notice(
@@ -163,6 +169,33 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
+  // user: — the workers dropped already; the primary follows, its state directory handed over first
+  // (it keeps writing there: status, ACME).
+  if (plan.runAs !== undefined && process.getuid?.() === 0) {
+    const runAs = plan.runAs;
+    await handOver(plan.stateDir, runAs).catch((e: NodeJS.ErrnoException) =>
+      log({
+        event: 'privileges_dropped',
+        level: 'warning',
+        user: runAs.user,
+        detail: `state directory: ${e.code ?? e.message}`,
+      }),
+    );
+    const dropped = dropPrivileges(runAs);
+    if (!dropped.ok) {
+      notice(`tlsterm: stopping: ${dropped.why}\nhint: ${dropped.hint}\n`);
+      await acme.stop();
+      await supervisor.stop();
+      return 1;
+    }
+    log({
+      event: 'privileges_dropped',
+      user: runAs.user,
+      uid: runAs.uid,
+      group: runAs.group,
+      gid: runAs.gid,
+    });
+  }
   void notify.send({
     READY: '1',
     STATUS: `serving generation ${supervisor.generation}`,

@@ -5,6 +5,7 @@
 
 import { TlstermError } from '../../errors.ts';
 import type { Logger } from '../../observe/index.ts';
+import { dropPrivileges } from '../privileges.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -46,6 +47,15 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const hint = error instanceof TlstermError ? `\nhint: ${error.hint}` : '';
     send({ type: 'failed', message: `${(error as Error).message}${hint}` });
     return 1;
+  }
+  // user: — listening, keys read, key log open: give up root before serving a byte.
+  if (loaded.plan.runAs !== undefined) {
+    const dropped = dropPrivileges(loaded.plan.runAs);
+    if (!dropped.ok) {
+      await server.close();
+      send({ type: 'failed', message: `${dropped.why}\nhint: ${dropped.hint}` });
+      return 1;
+    }
   }
   send({ type: 'ready', addresses: server.addresses });
   const counts = setInterval(
