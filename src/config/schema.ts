@@ -239,16 +239,17 @@ export const ConfigSchema = v.strictObject({
     ),
   ),
   drain_timeout: v.optional(Duration),
+  state: v.optional(StateSchema),
+  listeners: v.pipe(
+    v.array(ListenerSchema, 'listeners is a list'),
+    v.minLength(1, 'the config needs at least one listener'),
+  ),
+  // Whom to serve as after binding (privileges-check.ts).
   user: v.optional(
     v.pipe(v.string('user is a user name or uid'), v.minLength(1, 'user is a user name or uid')),
   ),
   group: v.optional(
     v.pipe(v.string('group is a group name or gid'), v.minLength(1, 'group is a group name or gid')),
-  ),
-  state: v.optional(StateSchema),
-  listeners: v.pipe(
-    v.array(ListenerSchema, 'listeners is a list'),
-    v.minLength(1, 'the config needs at least one listener'),
   ),
 });
 

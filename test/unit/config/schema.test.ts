@@ -12,6 +12,8 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'drain_timeout',
     'state',
     'listeners',
+    'user',
+    'group',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'tls']), [
