@@ -90,7 +90,11 @@ export function checkPrivileges(
   raw: Pick<RawConfig, 'user' | 'group'>,
   /** The listeners' sites' certificate files (plan.ts's shape; not imported, so no cycle). */
   listeners: readonly {
-    readonly sites: readonly { readonly certificates: readonly { keyPath: string; certPath: string }[] }[];
+    readonly sites: readonly {
+      readonly certificates: readonly { keyPath: string; certPath: string }[];
+      /** ACME sites' files live in the state directory, which is handed to the user at start. */
+      readonly acme?: unknown;
+    }[];
   }[],
   files: { passwd: string; group: string } = { passwd: readOr('/etc/passwd'), group: readOr('/etc/group') },
 ): RunAsPlan | undefined {
@@ -123,7 +127,7 @@ export function checkPrivileges(
   const gid = group?.id ?? user.gid ?? user.id;
   for (const [i, listener] of listeners.entries())
     for (const [j, site] of listener.sites.entries())
-      for (const [k, pair] of site.certificates.entries())
+      for (const [k, pair] of site.acme === undefined ? site.certificates.entries() : [])
         for (const file of [pair.keyPath, pair.certPath])
           if (!readableBy(file, user.id, gid))
             ctx.add(
