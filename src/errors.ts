@@ -28,10 +28,17 @@ export const Errors = {
     message,
     hint,
   })),
-  listen: define('TLSTERM_ERR_LISTEN', (address: string, why: string) => ({
-    message: `cannot listen on ${address}: ${why}`,
-    hint: 'pick a free port, or stop whatever holds it (ports below 1024 need privileges)',
-  })),
+  listen: define(
+    'TLSTERM_ERR_LISTEN',
+    (
+      address: string,
+      why: string,
+      hint: string = 'pick a free port, or stop whatever holds it (ports below 1024 need privileges)',
+    ) => ({
+      message: `cannot listen on ${address}: ${why}`,
+      hint,
+    }),
+  ),
   stateDir: define('TLSTERM_ERR_STATE_DIR', (dir: string, why: string) => ({
     message: `cannot use state directory ${dir}: ${why}`,
     hint: 'pass --state-dir DIR or set TLSTERM_STATE_DIR to a writable directory',

@@ -15,7 +15,8 @@ export function reloadOnce(configPath: string): Promise<boolean> {
     execFile(
       process.execPath,
       [join(repoRoot, 'bin', 'tlsterm'), 'reload', '-c', configPath],
-      { timeout: 20_000 },
+      // reload waits for the outcome (its own --timeout, 60 s, bounds it): ok means the new generation serves.
+      { timeout: 90_000 },
       (error) => resolve(error === null),
     );
   });

@@ -11,7 +11,8 @@ const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configurati
 Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
 SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it
 never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect).
-\`tlsterm reload\` sends SIGHUP to the running instance.
+\`tlsterm reload\` sends SIGHUP to the instance of this config and waits for the outcome (exit 1 with
+the reason when it failed). Under systemd (Type=notify) it says READY=1 once every worker listens.
 
 Admin listener (admin: { address, token | token_file } in the config, in the primary; a token is
 required off loopback): /healthz, /readyz, and the JSON API under /api/v1/ (status, certificates

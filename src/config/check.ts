@@ -20,6 +20,7 @@ import { checkListeners } from './listener-check.ts';
 import { checkLog } from './log-check.ts';
 import type { Plan } from './plan.ts';
 import { checkPools } from './pools-check.ts';
+import { checkPrivileges } from './privileges-check.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -127,6 +128,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
       'drain_timeout 0: a reload or stop cuts every open connection at once',
       'give requests in flight time to finish, e.g. drain_timeout: 30s',
     );
+  const runAs = checkPrivileges(ctx, raw, listeners);
   if (hasErrors(ctx.problems)) return undefined;
   return {
     source: path.resolve(ctx.file),
@@ -143,5 +145,6 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     ...(ctx.pools.size + ctx.inlinePools.length > 0
       ? { pools: [...ctx.pools.values(), ...ctx.inlinePools] }
       : {}),
+    ...(runAs !== undefined ? { runAs } : {}),
   };
 }

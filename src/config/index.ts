@@ -17,4 +17,5 @@ export { type CheckOptions, type CheckResult, checkConfigFile, checkConfigText }
 export { buildDefaultPlan, DEFAULTS, defaultStateDir } from './defaults.ts';
 export { type DurationResult, formatDuration, parseDuration } from './duration.ts';
 export type { Handler, ListenerPlan, Plan, SitePlan, Upstream } from './plan.ts';
+export type { RunAsPlan } from './privileges-check.ts';
 export { formatPath, joinPath, type PathKey, parsePath } from './yaml-source.ts';

@@ -11,6 +11,7 @@ import type { AdminPlan } from '../observe/admin/settings.ts';
 import type { LogSettings } from '../observe/log-settings.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
+import type { RunAsPlan } from './privileges-check.ts';
 
 /** TLS toward an https:// upstream (re-encryption). */
 export interface UpstreamTls {
@@ -160,4 +161,6 @@ export interface Plan {
   readonly admin?: AdminPlan;
   /** `pools:` and the pools of routes' inline `upstream:` (absent: none). */
   readonly pools?: readonly PoolPlan[];
+  /** `user:`/`group:`: whom the primary and workers serve as once listening with their keys read. */
+  readonly runAs?: RunAsPlan;
 }

@@ -438,6 +438,13 @@ export const ConfigSchema = v.strictObject({
     v.array(ListenerSchema, 'listeners is a list'),
     v.minLength(1, 'the config needs at least one listener'),
   ),
+  // Whom to serve as after binding (privileges-check.ts).
+  user: v.optional(
+    v.pipe(v.string('user is a user name or uid'), v.minLength(1, 'user is a user name or uid')),
+  ),
+  group: v.optional(
+    v.pipe(v.string('group is a group name or gid'), v.minLength(1, 'group is a group name or gid')),
+  ),
 });
 
 export type RawConfig = v.InferOutput<typeof ConfigSchema>;

@@ -536,7 +536,7 @@ export const EVENTS = {
   pid_file_failed: {
     by: 'cluster',
     level: 'warning',
-    says: 'the pid file could not be written (tlsterm reload without -c cannot find this instance)',
+    says: 'the pid file could not be written (tlsterm reload cannot find this instance)',
     fields: { state_dir: 'state directory', error: 'the error' },
   },
   stopping: {
@@ -648,6 +648,25 @@ export const EVENTS = {
       reason: 'the last failure, e.g. ECONNREFUSED, RESPONSE_TIMEOUT, HTTP_502',
       failures: 'the threshold reached',
       cooldown_ms: 'how long it stays out',
+    },
+  },
+  // --- lifecycle (systemd, privileges)
+  systemd_notify_failed: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'NOTIFY_SOCKET is set but systemd-notify could not send (logged once); systemd may time out the start',
+    fields: { detail: 'in words' },
+  },
+  privileges_dropped: {
+    by: 'cluster',
+    level: 'info',
+    says: 'user:/group: — the primary serves as that user now (the workers switched before listening); warning: the state directory could not be handed over',
+    fields: {
+      user: 'user name',
+      uid: 'uid',
+      group: 'group name',
+      gid: 'gid',
+      detail: 'what failed (warning only)',
     },
   },
 } as const satisfies Readonly<Record<string, EventSpec>>;

@@ -1,10 +1,12 @@
 export { type AcmeResponders, openAcmeResponders, prepareAcmeSites, startAcmeService } from './acme/index.ts';
 export {
   type PlanLoad,
+  type ReloadOutcome,
+  type ReloadRequestOutcome,
+  requestReload,
   runWorker,
   type Supervisor,
   type SupervisorOptions,
-  signalInstance,
   startSupervisor,
 } from './cluster/index.ts';
 export {

@@ -29,16 +29,23 @@ import {
   tapBackendHealth,
 } from './admin/index.ts';
 import {
-  createReloadInstance,
+  instanceKey,
   type PlanLoad,
+  type ReloadOutcome,
   removePidFile,
   runWorker,
+  serialReload,
   startSupervisor,
+  statusFilePath,
   writePidFile,
+  writeStatus,
 } from './cluster/index.ts';
+import { takeEarlySighup } from './early-signals.ts';
 import { reopenEverywhere, reopenOnRequest } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 import { type OcspService, startOcspService } from './ocsp/index.ts';
+import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
+import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -136,8 +143,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
     process.exit(1);
   };
   process.on('SIGHUP', () => onReload());
+  // One that came while the modules loaded (bin/tlsterm held it) is a reload too.
+  if (takeEarlySighup()) reloadRequested = true;
   process.on('SIGTERM', stopSignal);
   process.on('SIGINT', stopSignal);
+  const notify = systemdNotifier(process.env, log);
 
   const first = await load();
   if (!first.ok) {
@@ -148,6 +158,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
   }
   if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   const plan: Plan = first.plan;
+  const refused = privilegeRefusal(plan.runAs, process.getuid?.());
+  if (!refused.ok) {
+    notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
+    return 1;
+  }
   if (configFile === undefined) {
     const dir = plan.stateDir;
     notice(
@@ -206,7 +221,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address;
     notice(`tlsterm: listener ${a.listener} on ${a.scheme}://${host}:${a.port}/\n`);
   }
-  const pidFile = await writePidFile(plan.stateDir).catch((error: NodeJS.ErrnoException) => {
+  const key = await instanceKey(configFile);
+  const pidFile = await writePidFile(plan.stateDir, key).catch((error: NodeJS.ErrnoException) => {
     log({
       event: 'pid_file_failed',
       level: 'warning',
@@ -215,20 +231,89 @@ export async function runServe(options: ServeOptions): Promise<number> {
     });
     return undefined;
   });
+  const statusFile = statusFilePath(plan.stateDir, key);
+  const startedAt = new Date().toISOString();
+  let seq = 0;
+  const recordStatus = (outcome?: ReloadOutcome) =>
+    writeStatus(statusFile, {
+      pid: process.pid,
+      config: key.config,
+      generation: supervisor.generation,
+      started_at: startedAt,
+      ...(outcome === undefined
+        ? {}
+        : {
+            last_reload: {
+              seq: ++seq,
+              at: new Date().toISOString(),
+              ...outcome,
+            },
+          }),
+    }).catch(() => {
+      // The pid file's warning already says the state directory is not writable.
+    });
+  if (pidFile !== undefined) await recordStatus();
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
+  // user: — the workers dropped already; the primary follows, its state directory handed over first
+  // (it keeps writing there: status, ACME).
+  if (plan.runAs !== undefined && process.getuid?.() === 0) {
+    const runAs = plan.runAs;
+    await handOver(plan.stateDir, runAs).catch((e: NodeJS.ErrnoException) =>
+      log({
+        event: 'privileges_dropped',
+        level: 'warning',
+        user: runAs.user,
+        detail: `state directory: ${e.code ?? e.message}`,
+      }),
+    );
+    const dropped = dropPrivileges(runAs);
+    if (!dropped.ok) {
+      notice(`tlsterm: stopping: ${dropped.why}\nhint: ${dropped.hint}\n`);
+      await acme.stop();
+      await supervisor.stop();
+      return 1;
+    }
+    log({
+      event: 'privileges_dropped',
+      user: runAs.user,
+      uid: runAs.uid,
+      group: runAs.group,
+      gid: runAs.gid,
+    });
+  }
+  void notify.send({
+    READY: '1',
+    STATUS: `serving generation ${supervisor.generation}`,
+    MAINPID: String(process.pid),
+  });
+  let stopping = false;
   const keylog = createKeylogSession(supervisor, log);
-  const reloadInstance = createReloadInstance(
-    supervisor,
-    async (p) => {
-      ocsp.update(p);
-      await acme.update(p);
+  // SIGHUP, `tlsterm reload` and POST /api/v1/reload all run this; one more queues behind a running one.
+  const reloadInstance = serialReload(async () => {
+    void notify.send({ RELOADING: '1', MONOTONIC_USEC: monotonicUsec(), STATUS: 'reloading' });
+    const outcome = await supervisor.reload();
+    if (outcome.ok) {
+      const next = supervisor.plan;
+      ocsp.update(next);
+      await acme
+        .update(next)
+        .catch((e: unknown) => log({ event: 'certificate_manager_error', level: 'error', error: String(e) }));
       await keylog.resume();
-    },
-    log,
-  );
-  onReload = () => void reloadInstance();
+    }
+    if (pidFile !== undefined) await recordStatus(outcome);
+    void notify.send({
+      READY: '1',
+      STATUS: outcome.ok
+        ? `serving generation ${outcome.generation}`
+        : `reload failed (${outcome.reason}); serving generation ${outcome.generation}`,
+    });
+    return outcome;
+  });
+  onReload = () => {
+    if (!stopping) void reloadInstance();
+  };
   admin?.attach(
     createAdminSources({
       supervisor,
@@ -249,6 +334,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   for (const route of metrics?.routes ?? []) admin?.routes.add(route);
   if (reloadRequested) onReload();
   await stopRequested;
+  stopping = true;
+  void notify.send({ STOPPING: '1', STATUS: 'draining' });
   metrics?.stop();
   log({ event: 'stopping', pid: process.pid });
   await keylog.stop('shutdown');
@@ -256,7 +343,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   await ocsp.stop();
   const cut = await supervisor.stop();
   await admin?.server.close();
-  if (pidFile !== undefined) await removePidFile(pidFile);
+  if (pidFile !== undefined) await Promise.all([removePidFile(pidFile), removePidFile(statusFile)]);
   log({ event: 'stopped', pid: process.pid, drained: true, cut });
   return 0;
 }

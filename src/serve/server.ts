@@ -4,7 +4,6 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { OcspStaples } from '../certs/ocsp/index.ts';
 import type { ListenerPlan, Plan } from '../config/plan.ts';
-import { Errors, TlstermError } from '../errors.ts';
 import { createServerPools, type HealthLink, localHealthLink } from '../http/index.ts';
 import {
   DEFAULT_LOG_SETTINGS,
@@ -15,6 +14,7 @@ import {
 import type { ResumptionState } from '../state/index.ts';
 import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
 import type { WorkerAdmin } from './admin/worker-view.ts';
+import { listenError } from './bind-error.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';
 import { acceptConnection, wireTlsServer } from './connection.ts';
 import { createConnectionLimiter } from './connection-limits.ts';
@@ -97,9 +97,7 @@ async function startListener(
       // "localhost" on a machine without IPv6: serving on 127.0.0.1 alone is fine.
       if (servers.length > 0 && host === '::1') continue;
       for (const s of servers) s.close();
-      throw new TlstermError(Errors.listen(`${host}:${listener.port}`, (error as Error).message), {
-        cause: error,
-      });
+      throw listenError(host, listener.port, error);
     }
   }
   return servers;
@@ -206,9 +204,7 @@ export async function startServer(
       try {
         await listen(server, listener.host === 'localhost' ? '127.0.0.1' : listener.host, listener.port);
       } catch (error) {
-        throw new TlstermError(Errors.listen(`${listener.host}:${listener.port}`, (error as Error).message), {
-          cause: error,
-        });
+        throw listenError(listener.host, listener.port, error);
       }
       all.push({ listener: listener.name, scheme: 'http', server });
     }

@@ -103,9 +103,10 @@ test('a reload under steady load fails no request, and the new config serves', a
 
   await new Promise((r) => setTimeout(r, 800));
   fs.writeFileSync(configFile, config('two'));
-  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile]);
+  // reload waits for the new generation to serve (bounded by its own --timeout).
+  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile], { timeoutMs: 90_000 });
   assert.equal(reload.code, 0, reload.stderr);
-  assert.match(reload.stdout, /reload requested \(SIGHUP to pid \d+\)/);
+  assert.match(reload.stdout, /reloaded: generation 2 serves \(pid \d+\)/);
   const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
   const drained = await serve.waitFor(
     (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],
@@ -138,7 +139,8 @@ test('a reload under steady load fails no request, and the new config serves', a
 
 test('a broken config is refused: `tlsterm reload -c` says why, a SIGHUP logs it, the old config keeps serving', async () => {
   fs.writeFileSync(configFile, config('two').replace('certificates:', 'certificatez:'));
-  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile]);
+  // reload waits for the new generation to serve (bounded by its own --timeout).
+  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile], { timeoutMs: 90_000 });
   assert.equal(reload.code, 1);
   assert.match(reload.stderr, /certificatez/);
   assert.match(reload.stderr, /not reloading/);

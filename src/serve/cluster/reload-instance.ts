@@ -1,23 +1,31 @@
-// The instance's reload as one function with an outcome: a new generation of workers on the config
-// as it is now, then what the primary does after a good one (ACME follows the new plan). SIGHUP,
-// `POST /api/v1/reload` and `tlsterm reload` all go through it.
+// The primary's reload as one function returning its outcome: what SIGHUP (and so `tlsterm reload`)
+// and `POST /api/v1/reload` run. A request that comes during a reload queues one more reload after
+// it (several share it): that one reads the config as it is after the request, which the running
+// one may not have.
 
-import type { Plan } from '../../config/plan.ts';
-import type { Logger } from '../../observe/index.ts';
 import type { ReloadOutcome } from './reload.ts';
-import type { Supervisor } from './supervisor.ts';
 
-export function createReloadInstance(
-  supervisor: Supervisor,
-  afterReload: (plan: Plan) => Promise<void> | void,
-  log: Logger,
-): () => Promise<ReloadOutcome> {
-  return async function reloadInstance(): Promise<ReloadOutcome> {
-    const outcome = await supervisor.reload();
-    if (outcome.ok)
-      await Promise.resolve(afterReload(supervisor.plan)).catch((e: unknown) =>
-        log({ event: 'certificate_manager_error', level: 'error', error: String(e) }),
-      );
-    return outcome;
+export type { ReloadOutcome } from './reload.ts';
+
+export function serialReload(once: () => Promise<ReloadOutcome>): () => Promise<ReloadOutcome> {
+  let running: Promise<ReloadOutcome> | undefined;
+  let queued: Promise<ReloadOutcome> | undefined;
+  const reloadInstance = (): Promise<ReloadOutcome> => {
+    if (running === undefined) {
+      running = once().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    queued ??= running.then(
+      () => next(),
+      () => next(),
+    );
+    return queued;
   };
+  const next = (): Promise<ReloadOutcome> => {
+    queued = undefined;
+    return reloadInstance();
+  };
+  return reloadInstance;
 }

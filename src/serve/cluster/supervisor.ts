@@ -41,6 +41,8 @@ export interface SupervisorOptions {
 export interface Supervisor {
   readonly addresses: readonly WorkerAddress[];
   readonly plan: Plan;
+  /** The generation serving. */
+  readonly generation: number;
   /** Start a new generation on the current config; the outcome says why the old one was kept. */
   reload(): Promise<ReloadOutcome>;
   /** The serving generation and every live worker (for the admin API and readiness). */
@@ -292,6 +294,9 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     },
     get plan() {
       return current.plan;
+    },
+    get generation() {
+      return current.id;
     },
     ask: (ask, everyGeneration = false) =>
       asker.ask(

@@ -4,9 +4,11 @@
 // reaches the whole process group must not cut connections the primary is about to drain.
 
 import { createOcspStaples } from '../../certs/ocsp/index.ts';
+import { TlstermError } from '../../errors.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';
 import { createWorkerAdmin } from '../admin/worker-view.ts';
 import { ocspCertificatesOf } from '../ocsp/index.ts';
+import { dropPrivileges } from '../privileges.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
 import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
@@ -64,8 +66,19 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       health: workerHealthLink(channel),
     });
   } catch (error) {
-    send({ type: 'failed', message: (error as Error).message });
+    // The hint (what to do about a port in use, …) travels too: the primary and `tlsterm reload` show it.
+    const hint = error instanceof TlstermError ? `\nhint: ${error.hint}` : '';
+    send({ type: 'failed', message: `${(error as Error).message}${hint}` });
     return 1;
+  }
+  // user: — listening, keys read, key log open: give up root before serving a byte.
+  if (loaded.plan.runAs !== undefined) {
+    const dropped = dropPrivileges(loaded.plan.runAs);
+    if (!dropped.ok) {
+      await server.close();
+      send({ type: 'failed', message: `${dropped.why}\nhint: ${dropped.hint}` });
+      return 1;
+    }
   }
   send({ type: 'ready', addresses: server.addresses });
   const counts = setInterval(

@@ -15,6 +15,8 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'admin',
     'pools',
     'listeners',
+    'user',
+    'group',
   ]);
   assert.deepEqual(knownKeysAt(['listeners', 3]).slice(0, 3), ['name', 'address', 'tls']);
   assert.deepEqual(knownKeysAt(['listeners', 0, 'tls']), [
