@@ -81,6 +81,7 @@ export async function checkListeners(
       rawListener.sites,
       rawListener.tls !== undefined,
       policyResult.policy,
+      limits,
     );
     if (address.ok && policyResult.policy && sites) {
       listeners.push({

@@ -4,6 +4,7 @@
 import type { AcmePlan } from '../certs/acme/settings.ts';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
+import type { SiteFilters } from '../http/rules/index.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
 
@@ -80,6 +81,8 @@ export interface SitePlan {
   readonly upgrade?: readonly string[];
   /** Set for ACME sites: `certificates` then holds what is on disk (or a placeholder) at start. */
   readonly acme?: AcmePlan;
+  /** Rules, header edits, HSTS, the site's own limits (compiled; src/http/rules). */
+  readonly filters?: SiteFilters;
 }
 
 export interface ListenerPlan {

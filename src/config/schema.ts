@@ -87,6 +87,73 @@ export const ClientAuthSchema = v.union(
   'client_auth is none, optional, required, or a mapping with mode, ca, forward_pem',
 );
 
+const Size = v.pipe(
+  v.union([v.number(), v.string()], 'a size is a number of bytes or a string such as "10m"'),
+  v.check(
+    (value) => parseSize(value).ok,
+    (issue) => {
+      const r = parseSize(issue.input);
+      return r.ok ? '' : r.error;
+    },
+  ),
+);
+
+const Count = (key: string, min: number, max: number) =>
+  v.pipe(
+    v.number(`${key} is a number`),
+    v.integer(`${key} is a whole number`),
+    v.minValue(min, `${key} must be at least ${min}`),
+    v.maxValue(max, `${key} must be at most ${max}`),
+  );
+
+// --- issue 16 part 3 (filters): rules, header edits, HSTS, a site's own limits (src/http/rules)
+
+const OneOrMany = (what: string) =>
+  v.union([v.string(), NameList(what)], `${what} is a string or a list of them`);
+const StringMap = (what: string) =>
+  v.record(v.string(), v.string(`each ${what} value is a string`), `${what} is a mapping of name: value`);
+
+export const RuleMatchSchema = v.strictObject({
+  method: v.optional(OneOrMany('method')),
+  path: v.optional(v.string('path is an exact path such as /login')),
+  path_prefix: v.optional(v.string('path_prefix is a path prefix such as /admin')),
+  path_regex: v.optional(v.string('path_regex is a regular expression')),
+  header: v.optional(StringMap('header')),
+  query: v.optional(StringMap('query')),
+  client: v.optional(OneOrMany('client CIDR')),
+  sni: v.optional(OneOrMany('server name')),
+  client_cert_subject: v.optional(v.string('client_cert_subject is a glob such as "CN=ops*"')),
+});
+
+export const RuleSchema = v.strictObject({
+  match: RuleMatchSchema,
+  action: v.picklist(['deny', 'allow', 'tag'], 'action is deny, allow or tag'),
+  status: v.optional(v.pipe(v.number('status is a number'), v.integer('status is a whole number'))),
+  body: v.optional(v.string('body is the text answered')),
+  tag: v.optional(v.string('tag is a name for the log')),
+});
+
+export const HeaderEditSchema = v.strictObject({
+  set: v.optional(StringMap('set')),
+  add: v.optional(StringMap('add')),
+  remove: v.optional(NameList('header name')),
+});
+
+export const HstsSchema = v.strictObject({
+  max_age: v.union(
+    [v.number(), v.string()],
+    'max_age is a duration such as "1y", "180d", or a number of seconds',
+  ),
+  include_subdomains: v.optional(v.boolean('include_subdomains is true or false')),
+  preload: v.optional(v.boolean('preload is true or false')),
+});
+
+export const SiteLimitsSchema = v.strictObject({
+  max_body: v.optional(Size),
+  max_header_bytes: v.optional(Size),
+  max_header_fields: v.optional(Count('max_header_fields', 1, 1000)),
+});
+
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
@@ -100,6 +167,13 @@ export const SiteSchema = v.strictObject({
   acme: v.optional(AcmeSchema),
   // HTTP/1.1 Upgrade protocols tunnelled to the upstream (default [websocket]).
   upgrade: v.optional(NameList('upgrade protocol')),
+  // Filters (src/http/rules): ordered rules, header edits, HSTS, limits narrower than the listener's.
+  rules: v.optional(v.array(RuleSchema, 'rules is a list of { match, action, … }')),
+  headers: v.optional(
+    v.strictObject({ request: v.optional(HeaderEditSchema), response: v.optional(HeaderEditSchema) }),
+  ),
+  hsts: v.optional(HstsSchema),
+  limits: v.optional(SiteLimitsSchema),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.
@@ -124,25 +198,6 @@ export const StateSchema = v.strictObject({
   prefix: v.optional(v.string('prefix is the Redis key prefix, e.g. "tlsterm:"')),
   wait: v.optional(Duration),
 });
-
-const Size = v.pipe(
-  v.union([v.number(), v.string()], 'a size is a number of bytes or a string such as "10m"'),
-  v.check(
-    (value) => parseSize(value).ok,
-    (issue) => {
-      const r = parseSize(issue.input);
-      return r.ok ? '' : r.error;
-    },
-  ),
-);
-
-const Count = (key: string, min: number, max: number) =>
-  v.pipe(
-    v.number(`${key} is a number`),
-    v.integer(`${key} is a whole number`),
-    v.minValue(min, `${key} must be at least ${min}`),
-    v.maxValue(max, `${key} must be at most ${max}`),
-  );
 
 // How long each state of a connection may last (see src/http/limits.ts, docs/configuration.md).
 export const TimeoutsSchema = v.strictObject({

@@ -2,12 +2,14 @@
 // its target, ALPN, certificates, policy, client auth and upgrades, each from its own check.
 
 import { parseHostPattern } from '../certs/names.ts';
+import type { HttpLimits } from '../http/limits.ts';
 import { hasErrors } from '../problems.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
 import { checkAlpn } from './alpn-check.ts';
 import { checkCertificates } from './certificates-check.ts';
 import type { Checker } from './checker.ts';
 import { checkClientAuth } from './client-auth-check.ts';
+import { checkFilters } from './filters-check.ts';
 import { checkPassthroughUnused } from './passthrough-check.ts';
 import type { SitePlan } from './plan.ts';
 import type { RawSite } from './schema.ts';
@@ -22,6 +24,7 @@ export async function checkSites(
   rawSites: readonly RawSite[],
   listenerHasTls: boolean,
   listenerPolicy: TlsPolicy | undefined,
+  listenerLimits: HttpLimits,
 ): Promise<SitePlan[] | undefined> {
   const plans: SitePlan[] = [];
   const hostOwner = new Map<string, number>();
@@ -91,6 +94,14 @@ export async function checkSites(
       mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
     );
 
+    const filters = checkFilters(
+      ctx,
+      sp,
+      site,
+      listenerLimits,
+      mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
+    );
+
     const siteHasErrors = hasErrors(ctx.problems.slice(before));
     if (siteHasErrors || !policy || !target || !clientAuth.ok) {
       ok = false;
@@ -108,6 +119,7 @@ export async function checkSites(
       ...(clientAuth.value !== undefined ? { clientAuth: clientAuth.value } : {}),
       ...(upgrade !== undefined ? { upgrade } : {}),
       ...(acme !== undefined ? { acme } : {}),
+      ...(filters !== undefined ? { filters } : {}),
     });
   }
 

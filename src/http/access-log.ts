@@ -14,7 +14,7 @@ export const logRequest = (
   startedAt: number,
   upstream: string,
   /** Extra members for this line (a 421's reason, an upgrade): the rare paths only. */
-  note?: Readonly<Record<string, string>> | null,
+  note?: Readonly<Record<string, string | readonly string[]>> | null,
 ): void => {
   const line = {
     event: 'request' as const,

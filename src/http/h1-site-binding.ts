@@ -3,6 +3,7 @@
 
 import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
+import type { SiteFilters } from './rules/filters.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
 import { DEFAULT_UPGRADES } from './upgrade.ts';
 import { type Pool, poolFor } from './upstream-pool.ts';
@@ -14,6 +15,7 @@ export interface SiteBinding {
   readonly upstreamName: string;
   readonly fwd: ForwardContext | null;
   readonly upgrades: readonly string[];
+  readonly filters: SiteFilters | null;
 }
 
 export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
@@ -31,8 +33,10 @@ export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: Http
             trust: opts.trustForwarded,
             upstreamHost: pool.authority,
             via: opts.via && pool.upstream.via !== false,
+            edits: site.filters?.request ?? null,
           },
     upgrades: site.upgrade ?? DEFAULT_UPGRADES,
+    filters: site.filters ?? null,
   };
 };
 

@@ -11,6 +11,9 @@ import type { SessionWatch, Watched } from './h2-watch.ts';
 import { E } from './head-errors.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import type { SiteFilters } from './rules/filters.ts';
+import { editH2Headers } from './rules/header-edits.ts';
+import { screenH2 } from './rules/screen.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
 import { Exchange, type ResponseSink } from './upstream-exchange.ts';
@@ -25,6 +28,8 @@ export interface H2Context extends H2RequestSite {
   readonly pool: Pool | null;
   readonly handler: LocalHandler | null;
   readonly upstreamName: string;
+  /** Rules, header edits, HSTS and limits of the site (http/rules). */
+  readonly filters: SiteFilters | null;
   /** The open streams and their timers (h2_idle runs only when there is none). */
   readonly watch: SessionWatch;
   /** The context of the site serving a request's host (the connection's own, another, or 421). */
@@ -60,6 +65,10 @@ export class H2Stream implements ResponseSink, Watched {
   host = '';
   /** Extra members of the log line (a 421's reason). */
   private note: Readonly<Record<string, string>> | null = null;
+  /** The filters' members of the log line (tags, the deny rule). */
+  private filterNote: Readonly<Record<string, string | readonly string[]>> | null = null;
+  /** This stream's site answers it locally (a deny rule); the upstream name logged is "local". */
+  private local = false;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -97,12 +106,30 @@ export class H2Stream implements ResponseSink, Watched {
       this.respondError(400, req === CONNECT_REFUSED ? undefined : NGHTTP2_PROTOCOL_ERROR);
       return;
     }
-    const maxBody = ctx.opts.maxBodyBytes;
+    const siteMax = ctx.filters?.limits?.maxBody ?? 0;
+    const maxBody = siteMax > 0 ? siteMax : ctx.opts.maxBodyBytes;
     if (maxBody > 0 && req.length > maxBody) {
       logRejected(ctx.log, ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
       this.status = E.bodyTooLarge.status;
       this.respondError(E.bodyTooLarge.status);
       return;
+    }
+    if (ctx.filters !== null) {
+      const s = screenH2(ctx.filters, this.method, this.path, this.raw, req.length, ctx.info, this.html);
+      if (s !== null && 'reason' in s) {
+        logRejected(ctx.log, ctx.info, s.status, s.reason);
+        this.status = s.status;
+        this.respondError(s.status);
+        return;
+      }
+      if (s !== null) {
+        this.filterNote = s.note;
+        if (s.deny !== null) {
+          this.local = true;
+          this.serveLocal(s.deny);
+          return;
+        }
+      }
     }
     if (ctx.handler !== null) {
       this.serveLocal(ctx.handler);
@@ -197,6 +224,7 @@ export class H2Stream implements ResponseSink, Watched {
         this.ctx.log,
       );
       const out = localResponseH2(res, this.isHead);
+      if (this.ctx.filters?.response) editH2Headers(out.headers, this.ctx.filters.response);
       this.status = res.status;
       this.bytesOut = out.body === null ? 0 : out.body.length;
       this.finish();
@@ -249,8 +277,8 @@ export class H2Stream implements ResponseSink, Watched {
       this.bytesIn,
       this.bytesOut,
       this.startedAt,
-      this.note === null ? c.upstreamName : 'none',
-      this.note,
+      this.note !== null ? 'none' : this.local ? 'local' : c.upstreamName,
+      this.filterNote === null ? this.note : { ...this.filterNote, ...this.note },
     );
   }
 
@@ -260,17 +288,17 @@ export class H2Stream implements ResponseSink, Watched {
     this.finish();
     if (stream.destroyed || stream.headersSent) return;
     const b = errorBody(status, this.html);
+    const headers: Record<string, string | number> = {
+      ':status': status,
+      'content-type': b.contentType,
+      'content-length': b.body.length,
+      'cache-control': 'no-store',
+    };
+    // A 421's site is the connection's own (ctx is not moved for it): its HSTS applies.
+    if (this.ctx.filters?.response) editH2Headers(headers, this.ctx.filters.response);
     try {
       if (reset !== undefined) stream.once('wantTrailers', () => stream.close(reset));
-      stream.respond(
-        {
-          ':status': status,
-          'content-type': b.contentType,
-          'content-length': b.body.length,
-          'cache-control': 'no-store',
-        },
-        reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead },
-      );
+      stream.respond(headers, reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead });
       if (reset !== undefined) stream.end(this.isHead ? undefined : b.body);
       else if (!this.isHead) stream.end(b.body);
     } catch {
@@ -296,7 +324,9 @@ export class H2Stream implements ResponseSink, Watched {
     if (stream.destroyed) return;
     try {
       const endStream = head.body === ResBody.none;
-      stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
+      const headers = responseHeaders(head);
+      if (this.ctx.filters?.response) editH2Headers(headers, this.ctx.filters.response);
+      stream.respond(headers, { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();
       this.exchange = null;

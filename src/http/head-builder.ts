@@ -9,6 +9,7 @@ import { equalsLower, H, type HeaderId, isHopByHop } from './header-names.ts';
 import { MAX_FIELDS } from './message-decoder.ts';
 import { latin1, type RequestHead } from './request-head.ts';
 import type { ResponseHead } from './response-head.ts';
+import type { HeaderEdits } from './rules/header-edits.ts';
 
 /** Scratch "drop this field" marks; heads are built synchronously, one at a time. */
 const drop = new Uint8Array(MAX_FIELDS);
@@ -76,6 +77,8 @@ export interface ForwardContext {
   readonly upstreamHost: Buffer;
   /** Add our Via entry (default true); false passes incoming Via lines through untouched. */
   readonly via?: boolean;
+  /** The site's request header edits (`headers.request`). */
+  readonly edits?: HeaderEdits | null;
 }
 
 /**
@@ -91,6 +94,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   let hasXfh = false;
   let hasVia = false;
   const addVia = ctx.via !== false;
+  const edits = ctx.edits;
   for (let i = 0; i < fields.count; i++) {
     const id: HeaderId = fields.id(i);
     let d = 0;
@@ -113,6 +117,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
       d = 1;
       hasVia = true;
     }
+    if (d === 0 && edits != null && namedBy(buf, fields, i, edits.drop)) d = 1;
     drop[i] = d;
   }
   const via = !addVia
@@ -147,6 +152,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
     methodAndSp + slash + (pathEnd - pathStart) + HTTP11_CRLF.length + keptLength(fields) + via.length + 2;
   if (hostLine) len += HOST_PREFIX.length + (hasHost ? hostLen : ctx.upstreamHost.length) + 2;
   if (head.upgrade) len += CONNECTION_UPGRADE.length;
+  if (edits != null) len += edits.lines.length;
   if (fwd !== null) len += fwd.length;
   else {
     len += ctx.parts.fixed.length + 2;
@@ -165,6 +171,7 @@ export const buildUpstreamRequest = (head: RequestHead, ctx: ForwardContext): Bu
   }
   p = copyKept(buf, fields, out, p);
   p += via.copy(out, p);
+  if (edits != null) p += edits.lines.copy(out, p);
   if (head.upgrade) p += CONNECTION_UPGRADE.copy(out, p);
   if (fwd !== null) p += fwd.copy(out, p);
   else {
@@ -232,6 +239,8 @@ export const buildClientResponseHead = (
   head: ResponseHead,
   chunked: boolean,
   connection: ConnHeader,
+  /** The site's response header edits (`headers.response`, HSTS). */
+  edits: HeaderEdits | null = null,
 ): Buffer => {
   const buf = head.buf;
   const fields = head.fields;
@@ -244,6 +253,7 @@ export const buildClientResponseHead = (
       if (names !== null && namedBy(buf, fields, i, names)) d = 1;
     } else if (id === H.upgrade) d = keepUpgrade ? 0 : 1;
     else if (isHopByHop(id) || id === H.transferEncoding) d = 1;
+    if (d === 0 && edits !== null && namedBy(buf, fields, i, edits.drop)) d = 1;
     drop[i] = d;
   }
   const conn =
@@ -260,6 +270,7 @@ export const buildClientResponseHead = (
     statusLen +
     2 +
     keptLength(fields) +
+    (edits === null ? 0 : edits.lines.length) +
     (chunked ? TE_CHUNKED.length : 0) +
     (conn === null ? 0 : conn.length) +
     2;
@@ -268,6 +279,7 @@ export const buildClientResponseHead = (
   p += buf.copy(out, p, head.statusStart, head.statusLineEnd);
   p += CRLF.copy(out, p);
   p = copyKept(buf, fields, out, p);
+  if (edits !== null) p += edits.lines.copy(out, p);
   if (chunked) p += TE_CHUNKED.copy(out, p);
   if (conn !== null) p += conn.copy(out, p);
   CRLF.copy(out, p);

@@ -10,6 +10,7 @@ import { P } from './h1-state.ts';
 import { buildUpstreamRequest } from './head-builder.ts';
 import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
+import { screenH1 } from './rules/screen.ts';
 import { isMisdirected } from './site-choice.ts';
 import {
   type ConnectionInfo,
@@ -148,6 +149,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.chunkedOut = false;
     this.closeAfter = false;
     this.note = null;
+    this.filterNote = null;
     this.misdirected = false;
     this.offered = '';
 
@@ -158,11 +160,27 @@ class Http1Connection extends Http1Response implements Drainable {
     if (isMisdirected(choice)) {
       this.misdirected = true;
       this.note = { reason: choice.misdirected };
+      this.filters = this.ownBinding.filters;
       // Answered once the request is read; one with a body is answered now and the connection closed.
       if (head.body !== Body.none) this.respondMisdirected();
       return;
     }
     this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
+    if (this.filters !== null) {
+      const refused = screenH1(this.filters, head, this.info, this.html);
+      if (refused !== null) {
+        if ('reason' in refused) {
+          this.reject(refused);
+          return;
+        }
+        this.filterNote = refused.note;
+        // Answered like a local handler's response, once the request (and its body) is read.
+        if (refused.deny !== null) {
+          this.handler = refused.deny;
+          this.upstreamName = 'local';
+        }
+      }
+    }
 
     if (this.handler !== null) {
       this.local = toLocalRequest(head);
@@ -188,7 +206,7 @@ class Http1Connection extends Http1Response implements Drainable {
   onRequestBody(chunk: Buffer): void {
     if (this.phase !== P.active) return;
     this.bytesIn += chunk.length;
-    const maxBody = this.opts.maxBodyBytes;
+    const maxBody = this.maxBody;
     if (maxBody > 0 && this.bytesIn > maxBody) {
       // Only a chunked body gets here (a content-length above the limit was refused up front).
       this.onRequestError(E.bodyTooLarge);

@@ -2,6 +2,7 @@ import type { LogEvent } from '../observe/index.ts';
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
+import type { SiteFilters } from './rules/filters.ts';
 
 /** One per TLS connection, built by the terminator. */
 export interface ConnectionInfo {
@@ -20,6 +21,8 @@ export interface ConnectionInfo {
    * request (mTLS sites). Incoming x-forwarded-client-cert / x-client-verify are always removed.
    */
   readonly clientCertLines?: string;
+  /** RFC 4514 subject of the client certificate, set only when it verified (rules' client_cert_subject). */
+  readonly clientCertSubject?: string;
 }
 
 export interface LocalRequest {
@@ -76,6 +79,8 @@ export interface HttpSiteRuntime {
    * offering any other is forwarded without its Upgrade. Default: DEFAULT_UPGRADES.
    */
   readonly upgrade?: readonly string[];
+  /** Rules, header edits, HSTS and the site's limits (http/rules); absent: none. */
+  readonly filters?: SiteFilters;
 }
 
 /** A request whose host this connection must not serve: answered 421 (RFC 9110 §15.5.20). */

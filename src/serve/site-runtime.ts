@@ -91,8 +91,10 @@ export function createSiteRuntime(
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
-  if (upstream?.kind === 'http') http = { upstream, pool: createUpstreamPool(upstream), ...upgrade };
-  else if (upstream === undefined) http = { handler: inspectHandler };
+  const filters = site.filters !== undefined ? { filters: site.filters } : {};
+  if (upstream?.kind === 'http')
+    http = { upstream, pool: createUpstreamPool(upstream), ...upgrade, ...filters };
+  else if (upstream === undefined) http = { handler: inspectHandler, ...filters };
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);
   const { settings, ring, cache } = resumption;
