@@ -154,6 +154,14 @@ export const SiteLimitsSchema = v.strictObject({
   max_header_fields: v.optional(Count('max_header_fields', 1, 1000)),
 });
 
+export const RateLimitSchema = v.strictObject({
+  key: v.string('key is client_ip or header:NAME'),
+  rate: v.string('rate is a number per second or minute, such as "100/s" or "600/m"'),
+  burst: v.optional(Count('burst', 1, 1_000_000)),
+  status: v.optional(Count('status', 400, 599)),
+  max_keys: v.optional(Count('max_keys', 1, 10_000_000)),
+});
+
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
@@ -174,6 +182,7 @@ export const SiteSchema = v.strictObject({
   ),
   hsts: v.optional(HstsSchema),
   limits: v.optional(SiteLimitsSchema),
+  rate_limit: v.optional(RateLimitSchema),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.

@@ -115,7 +115,16 @@ export class H2Stream implements ResponseSink, Watched {
       return;
     }
     if (ctx.filters !== null) {
-      const s = screenH2(ctx.filters, this.method, this.path, this.raw, req.length, ctx.info, this.html);
+      const s = screenH2(
+        ctx.filters,
+        this.method,
+        this.path,
+        this.raw,
+        req.length,
+        ctx.info,
+        ctx.log,
+        this.html,
+      );
       if (s !== null && 'reason' in s) {
         logRejected(ctx.log, ctx.info, s.status, s.reason);
         this.status = s.status;

@@ -167,7 +167,7 @@ class Http1Connection extends Http1Response implements Drainable {
     }
     this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
     if (this.filters !== null) {
-      const refused = screenH1(this.filters, head, this.info, this.html);
+      const refused = screenH1(this.filters, head, this.info, this.log, this.html);
       if (refused !== null) {
         if ('reason' in refused) {
           this.reject(refused);

@@ -8,6 +8,15 @@ export { RequestDecoder, ResponseDecoder } from './message-decoder.ts';
 // The parsers, for tools (probe/trace) and tests.
 export { parseRequestHead, RequestHead } from './request-head.ts';
 export { parseResponseHead, ResponseHead } from './response-head.ts';
+// Per-site filters: the rate-limit buckets made per serving process, and their cluster sync.
+export {
+  applyRateTaken,
+  RateLimiter,
+  type RateTaken,
+  registerLimiter,
+  type SiteFilters,
+  startRateSync,
+} from './rules/index.ts';
 export type {
   ConnectionInfo,
   Drainable,

@@ -8,7 +8,13 @@ import { constants, createHash } from 'node:crypto';
 import tls from 'node:tls';
 import type { CertificatePair } from '../certs/pair.ts';
 import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
-import { createUpstreamPool, type HttpSiteRuntime } from '../http/index.ts';
+import {
+  createUpstreamPool,
+  type HttpSiteRuntime,
+  RateLimiter,
+  registerLimiter,
+  type SiteFilters,
+} from '../http/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
@@ -80,6 +86,14 @@ export function replaceSitePairs(site: SiteRuntime, pairs: readonly CertificateP
 export const sessionIdContextOf = (listener: ListenerPlan, site: SitePlan): string =>
   createHash('sha256').update(`${listener.name}/${site.id}`).digest('hex').slice(0, 32);
 
+/** The site's rate-limit buckets, one set per serving process (kept in step across workers). */
+const withLimiter = (id: string, f: SiteFilters): SiteFilters => {
+  if (f.rateLimit === null) return f;
+  const limiter = new RateLimiter(id, f.rateLimit);
+  registerLimiter(limiter);
+  return { ...f, limiter };
+};
+
 export function createSiteRuntime(
   listener: ListenerPlan,
   site: SitePlan,
@@ -91,7 +105,7 @@ export function createSiteRuntime(
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
-  const filters = site.filters !== undefined ? { filters: site.filters } : {};
+  const filters = site.filters !== undefined ? { filters: withLimiter(site.id, site.filters) } : {};
   if (upstream?.kind === 'http')
     http = { upstream, pool: createUpstreamPool(upstream), ...upgrade, ...filters };
   else if (upstream === undefined) http = { handler: inspectHandler, ...filters };

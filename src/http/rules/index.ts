@@ -13,6 +13,8 @@ export {
   type HeaderEdits,
 } from './header-edits.ts';
 export { type HstsSpec, hstsValue, PRELOAD_MIN_AGE_S } from './hsts.ts';
+export { DEFAULT_MAX_KEYS, RateLimiter, type RateLimitSpec, type Refusal } from './rate-limit.ts';
+export { applyRateTaken, type RateTaken, registerLimiter, SYNC_MS, startRateSync } from './rate-sync.ts';
 export { h1Facts, h2Facts, h2HeadSize } from './request-facts.ts';
 export {
   type CompiledMatch,

@@ -1,19 +1,20 @@
 // The filters' step on each front (h1 and h2): admit() over the front's request, turned into what
-// the front does next — go on (with log members), answer a deny like a local handler, or refuse a
-// head over the site's limits the way the listener's own limits are refused.
+// the front does next — go on (with log members), answer a deny or a rate limit like a local
+// handler, or refuse a head over the site's limits the way the listener's own limits are refused.
 
+import { createHash } from 'node:crypto';
 import { errorBody } from '../error-page.ts';
 import { E, type HeadError } from '../head-errors.ts';
 import { Body, type RequestHead } from '../request-head.ts';
-import type { ConnectionInfo, LocalHandler, LocalResponse } from '../types.ts';
-import { admit, type SiteFilters } from './filters.ts';
+import type { ConnectionInfo, HttpLogger, LocalHandler, LocalResponse } from '../types.ts';
+import { type Admission, admit, type SiteFilters } from './filters.ts';
 import { h1Facts, h2Facts, h2HeadSize } from './request-facts.ts';
 import { denyResponse } from './rules.ts';
 
 export interface Screened {
   /** Log members (tags, the deciding rule). */
   readonly note: Readonly<Record<string, string | readonly string[]>> | null;
-  /** Set when a rule denies: answers the request instead of the site. */
+  /** Set when a rule denies or the rate limit refuses: answers the request instead of the site. */
   readonly deny: LocalHandler | null;
 }
 
@@ -23,16 +24,17 @@ const LIMIT_ERRORS: Readonly<Record<string, HeadError>> = {
   max_header_fields: { status: 431, reason: "more header fields than the site's max_header_fields" },
 };
 
-const denial = (status: number, body: string | undefined, html: boolean): LocalHandler => {
+const denial = (a: Admission, html: boolean): LocalHandler => {
   let res: LocalResponse;
-  if (body !== undefined) res = denyResponse(status, body);
+  if (a.body !== undefined) res = denyResponse(a.status, a.body);
   else {
-    const page = errorBody(status, html);
+    const page = errorBody(a.status, html);
     res = {
-      status,
+      status: a.status,
       headers: [
         ['content-type', page.contentType],
         ['cache-control', 'no-store'],
+        ...(a.retryAfter > 0 ? [['retry-after', String(a.retryAfter)] as const] : []),
       ],
       body: page.body,
     };
@@ -40,21 +42,46 @@ const denial = (status: number, body: string | undefined, html: boolean): LocalH
   return () => res;
 };
 
+/** A rate-limit key as logged: a header's value (an API key, a token) only as a short hash. */
+const shownKey = (f: SiteFilters, key: string): string => {
+  const h = f.limiter?.spec.header ?? null;
+  if (h === null || !key.startsWith(`${h}=`)) return key;
+  return `header:${h}#${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+};
+
+const outcome = (
+  f: SiteFilters,
+  a: Admission,
+  info: ConnectionInfo,
+  log: HttpLogger,
+  html: boolean,
+): Screened | HeadError | null => {
+  if (a.status === 0) return a.note === null ? null : { note: a.note, deny: null };
+  const limit = a.note?.['limit'];
+  if (typeof limit === 'string') return LIMIT_ERRORS[limit] ?? E.headTooLarge;
+  if (a.rateKey !== null)
+    log({
+      event: 'rate_limited',
+      client: info.clientAddress,
+      sni: info.serverName ?? null,
+      key: shownKey(f, a.rateKey),
+      status: a.status,
+      retry_after: a.retryAfter,
+    });
+  return { note: a.note, deny: denial(a, html) };
+};
+
 /** null: go on as usual (no tag either). A HeadError: over a site limit. */
 export const screenH1 = (
   f: SiteFilters,
   head: RequestHead,
   info: ConnectionInfo,
+  log: HttpLogger,
   html: boolean,
 ): Screened | HeadError | null => {
-  const a = admit(
-    f,
-    h1Facts(head, info),
-    head.end - head.start,
-    head.fields.count,
-    head.body === Body.length ? head.contentLength : 0,
-  );
-  return outcome(a.status, a.body, a.note, html);
+  const bodyLength = head.body === Body.length ? head.contentLength : 0;
+  const a = admit(f, h1Facts(head, info), head.end - head.start, head.fields.count, bodyLength);
+  return outcome(f, a, info, log, html);
 };
 
 export const screenH2 = (
@@ -64,21 +91,10 @@ export const screenH2 = (
   raw: readonly string[],
   contentLength: number,
   info: ConnectionInfo,
+  log: HttpLogger,
   html: boolean,
 ): Screened | HeadError | null => {
   const size = f.limits === null ? { bytes: 0, fields: 0 } : h2HeadSize(raw);
   const a = admit(f, h2Facts(method, path, raw, info), size.bytes, size.fields, contentLength);
-  return outcome(a.status, a.body, a.note, html);
-};
-
-const outcome = (
-  status: number,
-  body: string | undefined,
-  note: Screened['note'],
-  html: boolean,
-): Screened | HeadError | null => {
-  if (status === 0) return note === null ? null : { note, deny: null };
-  const limit = note?.['limit'];
-  if (typeof limit === 'string') return LIMIT_ERRORS[limit] ?? E.headTooLarge;
-  return { note, deny: denial(status, body, html) };
+  return outcome(f, a, info, log, html);
 };

@@ -2,6 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
+import type { RateTaken } from '../../http/index.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
 
 export interface WorkerAddress {
@@ -15,7 +16,9 @@ export interface WorkerAddress {
 export type ToWorker =
   | { readonly type: 'ticket-keys'; readonly listener: string; readonly keys: string }
   | { readonly type: 'session'; readonly seq: number; readonly session: Uint8Array | undefined }
-  | { readonly type: 'drain'; readonly deadlineMs: number };
+  | { readonly type: 'drain'; readonly deadlineMs: number }
+  /** What a sibling worker took from the rate-limit buckets (relayed by the primary). */
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
 
 /** worker → primary */
 export type ToPrimary =
@@ -30,15 +33,20 @@ export type ToPrimary =
       readonly session: Uint8Array;
     }
   | { readonly type: 'counts'; readonly counts: ReadonlyMap<string, ResumptionCounts> }
-  | { readonly type: 'drained'; readonly cut: number };
+  | { readonly type: 'drained'; readonly cut: number }
+  /** What this worker took from the rate-limit buckets since its last report. */
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
 /** A message of ours (cluster also sends its own internal messages on the same channel). */
 export const isToWorker = (m: unknown): m is ToWorker =>
-  isObject(m) && (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain');
+  isObject(m) &&
+  (m.type === 'ticket-keys' || m.type === 'session' || m.type === 'drain' || m.type === 'rate-taken');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
   typeof m.type === 'string' &&
-  ['ready', 'failed', 'want-keys', 'session-get', 'session-set', 'counts', 'drained'].includes(m.type);
+  ['ready', 'failed', 'want-keys', 'session-get', 'session-set', 'counts', 'drained', 'rate-taken'].includes(
+    m.type,
+  );

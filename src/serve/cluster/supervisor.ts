@@ -95,6 +95,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         g.cut += m.cut;
         return;
       }
+      if (m.type === 'rate-taken') {
+        // Relayed to the worker's siblings: each keeps its own replica of the buckets.
+        for (const w of g.workers) if (w !== worker) send(w, m);
+        return;
+      }
       if (m.type === 'counts') {
         for (const [listener, c] of m.counts)
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));

@@ -3,6 +3,7 @@
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.
 
+import { applyRateTaken, startRateSync } from '../../http/index.ts';
 import type { Logger } from '../../observe/index.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
@@ -45,6 +46,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     return 1;
   }
   send({ type: 'ready', addresses: server.addresses });
+  // Rate-limit buckets kept in step with the sibling workers (http/rules/rate-sync.ts).
+  const stopRateSync = startRateSync((taken) => send({ type: 'rate-taken', taken }));
+  channel.onMessage((m) => {
+    if (m.type === 'rate-taken') applyRateTaken(m.taken);
+  });
   const counts = setInterval(
     () => send({ type: 'counts', counts: server.takeResumptionCounts() }),
     options.countsMs ?? 10_000,
@@ -62,6 +68,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   });
   const deadlineMs = await drained;
   clearInterval(counts);
+  stopRateSync();
   stopRelief();
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
