@@ -4,13 +4,14 @@
 import type { HttpLimits } from '../http/limits.ts';
 import type { SiteFilters } from '../http/rules/index.ts';
 import type { CheckContext } from './check-context.ts';
+import { checkCompression } from './compression-check.ts';
 import { checkHeaders } from './headers-check.ts';
 import { checkRateLimit } from './rate-limit-check.ts';
 import { checkRules } from './rules-check.ts';
 import type { RawSite } from './schema.ts';
 import { checkSiteLimits } from './site-limits-check.ts';
 
-const KEYS = ['rules', 'headers', 'hsts', 'limits', 'rate_limit'] as const;
+const KEYS = ['rules', 'headers', 'hsts', 'limits', 'rate_limit', 'compression'] as const;
 
 export function checkFilters(
   ctx: CheckContext,
@@ -40,5 +41,6 @@ export function checkFilters(
   const { request, response } = checkHeaders(ctx, sp, site);
   const limits = checkSiteLimits(ctx, sp, site.limits, listenerLimits);
   const rateLimit = checkRateLimit(ctx, sp, site.rate_limit);
-  return { rules, request, response, limits, rateLimit, limiter: null };
+  const compression = checkCompression(ctx, sp, site.compression);
+  return { rules, request, response, limits, rateLimit, limiter: null, compression };
 }

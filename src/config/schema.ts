@@ -162,6 +162,12 @@ export const RateLimitSchema = v.strictObject({
   max_keys: v.optional(Count('max_keys', 1, 10_000_000)),
 });
 
+export const CompressionSchema = v.strictObject({
+  algorithms: v.optional(NameList('algorithm')),
+  min_size: v.optional(Size),
+  types: v.optional(NameList('media type')),
+});
+
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
@@ -183,6 +189,7 @@ export const SiteSchema = v.strictObject({
   hsts: v.optional(HstsSchema),
   limits: v.optional(SiteLimitsSchema),
   rate_limit: v.optional(RateLimitSchema),
+  compression: v.optional(CompressionSchema),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.

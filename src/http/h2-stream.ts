@@ -11,8 +11,10 @@ import type { SessionWatch, Watched } from './h2-watch.ts';
 import { E } from './head-errors.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { bindSink, sinkFor } from './rules/compressing-sink.ts';
 import type { SiteFilters } from './rules/filters.ts';
 import { editH2Headers } from './rules/header-edits.ts';
+import { h2Facts } from './rules/request-facts.ts';
 import { screenH2 } from './rules/screen.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
@@ -144,7 +146,15 @@ export class H2Stream implements ResponseSink, Watched {
       this.serveLocal(ctx.handler);
       return;
     }
-    const ex = new Exchange(ctx.pool!, this, req.head, req.body, this.method, false);
+    const sink = sinkFor(
+      this,
+      ctx.filters?.compression ?? null,
+      this.method,
+      () => h2Facts(this.method, this.path, this.raw, ctx.info).header('accept-encoding'),
+      () => !this.finished && !this.stream.destroyed,
+    );
+    const ex = new Exchange(ctx.pool!, sink, req.head, req.body, this.method, false);
+    bindSink(sink, () => ex.resumeResponse());
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted

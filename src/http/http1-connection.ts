@@ -10,6 +10,8 @@ import { P } from './h1-state.ts';
 import { buildUpstreamRequest } from './head-builder.ts';
 import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
+import { bindSink, sinkFor } from './rules/compressing-sink.ts';
+import { h1Facts } from './rules/request-facts.ts';
 import { screenH1 } from './rules/screen.ts';
 import { isMisdirected } from './site-choice.ts';
 import {
@@ -199,8 +201,19 @@ class Http1Connection extends Http1Response implements Drainable {
       }
     }
     const out = buildUpstreamRequest(head, this.fwd!);
-    this.exchange = new Exchange(this.pool!, this, out, head.body, head.method, head.upgrade);
-    this.exchange.start();
+    const sink = head.upgrade
+      ? this
+      : sinkFor(
+          this,
+          this.filters?.compression ?? null,
+          head.method,
+          () => h1Facts(head, this.info).header('accept-encoding'),
+          () => this.phase === P.active,
+        );
+    const ex = new Exchange(this.pool!, sink, out, head.body, head.method, head.upgrade);
+    bindSink(sink, () => ex.resumeResponse());
+    this.exchange = ex;
+    ex.start();
   }
 
   onRequestBody(chunk: Buffer): void {

@@ -4,6 +4,7 @@
 // and out.
 
 import { unmapped } from './cidr.ts';
+import type { CompressionSpec } from './compression.ts';
 import type { HeaderEdits } from './header-edits.ts';
 import type { RateLimiter, RateLimitSpec } from './rate-limit.ts';
 import type { RequestFacts } from './rule-match.ts';
@@ -28,6 +29,8 @@ export interface SiteFilters {
   readonly rateLimit: RateLimitSpec | null;
   /** Its buckets, made by the terminator in each serving process (null in check's plan). */
   readonly limiter: RateLimiter | null;
+  /** `compression:` of responses. */
+  readonly compression: CompressionSpec | null;
 }
 
 /** The outcome of the filters for one request: go on (status 0), or answer `status` locally. */

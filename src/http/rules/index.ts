@@ -3,6 +3,14 @@
 // the h1 and h2 request paths at the seams described in docs/l7.md.
 
 export { type AddressSet, addressSet, parseCidr, unmapped } from './cidr.ts';
+export { BROTLI_QUALITY, CompressingSink, GZIP_LEVEL } from './compressing-sink.ts';
+export {
+  type Coding,
+  type CompressionSpec,
+  chooseCoding,
+  compressedHead,
+  DEFAULT_TYPES,
+} from './compression.ts';
 export { type Admission, admit, type SiteFilters, type SiteLimits } from './filters.ts';
 export {
   compileHeaderEdits,
