@@ -1,6 +1,7 @@
 // Issue 16 part 3, rate_limit: against a real `tlsterm serve` with two workers, a bounded loop of
 // requests on fresh connections (spread over both workers by the cluster) is admitted about once
-// (burst + rate × time), not twice; refusals are 429 with Retry-After and logged once a second.
+// (burst + rate × time), not twice; refusals are 429 with Retry-After and logged once a second. And
+// two instances sharing Redis (state: redis) enforce one limit together.
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { type Backend, startBackend } from './http-harness.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
+import { type RedisServer, startRedis } from './state-redis-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -43,12 +45,12 @@ after(async () => {
 });
 
 /** One GET on a new connection: status and Retry-After. */
-const once = (): Promise<{ status: number; retryAfter: string | undefined }> =>
+const once = (port = serve.port): Promise<{ status: number; retryAfter: string | undefined }> =>
   new Promise((resolve, reject) => {
     const req = https.get(
       {
         host: '127.0.0.1',
-        port: serve.port,
+        port,
         servername: 'example.test',
         path: '/',
         ca: pki.rootPem,
@@ -98,4 +100,45 @@ test('two workers together admit burst + rate × time, not twice that', async ()
   // At most one line per key per second per worker.
   const lines = serve.events.filter((e) => e['event'] === 'rate_limited').length;
   assert.ok(lines <= 2 * (Math.ceil(seconds) + 1), `${lines} rate_limited lines in ${seconds.toFixed(1)} s`);
+});
+
+test('two instances sharing Redis admit the limit once between them', async () => {
+  const redis: RedisServer = await startRedis();
+  const site = (dir: string) => `state_dir: ${dir}
+state: { backend: redis, url: "${redis.url()}" }
+extra_ca: [${pki.rootPath}]
+listeners:
+  - address: 127.0.0.1:0
+    sites:
+      - hosts: [example.test]
+        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
+        upstream: ${app.url}
+        rate_limit: { key: client_ip, rate: ${RATE}/s, burst: ${BURST} }
+`;
+  const a = await startServe(tmp.dir, site(`${tmp.dir}/state-a`), ['--workers', '1'], 'a.yaml');
+  const b = await startServe(tmp.dir, site(`${tmp.dir}/state-b`), ['--workers', '1'], 'b.yaml');
+  try {
+    const started = performance.now();
+    const results: number[] = [];
+    // Bounded: at most 60 requests and 3 s, one to each instance at a time.
+    while (results.length < 60 && performance.now() - started < 3000) {
+      const [x, y] = await Promise.all([once(a.port), once(b.port)]);
+      results.push(x.status, y.status);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const ok = results.filter((s) => s === 200).length;
+    const allowed = BURST + RATE * seconds;
+    assert.ok(
+      results.some((s) => s === 429),
+      'nothing limited',
+    );
+    assert.ok(
+      ok <= allowed + 3,
+      `${ok} admitted in ${seconds.toFixed(2)} s (${results.length} sent); the limit allows ${allowed.toFixed(1)}`,
+    );
+  } finally {
+    await a.stop();
+    await b.stop();
+    await redis.stop();
+  }
 });

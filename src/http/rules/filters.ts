@@ -3,6 +3,7 @@
 // path calls admit() before choosing where the request goes, and applies the edits on the way in
 // and out.
 
+import { createHash } from 'node:crypto';
 import { unmapped } from './cidr.ts';
 import type { CompressionSpec } from './compression.ts';
 import type { HeaderEdits } from './header-edits.ts';
@@ -52,7 +53,10 @@ const GO: Admission = Object.freeze({ status: 0, body: undefined, note: null, re
 const rateKeyOf = (spec: RateLimitSpec, req: RequestFacts): string => {
   if (spec.header !== null) {
     const v = req.header(spec.header);
-    if (v.length > 0) return `${spec.header}=${v[0]}`;
+    // Hashed: the value may be a credential (an API key), and keys travel to the other workers,
+    // to Redis and to the log.
+    if (v.length > 0)
+      return `header:${spec.header}#${createHash('sha256').update(v[0]!).digest('hex').slice(0, 16)}`;
   }
   return unmapped(req.conn.clientAddress);
 };

@@ -2,7 +2,6 @@
 // the front does next — go on (with log members), answer a deny or a rate limit like a local
 // handler, or refuse a head over the site's limits the way the listener's own limits are refused.
 
-import { createHash } from 'node:crypto';
 import { errorBody } from '../error-page.ts';
 import { E, type HeadError } from '../head-errors.ts';
 import { Body, type RequestHead } from '../request-head.ts';
@@ -42,15 +41,7 @@ const denial = (a: Admission, html: boolean): LocalHandler => {
   return () => res;
 };
 
-/** A rate-limit key as logged: a header's value (an API key, a token) only as a short hash. */
-const shownKey = (f: SiteFilters, key: string): string => {
-  const h = f.limiter?.spec.header ?? null;
-  if (h === null || !key.startsWith(`${h}=`)) return key;
-  return `header:${h}#${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-};
-
 const outcome = (
-  f: SiteFilters,
   a: Admission,
   info: ConnectionInfo,
   log: HttpLogger,
@@ -64,7 +55,7 @@ const outcome = (
       event: 'rate_limited',
       client: info.clientAddress,
       sni: info.serverName ?? null,
-      key: shownKey(f, a.rateKey),
+      key: a.rateKey,
       status: a.status,
       retry_after: a.retryAfter,
     });
@@ -81,7 +72,7 @@ export const screenH1 = (
 ): Screened | HeadError | null => {
   const bodyLength = head.body === Body.length ? head.contentLength : 0;
   const a = admit(f, h1Facts(head, info), head.end - head.start, head.fields.count, bodyLength);
-  return outcome(f, a, info, log, html);
+  return outcome(a, info, log, html);
 };
 
 export const screenH2 = (
@@ -96,5 +87,5 @@ export const screenH2 = (
 ): Screened | HeadError | null => {
   const size = f.limits === null ? { bytes: 0, fields: 0 } : h2HeadSize(raw);
   const a = admit(f, h2Facts(method, path, raw, info), size.bytes, size.fields, contentLength);
-  return outcome(f, a, info, log, html);
+  return outcome(a, info, log, html);
 };

@@ -13,6 +13,7 @@ import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import { openRateRelay, type RateRelay } from './rate-relay.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 
 export type PlanLoad =
@@ -76,6 +77,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const generations = new Set<Generation>();
   const counts = new Map<string, ResumptionCounts>();
   let stopping = false;
+  /** Rate-limit batches to and from the other instances (state: redis); set once serving. */
+  let relay: RateRelay | null = null;
   let nextId = 1;
 
   const states = createPrimaryStates(log, (key, message) => {
@@ -96,8 +99,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         return;
       }
       if (m.type === 'rate-taken') {
-        // Relayed to the worker's siblings: each keeps its own replica of the buckets.
+        // Relayed to the worker's siblings (each keeps its own replica of the buckets) and, with
+        // state: redis, to the other instances.
         for (const w of g.workers) if (w !== worker) send(w, m);
+        relay?.publish(m.taken);
         return;
       }
       if (m.type === 'counts') {
@@ -191,6 +196,16 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   let { g: current, addresses } = await startGeneration(options.initial);
+  // Opened for the first plan's state backend (a reload that changes `state:` needs a restart, as
+  // for resumption state).
+  relay = await openRateRelay(
+    options.initial.state,
+    log,
+    options.initial.listeners.some((l) => l.sites.some((s) => s.filters?.rateLimit != null)),
+    (taken) => {
+      for (const w of current.workers) send(w, { type: 'rate-taken', taken });
+    },
+  );
 
   const summaryMs = options.summaryMs ?? 60_000;
   const summary = setInterval(() => {
@@ -252,6 +267,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       clearInterval(summary);
       const outcomes = await Promise.all([...generations].map((g) => retire(g, current.plan.drainTimeoutMs)));
       await states.close();
+      await relay?.close();
       return outcomes.reduce((sum, o) => sum + o.cut, 0);
     },
   };
