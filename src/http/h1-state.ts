@@ -201,8 +201,8 @@ export abstract class Http1State implements RequestHandler {
   /** A request that never became one (bad head, timeout): short error, then close. */
   protected reject(err: HeadError): void {
     logRejected(this.log, this.info, err.status, err.reason);
-    // No site is known yet: the connection's own site's response edits (HSTS) apply.
-    this.filters = this.ownBinding.filters;
+    // Before a request has a site, the connection's own site's response edits (HSTS) apply.
+    if (this.phase !== P.active) this.filters = this.ownBinding.filters;
     this.sendErrorAndClose(err.status);
   }
 
