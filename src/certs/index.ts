@@ -40,3 +40,4 @@ export {
   readConfigCertificates,
   statusHasErrors,
 } from './status.ts';
+export { defaultRoots, issuedBy, selfSigned } from './trust-roots.ts';

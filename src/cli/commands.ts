@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'probe', load: async () => (await import('./probe.ts')).probeCommand },
   { name: 'trace', load: async () => (await import('./trace.ts')).traceCommand },
   { name: 'decrypt', load: async () => (await import('./decrypt.ts')).decryptCommand },
+  { name: 'doctor', load: async () => (await import('./doctor.ts')).doctorCommand },
 ];
 
 /** Every command, loaded (for the overview help). */

@@ -18,8 +18,9 @@ export const serveCommand: Command = {
   name: 'serve',
   usage: 'serve [-c FILE] [--state-dir DIR] [--workers N]',
   summary: `Terminate TLS and forward to your apps. Without -c: the embedded default, https://localhost:8443
-with a local CA made once in the state directory and the built-in "inspect" page, which shows
-what your client negotiated (version, suite, group, signature, ALPN, SNI, JA4, …).
+with a local CA made once in the state directory and the built-in "inspect" page: your own
+connection illustrated (its records both ways, its key schedule with its own secrets, the chain
+served, what a narrower client would get; docs/inspect.md).
 Logs are JSON lines on stdout: "event":"handshake" per connection (at close, with resumed and
 resumed_by) or "event":"handshake_failed" with a "reason" (no_common_version, no_common_cipher,
 no_common_group, no_common_signature_algorithm, unknown_sni, client_rejected_certificate,

@@ -28,6 +28,7 @@ export type {
   LocalRequest,
   LocalResponse,
   Misdirected,
+  OwnHandshake,
   SiteResolver,
   UpstreamPool,
 } from './types.ts';

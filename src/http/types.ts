@@ -23,6 +23,27 @@ export interface ConnectionInfo {
   readonly clientCertLines?: string;
   /** RFC 4514 subject of the client certificate, set only when it verified (rules' client_cert_subject). */
   readonly clientCertSubject?: string;
+  /**
+   * The connection's own handshake bytes (both ways) and secrets, recorded only for sites that
+   * serve `inspect`, so that page can show the visitor their own connection (serve/inspect/).
+   */
+  readonly ownHandshake?: OwnHandshake;
+}
+
+/** What one connection recorded of itself: bounded, in memory, dropped with the connection. */
+export interface OwnHandshake {
+  /** Bytes as they crossed the socket, client→server and server→client, in order. */
+  readonly chunks: readonly {
+    readonly dir: 'client' | 'server';
+    readonly data: Uint8Array;
+    readonly time: number;
+  }[];
+  /** This connection's key log lines (NSS format), from its own TLS socket only. */
+  readonly keyLog: readonly string[];
+  /** Bytes past the recording bound were not kept (per direction). */
+  readonly truncated: { readonly client: boolean; readonly server: boolean };
+  /** How it resumed, when it did: the serve side's resumption facts. */
+  readonly resumption?: Readonly<Record<string, unknown>>;
 }
 
 export interface LocalRequest {

@@ -23,6 +23,7 @@ import {
   signingKeysOf,
 } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
+import { CapturingSocket } from './inspect/index.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import { resumptionFacts } from './resumption/index.ts';
@@ -153,6 +154,15 @@ export function acceptConnection(
         );
       }),
     );
+    if (route.site.recordsOwn) {
+      // The inspect page shows this connection its own handshake: OpenSSL reads and writes
+      // through a socket that keeps the first bytes each way.
+      const recording = new CapturingSocket(raw, buffered);
+      buffered = NOTHING;
+      (recording as Tagged)[STATE] = state;
+      tlsServer.emit('connection', recording);
+      return;
+    }
     raw.pause();
     raw.unshift(buffered);
     buffered = NOTHING; // the TLS layer has the bytes; the closures above must not keep them
@@ -164,12 +174,33 @@ export function acceptConnection(
   raw.on('data', onData);
 }
 
-type Tagged = net.Socket & { [STATE]?: ConnectionState };
+type Tagged = (net.Socket | CapturingSocket) & { [STATE]?: ConnectionState };
+
+interface TlsSocketInternals {
+  _parent?: Tagged;
+  _handle?: { _parentWrap?: { stream?: unknown } } | null;
+}
 
 // The TLSSocket keeps the socket it wraps as `_parent`; that is how an OpenSSL error finds its
-// connection (tlsClientError often comes without an address).
-const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
-  (socket as unknown as { _parent?: Tagged })._parent;
+// connection (tlsClientError often comes without an address). A JS stream (an inspect site's
+// CapturingSocket) is wrapped in a JSStreamSocket instead, reachable from the handle; the first
+// lookup is remembered, since the handle is gone by the time the socket closes.
+const recordingOf = new WeakMap<tls.TLSSocket, CapturingSocket>();
+const parentOf = (socket: tls.TLSSocket): Tagged | undefined => {
+  const s = socket as unknown as TlsSocketInternals;
+  if (s._parent) return s._parent;
+  let recording = recordingOf.get(socket);
+  if (recording === undefined) {
+    const stream = s._handle?._parentWrap?.stream;
+    if (!(stream instanceof CapturingSocket)) return undefined;
+    recording = stream;
+    recordingOf.set(socket, stream);
+  }
+  return recording;
+};
+
+/** The TCP socket under a tagged holder (itself, or the one a CapturingSocket wraps). */
+const tcpOf = (holder: Tagged): net.Socket => (holder instanceof CapturingSocket ? holder.raw : holder);
 
 /**
  * Wired once per site tls.Server: the two ends of the handshake that acceptConnection handed over,
@@ -177,14 +208,27 @@ const parentOf = (socket: tls.TLSSocket): Tagged | undefined =>
  */
 export function wireTlsServer(server: tls.Server, site: SiteRuntime): void {
   server.on('secureConnection', (tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
-    if (raw && state) onSecureConnection(tlsSocket, state, raw);
+    const holder = parentOf(tlsSocket);
+    const state = holder?.[STATE];
+    if (holder && state)
+      onSecureConnection(
+        tlsSocket,
+        state,
+        tcpOf(holder),
+        holder instanceof CapturingSocket ? holder : undefined,
+      );
     else tlsSocket.destroy();
   });
+  // Only this connection's own secrets, kept with its recording for its own inspect page.
+  if (site.recordsOwn)
+    server.on('keylog', (line: Buffer, tlsSocket: tls.TLSSocket) => {
+      const holder = parentOf(tlsSocket);
+      if (holder instanceof CapturingSocket) holder.own.keyLog.push(line.toString('latin1').trimEnd());
+    });
   server.on('tlsClientError', (error: Error & { code?: string }, tlsSocket: tls.TLSSocket) => {
-    const raw = parentOf(tlsSocket);
-    const state = raw?.[STATE];
+    const holder = parentOf(tlsSocket);
+    const raw = holder === undefined ? undefined : tcpOf(holder);
+    const state = holder?.[STATE];
     // A client certificate that failed verification on a `required` site: Node closed the
     // connection after the handshake and left the verify code on the socket.
     const verifyError = site.plan.clientAuth ? tlsSocket.authorizationError : undefined;
@@ -201,7 +245,12 @@ export function wireTlsServer(server: tls.Server, site: SiteRuntime): void {
 }
 
 /** The handshake completed: log line at close, then TCP forwarding or HTTP by ALPN. */
-function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, raw: net.Socket): void {
+function onSecureConnection(
+  tlsSocket: tls.TLSSocket,
+  state: ConnectionState,
+  raw: net.Socket,
+  recording: CapturingSocket | undefined,
+): void {
   const site = state.site;
   const hello = state.hello;
   if (!site || !hello) return;
@@ -210,6 +259,7 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
   const handshakeMs = elapsedMs(state.acceptedAt);
   const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
   state.resumption.stats.record(resumption.resumed_by);
+  if (recording !== undefined) recording.own.resumption = { ...resumption };
   state.done = true;
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
@@ -259,6 +309,7 @@ function onSecureConnection(tlsSocket: tls.TLSSocket, state: ConnectionState, ra
     ...(auth !== undefined && tlsSocket.authorized
       ? { clientCertSubject: rfc4514Subject(tlsSocket.getPeerX509Certificate()?.subject ?? '') }
       : {}),
+    ...(recording !== undefined ? { ownHandshake: recording.own } : {}),
     ...(auth !== undefined
       ? {
           clientCertLines: clientCertLines(

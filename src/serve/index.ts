@@ -15,7 +15,6 @@ export {
   predictGroup,
 } from './handshake/index.ts';
 export { createHttpListener, type Http01Lookup, httpsRedirectTarget } from './http-listener.ts';
-export { inspectHandler } from './inspect.ts';
 export { runServe, type ServeOptions } from './instance.ts';
 export {
   type ListenerResumption,

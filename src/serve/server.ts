@@ -122,6 +122,12 @@ export async function startServer(
           { file: plan.keylogFile, maxBytes: plan.keylogMaxBytes ?? KEYLOG_DEFAULT_MAX_BYTES },
           log,
         );
+  // The inspect page brings the trace module: loaded only when a site serves it.
+  const inspect = plan.listeners.some((l) =>
+    l.sites.some((s) => s.mode !== 'passthrough' && s.upstream === undefined),
+  )
+    ? (await import('./inspect/handler.ts')).makeInspectHandler
+    : undefined;
   const wire =
     keylog === undefined
       ? wireTlsServer
@@ -141,7 +147,9 @@ export async function startServer(
       states.push(state);
       const resumption = listenerResumption(listener, state);
       resumptions.set(listener.name, resumption);
-      const sites = listener.sites.map((site) => createSiteRuntime(listener, site, resumption, wire));
+      const sites = listener.sites.map((site) =>
+        createSiteRuntime(listener, site, resumption, wire, inspect),
+      );
       allSites.push(...sites);
       for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
         all.push({ listener: listener.name, scheme: 'https', server });

@@ -11,6 +11,7 @@ import type { ListenerPlan, SitePlan, TcpUpstream } from '../config/plan.ts';
 import {
   createUpstreamPool,
   type HttpSiteRuntime,
+  type LocalHandler,
   RateLimiter,
   registerLimiter,
   type SiteFilters,
@@ -18,7 +19,7 @@ import {
 import { createTicketServers, type TicketServers } from '../state/index.ts';
 import { secureContextOptions } from '../tls/index.ts';
 import type { ClientHello } from '../wire/index.ts';
-import { inspectHandler } from './inspect.ts';
+import type { InspectSite } from './inspect/index.ts';
 import type { ListenerResumption } from './resumption/index.ts';
 import { offersTls13 } from './resumption/index.ts';
 
@@ -42,6 +43,8 @@ export interface SiteRuntime {
   readonly http: HttpSiteRuntime | null;
   /** Set for tcp:// upstreams (TLS-to-TCP, and passthrough). */
   readonly tcp: TcpUpstream | null;
+  /** It serves the inspect page: its connections record their own handshake (serve/inspect/). */
+  readonly recordsOwn: boolean;
   /** The pairs in service (replaced on hot reload), in config order. */
   pairs: readonly CertificatePair[];
   /** Key types of the pairs in service, for naming the signature algorithm used. */
@@ -100,6 +103,8 @@ export function createSiteRuntime(
   resumption: ListenerResumption,
   /** Attach the connection handlers to each TLS server made for this site. */
   wire: (server: tls.Server, site: SiteRuntime) => void,
+  /** Makes the inspect page's handler; loaded (with trace) only when some site serves it. */
+  inspect?: (site: InspectSite) => LocalHandler,
 ): SiteRuntime {
   const upstream = site.upstream;
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
@@ -108,7 +113,13 @@ export function createSiteRuntime(
   const filters = site.filters !== undefined ? { filters: withLimiter(site.id, site.filters) } : {};
   if (upstream?.kind === 'http')
     http = { upstream, pool: createUpstreamPool(upstream), ...upgrade, ...filters };
-  else if (upstream === undefined) http = { handler: inspectHandler, ...filters };
+  else if (upstream === undefined)
+    http = {
+      handler:
+        inspect?.({ policy: site.policy, pairs: () => runtime.pairs }) ??
+        (() => ({ status: 503, headers: [], body: 'inspect is not loaded in this process\n' })),
+      ...filters,
+    };
   const auth = site.clientAuth;
   const sessionIdContext = sessionIdContextOf(listener, site);
   const { settings, ring, cache } = resumption;
@@ -164,6 +175,7 @@ export function createSiteRuntime(
     servers: () => sets.flatMap((set) => set.servers()),
     http,
     tcp,
+    recordsOwn: site.mode !== 'passthrough' && upstream === undefined,
     pairs: site.certificates,
     keyTypes: site.certificates.map((c) => c.keyType),
     sessionIdContext,

@@ -13,6 +13,7 @@ export {
   suiteByName,
 } from './cipher-suites.ts';
 export { GROUPS, groupById, groupByName, type NamedGroup, suggestGroups } from './groups.ts';
+export { groupUnusableReason, suiteUnusableReason } from './openssl-support.ts';
 export {
   checkPolicyAgainstCertificates,
   type PolicyInput,

@@ -6,7 +6,8 @@ import type { TraceRecord, TraceReport, TraceSession } from './types.ts';
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const CSS = `
+/** The ladder's styles, for pages that embed a session (serve's inspect page). */
+export const TRACE_CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2330;background:#fbfbfd}
 h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2.5rem;border-top:1px solid #ccd;padding-top:1rem}
 .warn{background:#fff4d6;border-left:4px solid #e0a800;padding:.4rem .8rem;margin:.6rem 0}
@@ -24,9 +25,15 @@ table.keys td:first-child{white-space:nowrap;color:#555}
 details pre{font:12px ui-monospace,monospace;white-space:pre-wrap;word-break:break-all;background:#f3f4f8;padding:.4rem;margin:.3rem 0}
 `;
 
-function recordHtml(r: TraceRecord): string {
+/** Where a term (a message name, "ChangeCipherSpec") is explained, if anywhere. */
+export type TermHref = (term: string) => string | undefined;
+
+function recordHtml(r: TraceRecord, termHref?: TermHref): string {
   const label = recordLabel(r);
-  const arrow = r.dir === 'client' ? `${escapeHtml(label)} →` : `← ${escapeHtml(label)}`;
+  const href = termHref?.(label);
+  const shown =
+    href === undefined ? escapeHtml(label) : `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`;
+  const arrow = r.dir === 'client' ? `${shown} →` : `← ${shown}`;
   const meta = r.encrypted
     ? `<span class="lock">encrypted</span> ${escapeHtml(r.epoch)} keys #${r.seq ?? '?'} · ${r.length} B · ${r.decrypted ? 'tag ✓' : r.tag_ok === false ? '<span class="bad">TAG FAILED</span>' : 'not decrypted'}`
     : `${escapeHtml(r.wire_type)}${r.seq === null ? '' : ` #${r.seq}`} · ${r.length} B`;
@@ -61,7 +68,8 @@ function hexDump(bytes: Uint8Array): string {
   return rows.join('\n');
 }
 
-function sessionHtml(s: TraceSession, i: number): string {
+/** One session's section: facts, key schedule and ladder (message names linked by `termHref`). */
+export function sessionHtml(s: TraceSession, i: number, termHref?: TermHref): string {
   const facts = sessionFacts(s)
     .map((f) => `<span>${escapeHtml(f)}</span>`)
     .join('');
@@ -72,7 +80,10 @@ function sessionHtml(s: TraceSession, i: number): string {
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`)
     .join('');
   const ladder = s.records
-    .map((r) => `<div class="t">${r.time === null ? '' : `${r.time.toFixed(3)} s`}</div>${recordHtml(r)}`)
+    .map(
+      (r) =>
+        `<div class="t">${r.time === null ? '' : `${r.time.toFixed(3)} s`}</div>${recordHtml(r, termHref)}`,
+    )
     .join('');
   return `<section><h2>Session ${i + 1}: ${escapeHtml(s.client)} → ${escapeHtml(s.server)}${s.sni ? ` (SNI ${escapeHtml(s.sni)})` : ''}</h2>
 <p class="facts">${facts}</p><p>${verdict}<br>secrets from: ${escapeHtml(s.key_schedule.source)}</p>
@@ -85,10 +96,10 @@ ${s.warnings.map((w) => `<div class="warn">${escapeHtml(w)}</div>`).join('')}
 export function renderHtml(report: TraceReport, title = 'tlsterm trace'): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>
+<title>${escapeHtml(title)}</title><style>${TRACE_CSS}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <div class="warn">This page contains TLS session secrets and decrypted traffic. Anyone who has it can read these sessions.</div>
-${report.sessions.length === 0 ? '<p>No TLS sessions found.</p>' : report.sessions.map(sessionHtml).join('\n')}
+${report.sessions.length === 0 ? '<p>No TLS sessions found.</p>' : report.sessions.map((s, i) => sessionHtml(s, i)).join('\n')}
 </body></html>
 `;
 }
