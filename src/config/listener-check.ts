@@ -83,6 +83,7 @@ export async function checkListeners(
       rawListener.sites,
       rawListener.tls !== undefined,
       policyResult.policy,
+      limits,
     );
     if (address.ok && policyResult.policy && sites) {
       listeners.push({

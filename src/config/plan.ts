@@ -7,6 +7,7 @@ import type { CertificatePair } from '../certs/pair.ts';
 import type { HttpLimits, HttpTimeouts } from '../http/limits.ts';
 import type { PoolPlan } from '../http/pools/index.ts';
 import type { RoutePlan } from '../http/routes/index.ts';
+import type { SiteFilters } from '../http/rules/index.ts';
 import type { AdminPlan } from '../observe/admin/settings.ts';
 import type { LogSettings } from '../observe/log-settings.ts';
 import type { ResumptionSettings, StateBackendSettings } from '../state/settings.ts';
@@ -98,6 +99,8 @@ export interface SitePlan {
   readonly ocsp?: OcspPlan;
   /** `routes:` — first match wins; `upstream`/`handler` serve what none matches. */
   readonly routes?: readonly RoutePlan[];
+  /** Rules, header edits, HSTS, the site's own limits (compiled; src/http/rules). */
+  readonly filters?: SiteFilters;
 }
 
 export interface ListenerPlan {

@@ -166,7 +166,8 @@ export const PoolSchema = v.strictObject({
   max_streams: v.optional(v.number('max_streams is a number of streams per connection')),
 });
 
-const StringMap = (what: string) => v.record(v.string(), v.string(`each ${what} value is a string`));
+const StringMap = (what: string) =>
+  v.record(v.string(), v.string(`each ${what} value is a string`), `${what} is a mapping of name: value`);
 
 export const MatchSchema = v.strictObject({
   host: v.optional(v.union([v.string(), NameList('host')], 'host is a name or a list of names')),
@@ -211,6 +212,85 @@ export const RouteSchema = v.strictObject({
   handler: v.optional(v.string('handler is a name: inspect')),
 });
 
+const Size = v.pipe(
+  v.union([v.number(), v.string()], 'a size is a number of bytes or a string such as "10m"'),
+  v.check(
+    (value) => parseSize(value).ok,
+    (issue) => {
+      const r = parseSize(issue.input);
+      return r.ok ? '' : r.error;
+    },
+  ),
+);
+
+const Count = (key: string, min: number, max: number) =>
+  v.pipe(
+    v.number(`${key} is a number`),
+    v.integer(`${key} is a whole number`),
+    v.minValue(min, `${key} must be at least ${min}`),
+    v.maxValue(max, `${key} must be at most ${max}`),
+  );
+
+// --- issue 16 part 3 (filters): rules, header edits, HSTS, a site's own limits (src/http/rules)
+
+const OneOrMany = (what: string) =>
+  v.union([v.string(), NameList(what)], `${what} is a string or a list of them`);
+
+export const RuleMatchSchema = v.strictObject({
+  method: v.optional(OneOrMany('method')),
+  path: v.optional(v.string('path is an exact path such as /login')),
+  path_prefix: v.optional(v.string('path_prefix is a path prefix such as /admin')),
+  path_regex: v.optional(v.string('path_regex is a regular expression')),
+  header: v.optional(StringMap('header')),
+  query: v.optional(StringMap('query')),
+  client: v.optional(OneOrMany('client CIDR')),
+  sni: v.optional(OneOrMany('server name')),
+  client_cert_subject: v.optional(v.string('client_cert_subject is a glob such as "CN=ops*"')),
+});
+
+export const RuleSchema = v.strictObject({
+  match: RuleMatchSchema,
+  action: v.picklist(['deny', 'allow', 'tag'], 'action is deny, allow or tag'),
+  status: v.optional(v.pipe(v.number('status is a number'), v.integer('status is a whole number'))),
+  body: v.optional(v.string('body is the text answered')),
+  tag: v.optional(v.string('tag is a name for the log')),
+});
+
+export const HeaderEditSchema = v.strictObject({
+  set: v.optional(StringMap('set')),
+  add: v.optional(StringMap('add')),
+  remove: v.optional(NameList('header name')),
+});
+
+export const HstsSchema = v.strictObject({
+  max_age: v.union(
+    [v.number(), v.string()],
+    'max_age is a duration such as "1y", "180d", or a number of seconds',
+  ),
+  include_subdomains: v.optional(v.boolean('include_subdomains is true or false')),
+  preload: v.optional(v.boolean('preload is true or false')),
+});
+
+export const SiteLimitsSchema = v.strictObject({
+  max_body: v.optional(Size),
+  max_header_bytes: v.optional(Size),
+  max_header_fields: v.optional(Count('max_header_fields', 1, 1000)),
+});
+
+export const RateLimitSchema = v.strictObject({
+  key: v.string('key is client_ip or header:NAME'),
+  rate: v.string('rate is a number per second or minute, such as "100/s" or "600/m"'),
+  burst: v.optional(Count('burst', 1, 1_000_000)),
+  status: v.optional(Count('status', 400, 599)),
+  max_keys: v.optional(Count('max_keys', 1, 10_000_000)),
+});
+
+export const CompressionSchema = v.strictObject({
+  algorithms: v.optional(NameList('algorithm')),
+  min_size: v.optional(Size),
+  types: v.optional(NameList('media type')),
+});
+
 export const SiteSchema = v.strictObject({
   hosts: v.pipe(NameList('host'), v.minLength(1, 'hosts needs at least one name')),
   default: v.optional(v.boolean('default is true or false')),
@@ -242,6 +322,15 @@ export const SiteSchema = v.strictObject({
   routes: v.optional(
     v.array(RouteSchema, 'routes is a list of { match, and pool | upstream | redirect | respond | handler }'),
   ),
+  // Filters (src/http/rules): ordered rules, header edits, HSTS, limits narrower than the listener's.
+  rules: v.optional(v.array(RuleSchema, 'rules is a list of { match, action, … }')),
+  headers: v.optional(
+    v.strictObject({ request: v.optional(HeaderEditSchema), response: v.optional(HeaderEditSchema) }),
+  ),
+  hsts: v.optional(HstsSchema),
+  limits: v.optional(SiteLimitsSchema),
+  rate_limit: v.optional(RateLimitSchema),
+  compression: v.optional(CompressionSchema),
 });
 
 // nginx's ssl_session_cache / ssl_session_timeout / ssl_session_tickets, and the ticket-key rotation.
@@ -270,25 +359,6 @@ export const StateSchema = v.strictObject({
   name: v.optional(v.string('name is the master name the sentinels monitor, e.g. mymaster')),
   cluster: v.optional(NameList('cluster node address')),
 });
-
-const Size = v.pipe(
-  v.union([v.number(), v.string()], 'a size is a number of bytes or a string such as "10m"'),
-  v.check(
-    (value) => parseSize(value).ok,
-    (issue) => {
-      const r = parseSize(issue.input);
-      return r.ok ? '' : r.error;
-    },
-  ),
-);
-
-const Count = (key: string, min: number, max: number) =>
-  v.pipe(
-    v.number(`${key} is a number`),
-    v.integer(`${key} is a whole number`),
-    v.minValue(min, `${key} must be at least ${min}`),
-    v.maxValue(max, `${key} must be at most ${max}`),
-  );
 
 // How long each state of a connection may last (see src/http/limits.ts, docs/configuration.md).
 export const TimeoutsSchema = v.strictObject({

@@ -2,12 +2,14 @@
 // its target, ALPN, certificates, policy, client auth and upgrades, each from its own check.
 
 import { parseHostPattern } from '../certs/names.ts';
+import type { HttpLimits } from '../http/limits.ts';
 import { hasErrors } from '../problems.ts';
 import type { TlsPolicy } from '../tls/policy.ts';
 import { checkAlpn } from './alpn-check.ts';
 import { checkCertificates } from './certificates-check.ts';
 import type { Checker } from './checker.ts';
 import { checkClientAuth } from './client-auth-check.ts';
+import { checkFilters } from './filters-check.ts';
 import { checkOcsp } from './ocsp-check.ts';
 import { checkPassthroughUnused } from './passthrough-check.ts';
 import type { SitePlan } from './plan.ts';
@@ -24,6 +26,7 @@ export async function checkSites(
   rawSites: readonly RawSite[],
   listenerHasTls: boolean,
   listenerPolicy: TlsPolicy | undefined,
+  listenerLimits: HttpLimits,
 ): Promise<SitePlan[] | undefined> {
   const plans: SitePlan[] = [];
   const hostOwner = new Map<string, number>();
@@ -106,6 +109,13 @@ export async function checkSites(
         'remove routes, or give the site an http:// upstream',
       );
     if (routed !== undefined) ctx.inlinePools.push(...routed.inline);
+    const filters = checkFilters(
+      ctx,
+      sp,
+      site,
+      listenerLimits,
+      mode === 'terminate' && !(target && 'upstream' in target && target.upstream.kind === 'tcp'),
+    );
 
     const siteHasErrors = hasErrors(ctx.problems.slice(before));
     if (siteHasErrors || !policy || !target || !clientAuth.ok) {
@@ -126,6 +136,7 @@ export async function checkSites(
       ...(acme !== undefined ? { acme } : {}),
       ...(ocsp !== undefined ? { ocsp } : {}),
       ...(routed !== undefined ? { routes: routed.routes } : {}),
+      ...(filters !== undefined ? { filters } : {}),
     });
   }
 

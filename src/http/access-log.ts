@@ -25,7 +25,7 @@ export interface AccessFacts {
   /** The connection's first request: the line carries its handshake time. */
   readonly first: boolean;
   /** Extra members for this line (a 421's reason, an upgrade): the rare paths only. */
-  readonly note?: Readonly<Record<string, string | number>> | null;
+  readonly note?: Readonly<Record<string, string | number | readonly string[]>> | null;
 }
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;

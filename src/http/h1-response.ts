@@ -3,12 +3,12 @@
 
 import type http2 from 'node:http2';
 import { logUpstreamError } from './access-log.ts';
-import { errorResponse } from './error-page.ts';
 import { P } from './h1-state.ts';
 import { Http1Timers } from './h1-timers.ts';
 import { buildClientResponseHead, Conn } from './head-builder.ts';
 import { localResponseH1, runHandler } from './local-response.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
+import { editH1Head } from './rules/header-edits.ts';
 import { lastChunkWithTrailers } from './trailers-h1.ts';
 import { Tunnel } from './tunnel.ts';
 import type { LocalRequest } from './types.ts';
@@ -53,7 +53,12 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
       this.socket.cork();
     }
     this.write(
-      buildClientResponseHead(head, chunked, close ? Conn.close : this.v10 ? Conn.keepAlive : Conn.none),
+      buildClientResponseHead(
+        head,
+        chunked,
+        close ? Conn.close : this.v10 ? Conn.keepAlive : Conn.none,
+        this.filters?.response ?? null,
+      ),
     );
   }
 
@@ -107,7 +112,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
     this.status = status;
     this.responseStarted = true;
     this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;
-    this.write(errorResponse(status, this.html, this.closeAfter, this.isHead));
+    this.write(this.errorOut(status, this.html, this.closeAfter, this.isHead));
     this.onResponseFlush();
     this.finish();
   }
@@ -169,7 +174,7 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
     this.status = 421;
     this.responseStarted = true;
     this.closeAfter = !this.keepAlive || !this.requestDone || this.draining;
-    this.write(errorResponse(421, this.html, this.closeAfter, this.isHead));
+    this.write(this.errorOut(421, this.html, this.closeAfter, this.isHead));
     this.finish();
   }
 
@@ -177,11 +182,13 @@ export abstract class Http1Response extends Http1Timers implements ResponseSink 
     this.local = null;
     const res = runHandler(this.handler!, req, this.info, this.log);
     this.closeAfter = !this.keepAlive || this.draining;
-    const out = localResponseH1(
+    let out = localResponseH1(
       res,
       this.isHead,
       this.closeAfter ? Conn.close : this.v10 ? Conn.keepAlive : Conn.none,
     );
+    const edits = this.filters?.response ?? null;
+    if (edits !== null) out = editH1Head(out, edits);
     this.status = res.status;
     this.responseStarted = true;
     this.bytesOut = typeof res.body === 'string' ? Buffer.byteLength(res.body) : res.body.byteLength;

@@ -5,6 +5,7 @@ import type { SiteRequestMetrics } from '../observe/index.ts';
 import { forwardedParts } from './forwarded.ts';
 import type { ForwardContext } from './head-builder.ts';
 import { type RouteTable, routesOf } from './routes/index.ts';
+import type { SiteFilters } from './rules/filters.ts';
 import type { ConnectionInfo, HttpOptions, HttpSiteRuntime, LocalHandler } from './types.ts';
 import { DEFAULT_UPGRADES } from './upgrade.ts';
 import type { AnyPool } from './upstream-choice.ts';
@@ -20,6 +21,7 @@ export interface SiteBinding {
   readonly metrics: SiteRequestMetrics | null;
   /** The site's routes; null for a site without (it costs nothing more per request). */
   readonly routes: RouteTable | null;
+  readonly filters: SiteFilters | null;
 }
 
 export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: HttpOptions): SiteBinding => {
@@ -37,10 +39,12 @@ export const bindSite = (site: HttpSiteRuntime, info: ConnectionInfo, opts: Http
             trust: opts.trustForwarded,
             upstreamHost: pool.authority,
             via: opts.via && pool.upstream.via !== false,
+            edits: site.filters?.request ?? null,
           },
     upgrades: site.upgrade ?? DEFAULT_UPGRADES,
     metrics: site.metrics ?? null,
     routes: routesOf(site),
+    filters: site.filters ?? null,
   };
 };
 

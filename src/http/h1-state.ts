@@ -16,6 +16,8 @@ import { RequestDecoder, type RequestHandler } from './message-decoder.ts';
 import type { PoolAttempt } from './pools/index.ts';
 import type { RequestHead } from './request-head.ts';
 import type { RouteTable } from './routes/index.ts';
+import type { SiteFilters } from './rules/filters.ts';
+import { editH1Head } from './rules/header-edits.ts';
 import { SiteChoice } from './site-choice.ts';
 import { SendStall } from './timeouts.ts';
 import type { Tunnel } from './tunnel.ts';
@@ -60,6 +62,12 @@ export abstract class Http1State implements RequestHandler {
   protected bindings: SiteBindings | null = null;
   /** Extra members of the request's log line (421 reason, upgrade); null on the usual path. */
   protected note: Readonly<Record<string, string>> | null = null;
+  /** The filters' members of the log line (tags, the deny rule); null on the usual path. */
+  protected filterNote: Readonly<Record<string, string | readonly string[]>> | null = null;
+  /** The serving site's filters (rules, header edits, HSTS, limits). */
+  protected filters: SiteFilters | null;
+  /** max_body for the request in progress: the listener's, or the site's narrower one. */
+  protected maxBody: number;
   protected misdirected = false;
   /** The allowed Upgrade protocols of the request in progress, for the 101's log line. */
   protected offered = '';
@@ -125,6 +133,8 @@ export abstract class Http1State implements RequestHandler {
     this.upgrades = own.upgrades;
     this.metrics = own.metrics;
     this.routes = own.routes;
+    this.filters = own.filters;
+    this.maxBody = opts.maxBodyBytes;
     this.decoder = new RequestDecoder(this, opts.maxHeaderBytes, opts.maxHeaderFields);
     // One inactivity timer for every state; each check (h1-timers.ts) measures its own bound from it.
     this.tick = Math.max(
@@ -162,6 +172,16 @@ export abstract class Http1State implements RequestHandler {
     this.attempt = null;
     this.rewrite = null;
     this.timeouts = null;
+    this.filters = b.filters;
+    const siteMax = b.filters?.limits?.maxBody ?? 0;
+    this.maxBody = siteMax > 0 ? siteMax : this.opts.maxBodyBytes;
+  }
+
+  /** tlsterm's error page, with the serving site's response edits and HSTS. */
+  protected errorOut(status: number, html: boolean, close: boolean, headOnly = false): Buffer {
+    const out = errorResponse(status, html, close, headOnly);
+    const edits = this.filters?.response ?? null;
+    return edits === null ? out : editH1Head(out, edits);
   }
 
   protected bindingFor(site: HttpSiteRuntime): SiteBinding {
@@ -215,18 +235,24 @@ export abstract class Http1State implements RequestHandler {
       connectMs: this.exchange?.connectMs ?? this.connectMs,
       upstream: a === null ? this.upstreamName : a.origin,
       first: this.served++ === 0,
-      note: a === null ? this.note : { ...this.note, ...a.logFields() },
+      note: {
+        ...(this.filterNote ?? {}),
+        ...(this.note ?? {}),
+        ...(a === null ? {} : a.logFields()),
+      },
     });
   }
 
   /** A request that never became one (bad head, timeout): short error, then close. */
   protected reject(err: HeadError): void {
     logRejected(this.log, this.info, err.status, err.reason);
+    // Before a request has a site, the connection's own site's response edits (HSTS) apply.
+    if (this.phase !== P.active) this.filters = this.ownBinding.filters;
     this.sendErrorAndClose(err.status);
   }
 
   protected sendErrorAndClose(status: number): void {
-    this.write(errorResponse(status, false, true));
+    this.write(this.errorOut(status, false, true));
     this.close();
   }
 

@@ -7,6 +7,7 @@ import type { ForwardedParts } from './forwarded.ts';
 import { forwardedHost, viaEntry, viaLine } from './head-builder.ts';
 import { classifyString, H, isHopByHop } from './header-names.ts';
 import { Body, type BodyKind, validHost } from './request-head.ts';
+import type { HeaderEdits } from './rules/header-edits.ts';
 import type { HttpOptions } from './types.ts';
 
 /** Not malformed, only not supported: answered without a stream error. */
@@ -20,6 +21,8 @@ export interface H2RequestSite {
   readonly fixedForwarded: string;
   /** Add our Via entry (HttpOptions.via, unless the upstream says no). */
   readonly via: boolean;
+  /** The site's request header edits (`headers.request`). */
+  readonly edits?: HeaderEdits | null;
 }
 
 /** What is known of the request even when it is refused. */
@@ -65,6 +68,7 @@ export const parseH2Request = (
   let cookies: string[] | null = null;
   let accept = false;
   const trust = site.opts.trustForwarded;
+  const edits = site.edits;
   const xff: string[] = [];
   const fwd: string[] = [];
   let xfp: string | undefined;
@@ -87,6 +91,7 @@ export const parseH2Request = (
     }
     if (!isLowerToken(name)) return 'invalid field name';
     if (!isFieldValueString(value)) return 'invalid character in field value';
+    if (edits?.drop.includes(name)) continue;
     const id = classifyString(name);
     switch (id) {
       case H.other:
@@ -197,7 +202,7 @@ export const parseH2Request = (
   // RFC 9113 §8.2.3: split cookie fields are joined with "; " for HTTP/1.1.
   const cookie = cookies === null ? '' : `cookie: ${cookies.join('; ')}\r\n`;
   const viaField = !site.via ? '' : via === null ? VIA_2 : viaLine(via, viaEntry('2'));
-  const head = `${method} ${rewrite?.target ?? path} HTTP/1.1\r\nhost: ${rewrite?.host ?? effectiveHost}\r\n${fields}${cookie}${viaField}${framing}${forwarding}\r\n`;
+  const head = `${method} ${rewrite?.target ?? path} HTTP/1.1\r\nhost: ${rewrite?.host ?? effectiveHost}\r\n${fields}${cookie}${viaField}${edits?.text ?? ''}${framing}${forwarding}\r\n`;
   return { head: Buffer.from(head, 'latin1'), body, length };
 };
 

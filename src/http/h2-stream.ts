@@ -14,6 +14,11 @@ import { localResponseH2, runHandler } from './local-response.ts';
 import type { PoolAttempt } from './pools/index.ts';
 import { ResBody, type ResponseHead } from './response-head.ts';
 import { H2MatchInput, type RouteTable, rewriteOf, routeRequest } from './routes/index.ts';
+import { bindSink, sinkFor } from './rules/compressing-sink.ts';
+import type { SiteFilters } from './rules/filters.ts';
+import { editH2Headers } from './rules/header-edits.ts';
+import { h2Facts } from './rules/request-facts.ts';
+import { screenH2 } from './rules/screen.ts';
 import { logTimeout, SendStall, type TimeoutKind } from './timeouts.ts';
 import type { ConnectionInfo, HttpLogger, LocalHandler, Misdirected } from './types.ts';
 import { type AnyPool, openExchange, type UpstreamExchange } from './upstream-choice.ts';
@@ -32,6 +37,8 @@ export interface H2Context extends H2RequestSite {
   readonly metrics: SiteRequestMetrics | null;
   /** The site's routes; null for a site without. */
   readonly routes: RouteTable | null;
+  /** Rules, header edits, HSTS and limits of the site (http/rules). */
+  readonly filters: SiteFilters | null;
   /** The open streams and their timers (h2_idle runs only when there is none). */
   readonly watch: SessionWatch;
   /** The context of the site serving a request's host (the connection's own, another, or 421). */
@@ -78,6 +85,10 @@ export class H2Stream implements ResponseSink, Watched {
   /** A routed request: its pool attempts (the log names the server), or the local answer's name. */
   private attempt: PoolAttempt | null = null;
   private routedName: string | null = null;
+  /** The filters' members of the log line (tags, the deny rule). */
+  private filterNote: Readonly<Record<string, string | readonly string[]>> | null = null;
+  /** This stream's site answers it locally (a deny rule); the upstream name logged is "local". */
+  private local = false;
 
   constructor(ctx: H2Context, stream: http2.ServerHttp2Stream, raw: string[]) {
     this.ctx = ctx;
@@ -115,12 +126,39 @@ export class H2Stream implements ResponseSink, Watched {
       this.respondError(400, req === CONNECT_REFUSED ? undefined : NGHTTP2_PROTOCOL_ERROR);
       return;
     }
-    const maxBody = ctx.opts.maxBodyBytes;
+    const siteMax = ctx.filters?.limits?.maxBody ?? 0;
+    const maxBody = siteMax > 0 ? siteMax : ctx.opts.maxBodyBytes;
     if (maxBody > 0 && req.length > maxBody) {
       logRejected(ctx.log, ctx.info, E.bodyTooLarge.status, E.bodyTooLarge.reason);
       this.status = E.bodyTooLarge.status;
       this.respondError(E.bodyTooLarge.status);
       return;
+    }
+    if (ctx.filters !== null) {
+      const s = screenH2(
+        ctx.filters,
+        this.method,
+        this.path,
+        this.raw,
+        req.length,
+        ctx.info,
+        ctx.log,
+        this.html,
+      );
+      if (s !== null && 'reason' in s) {
+        logRejected(ctx.log, ctx.info, s.status, s.reason);
+        this.status = s.status;
+        this.respondError(s.status);
+        return;
+      }
+      if (s !== null) {
+        this.filterNote = s.note;
+        if (s.deny !== null) {
+          this.local = true;
+          this.serveLocal(s.deny);
+          return;
+        }
+      }
     }
     // Step 3, routes: a local answer, or a server of a pool; a site without routes skips it.
     let pool = ctx.pool;
@@ -149,7 +187,15 @@ export class H2Stream implements ResponseSink, Watched {
       this.serveLocal(ctx.handler);
       return;
     }
-    const ex = openExchange(pool!, this, req.head, req.body, this.method, false, this.attempt, timeouts);
+    const sink = sinkFor(
+      this,
+      ctx.filters?.compression ?? null,
+      this.method,
+      () => h2Facts(this.method, this.path, this.raw, ctx.info).header('accept-encoding'),
+      () => !this.finished && !this.stream.destroyed,
+    );
+    const ex = openExchange(pool!, sink, req.head, req.body, this.method, false, this.attempt, timeouts);
+    bindSink(sink, () => ex.resumeResponse());
     this.exchange = ex;
     stream.on('data', (chunk: Buffer) => {
       if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
@@ -238,6 +284,7 @@ export class H2Stream implements ResponseSink, Watched {
         this.ctx.log,
       );
       const out = localResponseH2(res, this.isHead);
+      if (this.ctx.filters?.response) editH2Headers(out.headers, this.ctx.filters.response);
       this.status = res.status;
       this.bytesOut = out.body === null ? 0 : out.body.length;
       this.finish();
@@ -295,9 +342,20 @@ export class H2Stream implements ResponseSink, Watched {
       startedAt: this.startedAt,
       firstByteAt: this.stream.headersSent && this.firstByteAt === 0 ? performance.now() : this.firstByteAt,
       connectMs: this.exchange?.connectMs ?? this.connectMs,
-      upstream: a !== null ? a.origin : this.note === null ? (this.routedName ?? c.upstreamName) : 'none',
+      upstream:
+        a !== null
+          ? a.origin
+          : this.note !== null
+            ? 'none'
+            : this.local
+              ? 'local'
+              : (this.routedName ?? c.upstreamName),
       first: firstRequestOf(c.info),
-      note: a === null ? this.note : { ...this.note, ...a.logFields() },
+      note: {
+        ...(this.filterNote ?? {}),
+        ...(this.note ?? {}),
+        ...(a === null ? {} : a.logFields()),
+      },
     });
   }
 
@@ -307,17 +365,17 @@ export class H2Stream implements ResponseSink, Watched {
     this.finish();
     if (stream.destroyed || stream.headersSent) return;
     const b = errorBody(status, this.html);
+    const headers: Record<string, string | number> = {
+      ':status': status,
+      'content-type': b.contentType,
+      'content-length': b.body.length,
+      'cache-control': 'no-store',
+    };
+    // A 421's site is the connection's own (ctx is not moved for it): its HSTS applies.
+    if (this.ctx.filters?.response) editH2Headers(headers, this.ctx.filters.response);
     try {
       if (reset !== undefined) stream.once('wantTrailers', () => stream.close(reset));
-      stream.respond(
-        {
-          ':status': status,
-          'content-type': b.contentType,
-          'content-length': b.body.length,
-          'cache-control': 'no-store',
-        },
-        reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead },
-      );
+      stream.respond(headers, reset !== undefined ? { waitForTrailers: true } : { endStream: this.isHead });
       if (reset !== undefined) stream.end(this.isHead ? undefined : b.body);
       else if (!this.isHead) stream.end(b.body);
     } catch {
@@ -345,7 +403,9 @@ export class H2Stream implements ResponseSink, Watched {
     try {
       const endStream = head.body === ResBody.none;
       this.firstByteAt = performance.now();
-      stream.respond(responseHeaders(head), { endStream, waitForTrailers: !endStream });
+      const headers = responseHeaders(head);
+      if (this.ctx.filters?.response) editH2Headers(headers, this.ctx.filters.response);
+      stream.respond(headers, { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();
       this.exchange = null;

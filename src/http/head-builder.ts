@@ -9,6 +9,7 @@ import { equalsLower, H, type HeaderId, isHopByHop } from './header-names.ts';
 import { MAX_FIELDS } from './message-decoder.ts';
 import { latin1, type RequestHead } from './request-head.ts';
 import type { ResponseHead } from './response-head.ts';
+import type { HeaderEdits } from './rules/header-edits.ts';
 
 /** Scratch "drop this field" marks; heads are built synchronously, one at a time. */
 const drop = new Uint8Array(MAX_FIELDS);
@@ -76,6 +77,8 @@ export interface ForwardContext {
   readonly upstreamHost: Buffer;
   /** Add our Via entry (default true); false passes incoming Via lines through untouched. */
   readonly via?: boolean;
+  /** The site's request header edits (`headers.request`). */
+  readonly edits?: HeaderEdits | null;
 }
 
 /**
@@ -105,6 +108,7 @@ export const buildUpstreamRequest = (
   let hasXfh = false;
   let hasVia = false;
   const addVia = ctx.via !== false;
+  const edits = ctx.edits;
   for (let i = 0; i < fields.count; i++) {
     const id: HeaderId = fields.id(i);
     let d = 0;
@@ -129,6 +133,7 @@ export const buildUpstreamRequest = (
       d = 1;
       hasVia = true;
     }
+    if (d === 0 && edits != null && namedBy(buf, fields, i, edits.drop)) d = 1;
     drop[i] = d;
   }
   const via = !addVia
@@ -171,6 +176,7 @@ export const buildUpstreamRequest = (
       2;
   if (head.upgrade) len += CONNECTION_UPGRADE.length;
   if (requestId !== null) len += requestId.line.length;
+  if (edits != null) len += edits.lines.length;
   if (fwd !== null) len += fwd.length;
   else {
     len += ctx.parts.fixed.length + 2;
@@ -190,6 +196,7 @@ export const buildUpstreamRequest = (
   }
   p = copyKept(buf, fields, out, p);
   p += via.copy(out, p);
+  if (edits != null) p += edits.lines.copy(out, p);
   if (head.upgrade) p += CONNECTION_UPGRADE.copy(out, p);
   if (requestId !== null) p += requestId.line.copy(out, p);
   if (fwd !== null) p += fwd.copy(out, p);
@@ -258,6 +265,8 @@ export const buildClientResponseHead = (
   head: ResponseHead,
   chunked: boolean,
   connection: ConnHeader,
+  /** The site's response header edits (`headers.response`, HSTS). */
+  edits: HeaderEdits | null = null,
 ): Buffer => {
   const buf = head.buf;
   const fields = head.fields;
@@ -270,6 +279,7 @@ export const buildClientResponseHead = (
       if (names !== null && namedBy(buf, fields, i, names)) d = 1;
     } else if (id === H.upgrade) d = keepUpgrade ? 0 : 1;
     else if (isHopByHop(id) || id === H.transferEncoding) d = 1;
+    if (d === 0 && edits !== null && namedBy(buf, fields, i, edits.drop)) d = 1;
     drop[i] = d;
   }
   const conn =
@@ -286,6 +296,7 @@ export const buildClientResponseHead = (
     statusLen +
     2 +
     keptLength(fields) +
+    (edits === null ? 0 : edits.lines.length) +
     (chunked ? TE_CHUNKED.length : 0) +
     (conn === null ? 0 : conn.length) +
     2;
@@ -294,6 +305,7 @@ export const buildClientResponseHead = (
   p += buf.copy(out, p, head.statusStart, head.statusLineEnd);
   p += CRLF.copy(out, p);
   p = copyKept(buf, fields, out, p);
+  if (edits !== null) p += edits.lines.copy(out, p);
   if (chunked) p += TE_CHUNKED.copy(out, p);
   if (conn !== null) p += conn.copy(out, p);
   CRLF.copy(out, p);

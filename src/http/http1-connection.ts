@@ -12,6 +12,9 @@ import { E, type HeadError } from './head-errors.ts';
 import { Body, latin1, type RequestHead } from './request-head.ts';
 import { HeadLogFields } from './request-id-field.ts';
 import { forwardTo, H1MatchInput, headRewriteOf, routeRequest } from './routes/index.ts';
+import { bindSink, sinkFor } from './rules/compressing-sink.ts';
+import { h1Facts } from './rules/request-facts.ts';
+import { screenH1 } from './rules/screen.ts';
 import { isMisdirected } from './site-choice.ts';
 import { acceptsTrailers } from './trailers-h1.ts';
 import {
@@ -159,6 +162,7 @@ class Http1Connection extends Http1Response implements Drainable {
     this.chunkedOut = false;
     this.closeAfter = false;
     this.note = null;
+    this.filterNote = null;
     this.misdirected = false;
     this.offered = '';
     this.attempt = null;
@@ -170,13 +174,31 @@ class Http1Connection extends Http1Response implements Drainable {
     if (isMisdirected(choice)) {
       this.misdirected = true;
       this.note = { reason: choice.misdirected };
+      this.filters = this.ownBinding.filters;
       // Answered once the request is read; one with a body is answered now and the connection closed.
       if (head.body !== Body.none) this.respondMisdirected();
       return;
     }
     this.use(choice === this.sites.own ? this.ownBinding : this.bindingFor(choice));
+    let denied = false;
+    if (this.filters !== null) {
+      const refused = screenH1(this.filters, head, this.info, this.log, this.html);
+      if (refused !== null) {
+        if ('reason' in refused) {
+          this.reject(refused);
+          return;
+        }
+        this.filterNote = refused.note;
+        // Answered like a local handler's response, once the request (and its body) is read.
+        if (refused.deny !== null) {
+          this.handler = refused.deny;
+          this.upstreamName = 'local';
+          denied = true;
+        }
+      }
+    }
     // Step 3, routes: a local answer, or a server of a pool; a site without routes skips it.
-    if (this.routes !== null) this.takeRoute(head);
+    if (this.routes !== null && !denied) this.takeRoute(head);
 
     if (this.handler !== null) {
       this.local = toLocalRequest(head);
@@ -202,9 +224,18 @@ class Http1Connection extends Http1Response implements Drainable {
       this.rewrite,
       idHeader === false || idLine === null ? null : { name: idHeader, line: idLine },
     );
-    this.exchange = openExchange(
+    const sink = head.upgrade
+      ? this
+      : sinkFor(
+          this,
+          this.filters?.compression ?? null,
+          head.method,
+          () => h1Facts(head, this.info).header('accept-encoding'),
+          () => this.phase === P.active,
+        );
+    const ex = openExchange(
       this.pool!,
-      this,
+      sink,
       out,
       head.body,
       head.method,
@@ -212,7 +243,9 @@ class Http1Connection extends Http1Response implements Drainable {
       this.attempt,
       this.timeouts,
     );
-    this.exchange.start();
+    bindSink(sink, () => ex.resumeResponse());
+    this.exchange = ex;
+    ex.start();
   }
 
   /** The route that takes this request, and what the exchange (or local answer) needs from it. */
@@ -237,7 +270,7 @@ class Http1Connection extends Http1Response implements Drainable {
   onRequestBody(chunk: Buffer): void {
     if (this.phase !== P.active) return;
     this.bytesIn += chunk.length;
-    const maxBody = this.opts.maxBodyBytes;
+    const maxBody = this.maxBody;
     if (maxBody > 0 && this.bytesIn > maxBody) {
       // Only a chunked body gets here (a content-length above the limit was refused up front).
       this.onRequestError(E.bodyTooLarge);

@@ -93,6 +93,8 @@ export const serveHttp2 = (
       parts,
       fixedForwarded,
       via: o.via && pool?.upstream.via !== false,
+      filters: s.filters ?? null,
+      edits: s.filters?.request ?? null,
       watch,
       route,
     };

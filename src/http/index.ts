@@ -18,6 +18,15 @@ export {
 export { parseRequestHead, RequestHead } from './request-head.ts';
 export { parseResponseHead, ResponseHead } from './response-head.ts';
 export { buildRouteTable, noRouteHandler, type RoutedSite, type RoutePlan } from './routes/index.ts';
+// Per-site filters: the rate-limit buckets made per serving process, and their cluster sync.
+export {
+  applyRateTaken,
+  RateLimiter,
+  type RateTaken,
+  registerLimiter,
+  type SiteFilters,
+  startRateSync,
+} from './rules/index.ts';
 export type {
   ConnectionInfo,
   Drainable,

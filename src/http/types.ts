@@ -2,6 +2,7 @@ import type { LogEvent, SiteRequestMetrics } from '../observe/index.ts';
 // The contract between the TLS terminator (src/serve) and the HTTP data path.
 
 import { DEFAULT_LIMITS, DEFAULT_TIMEOUTS, type HttpLimits, type HttpTimeouts } from './limits.ts';
+import type { SiteFilters } from './rules/filters.ts';
 
 /** One per TLS connection, built by the terminator. */
 export interface ConnectionInfo {
@@ -26,6 +27,8 @@ export interface ConnectionInfo {
    * request (mTLS sites). Incoming x-forwarded-client-cert / x-client-verify are always removed.
    */
   readonly clientCertLines?: string;
+  /** RFC 4514 subject of the client certificate, set only when it verified (rules' client_cert_subject). */
+  readonly clientCertSubject?: string;
   /**
    * The connection's own handshake bytes (both ways) and secrets, recorded only for sites that
    * serve `inspect`, so that page can show the visitor their own connection (serve/inspect/).
@@ -107,6 +110,8 @@ export interface HttpSiteRuntime {
   readonly upgrade?: readonly string[];
   /** Counts this site's requests and upstream errors (resolved once per site, not per request). */
   readonly metrics?: SiteRequestMetrics;
+  /** Rules, header edits, HSTS and the site's limits (http/rules); absent: none. */
+  readonly filters?: SiteFilters;
 }
 
 /** A request whose host this connection must not serve: answered 421 (RFC 9110 §15.5.20). */

@@ -167,6 +167,9 @@ export const EVENTS = {
       pool: 'the pool of the route that proxied it (routes:)',
       upstream_attempts: 'servers tried (1 = no retry)',
       retried_from: 'servers that failed before the one that answered, comma-separated',
+      tags: 'the names of the site rules with action: tag that matched (rules:)',
+      rule: 'the rule that denied the request, e.g. rules[2]',
+      rate_limited: 'set (rate_limit) when the site rate limit refused the request',
     },
   },
   http_rejected: {
@@ -180,6 +183,18 @@ export const EVENTS = {
       alpn: 'http/1.1 | h2',
       status: 'status sent (400, 408, 413, 431, …)',
       reason: 'what was wrong, in words',
+    },
+  },
+  rate_limited: {
+    by: 'http',
+    level: 'info',
+    says: "a request refused by its site's rate_limit (at most one line per key per second and worker)",
+    fields: {
+      client: 'client address',
+      sni: 'server name of the connection',
+      key: 'the bucket: the client address, or header:NAME#hash (a header value is never logged)',
+      status: 'status sent (rate_limit.status, default 429)',
+      retry_after: 'seconds sent in Retry-After',
     },
   },
   upstream_error: {

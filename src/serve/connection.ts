@@ -21,6 +21,7 @@ import {
   mismatch,
   negotiatedFacts,
   offerMembers,
+  rfc4514Subject,
   signingKeysOf,
 } from './handshake/index.ts';
 import type { HostRouting } from './host-routing.ts';
@@ -335,6 +336,10 @@ function onSecureConnection(
     serverName: hello.serverName,
     alpn: tlsSocket.alpnProtocol ?? false,
     tls: facts as unknown as Readonly<Record<string, unknown>>,
+    // Only a verified certificate's subject: with client_auth optional an unverified one says anything.
+    ...(auth !== undefined && tlsSocket.authorized
+      ? { clientCertSubject: rfc4514Subject(tlsSocket.getPeerX509Certificate()?.subject ?? '') }
+      : {}),
     ...(recording !== undefined ? { ownHandshake: recording.own } : {}),
     ...(auth !== undefined
       ? {

@@ -14,8 +14,11 @@ import {
   type HttpSiteRuntime,
   type LocalHandler,
   noRouteHandler,
+  RateLimiter,
   type RoutedSite,
+  registerLimiter,
   type ServerPool,
+  type SiteFilters,
 } from '../http/index.ts';
 import { processMetrics } from '../observe/index.ts';
 import { createTicketServers, type TicketServers } from '../state/index.ts';
@@ -97,6 +100,14 @@ export const servesInspect = (site: SitePlan): boolean =>
   ((site.upstream === undefined && (site.handler !== undefined || site.routes === undefined)) ||
     (site.routes?.some((r) => r.action.kind === 'handler') ?? false));
 
+/** The site's rate-limit buckets, one set per serving process (kept in step across workers). */
+const withLimiter = (id: string, f: SiteFilters): SiteFilters => {
+  if (f.rateLimit === null) return f;
+  const limiter = new RateLimiter(id, f.rateLimit);
+  registerLimiter(limiter);
+  return { ...f, limiter };
+};
+
 export function createSiteRuntime(
   listener: ListenerPlan,
   site: SitePlan,
@@ -112,6 +123,7 @@ export function createSiteRuntime(
   const tcp = upstream?.kind === 'tcp' ? upstream : null;
   let http: HttpSiteRuntime | null = null;
   const upgrade = site.upgrade !== undefined ? { upgrade: site.upgrade } : {};
+  const filters = site.filters !== undefined ? { filters: withLimiter(site.id, site.filters) } : {};
   // The inspect page (the site's handler, or a route's): made once, on first use.
   let inspectHandler: LocalHandler | undefined;
   const inspectFor = (): LocalHandler => {
@@ -126,12 +138,13 @@ export function createSiteRuntime(
       pool: createUpstreamPool(upstream),
       ...upgrade,
       metrics: processMetrics.siteRequests(site.id, upstream.url.origin),
+      ...filters,
     };
   else if (upstream === undefined)
     http =
       site.handler !== undefined || site.routes === undefined
-        ? { handler: inspectFor(), metrics: processMetrics.siteRequests(site.id, 'local') }
-        : { metrics: processMetrics.siteRequests(site.id, 'local') };
+        ? { handler: inspectFor(), metrics: processMetrics.siteRequests(site.id, 'local'), ...filters }
+        : { metrics: processMetrics.siteRequests(site.id, 'local'), ...filters };
   if (http !== null && site.routes !== undefined) {
     // Routes first; what none matches goes to the site's upstream or handler, else 404.
     const fallback = http.upstream === undefined && http.handler === undefined ? noRouteHandler : null;

@@ -2,7 +2,7 @@
 // so session bytes travel as Uint8Array). Ticket keys travel in the key-set codec's text; the
 // channel is a pipe between two processes of the same user, never a socket.
 
-import type { HealthChange } from '../../http/index.ts';
+import type { HealthChange, RateTaken } from '../../http/index.ts';
 import type { MetricJson } from '../../observe/index.ts';
 import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
@@ -30,7 +30,10 @@ export type ToWorker =
       readonly nextUpdate: number;
     }
   | { readonly type: 'metrics-get'; readonly seq: number }
-  | { readonly type: 'upstream-health'; readonly changes: readonly HealthChange[] };
+  | { readonly type: 'upstream-health'; readonly changes: readonly HealthChange[] }
+
+  /** What a sibling worker took from the rate-limit buckets (relayed by the primary). */
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
 
 /** worker → primary */
 export type ToPrimary =
@@ -55,7 +58,10 @@ export type ToPrimary =
       readonly server: number;
       readonly code: string;
     }
-  | { readonly type: 'health-get' };
+  | { readonly type: 'health-get' }
+
+  /** What this worker took from the rate-limit buckets since its last report. */
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
@@ -69,7 +75,8 @@ export const isToWorker = (m: unknown): m is ToWorker =>
     m.type === 'admin-ask' ||
     m.type === 'ocsp' ||
     m.type === 'metrics-get' ||
-    m.type === 'upstream-health');
+    m.type === 'upstream-health' ||
+    m.type === 'rate-taken');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
@@ -86,4 +93,5 @@ export const isToPrimary = (m: unknown): m is ToPrimary =>
     'metrics',
     'upstream-report',
     'health-get',
+    'rate-taken',
   ].includes(m.type);

@@ -16,6 +16,7 @@ import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import { openRateRelay, type RateRelay } from './rate-relay.ts';
 import type { ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
@@ -105,6 +106,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const generations = new Set<Generation>();
   const counts = new Map<string, ResumptionCounts>();
   let stopping = false;
+  /** Rate-limit batches to and from the other instances (state: redis); set once serving. */
+  let relay: RateRelay | null = null;
   let nextId = 1;
 
   const states = createPrimaryStates(log, (key, message) => {
@@ -134,6 +137,13 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
         return;
       }
       if (m.type === 'ready') for (const greeting of options.greeting?.() ?? []) send(worker, greeting);
+      if (m.type === 'rate-taken') {
+        // Relayed to the worker's siblings (each keeps its own replica of the buckets) and, with
+        // state: redis, to the other instances.
+        for (const w of g.workers) if (w !== worker) send(w, m);
+        relay?.publish(m.taken);
+        return;
+      }
       if (m.type === 'counts') {
         for (const [listener, c] of m.counts)
           counts.set(listener, addCounts(counts.get(listener) ?? { full: 0, ticket: 0, session_id: 0 }, c));
@@ -246,6 +256,16 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   let { g: current, addresses } = await startGeneration(options.initial);
+  // Opened for the first plan's state backend (a reload that changes `state:` needs a restart, as
+  // for resumption state).
+  relay = await openRateRelay(
+    options.initial.state,
+    log,
+    options.initial.listeners.some((l) => l.sites.some((s) => s.filters?.rateLimit != null)),
+    (taken) => {
+      for (const w of current.workers) send(w, { type: 'rate-taken', taken });
+    },
+  );
 
   const summaryMs = options.summaryMs ?? 60_000;
   const summary = setInterval(() => {
@@ -337,6 +357,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       clearInterval(summary);
       const outcomes = await Promise.all([...generations].map((g) => retire(g, current.plan.drainTimeoutMs)));
       await states.close();
+      await relay?.close();
       return outcomes.reduce((sum, o) => sum + o.cut, 0);
     },
   };

@@ -5,6 +5,7 @@
 
 import { createOcspStaples } from '../../certs/ocsp/index.ts';
 import { TlstermError } from '../../errors.ts';
+import { applyRateTaken, startRateSync } from '../../http/index.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';
 import { createWorkerAdmin } from '../admin/worker-view.ts';
 import { ocspCertificatesOf } from '../ocsp/index.ts';
@@ -81,6 +82,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     }
   }
   send({ type: 'ready', addresses: server.addresses });
+  // Rate-limit buckets kept in step with the sibling workers (http/rules/rate-sync.ts).
+  const stopRateSync = startRateSync((taken) => send({ type: 'rate-taken', taken }));
+  channel.onMessage((m) => {
+    if (m.type === 'rate-taken') applyRateTaken(m.taken);
+  });
   const counts = setInterval(
     () => send({ type: 'counts', counts: server.takeResumptionCounts() }),
     options.countsMs ?? 10_000,
@@ -100,6 +106,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   });
   const deadlineMs = await drained;
   clearInterval(counts);
+  stopRateSync();
   stopRelief();
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
