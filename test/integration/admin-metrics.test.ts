@@ -79,7 +79,7 @@ test('one scrape counts every handshake, resumption, failure and request the tes
   }
   // Every connection has closed and said so in the log (the failure is classified at close).
   await serve.waitFor(
-    () => count('handshake') === 8 && count('handshake_failed') === 1 && count('request') === 2,
+    () => count('handshake') === 8 && count('handshake_failed') === 1 && count('access') === 2,
     15_000,
   );
 

@@ -75,7 +75,7 @@ test('the status page loads under its CSP with no console error and charts the t
     assert.equal(r.status, 0, r.stderr);
   }
   await serve.waitFor(
-    () => count('handshake') === 9 && count('handshake_failed') === 1 && count('request') === 3,
+    () => count('handshake') === 9 && count('handshake_failed') === 1 && count('access') === 3,
     15_000,
   );
 

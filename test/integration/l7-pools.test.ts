@@ -115,7 +115,7 @@ after(async () => {
 });
 
 const requests = (p: (e: Record<string, unknown>) => boolean) =>
-  serve.events.filter((e) => e['event'] === 'request' && p(e));
+  serve.events.filter((e) => e['event'] === 'access' && p(e));
 
 describe('pools under failure', () => {
   test('a backend killed under load: ≤ in-flight failures, ejected, down, back after rise', async () => {
@@ -201,7 +201,7 @@ describe('pools under failure', () => {
     );
     for (const g of gets) assert.match(g.stdout, /^200 /, 'every GET answered 200');
     const retried = await serve.waitFor(
-      (e) => e['event'] === 'request' && e['upstream_attempts'] === 2 && String(e['path']).startsWith('/s/g'),
+      (e) => e['event'] === 'access' && e['upstream_attempts'] === 2 && String(e['uri']).startsWith('/s/g'),
     );
     assert.equal(retried['retried_from'], slow.url);
     assert.equal(retried['upstream'], fast.url);
@@ -263,10 +263,10 @@ describe('balancers through serve', () => {
       await Promise.all(
         users.map((u) => curlFront(serve.port, [`/h/${u}/${round}`], ['-H', `x-user: ${u}`])),
       );
-    const lines = requests((e) => String(e['path']).startsWith('/h/'));
+    const lines = requests((e) => String(e['uri']).startsWith('/h/'));
     assert.equal(lines.length, 32);
     for (const u of users) {
-      const mine = lines.filter((e) => String(e['path']).startsWith(`/h/${u}/`));
+      const mine = lines.filter((e) => String(e['uri']).startsWith(`/h/${u}/`));
       assert.equal(new Set(mine.map((e) => e['upstream'])).size, 1, `${u} stuck to one server`);
     }
     assert.equal(new Set(lines.map((e) => e['worker'])).size, 2, 'both workers served');

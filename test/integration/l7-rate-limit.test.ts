@@ -84,7 +84,7 @@ test('two workers together admit burst + rate × time, not twice that', async ()
   const limited = results.filter((r) => r.status === 429);
   const allowed = BURST + RATE * seconds;
   // Both workers served (else this proves nothing about sharing).
-  const workers = new Set(serve.events.filter((e) => e['event'] === 'request').map((e) => e['worker']));
+  const workers = new Set(serve.events.filter((e) => e['event'] === 'access').map((e) => e['worker']));
   assert.ok(workers.size >= 2, `requests served by ${workers.size} worker(s)`);
   assert.ok(limited.length > 0, `nothing limited in ${results.length} requests`);
   // One sync period of slack per worker, and a token or two of rounding.

@@ -121,7 +121,7 @@ describe('routes over HTTP/1.1 (curl)', () => {
     const counts = [a, b, c].map((x, i) => x.seen.length - before[i]!);
     assert.deepEqual(counts, [30, 10, 10]);
     // The request line names the pool, the server and the attempts.
-    const line = await serve.waitFor((e) => e['event'] === 'request' && e['path'] === '/api/rr49');
+    const line = await serve.waitFor((e) => e['event'] === 'access' && e['uri'] === '/api/rr49');
     assert.equal(line['pool'], 'api');
     assert.equal(line['upstream_attempts'], 1);
     assert.match(String(line['upstream']), /^http:\/\/127\.0\.0\.1:\d+$/);

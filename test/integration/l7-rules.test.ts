@@ -126,7 +126,9 @@ describe('rules', () => {
     const served = await get('a.test', '/x');
     assert.equal(served.status, 200);
     assert.equal(served.body, 'ok /x\n');
-    const line = await serve.waitFor((e) => e['event'] === 'request' && e['client'] === '127.0.0.2');
+    const line = await serve.waitFor(
+      (e) => e['event'] === 'access' && String(e['client']).startsWith('127.0.0.2:'),
+    );
     assert.equal(line['status'], 403);
     assert.equal(line['rule'], 'rules[0]');
   });
@@ -149,7 +151,7 @@ describe('rules', () => {
   test('tag rules add tags to the request log line and evaluation goes on', async () => {
     const r = await get('a.test', '/tagged?v=2');
     assert.equal(r.status, 200);
-    const line = await serve.waitFor((e) => e['event'] === 'request' && e['path'] === '/tagged?v=2');
+    const line = await serve.waitFor((e) => e['event'] === 'access' && e['uri'] === '/tagged?v=2');
     assert.deepEqual(line['tags'], ['beta', 'v2']);
   });
 

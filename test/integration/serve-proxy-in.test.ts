@@ -117,12 +117,14 @@ test('send-proxy-v2: the app and the logs see the real client, not the balancer'
   assert.match(viaA.headers['forwarded'] ?? '', /for=127\.0\.0\.2/);
   const viaB = await curl(fb, '127.0.0.3');
   assert.equal(viaB.headers['x-forwarded-for'], '127.0.0.3');
-  const requestA = await a.waitFor((e) => e['event'] === 'request' && e['client'] === '127.0.0.2');
+  const requestA = await a.waitFor(
+    (e) => e['event'] === 'access' && String(e['client']).startsWith('127.0.0.2:'),
+  );
   assert.ok(requestA);
   const handshakeA = await a.waitFor((e) => e['event'] === 'handshake' && clientIp(e) === '127.0.0.2');
   assert.equal(handshakeA['listener'], 'behind-lb');
   await b.waitFor((e) => e['event'] === 'handshake' && clientIp(e) === '127.0.0.3');
-  assert.ok(!a.events.some((e) => e['event'] === 'request' && e['client'] === '127.0.0.3'));
+  assert.ok(!a.events.some((e) => e['event'] === 'access' && String(e['client']).startsWith('127.0.0.3:')));
 });
 
 test('send-proxy (v1) works on the same listener (accept: both)', async () => {
