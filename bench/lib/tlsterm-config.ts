@@ -45,7 +45,7 @@ export interface TlstermTree {
   /** Which tree's bin/tlsterm runs (default: this repository). */
   readonly repo?: string;
   readonly features?: TlstermFeatures;
-  /** The L7 variant: 10 routes, the request matching the last, to a pool of 3 servers. */
+  /** The L7 variant: 10 routes, the request matching the last, to a pool of 3 servers, a rate limit. */
   readonly l7?: boolean;
 }
 
@@ -90,7 +90,11 @@ export function tlstermConfig(
             default: true,
             certificates: [{ cert: certs.fullchain, key: certs.key }],
             upstream: backend,
-            ...(tree.l7 === true ? { routes: l7Routes } : {}),
+            // A per-client rate limit that never refuses: the bucket is looked up and taken from on
+            // every request, and batches are relayed to the primary, as with a real limit.
+            ...(tree.l7 === true
+              ? { routes: l7Routes, rate_limit: { key: 'client_ip', rate: '1000000/s', burst: 1_000_000 } }
+              : {}),
           },
         ],
       },

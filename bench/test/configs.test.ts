@@ -101,13 +101,14 @@ describe('tlsterm config', () => {
 });
 
 describe('tlsterm L7 config (tlsterm-l7)', () => {
-  it('has 10 routes, the last matching everything, to a pool of 3, and passes tlsterm check', async () => {
+  it('has 10 routes, the last matching everything, to a pool of 3, a rate limit, and passes tlsterm check', async () => {
     const launch = tlstermConfig(join(dir, 'tlsterm-l7'), 8445, 8080, certs, { l7: true });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.pools.app.servers.length, 3);
     const routes = config.listeners[0].sites[0].routes;
     assert.equal(routes.length, 10);
     assert.deepEqual(routes[9], { match: { path_prefix: '/' }, pool: 'app' });
+    assert.equal(config.listeners[0].sites[0].rate_limit.key, 'client_ip');
     const checked = await promisify(execFile)(
       launch.command,
       [launch.args[0]!, 'check', '-c', launch.args[3]!],
