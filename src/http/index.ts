@@ -20,12 +20,15 @@ export { parseResponseHead, ResponseHead } from './response-head.ts';
 export { buildRouteTable, noRouteHandler, type RoutedSite, type RoutePlan } from './routes/index.ts';
 // Per-site filters: the rate-limit buckets made per serving process, and their cluster sync.
 export {
+  type AddressSet,
+  addressSet,
   applyRateTaken,
   RateLimiter,
   type RateTaken,
   registerLimiter,
   type SiteFilters,
   startRateSync,
+  unmapped,
 } from './rules/index.ts';
 export type {
   ConnectionInfo,

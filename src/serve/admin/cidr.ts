@@ -2,6 +2,7 @@
 // against the `ip:port` a connection is logged with (IPv4-mapped IPv6 counts as IPv4).
 
 import net from 'node:net';
+import { addressSet, unmapped } from '../../http/index.ts';
 
 export type ClientMatcher = (client: string) => boolean;
 
@@ -13,7 +14,7 @@ export function addressOf(client: string): string {
     const colon = a.lastIndexOf(':');
     if (colon > 0) a = a.slice(0, colon);
   }
-  return a.toLowerCase().startsWith('::ffff:') && net.isIPv4(a.slice(7)) ? a.slice(7) : a;
+  return unmapped(a);
 }
 
 /** A matcher for `cidr`, or the reason it is not one. */
@@ -28,14 +29,7 @@ export function clientMatcher(
   const prefix = prefixText === undefined ? max : Number(prefixText);
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max)
     return { ok: false, error: `client: '${cidr}' has a prefix length outside 0–${max}` };
-  const list = new net.BlockList();
-  list.addSubnet(address, prefix, family);
-  return {
-    ok: true,
-    match: (client) => {
-      const a = addressOf(client);
-      const f = net.isIPv4(a) ? 'ipv4' : net.isIPv6(a) ? 'ipv6' : undefined;
-      return f !== undefined && list.check(a, f);
-    },
-  };
+  // The project's one CIDR set (http/rules/cidr.ts), over the address part of `ip:port`.
+  const set = addressSet([`${address}/${prefix}`]);
+  return { ok: true, match: (client) => set.has(addressOf(client)) };
 }
