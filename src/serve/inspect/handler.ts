@@ -5,6 +5,7 @@
 
 import type { CertificatePair } from '../../certs/pair.ts';
 import type { LocalHandler, LocalRequest, LocalResponse } from '../../http/index.ts';
+import { endpoint } from '../../observe/index.ts';
 import type { TlsPolicy } from '../../tls/index.ts';
 import { signingKeysOf } from '../handshake/index.ts';
 import { buildLesson } from './lesson.ts';
@@ -25,7 +26,7 @@ const wantsJson = (req: LocalRequest): boolean =>
 export function makeInspectHandler(site: InspectSite): LocalHandler {
   return (req, conn) => {
     const facts = {
-      client: clientText(conn.clientAddress, conn.clientPort),
+      client: endpoint(conn.clientAddress, conn.clientPort),
       http: req.httpVersion,
       ...conn.tls,
     };
@@ -37,14 +38,11 @@ export function makeInspectHandler(site: InspectSite): LocalHandler {
       keys: signingKeysOf(pairs),
       pairs,
       client: facts.client,
-      server: clientText(conn.localAddress, conn.localPort),
+      server: endpoint(conn.localAddress, conn.localPort),
     });
     return wantsJson(req) ? json({ ...facts, lesson }) : page(lessonPage(facts, lesson));
   };
 }
-
-const clientText = (address: string, port: number): string =>
-  address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 
 const NO_STORE: readonly (readonly [string, string])[] = [['cache-control', 'no-store']];
 

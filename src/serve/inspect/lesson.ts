@@ -8,7 +8,7 @@ import type { CertificatePair } from '../../certs/pair.ts';
 import type { OwnHandshake } from '../../http/index.ts';
 import { suiteByName, type TlsPolicy } from '../../tls/index.ts';
 import { type TraceSession, traceSession } from '../../trace/index.ts';
-import { parseKeyLog, sniffClientHello } from '../../wire/index.ts';
+import { concatBytes, parseKeyLog, sniffClientHello } from '../../wire/index.ts';
 import type { SigningKey } from '../handshake/index.ts';
 import { type WhatIf, whatIf } from './what-if.ts';
 
@@ -126,18 +126,9 @@ export function buildLesson(input: LessonInput): Lesson {
 
 /** The ClientHello this connection began with, read back from its own bytes. */
 function ownHello(own: OwnHandshake) {
-  const first = own.chunks.filter((c) => c.dir === 'client');
-  let bytes = new Uint8Array(0);
-  for (const c of first) {
-    const next = new Uint8Array(bytes.length + c.data.length);
-    next.set(bytes);
-    next.set(c.data, bytes.length);
-    bytes = next;
-    const v = sniffClientHello(bytes, 1 << 20);
-    if (v.kind === 'client-hello') return v.hello;
-    if (v.kind !== 'need-more') return undefined;
-  }
-  return undefined;
+  const bytes = concatBytes(own.chunks.filter((c) => c.dir === 'client').map((c) => c.data));
+  const v = sniffClientHello(bytes, bytes.length);
+  return v.kind === 'client-hello' ? v.hello : undefined;
 }
 
 /** The pair whose key made the signature (EC or RSA), else the first. */
