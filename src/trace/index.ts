@@ -44,7 +44,7 @@ export {
 export { startTraceRelay, type TraceRelay, type TraceRelayOptions } from './relay.ts';
 export { type RelayRunOptions, runTraceRelay } from './relay-run.ts';
 export { isTraceFormat, renderReport, SECRETS_WARNING, TRACE_FORMATS, type TraceFormat } from './render.ts';
-export { renderHtml, sessionHtml, type TermHref, TRACE_CSS } from './render-html.ts';
+export { escapeHtml, renderHtml, sessionHtml, type TermHref, TRACE_CSS } from './render-html.ts';
 export { renderJson } from './render-json.ts';
 export { recordLines, renderSessionText, renderText, summaryLines } from './render-text.ts';
 export { type ReportOutput, reportOutput } from './report-output.ts';

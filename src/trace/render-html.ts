@@ -3,7 +3,8 @@
 import { dataPreview, messageLines, recordLabel, sessionFacts } from './summary.ts';
 import type { TraceRecord, TraceReport, TraceSession } from './types.ts';
 
-const escapeHtml = (s: string): string =>
+/** Text made safe inside HTML elements and attribute values. */
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The ladder's styles, for pages that embed a session (serve's inspect page). */

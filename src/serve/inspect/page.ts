@@ -3,15 +3,9 @@
 // the negotiated values, and the glossary. One self-contained document: inline CSS, no script.
 
 import { schemeById } from '../../tls/index.ts';
-import { sessionHtml, TRACE_CSS } from '../../trace/index.ts';
+import { escapeHtml, sessionHtml, TRACE_CSS } from '../../trace/index.ts';
 import { GLOSSARY, termHref, termLink } from './glossary.ts';
 import type { Lesson, LessonFact } from './lesson.ts';
-
-export const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 const term = (id: string, text: string): string => `<a href="${termLink(id)}">${escapeHtml(text)}</a>`;
 
