@@ -32,6 +32,7 @@ import {
   type Row,
   type RunningServer,
   repoRoot,
+  pssBytes,
   rssBytes,
   runHandshakeLoad,
   runWrk,
@@ -83,6 +84,7 @@ interface Contenders {
   readonly targets: Target[];
   readonly running: RunningServer[];
   readonly freshRss: Row;
+  readonly freshPss: Row;
 }
 
 /** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
@@ -124,10 +126,19 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     better: 'lower',
     runs: {},
   };
+  // The same memory with shared pages split between the processes that share them (pssBytes).
+  const freshPss: Row = {
+    id: `${phase.id}.pss-fresh`,
+    label: '  PSS at idle (shared pages counted once)',
+    unit: 'MiB',
+    better: 'lower',
+    runs: {},
+  };
   const targets: Target[] = [];
   for (const server of running) {
     const pids = server.pids();
     const fresh = rssBytes(pids);
+    const freshProportional = pssBytes(pids);
     // A primary next to its worker(s): each one's share, since the per-connection figure is the worker's.
     const processes =
       pids.length > 1
@@ -155,6 +166,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
       continue;
     }
     addRun(freshRss, server.name, fresh / MiB);
+    if (freshProportional > 0) addRun(freshPss, server.name, freshProportional / MiB);
     const facts = await negotiated(server.port, hostname);
     servers[server.name] = withAbout(server.name, {
       available: true,
@@ -164,7 +176,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     const spec = specs.get(server);
     if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running));
   }
-  return { servers, targets, running, freshRss };
+  return { servers, targets, running, freshRss, freshPss };
 }
 
 /**
@@ -306,9 +318,9 @@ function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, Se
 
 async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: Settings): Promise<Section> {
   log(`bench: ${phase.id}: ${phase.scenarios.map((s) => s.id).join(', ')}`);
-  const { servers, targets, running, freshRss } = await startContenders(phase, dir, certs);
+  const { servers, targets, running, freshRss, freshPss } = await startContenders(phase, dir, certs);
   try {
-    const rows: Row[] = [freshRss];
+    const rows: Row[] = [freshRss, freshPss];
     const notes: string[] = [];
     for (const scenario of phase.scenarios) {
       const missing = scenario.tools.filter((tool) => !commandExists(tool));

@@ -66,6 +66,25 @@ export function cpuSeconds(pids: readonly number[]): number {
   return ticks / clockTicksPerSecond;
 }
 
+/**
+ * Proportional set size summed over the processes, in bytes: a page shared by n of them counts 1/n
+ * in each, so the sum counts the Node (or nginx) binary's pages once for the whole instance, where
+ * the RSS sum counts them once per process (~50 MiB per Node process). 0 where smaps_rollup is
+ * unreadable (kernel < 4.14).
+ */
+export function pssBytes(pids: readonly number[]): number {
+  let kib = 0;
+  for (const pid of pids) {
+    try {
+      const match = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kib += Number(match?.[1] ?? 0);
+    } catch {
+      // process gone: contributes nothing
+    }
+  }
+  return kib * 1024;
+}
+
 /** Resident set size summed over the processes, in bytes (shared pages are counted once per process). */
 export function rssBytes(pids: readonly number[]): number {
   let kib = 0;

@@ -6,10 +6,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Errors, TlstermError } from '../errors.ts';
-import { type IssuedCertificate, type Issuer, issueCertificate } from './issue.ts';
+import type { IssuedCertificate, Issuer } from './issue.ts';
 import { normalizeName, parseSubjectAltName } from './names.ts';
 
-export { type IssuedCertificate, type IssueOptions, type Issuer, issueCertificate } from './issue.ts';
+export type { IssuedCertificate, IssueOptions, Issuer } from './issue.ts';
+
+// The certificate issuer (an X.509 library, ~20 MiB) loads only when a certificate is made: a start
+// that finds its CA and leaf on disk never loads it.
+const issueCertificate: typeof import('./issue.ts').issueCertificate = async (options) =>
+  (await import('./issue.ts')).issueCertificate(options);
 
 export const DEFAULT_LOCAL_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 

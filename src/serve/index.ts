@@ -1,10 +1,12 @@
-export { type AcmeResponders, openAcmeResponders, prepareAcmeSites, startAcmeService } from './acme/index.ts';
+// `serve`'s face: running an instance (the primary; its workers run cluster/worker-main.ts), asking
+// a running one to reload, and the handshake and resumption facts other commands read. It re-exports
+// nothing of the data path or of ACME: loading this face (the `serve` command does) must not load
+// what only a worker, or only an instance with ACME sites, needs.
 export {
   type PlanLoad,
   type ReloadOutcome,
   type ReloadRequestOutcome,
   requestReload,
-  runWorker,
   type Supervisor,
   type SupervisorOptions,
   startSupervisor,
@@ -16,7 +18,6 @@ export {
   mismatch,
   predictGroup,
 } from './handshake/index.ts';
-export { createHttpListener, type Http01Lookup, httpsRedirectTarget } from './http-listener.ts';
 export { runServe, type ServeOptions } from './instance.ts';
 export {
   type ListenerResumption,
@@ -26,4 +27,3 @@ export {
   resumptionSummary,
 } from './resumption/index.ts';
 export { buildSiteIndex, routeSni } from './router.ts';
-export { type RunningServer, type ServerOptions, startServer } from './server.ts';

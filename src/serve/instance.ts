@@ -1,6 +1,5 @@
-// The process lifecycle of `tlsterm serve`: load the plan, then either serve as a cluster worker or run
-// the primary (supervisor, signals, pid file, ACME, drain on stop). The CLI only parses arguments.
-import cluster from 'node:cluster';
+// The process lifecycle of `tlsterm serve`: load the plan, then run the primary (supervisor, signals,
+// pid file, ACME, drain on stop); the workers run cluster/worker-main.ts. The CLI only parses arguments.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
@@ -33,7 +32,6 @@ import {
   type PlanLoad,
   type ReloadOutcome,
   removePidFile,
-  runWorker,
   serialReload,
   startSupervisor,
   statusFilePath,
@@ -41,7 +39,7 @@ import {
   writeStatus,
 } from './cluster/index.ts';
 import { takeEarlySighup } from './early-signals.ts';
-import { reopenEverywhere, reopenOnRequest } from './log-reopen.ts';
+import { reopenEverywhere } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 import { type OcspService, startOcspService } from './ocsp/index.ts';
 import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
@@ -101,18 +99,13 @@ export interface ServeOptions {
 export async function runServe(options: ServeOptions): Promise<number> {
   const { configFile, stateDir, workers } = options;
   const notice = options.notice ?? ((text: string) => process.stderr.write(text));
-  // Every line a worker writes says which worker (rendered once by the logger, not per call).
-  // A worker learns the worker count from the primary (TLSTERM_WORKERS, set before the fork).
-  const output = createLogOutput(
-    cluster.isWorker
-      ? { fields: { worker: process.pid }, workers: Number(process.env['TLSTERM_WORKERS'] ?? 0) }
-      : {},
-  );
+  // This is the primary: the workers run cluster/worker-main.ts, not this.
+  const output = createLogOutput({});
   // Lines still buffered for the log file are written before the process ends, however it ends.
   process.once('exit', () => output.flushSync());
   // The primary's log is tapped for the state backend's up/down (the admin API's readiness).
   // ACME runs in the primary: only its log is tapped for tlsterm_acme_orders.
-  const tapped = tapBackendHealth(cluster.isWorker ? output.log : tapAcmeOrders(output.log, processMetrics));
+  const tapped = tapBackendHealth(tapAcmeOrders(output.log, processMetrics));
   const log = tapped.log;
   const load = () => loadPlan(configFile, stateDir, output);
   const refusal = inspectorRefusal();
@@ -121,10 +114,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
     return 1;
   }
   takeOverSigusr1(() => reopenEverywhere(output));
-  if (cluster.isWorker) {
-    reopenOnRequest(output);
-    return await runWorker({ load, log });
-  }
 
   // Signals are caught from the start: a SIGHUP while starting is a reload once started (its
   // default action would kill the process), a SIGTERM a stop; a second SIGTERM/SIGINT means now.

@@ -12,7 +12,8 @@ import {
   openKeyLogWriter,
 } from '../observe/index.ts';
 import type { ResumptionState } from '../state/index.ts';
-import { type AcmeResponders, hasAcmeSites, openAcmeResponders } from './acme/index.ts';
+import { type AcmeResponders, openAcmeResponders } from './acme/responders.ts';
+import { hasAcmeSites } from './acme/sites.ts';
 import type { WorkerAdmin } from './admin/worker-view.ts';
 import { listenError } from './bind-error.ts';
 import { watchSiteCertificates } from './certificate-reload.ts';

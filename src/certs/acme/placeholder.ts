@@ -3,7 +3,6 @@
 // the same paths before and after issuance and the file watcher swaps the real one in.
 
 import { lineagePaths, readLineage, writeLineageVersion } from './lineage.ts';
-import { createSelfSigned } from './self-signed.ts';
 
 const DAY_MS = 86_400_000;
 export const PLACEHOLDER_DAYS = 30;
@@ -32,6 +31,8 @@ export async function ensurePlaceholderCertificate(
     current?.keyMatches === true &&
     (!current.selfSigned || current.notAfter.getTime() - now.getTime() > DAY_MS);
   if (usable) return { created: false, certPath: p.fullchain, keyPath: p.privkey };
+  // The X.509 issuer (~20 MiB) loads only when a placeholder is written, not on every start.
+  const { createSelfSigned } = await import('./self-signed.ts');
   const issued = await createSelfSigned({
     names: hosts,
     subject: `CN=tlsterm placeholder for ${name.replace(/([,+"\\<>;=])/g, '\\$1')}`,

@@ -5,6 +5,8 @@
 import net from 'node:net';
 
 export interface AddressSet {
+  /** The ranges it was built from: what rebuilds it in another process (serve/cluster/plan-wire.ts). */
+  readonly cidrs: readonly string[];
   has(address: string): boolean;
 }
 
@@ -48,6 +50,7 @@ export const addressSet = (cidrs: readonly string[]): AddressSet => {
     else list.addSubnet(r.address, r.prefix, r.family);
   }
   return {
+    cidrs: [...cidrs],
     has(address: string): boolean {
       const a = unmapped(address);
       const family = net.isIPv4(a) ? 'ipv4' : net.isIPv6(a) ? 'ipv6' : null;

@@ -1,9 +1,9 @@
 // One scrape for the whole instance: the workers' shares (and the primary's own) folded by each
 // metric's aggregator with prom-client's AggregatorRegistry.aggregate, rendered in the Prometheus
 // text format by prom-client. Our own cluster messages carry the shares (serve/cluster), not
-// prom-client's: a worker that does not answer in time is reported, not waited on.
+// prom-client's: a worker that does not answer in time is reported, not waited on. prom-client itself
+// (~20 MiB) loads on the first scrape: every worker, and an instance nobody scrapes, never load it.
 
-import promClient from 'prom-client';
 import type { MetricJson } from './registry.ts';
 
 export interface Aggregated {
@@ -15,6 +15,7 @@ export interface Aggregated {
 }
 
 export async function aggregateShares(shares: readonly (readonly MetricJson[])[]): Promise<Aggregated> {
+  const promClient = (await import('prom-client')).default;
   const registry = promClient.AggregatorRegistry.aggregate(shares as unknown as object[]);
   const [text, json] = await Promise.all([registry.metrics(), registry.getMetricsAsJSON()]);
   return { text, contentType: registry.contentType, json: json as unknown as MetricJson[] };

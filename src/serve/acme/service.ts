@@ -4,11 +4,7 @@
 // learn about new certificates through their file watchers, and answer challenges from the shared
 // store (responders.ts); nothing here touches a listener.
 
-import {
-  type CertificateManager,
-  type CertificateManagerOptions,
-  createCertificateManager,
-} from '../../certs/acme/manager.ts';
+import type { CertificateManager, CertificateManagerOptions } from '../../certs/acme/manager.ts';
 import { type ExpiryCheck, startExpiryChecks } from '../../certs/expiry.ts';
 import { certificatesInService } from '../../certs/in-service.ts';
 import type { Plan } from '../../config/plan.ts';
@@ -71,6 +67,8 @@ async function start(options: AcmeServiceOptions, plan: Plan): Promise<Running> 
   if (sites.length > 0) {
     const stores = await openAcmeStores(plan, log, stateDir);
     closeStores = () => stores.close();
+    // The ACME client and X.509 tools load only for a plan with ACME sites (~40 MiB otherwise spent).
+    const { createCertificateManager } = await import('../../certs/acme/manager.ts');
     manager = createCertificateManager({
       stateDir,
       sites,

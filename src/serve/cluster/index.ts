@@ -24,5 +24,4 @@ export {
   type SupervisorOptions,
   startSupervisor,
 } from './supervisor.ts';
-export { runWorker, type WorkerOptions } from './worker.ts';
 export { type WorkerChannel, workerResumption } from './worker-resumption.ts';

@@ -6,6 +6,7 @@ import type { HealthChange, RateTaken } from '../../http/index.ts';
 import type { MetricJson } from '../../observe/index.ts';
 import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ResumptionCounts } from '../resumption/index.ts';
+import type { PlanWire } from './plan-wire.ts';
 
 export interface WorkerAddress {
   readonly listener: string;
@@ -33,7 +34,8 @@ export type ToWorker =
   | { readonly type: 'upstream-health'; readonly changes: readonly HealthChange[] }
 
   /** What a sibling worker took from the rate-limit buckets (relayed by the primary). */
-  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken }
+  | { readonly type: 'plan'; readonly plan: PlanWire };
 
 /** worker → primary */
 export type ToPrimary =
@@ -61,7 +63,9 @@ export type ToPrimary =
   | { readonly type: 'health-get' }
 
   /** What this worker took from the rate-limit buckets since its last report. */
-  | { readonly type: 'rate-taken'; readonly taken: RateTaken };
+  | { readonly type: 'rate-taken'; readonly taken: RateTaken }
+  /** A starting worker asks for its generation's plan (it never reads the config file). */
+  | { readonly type: 'plan-get' };
 
 const isObject = (m: unknown): m is { type?: unknown } => typeof m === 'object' && m !== null;
 
@@ -76,7 +80,8 @@ export const isToWorker = (m: unknown): m is ToWorker =>
     m.type === 'ocsp' ||
     m.type === 'metrics-get' ||
     m.type === 'upstream-health' ||
-    m.type === 'rate-taken');
+    m.type === 'rate-taken' ||
+    m.type === 'plan');
 
 export const isToPrimary = (m: unknown): m is ToPrimary =>
   isObject(m) &&
@@ -94,4 +99,5 @@ export const isToPrimary = (m: unknown): m is ToPrimary =>
     'upstream-report',
     'health-get',
     'rate-taken',
+    'plan-get',
   ].includes(m.type);

@@ -7,6 +7,9 @@
 
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../config/plan.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';
 import type { AdminAsk } from '../admin/asks.ts';
@@ -16,6 +19,7 @@ import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
 import { createMetricsGatherer, type InstanceMetrics } from './metrics-gather.ts';
 import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
+import { encodePlan, type PlanWire } from './plan-wire.ts';
 import { openRateRelay, type RateRelay } from './rate-relay.ts';
 import type { ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
@@ -71,6 +75,8 @@ interface Generation {
   readonly ready: Set<number>;
   size: number;
   readonly plan: Plan;
+  /** The plan as the workers receive it (encoded once per generation). */
+  readonly wire: PlanWire;
   readonly state: GenerationState;
   /** Pool health, decided here once for the generation's workers. */
   readonly health: GenerationHealth;
@@ -99,7 +105,15 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   // Workers hold the private keys too: no inspector signal handler, not even before their first line
   // runs; --expose-gc lets a worker give memory back after a load (memory-relief.ts).
-  cluster.setupPrimary({ serialization: 'advanced', execArgv: workerGcArgv(workerExecArgv()) });
+  // Workers run worker-main (not the CLI), with the compile cache the primary uses (no TypeScript
+  // stripper loaded in a worker: ~20 MiB).
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL(`./worker-main${extname(import.meta.url)}`, import.meta.url)),
+    args: [],
+    serialization: 'advanced',
+    execArgv: workerGcArgv(workerExecArgv()),
+  });
+  const compileCache = module.getCompileCacheDir?.();
   const allocator = workerAllocatorEnv(process.env, existsSync);
   if (!allocator.ok) log({ event: 'worker_allocator', level: 'warning', detail: allocator.why });
   const workerEnv = allocator.ok ? allocator.env : {};
@@ -122,12 +136,17 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   const asker = createWorkerAsker((w, m) => send(w, m));
 
   const fork = (g: Generation): Worker => {
-    const worker = cluster.fork({ ...workerEnv, TLSTERM_GENERATION: String(g.id) });
+    const worker = cluster.fork({
+      ...workerEnv,
+      ...(compileCache !== undefined ? { NODE_COMPILE_CACHE: compileCache } : {}),
+      TLSTERM_GENERATION: String(g.id),
+    });
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
       if (m.type === 'ready') g.ready.add(worker.process.pid ?? 0);
       if (m.type === 'admin-answer') return asker.answered(m.seq, worker.process.pid ?? 0, m.answer);
+      if (m.type === 'plan-get') return send(worker, { type: 'plan', plan: g.wire });
       if (m.type === 'drained') {
         g.cut += m.cut;
         return;
@@ -203,6 +222,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     });
 
   const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
+    const encoded = encodePlan(plan);
+    if (!encoded.ok) throw new Error(encoded.why);
     const state = await states.forPlan(plan);
     const workers = new Set<Worker>();
     const health = generationHealth(plan, log, (m) => {
@@ -212,6 +233,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     const g: Generation = {
       id: nextId++,
       plan,
+      wire: encoded.wire,
       state,
       health,
       workers,

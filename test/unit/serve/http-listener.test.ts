@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { createHttpListener, httpsRedirectTarget } from '../../../src/serve/index.ts';
+import { createHttpListener, httpsRedirectTarget } from '../../../src/serve/http-listener.ts';
 
 test('redirect target: host without its port, https port when not 443, path kept', () => {
   assert.equal(httpsRedirectTarget('Example.TEST:80', '/a?b=1', 443), 'https://example.test/a?b=1');

@@ -1,0 +1,10 @@
+import module from 'node:module';
+if (process.env.CC) module.enableCompileCache(process.env.CC);
+const spec = process.argv[2];
+globalThis.gc?.();
+const before = process.memoryUsage().rss;
+await import(spec);
+await new Promise(r => setTimeout(r, 200));
+globalThis.gc?.();
+const m = process.memoryUsage();
+console.log(spec.slice(-40).padEnd(42), ((m.rss - before)/1048576).toFixed(1), 'MiB delta; heapUsed', (m.heapUsed/1048576).toFixed(1), 'rss', (m.rss/1048576).toFixed(1), 'external', (m.external/1048576).toFixed(1), 'ab', (m.arrayBuffers/1048576).toFixed(1));
