@@ -44,7 +44,9 @@ export function encodePlan(plan: Plan): Encoded {
     if (v instanceof Set) return new Set([...v].map((x, i) => walk(x, `${path}[${i}]`)));
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) {
-      refused.push(`${path} is a ${(proto as { constructor?: { name?: string } }).constructor?.name ?? 'class'}`);
+      refused.push(
+        `${path} is a ${(proto as { constructor?: { name?: string } }).constructor?.name ?? 'class'}`,
+      );
       return undefined;
     }
     const o = v as Record<string, unknown>;
@@ -55,7 +57,8 @@ export function encodePlan(plan: Plan): Encoded {
     return out;
   };
   const wire = walk(plan, 'plan');
-  if (refused.length > 0) return { ok: false, why: `the plan cannot be sent to the workers: ${refused.join('; ')}` };
+  if (refused.length > 0)
+    return { ok: false, why: `the plan cannot be sent to the workers: ${refused.join('; ')}` };
   return { ok: true, wire: { wire } };
 }
 
@@ -68,7 +71,13 @@ export function decodePlan(message: PlanWire): Plan {
     return d;
   };
   const decodeValue = (v: unknown): unknown => {
-    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof RegExp || v instanceof Date)
+    if (
+      v === null ||
+      typeof v !== 'object' ||
+      ArrayBuffer.isView(v) ||
+      v instanceof RegExp ||
+      v instanceof Date
+    )
       return v;
     if (Array.isArray(v)) return v.map(walk);
     if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, walk(x)]));

@@ -33,7 +33,10 @@ const askPlan = (): Promise<PlanLoad> =>
         output.configure(plan.log ?? DEFAULT_LOG_SETTINGS);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
-        return resolve({ ok: false, why: `log.file: cannot open ${plan.log?.file} (${e.code ?? e.message})` });
+        return resolve({
+          ok: false,
+          why: `log.file: cannot open ${plan.log?.file} (${e.code ?? e.message})`,
+        });
       }
       resolve({ ok: true, plan });
     };

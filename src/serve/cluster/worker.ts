@@ -1,4 +1,4 @@
-// A serving worker: builds its plan from the same config as the primary, serves it with the
+// A serving worker: serves the plan its primary checked (sent over the channel, plan-wire.ts) with the
 // primary's resumption state, reports when it listens, sends its resumption counts, and drains
 // when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
 // reaches the whole process group must not cut connections the primary is about to drain.

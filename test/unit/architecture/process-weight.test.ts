@@ -1,0 +1,79 @@
+// What each serve process loads at start, held against docs/architecture.md ("The processes, and
+// what each one loads"): a library reached by a static import is in memory in every such process
+// (~4–40 MiB each), whether the plan uses it or not. A dynamic import() at the point of use is how a
+// heavy library stays out; this test names the chain that broke that.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { SRC } from './import-graph.ts';
+
+// Static value imports and re-exports only: `import type` is erased, `import()` loads on use.
+const STATIC =
+  /(?:^|\n)\s*(import|export)\s(?!type\s)([^;]*?)\sfrom\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'/g;
+
+/** `{ type A, type B }`: erased like `import type`. */
+const onlyTypes = (clause: string): boolean => {
+  const c = clause.trim();
+  if (!c.startsWith('{') || !c.endsWith('}')) return false;
+  const names = c
+    .slice(1, -1)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return names.length > 0 && names.every((n) => n.startsWith('type '));
+};
+
+interface Reach {
+  /** package → the chain of files (relative to src/) that loads it. */
+  readonly packages: Map<string, string[]>;
+  readonly files: Set<string>;
+}
+
+function reach(entry: string): Reach {
+  const prev = new Map<string, string | null>([[entry, null]]);
+  const packages = new Map<string, string[]>();
+  const chain = (file: string): string[] => {
+    const out: string[] = [];
+    for (let f: string | null | undefined = file; f; f = prev.get(f)) out.unshift(f);
+    return out;
+  };
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    const text = readFileSync(path.join(SRC, file), 'utf8');
+    for (const m of text.matchAll(STATIC)) {
+      if (m[2] !== undefined && onlyTypes(m[2])) continue;
+      const spec = m[3] ?? m[4] ?? '';
+      if (spec.startsWith('.')) {
+        const to = path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), spec));
+        if (!prev.has(to)) {
+          prev.set(to, file);
+          queue.push(to);
+        }
+      } else if (!spec.startsWith('node:')) {
+        const pkg = spec.startsWith('@')
+          ? spec.split('/').slice(0, 2).join('/')
+          : (spec.split('/')[0] ?? spec);
+        if (!packages.has(pkg)) packages.set(pkg, [...chain(file), pkg]);
+      }
+    }
+  }
+  return { packages, files: new Set(prev.keys()) };
+}
+
+const show = (r: Reach) => [...r.packages.values()].map((c) => c.join(' -> ')).join('\n');
+
+describe('what a serve process loads at start', () => {
+  it('a worker loads no library and none of config, trace, probe or doctor', () => {
+    const worker = reach('serve/cluster/worker-main.ts');
+    assert.deepEqual([...worker.packages.keys()], [], show(worker));
+    const stray = [...worker.files].filter((f) => /^(config|trace|probe|doctor|cli)\//.test(f));
+    assert.deepEqual(stray, []);
+  });
+
+  it('the primary loads the config libraries only (metrics, X.509, ACME and Redis on use)', () => {
+    const primary = reach('cli/serve.ts');
+    assert.deepEqual([...primary.packages.keys()].sort(), ['valibot', 'yaml'], show(primary));
+    assert.equal(primary.files.has('serve/server.ts'), false, 'the primary loads the data path');
+  });
+});
