@@ -38,6 +38,7 @@ import {
   writePidFile,
   writeStatus,
 } from './cluster/index.ts';
+import { compactHeap } from './compact-heap.ts';
 import { takeEarlySighup } from './early-signals.ts';
 import { reopenEverywhere } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
@@ -243,6 +244,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     });
   if (pidFile !== undefined) await recordStatus();
   log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
+  setImmediate(compactHeap);
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });
   // user: — the workers dropped already; the primary follows, its state directory handed over first
@@ -298,6 +300,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
         ? `serving generation ${outcome.generation}`
         : `reload failed (${outcome.reason}); serving generation ${outcome.generation}`,
     });
+    setImmediate(compactHeap);
     return outcome;
   });
   onReload = () => {

@@ -92,6 +92,10 @@ const mib = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 export function startMemoryRelief(log: Logger): () => void {
   const gc = (globalThis as { gc?: Collect }).gc;
   if (gc === undefined) return () => {};
+  // Once at start (the worker listens and has served nothing): the garbage of loading the modules and
+  // building the servers, and the pages it took, go back now, not after the first load has passed
+  // (measured: a worker's anonymous memory 44 → 31 MiB on glibc, 36 → 26 on jemalloc; tens of ms).
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   let state = initialRelief(process.memoryUsage.rss());
   let cpu = process.cpuUsage();
   let at = performance.now();
