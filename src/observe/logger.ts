@@ -118,8 +118,18 @@ export function createLogOutput(
   const onError = options.onError ?? ((text: string) => process.stderr.write(text));
   let file: LogFile | undefined;
   let fileName: string | undefined;
+  // Lines logged in one turn of the event loop go to stdout in one write: stdout (a file, a pipe to
+  // journald) is written synchronously, and a write(2) per request line was ~18% of a keep-alive
+  // worker's CPU (profile in docs/benchmarks.md). Whole lines only; flushed at exit (flushSync).
+  let stdoutLines: string[] = [];
+  const flushStdout = () => {
+    if (stdoutLines.length === 0) return;
+    const text = stdoutLines.length === 1 ? (stdoutLines[0] ?? '') : stdoutLines.join('');
+    stdoutLines = [];
+    process.stdout.write(text);
+  };
   const toStdout = (line: string) => {
-    process.stdout.write(line);
+    if (stdoutLines.push(line) === 1) setImmediate(flushStdout);
   };
   let sink: (line: string) => void = toStdout;
   const inner = createConfigurableLogger((line) => sink(line), options);
@@ -141,6 +151,7 @@ export function createLogOutput(
       return file.reopen() ? 1 : 0;
     },
     flushSync() {
+      flushStdout();
       file?.flushSync();
     },
   };

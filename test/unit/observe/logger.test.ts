@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EVENTS } from '../../../src/observe/events.ts';
 import { DEFAULT_LOG_SETTINGS, type LogSettings } from '../../../src/observe/log-settings.ts';
-import { createConfigurableLogger, createJsonLogger, type LogEvent } from '../../../src/observe/logger.ts';
+import {
+  createConfigurableLogger,
+  createJsonLogger,
+  createLogOutput,
+  type LogEvent,
+} from '../../../src/observe/logger.ts';
 
 const parse = (line: string): Record<string, unknown> => {
   assert.ok(line.endsWith('\n'), 'a line ends with a newline');
@@ -231,5 +236,37 @@ describe('per-worker duplicates', () => {
     const single: string[] = [];
     createConfigurableLogger((l) => single.push(l), { workers: 1 }).log({ event: 'certificate_reloaded' });
     assert.equal(parse(single[0]!)['workers'], undefined, 'one worker: nothing to fold');
+  });
+});
+
+describe('stdout', () => {
+  test('the lines of one event-loop turn reach stdout in one write, whole; flushSync writes what is pending', async () => {
+    const writes: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string) => writes.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      const out = createLogOutput();
+      out.log({ event: 'access', status: 200 });
+      out.log({ event: 'access', status: 201 });
+      out.log({ event: 'access', status: 202 });
+      assert.equal(writes.length, 0, 'nothing is written in the turn that logs');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(writes.length, 1);
+      assert.deepEqual(
+        writes[0]!
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).status),
+        [200, 201, 202],
+      );
+      out.log({ event: 'access', status: 203 });
+      out.flushSync(); // at exit
+      assert.equal(writes.length, 2);
+      assert.equal(parse(writes[1]!)['status'], 203);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(writes.length, 2, 'a flushed line is not written twice');
+    } finally {
+      process.stdout.write = original;
+    }
   });
 });
