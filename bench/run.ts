@@ -29,7 +29,6 @@ import {
   onExit,
   passthroughContenders,
   passthroughScenarios,
-  pssBytes,
   type Row,
   type RunningServer,
   repoRoot,
@@ -45,6 +44,7 @@ import {
   selectContenders,
   selectScenarios,
   settingsFromEnv,
+  sharedOnceBytes,
   startBackend,
   startServer,
   startTlsBackend,
@@ -84,7 +84,7 @@ interface Contenders {
   readonly targets: Target[];
   readonly running: RunningServer[];
   readonly freshRss: Row;
-  readonly freshPss: Row;
+  readonly freshShared: Row;
 }
 
 /** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
@@ -126,10 +126,10 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     better: 'lower',
     runs: {},
   };
-  // The same memory with shared pages split between the processes that share them (pssBytes).
-  const freshPss: Row = {
-    id: `${phase.id}.pss-fresh`,
-    label: '  PSS at idle (shared pages counted once)',
+  // The same memory with the pages its processes share counted once (sharedOnceBytes).
+  const freshShared: Row = {
+    id: `${phase.id}.shared-once-fresh`,
+    label: '  idle, shared pages counted once',
     unit: 'MiB',
     better: 'lower',
     runs: {},
@@ -138,7 +138,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
   for (const server of running) {
     const pids = server.pids();
     const fresh = rssBytes(pids);
-    const freshProportional = pssBytes(pids);
+    const freshSharedOnce = sharedOnceBytes(pids);
     // A primary next to its worker(s): each one's share, since the per-connection figure is the worker's.
     const processes =
       pids.length > 1
@@ -166,7 +166,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
       continue;
     }
     addRun(freshRss, server.name, fresh / MiB);
-    if (freshProportional > 0) addRun(freshPss, server.name, freshProportional / MiB);
+    if (freshSharedOnce > 0) addRun(freshShared, server.name, freshSharedOnce / MiB);
     const facts = await negotiated(server.port, hostname);
     servers[server.name] = withAbout(server.name, {
       available: true,
@@ -176,7 +176,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     const spec = specs.get(server);
     if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running));
   }
-  return { servers, targets, running, freshRss, freshPss };
+  return { servers, targets, running, freshRss, freshShared };
 }
 
 /**
@@ -318,9 +318,9 @@ function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, Se
 
 async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: Settings): Promise<Section> {
   log(`bench: ${phase.id}: ${phase.scenarios.map((s) => s.id).join(', ')}`);
-  const { servers, targets, running, freshRss, freshPss } = await startContenders(phase, dir, certs);
+  const { servers, targets, running, freshRss, freshShared } = await startContenders(phase, dir, certs);
   try {
-    const rows: Row[] = [freshRss, freshPss];
+    const rows: Row[] = [freshRss, freshShared];
     const notes: string[] = [];
     for (const scenario of phase.scenarios) {
       const missing = scenario.tools.filter((tool) => !commandExists(tool));

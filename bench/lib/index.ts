@@ -27,7 +27,7 @@ export {
 export { type IdleConnections, openIdleConnections } from './idle-connections.ts';
 export { measure, type Sample } from './measure.ts';
 export { freePort } from './ports.ts';
-export { clockTicksPerSecond, cpuSeconds, processTree, pssBytes, rssBytes } from './proc.ts';
+export { clockTicksPerSecond, cpuSeconds, processTree, rssBytes, sharedOnceBytes } from './proc.ts';
 export {
   addRun,
   type BenchResult,

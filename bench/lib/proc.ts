@@ -67,22 +67,27 @@ export function cpuSeconds(pids: readonly number[]): number {
 }
 
 /**
- * Proportional set size summed over the processes, in bytes: a page shared by n of them counts 1/n
- * in each, so the sum counts the Node (or nginx) binary's pages once for the whole instance, where
- * the RSS sum counts them once per process (~50 MiB per Node process). 0 where smaps_rollup is
- * unreadable (kernel < 4.14).
+ * The memory of a group of processes with the pages they share counted once: each one's private
+ * pages (Private_Clean + Private_Dirty) summed, plus the largest shared set among them (the Node or
+ * nginx binary and libraries, which all of them map). The RSS sum counts the shared pages once per
+ * process (~50 MiB per Node process); PSS would divide them with every other process of the machine
+ * that maps the same files (the bench runner is Node too). 0 where smaps_rollup is unreadable.
  */
-export function pssBytes(pids: readonly number[]): number {
-  let kib = 0;
+export function sharedOnceBytes(pids: readonly number[]): number {
+  let privateKib = 0;
+  let sharedKib = 0;
+  const field = (text: string, name: string): number =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1] ?? 0);
   for (const pid of pids) {
     try {
-      const match = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      kib += Number(match?.[1] ?? 0);
+      const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      privateKib += field(text, 'Private_Clean') + field(text, 'Private_Dirty');
+      sharedKib = Math.max(sharedKib, field(text, 'Shared_Clean') + field(text, 'Shared_Dirty'));
     } catch {
       // process gone: contributes nothing
     }
   }
-  return kib * 1024;
+  return (privateKib + sharedKib) * 1024;
 }
 
 /** Resident set size summed over the processes, in bytes (shared pages are counted once per process). */
