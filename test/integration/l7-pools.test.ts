@@ -263,7 +263,10 @@ describe('balancers through serve', () => {
       await Promise.all(
         users.map((u) => curlFront(serve.port, [`/h/${u}/${round}`], ['-H', `x-user: ${u}`])),
       );
-    const lines = requests((e) => String(e['uri']).startsWith('/h/'));
+    // The access lines reach stdout a moment after the responses (written once per event-loop turn).
+    const hashed = (e: Record<string, unknown>) => String(e['uri']).startsWith('/h/');
+    await serve.waitFor(() => requests(hashed).length >= 32, 10_000);
+    const lines = requests(hashed);
     assert.equal(lines.length, 32);
     for (const u of users) {
       const mine = lines.filter((e) => String(e['uri']).startsWith(`/h/${u}/`));

@@ -37,7 +37,14 @@ export interface ConnectionFacts {
   readonly clientCertSubject?: string;
 }
 
-export type ValueTest = (value: string) => boolean;
+/**
+ * A header or query value test as data (it crosses to the workers with the plan): a string is
+ * compared exactly, a RegExp tested, null (a regex that did not compile) matches nothing.
+ */
+export type ValueTest = string | RegExp | null;
+
+const passes = (t: ValueTest, v: string): boolean =>
+  typeof t === 'string' ? v === t : t !== null && t.test(v);
 
 export interface CompiledMatch {
   readonly methods: readonly string[] | null;
@@ -81,7 +88,7 @@ export const compileRegex = (src: string): RegExp | string => {
 
 /** "exact" or "~REGEX". */
 const valueTest = (spec: string, where: string, problems: MatchProblem[]): ValueTest => {
-  if (!spec.startsWith('~')) return (v) => v === spec;
+  if (!spec.startsWith('~')) return spec;
   const re = compileRegex(spec.slice(1));
   if (typeof re === 'string') {
     problems.push({
@@ -89,9 +96,9 @@ const valueTest = (spec: string, where: string, problems: MatchProblem[]): Value
       message: `regex '${spec.slice(1)}' does not compile: ${re}`,
       hint: 'fix the regular expression (JavaScript syntax; a leading (?i) ignores case)',
     });
-    return () => false;
+    return null;
   }
-  return (v) => re.test(v);
+  return re;
 };
 
 /** Glob with * (any run) and ? (one character), anchored. */
@@ -221,7 +228,8 @@ export const matches = (m: CompiledMatch, req: RequestFacts): boolean => {
     if (m.pathPrefix !== null && !path.startsWith(m.pathPrefix)) return false;
     if (m.pathRegex !== null && !m.pathRegex.test(path)) return false;
   }
-  for (const [name, test] of m.headers) if (!req.header(name).some(test)) return false;
-  for (const [name, test] of m.query) if (!queryValues(req.target, name).some(test)) return false;
+  for (const [name, test] of m.headers) if (!req.header(name).some((v) => passes(test, v))) return false;
+  for (const [name, test] of m.query)
+    if (!queryValues(req.target, name).some((v) => passes(test, v))) return false;
   return true;
 };

@@ -16,7 +16,7 @@ before(async () => {
 after(() => fx.cleanup());
 
 // valid.yaml plus a listener with PROXY-in, pools and routes, rules on client ranges, an HTTPS
-// upstream with its own CA and client certificate, and a passthrough site.
+// upstream with its own CA and client certificate, a passthrough site and an ACME site.
 const RICH = `pools:
   app: { servers: [http://127.0.0.1:3001, { url: http://127.0.0.1:3002, weight: 2 }], health: { path: /healthz } }
 listeners:
@@ -37,11 +37,18 @@ listeners:
           - { match: { path_prefix: /grpc/ }, upstream: http://127.0.0.1:3003 }
         rules:
           - { match: { client: [10.0.0.0/8, "2001:db8::/32"], method: [POST] }, action: deny, status: 403 }
+          - { match: { header: { x-ops: "~(?i)^yes$" }, query: { debug: "1" } }, action: allow }
         rate_limit: { key: client_ip, rate: 100/s, burst: 10 }
         hsts: { max_age: 1d }
       - hosts: [pass.example.test]
         mode: passthrough
         upstream: tcp://127.0.0.1:3004
+  - name: acme
+    address: 127.0.0.1:0
+    sites:
+      - hosts: [www.acme.test]
+        acme: { directory: "https://127.0.0.1:14000/dir", email: ops@acme.test, challenge: tls-alpn-01 }
+        upstream: http://127.0.0.1:3005
 `;
 
 async function plan(): Promise<Plan> {
@@ -82,6 +89,10 @@ describe('plan over the cluster channel', () => {
     assert.equal(rule.match.clients.has('10.1.2.3'), true);
     assert.equal(rule.match.clients.has('::ffff:10.1.2.3'), true);
     assert.equal(rule.match.clients.has('192.0.2.1'), false);
+    // Header and query tests are data too (a regex, an exact string).
+    const ops = site.filters?.rules[1]?.match;
+    assert.ok(ops?.headers[0]?.[1] instanceof RegExp);
+    assert.equal(ops.query[0]?.[1], '1');
     assert.ok(decoded.pools?.[0]?.servers[0]?.upstream.url instanceof URL);
   });
 
