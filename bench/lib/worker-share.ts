@@ -4,9 +4,10 @@
 // each socket's inode) are matched to the worker holding them (the `socket:[inode]` links in each
 // worker's /proc/PID/fd). Each distinct connection counts once, for the worker it was seen in. A
 // connection still in the accept queue belongs to no worker yet and is not counted.
-// Sampling sees short connections in proportion to how long they are open: for the handshake load a
-// slower worker's share is overstated a little; for keep-alive connections (open the whole run) the
-// count is exact.
+// For keep-alive connections (open the whole run) the count is exact. Short connections are a sample:
+// only those open at a sampling instant are seen (a few dozen per second of handshake load), and a
+// worker that holds its connections longer (a slower one) is seen more often, so its share is
+// overstated a little. The per-worker CPU share (scale-scenarios.ts) is the exact counterpart.
 import { execFile } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 
@@ -106,10 +107,13 @@ export function sampleShare(port: number, workers: readonly number[], intervalMs
   const loop = (async () => {
     // Bounded by the stop flag, which every run sets in a finally.
     while (!stopped) {
+      // The fds are read before and after ss: a connection ss lists was open at one of the two
+      // readings unless it was accepted and closed within ss's own run (a few ms).
+      const before = ownerOfInodes(workers);
       const connections = await established(port);
-      const owner = ownerOfInodes(workers);
+      const after = ownerOfInodes(workers);
       for (const { peer, inode } of connections) {
-        const pid = owner.get(inode);
+        const pid = before.get(inode) ?? after.get(inode);
         if (pid !== undefined) seen.get(pid)?.add(`${peer} ${inode}`);
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
