@@ -57,12 +57,14 @@ async function withShare<T>(target: Target, load: () => Promise<T>): Promise<{ v
     if (share?.busiestPercent !== undefined) figures['connShare'] = share.busiestPercent;
   }
   const perWorker = share?.counts.map((c) => `${c.pid}: ${c.connections}`).join(', ');
+  // Where a multi-process server's CPU went (a cluster primary's share is work a second worker adds).
+  const cpuSplit = `CPU s per process (root first) ${spent.map((s) => s.toFixed(2)).join(' + ')}`;
   const warning =
     workers.length > 1 && sampler === undefined
-      ? 'ss is not installed: no connections per worker'
+      ? `ss is not installed: no connections per worker; ${cpuSplit}`
       : perWorker === undefined
         ? undefined
-        : `connections seen per worker ${perWorker}`;
+        : `connections seen per worker ${perWorker}; ${cpuSplit}`;
   return { value, figures, ...(warning === undefined ? {} : { warning }) };
 }
 

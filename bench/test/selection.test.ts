@@ -31,7 +31,7 @@ describe('BENCH_SCENARIOS', () => {
         'resumed-tls13-ticket',
         'bulk',
       ],
-      h2: ['h2-idle', 'h2-load'],
+      h2: ['h2-load', 'h2-idle'],
       passthrough: ['passthrough-handshake', 'passthrough-bulk'],
     };
     assert.deepEqual(ids(undefined), all);
@@ -45,7 +45,7 @@ describe('BENCH_SCENARIOS', () => {
       h2: [],
       passthrough: ['passthrough-handshake', 'passthrough-bulk'],
     });
-    assert.deepEqual(ids('h2'), { termination: [], h2: ['h2-idle', 'h2-load'], passthrough: [] });
+    assert.deepEqual(ids('h2'), { termination: [], h2: ['h2-load', 'h2-idle'], passthrough: [] });
   });
 
   it('runs the scale scenarios only on request, by their group or id, not with "all" or the section', () => {
