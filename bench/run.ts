@@ -187,22 +187,25 @@ async function warmTarget(
   certs: BenchCerts,
   running: RunningServer[],
 ): Promise<Target> {
-  if (phase.protocol === 'h2') await warmH2(server.port);
+  // As much warm-up per worker (tlsterm-w2, nginx-w2) as a one-worker server gets: the kernel
+  // splits the warm-up's connections between the workers, and each compiles its own code.
+  const workers = Math.max(1, server.pids().length - 1);
+  if (phase.protocol === 'h2') await warmH2(server.port, workers);
   else {
     await runHandshakeLoad({
       port: server.port,
       servername: hostname,
       path: '/1k',
       concurrency: 8,
-      maxConnections: 300,
-      durationMs: 2000,
+      maxConnections: 300 * workers,
+      durationMs: 2000 * workers,
     });
     // The keep-alive request path too (a JIT compiles it only after it has run a while).
     if (commandExists('wrk'))
       await runWrk({
         url: `https://127.0.0.1:${server.port}/1k`,
-        seconds: 1,
-        connections: 8,
+        seconds: workers,
+        connections: 8 * workers,
         headers: [`Host: ${hostname}`],
       });
   }
@@ -228,23 +231,23 @@ async function warmTarget(
   };
 }
 
-/** The same warm-up over HTTP/2: 300 h2 connections (handshake and SETTINGS), then 1 s of h2load. */
-async function warmH2(port: number): Promise<void> {
+/** The same warm-up over HTTP/2, per worker: 300 h2 connections (handshake and SETTINGS), 1 s of h2load. */
+async function warmH2(port: number, workers: number): Promise<void> {
   const held = await openIdleH2Sessions({
     port,
     servername: hostname,
-    count: 300,
+    count: 300 * workers,
     concurrency: 8,
-    timeoutMs: 10_000,
+    timeoutMs: 10_000 * workers,
   });
   await held.close();
   if (commandExists('h2load'))
     await runH2load({
       url: `https://127.0.0.1:${port}/1k`,
       authority: hostname,
-      connections: 4,
+      connections: 4 * workers,
       streams: 8,
-      seconds: 1,
+      seconds: workers,
     });
 }
 
