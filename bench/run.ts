@@ -1,6 +1,7 @@
-// `npm run bench`: tlsterm side by side with nginx and HAProxy on loopback, in two sections.
+// `npm run bench`: tlsterm side by side with nginx and HAProxy on loopback, in three sections.
 // Termination: tlsterm, nginx and HAProxy terminate TLS and proxy to a plain-HTTP backend (ratios to
-// nginx). Passthrough: tlsterm and HAProxy route by SNI and relay the TLS bytes to an HTTPS backend
+// nginx). HTTP/2 front: the same, with clients that speak h2 only (every column must negotiate h2).
+// Passthrough: tlsterm and HAProxy route by SNI and relay the TLS bytes to an HTTPS backend
 // (ratios to HAProxy; nginx-light cannot pass TLS through).
 // Per section: start the backend and every contender, read idle RSS, smoke-check each contender,
 // then run every scenario in interleaved rounds (A B C, B C A, C A B) so slow drifts of the machine
@@ -13,6 +14,7 @@ import {
   addRun,
   type BenchCerts,
   type BenchResult,
+  CONTENDER_ORDER,
   type Contender,
   type ContenderChoice,
   commandExists,
@@ -21,18 +23,23 @@ import {
   formatNumber,
   formatReport,
   freePort,
+  h2Contenders,
+  h2Get,
+  h2Scenarios,
   killAll,
   makeCerts,
   measure,
   negotiated,
   nginxPassthroughReason,
   onExit,
+  openIdleH2Sessions,
   passthroughContenders,
   passthroughScenarios,
   type Row,
   type RunningServer,
   repoRoot,
   rssBytes,
+  runH2load,
   runHandshakeLoad,
   runWrk,
   type Scenario,
@@ -40,6 +47,7 @@ import {
   type ServerSpec,
   type ServerStatus,
   type Settings,
+  scaleScenarios,
   scenarios,
   selectContenders,
   selectScenarios,
@@ -77,6 +85,10 @@ interface Phase {
   readonly backendCpu: boolean;
   /** Ratio columns, [numerator, denominator]. */
   readonly ratios: readonly (readonly [string, string])[];
+  /** What clients speak: h2 (HTTP/2 only: the smoke check refuses a server that does not pick h2). */
+  readonly protocol: 'http/1.1' | 'h2';
+  /** Printed under the table before the runs' notes. */
+  readonly notes?: readonly string[];
 }
 
 interface Contenders {
@@ -144,19 +156,14 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
       pids.length > 1
         ? pids.map((pid) => `${formatNumber(rssBytes([pid]) / MiB)} MiB`).join(' + ')
         : undefined;
-    // Smoke check with a verifying client: right certificate chain, proxying works, full body.
-    const smoke = await curlDownload({
-      port: server.port,
-      hostname,
-      path: '/1k',
-      ca: certs.ca,
-      timeoutSeconds: 10,
-    });
-    const error = !smoke.ok
-      ? smoke.error
-      : smoke.value.bytes !== 1024
-        ? `got ${smoke.value.bytes} bytes for /1k`
-        : undefined;
+    // Smoke check with a verifying client: right certificate chain, proxying works, full body; for
+    // the HTTP/2 front also that the server picks h2 by ALPN (HTTP/1.1 figures are not h2 figures).
+    const smoke =
+      phase.protocol === 'h2'
+        ? await h2Get({ port: server.port, hostname, path: '/1k', ca: certs.ca, timeoutMs: 10_000 })
+        : await curlDownload({ port: server.port, hostname, path: '/1k', ca: certs.ca, timeoutSeconds: 10 });
+    const bytes = !smoke.ok ? 0 : 'bytes' in smoke ? smoke.bytes : smoke.value.bytes;
+    const error = !smoke.ok ? smoke.error : bytes !== 1024 ? `got ${bytes} bytes for /1k` : undefined;
     if (error !== undefined) {
       log(`bench: ${server.name} failed the smoke check (GET /1k): ${error}\n${server.stderr()}`);
       servers[server.name] = withAbout(server.name, {
@@ -168,9 +175,10 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     addRun(freshRss, server.name, fresh / MiB);
     if (freshSharedOnce > 0) addRun(freshShared, server.name, freshSharedOnce / MiB);
     const facts = await negotiated(server.port, hostname);
+    const alpn = phase.protocol === 'h2' ? ' (ALPN h2 checked)' : '';
     servers[server.name] = withAbout(server.name, {
       available: true,
-      negotiated: facts.ok ? facts.value : `? (${facts.error})`,
+      negotiated: facts.ok ? `${facts.value}${alpn}` : `? (${facts.error})`,
       ...(processes === undefined ? {} : { processes: `${processes} (the first is the root)` }),
     });
     const spec = specs.get(server);
@@ -191,22 +199,28 @@ async function warmTarget(
   certs: BenchCerts,
   running: RunningServer[],
 ): Promise<Target> {
-  await runHandshakeLoad({
-    port: server.port,
-    servername: hostname,
-    path: '/1k',
-    concurrency: 8,
-    maxConnections: 300,
-    durationMs: 2000,
-  });
-  // The keep-alive request path too (a JIT compiles it only after it has run a while).
-  if (commandExists('wrk'))
-    await runWrk({
-      url: `https://127.0.0.1:${server.port}/1k`,
-      seconds: 1,
-      connections: 8,
-      headers: [`Host: ${hostname}`],
+  // As much warm-up per worker (tlsterm-w2, nginx-w2) as a one-worker server gets: the kernel
+  // splits the warm-up's connections between the workers, and each compiles its own code.
+  const workers = Math.max(1, server.pids().length - 1);
+  if (phase.protocol === 'h2') await warmH2(server.port, workers);
+  else {
+    await runHandshakeLoad({
+      port: server.port,
+      servername: hostname,
+      path: '/1k',
+      concurrency: 8,
+      maxConnections: 300 * workers,
+      durationMs: 2000 * workers,
     });
+    // The keep-alive request path too (a JIT compiles it only after it has run a while).
+    if (commandExists('wrk'))
+      await runWrk({
+        url: `https://127.0.0.1:${server.port}/1k`,
+        seconds: workers,
+        connections: 8 * workers,
+        headers: [`Host: ${hostname}`],
+      });
+  }
   await sleep(500);
   return {
     server,
@@ -227,6 +241,26 @@ async function warmTarget(
       return warmTarget(again.server, spec, phase, certs, running);
     },
   };
+}
+
+/** The same warm-up over HTTP/2, per worker: 300 h2 connections (handshake and SETTINGS), 1 s of h2load. */
+async function warmH2(port: number, workers: number): Promise<void> {
+  const held = await openIdleH2Sessions({
+    port,
+    servername: hostname,
+    count: 300 * workers,
+    concurrency: 8,
+    timeoutMs: 10_000 * workers,
+  });
+  await held.close();
+  if (commandExists('h2load'))
+    await runH2load({
+      url: `https://127.0.0.1:${port}/1k`,
+      authority: hostname,
+      connections: 4 * workers,
+      streams: 8,
+      seconds: workers,
+    });
 }
 
 /** All rounds of one scenario, interleaved across contenders. Returns its table rows. */
@@ -302,16 +336,7 @@ async function runScenario(
 
 // The table's columns in the order of the termination table, whichever servers the phase has.
 function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, ServerStatus> {
-  const order = [
-    'tlsterm',
-    'tlsterm-base',
-    'tlsterm-l7',
-    'nginx',
-    'haproxy',
-    'node-tls',
-    'node-peek',
-    'node-pipe',
-  ];
+  const order: readonly string[] = CONTENDER_ORDER;
   const names = Object.keys(servers).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(names.map((name) => [name, servers[name] ?? { available: false }]));
 }
@@ -321,7 +346,7 @@ async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: 
   const { servers, targets, running, freshRss, freshShared } = await startContenders(phase, dir, certs);
   try {
     const rows: Row[] = [freshRss, freshShared];
-    const notes: string[] = [];
+    const notes: string[] = [...(phase.notes ?? [])];
     for (const scenario of phase.scenarios) {
       const missing = scenario.tools.filter((tool) => !commandExists(tool));
       if (missing.length > 0) notes.push(`skipped ${scenario.id}: ${missing.join(', ')} not installed`);
@@ -362,7 +387,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const settings = settingsFromEnv(process.env);
   const selection = selectScenarios(process.env['BENCH_SCENARIOS'], [
-    { section: 'termination', scenarios },
+    { section: 'termination', scenarios: [...scenarios, ...scaleScenarios] },
+    { section: 'h2', scenarios: h2Scenarios },
     { section: 'passthrough', scenarios: passthroughScenarios },
   ]);
   if (!selection.ok) {
@@ -442,9 +468,49 @@ async function main(argv: readonly string[]): Promise<number> {
               ['tlsterm', 'node-tls'],
               ['tlsterm', 'tlsterm-base'],
               ['tlsterm-l7', 'tlsterm'],
+              ['tlsterm-w2', 'tlsterm'],
+              ['nginx-w2', 'nginx'],
+              ['tlsterm-w2', 'nginx-w2'],
             ],
+            protocol: 'http/1.1',
           },
           dir,
+          certs,
+          settings,
+        ),
+      );
+      await backend.stop();
+    }
+
+    const http2 = chosen['h2'] ?? [];
+    if (http2.length > 0) {
+      const backend = await startBackend(join(dir, 'h2'), root);
+      backends.push(backend);
+      sections.push(
+        await runPhase(
+          {
+            id: 'h2',
+            title:
+              'HTTP/2 front: each server negotiates h2 by ALPN and proxies to the plain-HTTP/1.1 nginx backend (node-h2 answers itself)',
+            reference: 'nginx',
+            contenders: wanted(h2Contenders(choice)),
+            absent: {},
+            scenarios: http2,
+            backend,
+            root,
+            backendCpu: false,
+            ratios: [
+              ['tlsterm', 'nginx'],
+              ['node-h2', 'nginx'],
+              ['tlsterm', 'node-h2'],
+              ['tlsterm', 'tlsterm-base'],
+            ],
+            protocol: 'h2',
+            notes: [
+              `h2-load: h2load -t1 -c${settings.h2Connections} -m${settings.h2Streams} -D${settings.seconds} (${settings.h2Connections * settings.h2Streams} streams in flight), GET /1k with :authority ${hostname}; h2load sends no SNI to an IP address, so each server answers with its default (only) site`,
+            ],
+          },
+          join(dir, 'h2'),
           certs,
           settings,
         ),
@@ -475,6 +541,7 @@ async function main(argv: readonly string[]): Promise<number> {
               ['tlsterm', 'haproxy'],
               ['tlsterm', 'tlsterm-base'],
             ],
+            protocol: 'http/1.1',
           },
           join(dir, 'passthrough'),
           certs,

@@ -16,11 +16,14 @@ export type ContenderName =
   | 'tlsterm'
   | 'tlsterm-base'
   | 'tlsterm-l7'
+  | 'tlsterm-w2'
   | 'nginx'
+  | 'nginx-w2'
   | 'haproxy'
   | 'node-tls'
   | 'node-peek'
-  | 'node-pipe';
+  | 'node-pipe'
+  | 'node-h2';
 
 /** Everything a contender's launch may depend on. */
 export interface ContenderContext {
@@ -54,19 +57,23 @@ export function commandExists(name: string): boolean {
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function tlsterm(
-  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7',
+  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7' | 'tlsterm-w2',
   repo: string,
   features: TlstermFeatures,
+  http2 = false,
 ): Contender {
   const l7 = name === 'tlsterm-l7';
+  const workers = name === 'tlsterm-w2' ? 2 : 1;
   return {
     name,
     ...(name === 'tlsterm-base' ? { about: `tlsterm from ${repo} (BENCH_BASELINE)` } : {}),
     ...(l7
       ? { about: 'tlsterm with 10 routes (requests match the last) and a pool of 3 servers (round robin)' }
       : {}),
+    ...(workers > 1 ? { about: `tlsterm with workers: ${workers} (the same config otherwise)` } : {}),
     spec({ dir, port, backendPort, certs }) {
-      const launch = tlstermConfig(join(dir, name), port, backendPort, certs, { repo, features, l7 });
+      const tree = { repo, features, l7, workers, http2 };
+      const launch = tlstermConfig(join(dir, name), port, backendPort, certs, tree);
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
       return { name, ...launch, port, stdoutPath: '/dev/null' };
     },
@@ -95,22 +102,45 @@ function floor(name: 'node-tls' | 'node-peek' | 'node-pipe', mode: 'answer' | 'p
   };
 }
 
-const nginx: Contender = {
-  name: 'nginx',
-  binary: 'nginx',
-  spec({ dir, port, backendPort, certs }) {
-    const launch = nginxProxyConfig(join(dir, 'nginx'), port, backendPort, certs);
-    return { name: 'nginx', command: launch.command, args: launch.args, port };
+/** Node's HTTP/2 floor: a bare node:http2 secure server answering /1k itself (bench/h2-floor-server.ts). */
+const nodeH2: Contender = {
+  name: 'node-h2',
+  about:
+    "Node's HTTP/2 floor: a bare node:http2 createSecureServer (same certificate and TLS settings, ALPN h2, no tlsterm code) answering the requests itself, without proxying",
+  spec({ port, certs, root }) {
+    const options = { port, cert: certs.fullchain, key: certs.key, root };
+    return {
+      name: 'node-h2',
+      command: process.execPath,
+      args: [join(benchDir, 'h2-floor-server.ts'), JSON.stringify(options)],
+      port,
+    };
   },
 };
 
-const haproxy: Contender = {
-  name: 'haproxy',
-  binary: 'haproxy',
-  spec({ dir, port, backendPort, certs }) {
-    return { name: 'haproxy', ...haproxyConfig(join(dir, 'haproxy'), port, backendPort, certs), port };
-  },
-};
+function nginx(name: 'nginx' | 'nginx-w2', http2 = false): Contender {
+  const workers = name === 'nginx-w2' ? 2 : 1;
+  return {
+    name,
+    binary: 'nginx',
+    ...(workers > 1 ? { about: `nginx with worker_processes ${workers} (the same config otherwise)` } : {}),
+    spec({ dir, port, backendPort, certs }) {
+      const launch = nginxProxyConfig(join(dir, name), port, backendPort, certs, { workers, http2 });
+      return { name, command: launch.command, args: launch.args, port };
+    },
+  };
+}
+
+function haproxy(http2 = false): Contender {
+  return {
+    name: 'haproxy',
+    binary: 'haproxy',
+    spec({ dir, port, backendPort, certs }) {
+      const launch = haproxyConfig(join(dir, 'haproxy'), port, backendPort, certs, { http2 });
+      return { name: 'haproxy', ...launch, port };
+    },
+  };
+}
 
 export interface ContenderChoice {
   /** The tree of the `tlsterm` column (this repository). */
@@ -128,11 +158,30 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
       ? []
       : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
     ...(choice.features.routes === true ? [tlsterm('tlsterm-l7', choice.repo, choice.features)] : []),
-    nginx,
-    haproxy,
+    ...(choice.features.workers ? [tlsterm('tlsterm-w2', choice.repo, choice.features)] : []),
+    nginx('nginx'),
+    nginx('nginx-w2'),
+    haproxy(),
     floor('node-tls', 'answer'),
     floor('node-peek', 'answer'),
     floor('node-pipe', 'pipe'),
+  ];
+}
+
+/**
+ * The HTTP/2 front: each offers h2 by ALPN (tlsterm, nginx `listen … ssl http2`, HAProxy `alpn
+ * h2,http/1.1`) and proxies to the same plain-HTTP/1.1 backend; node-h2 answers itself. The
+ * HTTP/1.1 floors are not here: they cannot speak h2.
+ */
+export function h2Contenders(choice: ContenderChoice): Contender[] {
+  return [
+    tlsterm('tlsterm', choice.repo, choice.features, true),
+    ...(choice.baseline === undefined
+      ? []
+      : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features, true)]),
+    nginx('nginx', true),
+    haproxy(true),
+    nodeH2,
   ];
 }
 
@@ -170,25 +219,32 @@ export const DEFAULT_CONTENDERS: readonly ContenderName[] = [
   'nginx',
   'haproxy',
   'node-tls',
+  'node-h2',
 ];
 
 export type ContenderSelection = { ok: true; value: Set<string> } | { ok: false; error: string };
 
+/** Every contender name, in the tables' column order. */
+export const CONTENDER_ORDER: readonly ContenderName[] = [
+  'tlsterm',
+  'tlsterm-base',
+  'tlsterm-l7',
+  'tlsterm-w2',
+  'nginx',
+  'nginx-w2',
+  'haproxy',
+  'node-tls',
+  'node-peek',
+  'node-pipe',
+  'node-h2',
+];
+
 /**
- * BENCH_CONTENDERS: comma-separated names; unset means the defaults (node-pipe only on request).
- * `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
+ * BENCH_CONTENDERS: comma-separated names; unset means the defaults (node-peek, node-pipe and the
+ * two-worker variants only on request). `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
  */
 export function selectContenders(spec: string | undefined): ContenderSelection {
-  const known = [
-    'tlsterm',
-    'tlsterm-base',
-    'tlsterm-l7',
-    'nginx',
-    'haproxy',
-    'node-tls',
-    'node-peek',
-    'node-pipe',
-  ];
+  const known: readonly string[] = CONTENDER_ORDER;
   const words = (spec ?? '')
     .split(',')
     .map((w) => w.trim())

@@ -16,7 +16,10 @@ export function haproxyConfig(
   port: number,
   backendPort: number,
   certs: BenchCerts,
+  options: { readonly http2?: boolean } = {},
 ): HaproxyLaunch {
+  // HAProxy offers no ALPN unless told: h2 (the HTTP/2 front) first, HTTP/1.1 for everyone else.
+  const alpn = options.http2 === true ? ' alpn h2,http/1.1' : '';
   mkdirSync(prefix, { recursive: true });
   const conf = join(prefix, 'haproxy.cfg');
   writeFileSync(
@@ -37,7 +40,7 @@ defaults
   timeout http-keep-alive 300s
 
 frontend bench
-  bind 127.0.0.1:${port} ssl crt ${certs.combined} curves ${tlsSettings.groups.join(':')}
+  bind 127.0.0.1:${port} ssl crt ${certs.combined} curves ${tlsSettings.groups.join(':')}${alpn}
   default_backend origin
 
 backend origin

@@ -3,12 +3,14 @@ export { startBackend, startTlsBackend, writeBackendFiles } from './backend.ts';
 export { type BenchCerts, makeCerts } from './certs.ts';
 export { onExit } from './cleanup.ts';
 export {
+  CONTENDER_ORDER,
   type Contender,
   type ContenderChoice,
   type ContenderContext,
   type ContenderName,
   commandExists,
   DEFAULT_CONTENDERS,
+  h2Contenders,
   nginxPassthroughReason,
   passthroughContenders,
   selectContenders,
@@ -16,6 +18,9 @@ export {
 } from './contenders.ts';
 export { curlDownload, type DownloadResult, parseCurlWriteOut } from './curl-download.ts';
 export { describeEnvironment } from './environment.ts';
+export { h2Idle, h2Load, h2Scenarios } from './h2-scenarios.ts';
+export { type H2Check, h2Get, type IdleH2Sessions, openIdleH2Sessions } from './h2-sessions.ts';
+export { type H2loadParse, type H2loadSummary, h2loadArgs, parseH2loadOutput, runH2load } from './h2load.ts';
 export {
   type HandshakeLoadOptions,
   type HandshakeLoadResult,
@@ -42,6 +47,7 @@ export {
   summarize,
   toJson,
 } from './report.ts';
+export { scaleHandshakes, scaleKeepAlive, scaleScenarios } from './scale-scenarios.ts';
 export {
   type Figure,
   type Prepared,
@@ -63,4 +69,13 @@ export { median, spread } from './stats.ts';
 export type { Settings, Target } from './target.ts';
 export { negotiated, type TlsFacts } from './tls-facts.ts';
 export { repoRoot, type TlstermFeatures, tlstermFeatures } from './tlsterm-config.ts';
+export {
+  busiestCpuPercent,
+  parseSsEstablished,
+  type Share,
+  type ShareSampler,
+  sampleShare,
+  socketInode,
+  summarizeShare,
+} from './worker-share.ts';
 export { parseWrkOutput, runWrk, type WrkSummary } from './wrk.ts';

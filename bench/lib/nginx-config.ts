@@ -14,11 +14,11 @@ export interface NginxLaunch {
 
 // Everything nginx would otherwise write under /var goes to the prefix. `user` is the invoking
 // user's (root on the bench machine, like the other servers) so the worker can read the temp dir.
-function common(prefix: string): string {
+function common(prefix: string, workers = 1): string {
   const isRoot = process.getuid?.() === 0;
   return [
     isRoot ? 'user root root;' : '',
-    'worker_processes 1;',
+    `worker_processes ${workers};`,
     `pid ${join(prefix, 'nginx.pid')};`,
     `error_log ${join(prefix, 'error.log')} warn;`,
     'events { worker_connections 8192; }',
@@ -85,16 +85,25 @@ ${tempPaths(prefix)}
   );
 }
 
+/** Variants of the proxy under test: more workers (the scale scenarios), HTTP/2 on the TLS port. */
+export interface NginxProxyOptions {
+  /** `worker_processes` (default 1). Workers share one listening socket (no `reuseport`), as tlsterm's do. */
+  readonly workers?: number;
+  /** `listen … ssl http2` (nginx 1.22's spelling): ALPN h2 and http/1.1. */
+  readonly http2?: boolean;
+}
+
 /** nginx as the TLS-terminating proxy under test. */
 export function nginxProxyConfig(
   prefix: string,
   port: number,
   backendPort: number,
   certs: BenchCerts,
+  options: NginxProxyOptions = {},
 ): NginxLaunch {
   return write(
     prefix,
-    `${common(prefix)}
+    `${common(prefix, options.workers)}
 http {
   access_log off;
 ${tempPaths(prefix)}
@@ -106,7 +115,7 @@ ${tempPaths(prefix)}
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:${port} ssl backlog=4096;
+    listen 127.0.0.1:${port} ssl${options.http2 === true ? ' http2' : ''} backlog=4096;
 ${tlsServer(certs)}
     location / {
       proxy_pass http://backend;

@@ -33,6 +33,8 @@ export interface Scenario {
   readonly group?: string;
   /** Each round against a fresh server process (memory figures: no high-water mark of earlier rounds). */
   readonly fresh?: boolean;
+  /** Left out of "all" and of its section's name: runs only when its id or group is named. */
+  readonly onRequest?: boolean;
   readonly figures: readonly Figure[];
   /** The unit of work the server's CPU time is divided by, e.g. "req". */
   readonly cpuUnit: string;

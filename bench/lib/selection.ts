@@ -1,12 +1,15 @@
 // BENCH_SCENARIOS: which scenarios to run, so one part of the bench can be re-run on its own.
 // A comma-separated list of section names ("termination", "passthrough"), scenario ids and group
-// names ("resumed": the three resumed-handshake scenarios); unset or empty means everything.
+// names ("resumed": the three resumed-handshake scenarios); unset or empty means everything but the
+// scenarios marked onRequest (e.g. "scale"), which run only when their id or group is named.
 // Pure: parsing only.
 
 export interface Selectable {
   readonly id: string;
   /** A word that selects this scenario together with the others of its group. */
   readonly group?: string;
+  /** Not part of "all" or of its section's name: only its id or group selects it. */
+  readonly onRequest?: boolean;
 }
 
 export interface SectionScenarios<T extends Selectable> {
@@ -44,10 +47,13 @@ export function selectScenarios<T extends Selectable>(
   }
   const value: Record<string, T[]> = {};
   for (const { section, scenarios } of sections) {
-    value[section] =
-      everything || words.includes(section)
-        ? [...scenarios]
-        : scenarios.filter((s) => words.includes(s.id) || (s.group !== undefined && words.includes(s.group)));
+    const whole = everything || words.includes(section);
+    value[section] = scenarios.filter(
+      (s) =>
+        (whole && s.onRequest !== true) ||
+        words.includes(s.id) ||
+        (s.group !== undefined && words.includes(s.group)),
+    );
   }
   return { ok: true, value };
 }

@@ -20,28 +20,36 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     bulkMiB: positiveInteger(env, 'BENCH_BULK_MIB', 128),
     wrkConnections: 32,
     handshakeConcurrency: 16,
+    // 4 × 8 = 32 requests in flight, as wrk's 32 connections: within every server's stream limit
+    // (HAProxy 100, nginx and tlsterm 128) and nginx's 64 cached upstream connections.
+    h2Connections: positiveInteger(env, 'BENCH_H2_CONNS', 4),
+    h2Streams: positiveInteger(env, 'BENCH_H2_STREAMS', 8),
   };
 }
 
 export const usage = `usage: npm run bench [-- --json]
 
 Benchmarks tlsterm against nginx and HAProxy (whichever are installed) and Node's floor (a bare
-tls.createServer) on loopback: TLS termination (ratios to nginx), then TLS passthrough (ratios to
-HAProxy).
+tls.createServer) on loopback: TLS termination (ratios to nginx), the HTTP/2 front (ratios to nginx),
+then TLS passthrough (ratios to HAProxy).
   --json              print the result as JSON instead of tables
 Environment:
-  BENCH_SCENARIOS=all  comma-separated sections (termination, passthrough), scenario ids (idle,
+  BENCH_SCENARIOS=all  comma-separated sections (termination, h2, passthrough), scenario ids (idle,
                        keepalive, full-handshake, resumed-tls12-id, resumed-tls12-ticket,
-                       resumed-tls13-ticket, bulk, passthrough-handshake, passthrough-bulk) and/or
-                       groups (resumed: the three resumed-* scenarios)
-  BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls
+                       resumed-tls13-ticket, bulk, scale-handshake, scale-keepalive, h2-idle,
+                       h2-load, passthrough-handshake, passthrough-bulk) and/or groups (resumed:
+                       the three resumed-* scenarios; scale: the two scale-* scenarios)
+  BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls,node-h2
                       the columns; also node-peek (node-tls behind a JS read of the
-                      ClientHello, as tlsterm accepts) and node-pipe (a bare TLS-to-TCP pipe)
+                      ClientHello, as tlsterm accepts), node-pipe (a bare TLS-to-TCP pipe),
+                      tlsterm-w2 (workers: 2) and nginx-w2 (worker_processes 2)
   BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
   BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)
   BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)
   BENCH_ROUNDS=3      interleaved rounds; the table shows medians
   BENCH_IDLE_CONNS=2000  idle TLS connections held for the memory figure
   BENCH_BULK_MIB=128  size of the bulk download
+  BENCH_H2_CONNS=4    h2load connections (h2-load)
+  BENCH_H2_STREAMS=8  h2load concurrent streams per connection (h2-load)
   BENCH_KEEP_DIR=1    keep the temp dir with generated configs and logs
 `;

@@ -24,4 +24,7 @@ export interface Settings {
   readonly handshakeConcurrency: number;
   readonly idleConnections: number;
   readonly bulkMiB: number;
+  /** h2load's connections and concurrent streams per connection (BENCH_H2_CONNS, BENCH_H2_STREAMS). */
+  readonly h2Connections: number;
+  readonly h2Streams: number;
 }

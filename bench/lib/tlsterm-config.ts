@@ -22,6 +22,8 @@ export interface TlstermFeatures {
   readonly limits?: boolean;
   /** `pools:` and `routes:` (L7 routing). */
   readonly routes?: boolean;
+  /** `sites[].alpn:` (the HTTP/2 front: trees without the key offer what they offer). */
+  readonly alpn?: boolean;
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,12 +34,14 @@ export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
   const schema = (await import(pathToFileURL(join(repo, 'src', 'config', 'schema.ts')).href)) as {
     ConfigSchema: Entries;
     ListenerSchema: Entries;
+    SiteSchema?: Entries;
   };
   return {
     workers: 'workers' in schema.ConfigSchema.entries,
     session: 'session' in schema.ListenerSchema.entries,
     limits: 'limits' in schema.ListenerSchema.entries,
     routes: 'pools' in schema.ConfigSchema.entries,
+    alpn: schema.SiteSchema !== undefined && 'alpn' in schema.SiteSchema.entries,
   };
 }
 
@@ -47,6 +51,10 @@ export interface TlstermTree {
   readonly features?: TlstermFeatures;
   /** The L7 variant: 10 routes, the request matching the last, to a pool of 3 servers, a rate limit. */
   readonly l7?: boolean;
+  /** Serving processes (default 1, as nginx's one worker); needs the `workers` feature. */
+  readonly workers?: number;
+  /** Offer h2 first by ALPN, then http/1.1 (the HTTP/2 front), where the tree has the key. */
+  readonly http2?: boolean;
 }
 
 export function tlstermConfig(
@@ -71,7 +79,7 @@ export function tlstermConfig(
   const config = {
     state_dir: join(prefix, 'state'),
     // One serving process next to nginx's one worker (its idle primary is counted as nginx's master is).
-    ...(tree.features?.workers === true ? { workers: 1 } : {}),
+    ...(tree.features?.workers === true ? { workers: tree.workers ?? 1 } : {}),
     // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
     extra_ca: [certs.ca],
     ...(tree.l7 === true ? { pools: { app: { servers: [backend, backend, backend] } } } : {}),
@@ -90,6 +98,8 @@ export function tlstermConfig(
             default: true,
             certificates: [{ cert: certs.fullchain, key: certs.key }],
             upstream: backend,
+            // The default already, stated: the h2 scenarios compare HTTP/2 fronts.
+            ...(tree.http2 === true && tree.features?.alpn === true ? { alpn: ['h2', 'http/1.1'] } : {}),
             // A per-client rate limit that never refuses: the bucket is looked up and taken from on
             // every request, and batches are relayed to the primary, as with a real limit.
             ...(tree.l7 === true

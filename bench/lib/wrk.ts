@@ -33,11 +33,19 @@ export interface WrkOptions {
   readonly url: string;
   readonly seconds: number;
   readonly connections: number;
+  /** wrk threads (default 1). */
+  readonly threads?: number;
   readonly headers?: readonly string[];
 }
 
 export function runWrk(options: WrkOptions): Promise<WrkParse> {
-  const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '5s'];
+  const args = [
+    `-t${options.threads ?? 1}`,
+    `-c${options.connections}`,
+    `-d${options.seconds}s`,
+    '--timeout',
+    '5s',
+  ];
   for (const header of options.headers ?? []) args.push('-H', header);
   args.push(options.url);
   return new Promise((resolve) => {

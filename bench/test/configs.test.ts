@@ -53,6 +53,24 @@ describe('nginx configs', { skip: !commandExists('nginx') && 'nginx not installe
       assert.match(out, /test is successful/);
     }
   });
+
+  it('nginx-w2 and the HTTP/2 front: worker_processes 2, listen … ssl http2, and they pass nginx -t', () => {
+    const two = nginxProxyConfig(join(dir, 'nginx-w2'), 8443, 8080, certs, { workers: 2 });
+    const h2 = nginxProxyConfig(join(dir, 'nginx-h2'), 8443, 8080, certs, { http2: true });
+    const conf = (launch: typeof two): string =>
+      readFileSync(launch.args[launch.args.indexOf('-c') + 1]!, 'utf8');
+    assert.match(conf(two), /^worker_processes 2;$/m);
+    assert.match(conf(two), /listen 127\.0\.0\.1:8443 ssl backlog=4096;/);
+    assert.match(conf(h2), /^worker_processes 1;$/m);
+    assert.match(conf(h2), /listen 127\.0\.0\.1:8443 ssl http2 backlog=4096;/);
+    for (const launch of [two, h2]) {
+      const testArgs = launch.args.filter((a) => a !== '-g' && a !== 'daemon off;');
+      const out = execFileSync('sh', ['-c', 'nginx "$@" -t 2>&1', 'nginx', ...testArgs], {
+        encoding: 'utf8',
+      });
+      assert.match(out, /test is successful/);
+    }
+  });
 });
 
 function haproxyCheck(conf: string): string {
@@ -63,6 +81,14 @@ describe('haproxy config', { skip: !commandExists('haproxy') && 'haproxy not ins
   it('passes haproxy -c', () => {
     const launch = haproxyConfig(join(dir, 'haproxy'), 8443, 8080, certs);
     assert.match(haproxyCheck(launch.args[launch.args.indexOf('-f') + 1]!), /Configuration file is valid/);
+    assert.doesNotMatch(readFileSync(launch.args[2]!, 'utf8'), /alpn/);
+  });
+
+  it('the HTTP/2 front offers h2 then http/1.1 by ALPN, and passes haproxy -c', () => {
+    const launch = haproxyConfig(join(dir, 'haproxy-h2'), 8443, 8080, certs, { http2: true });
+    const conf = launch.args[2]!;
+    assert.match(haproxyCheck(conf), /Configuration file is valid/);
+    assert.match(readFileSync(conf, 'utf8'), /^\s+bind 127\.0\.0\.1:8443 ssl crt .* alpn h2,http\/1\.1$/m);
   });
 
   it('passthrough: passes haproxy -c, TCP mode, routes the ClientHello by SNI to the TLS backend', () => {
@@ -123,13 +149,34 @@ describe('tlsterm config for the keys the tree knows', () => {
     const features = await tlstermFeatures(repoRoot);
     assert.deepEqual(
       features,
-      { workers: true, session: true, limits: true, routes: true },
-      'this tree has workers:, session:, limits: and pools:',
+      { workers: true, session: true, limits: true, routes: true, alpn: true },
+      'this tree has workers:, session:, limits:, pools: and sites[].alpn:',
     );
     const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.workers, 1);
     assert.deepEqual(config.listeners[0].session, { cache: true, tickets: true });
+    const checked = await promisify(execFile)(
+      launch.command,
+      [launch.args[0]!, 'check', '-c', launch.args[3]!],
+      {
+        cwd: launch.cwd,
+        timeout: 60_000,
+      },
+    );
+    assert.match(checked.stdout, /OK/);
+  });
+
+  it('tlsterm-w2 and the HTTP/2 front: workers: 2, alpn [h2, http/1.1], and pass tlsterm check', async () => {
+    const features = await tlstermFeatures(repoRoot);
+    const launch = tlstermConfig(join(dir, 'tlsterm-w2-h2'), 8443, 8080, certs, {
+      features,
+      workers: 2,
+      http2: true,
+    });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.workers, 2);
+    assert.deepEqual(config.listeners[0].sites[0].alpn, ['h2', 'http/1.1']);
     const checked = await promisify(execFile)(
       launch.command,
       [launch.args[0]!, 'check', '-c', launch.args[3]!],

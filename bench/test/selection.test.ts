@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONTENDERS, selectContenders } from '../lib/contenders.ts';
+import { h2Scenarios } from '../lib/h2-scenarios.ts';
+import { scaleScenarios } from '../lib/scale-scenarios.ts';
 import { passthroughScenarios, scenarios } from '../lib/scenarios.ts';
 import { selectScenarios } from '../lib/selection.ts';
 
+// As bench/run.ts lists them.
 const sections = [
-  { section: 'termination', scenarios },
+  { section: 'termination', scenarios: [...scenarios, ...scaleScenarios] },
+  { section: 'h2', scenarios: h2Scenarios },
   { section: 'passthrough', scenarios: passthroughScenarios },
 ];
 
@@ -27,6 +31,7 @@ describe('BENCH_SCENARIOS', () => {
         'resumed-tls13-ticket',
         'bulk',
       ],
+      h2: ['h2-load', 'h2-idle'],
       passthrough: ['passthrough-handshake', 'passthrough-bulk'],
     };
     assert.deepEqual(ids(undefined), all);
@@ -37,13 +42,26 @@ describe('BENCH_SCENARIOS', () => {
   it('selects a whole section by name', () => {
     assert.deepEqual(ids('passthrough'), {
       termination: [],
+      h2: [],
       passthrough: ['passthrough-handshake', 'passthrough-bulk'],
     });
+    assert.deepEqual(ids('h2'), { termination: [], h2: ['h2-load', 'h2-idle'], passthrough: [] });
+  });
+
+  it('runs the scale scenarios only on request, by their group or id, not with "all" or the section', () => {
+    assert.deepEqual(ids('scale'), {
+      termination: ['scale-handshake', 'scale-keepalive'],
+      h2: [],
+      passthrough: [],
+    });
+    assert.deepEqual(ids('keepalive,scale-keepalive').termination, ['keepalive', 'scale-keepalive']);
+    assert.ok(!ids('termination').termination?.includes('scale-handshake'));
   });
 
   it('selects single scenarios, in run order whatever the order of the list', () => {
-    assert.deepEqual(ids(' passthrough-bulk, bulk ,idle'), {
+    assert.deepEqual(ids(' passthrough-bulk, bulk ,idle, h2-load'), {
       termination: ['idle', 'bulk'],
+      h2: ['h2-load'],
       passthrough: ['passthrough-bulk'],
     });
   });
@@ -51,6 +69,7 @@ describe('BENCH_SCENARIOS', () => {
   it('selects a group: "resumed" is the three resumed-handshake scenarios', () => {
     assert.deepEqual(ids('full-handshake,resumed'), {
       termination: ['full-handshake', 'resumed-tls12-id', 'resumed-tls12-ticket', 'resumed-tls13-ticket'],
+      h2: [],
       passthrough: [],
     });
   });
@@ -66,11 +85,12 @@ describe('BENCH_SCENARIOS', () => {
 });
 
 describe('BENCH_CONTENDERS', () => {
-  it('defaults to tlsterm, its baseline, nginx, HAProxy and the Node floor', () => {
+  it('defaults to tlsterm, its baseline, nginx, HAProxy and the Node floors (HTTP/1.1 and h2)', () => {
     const picked = selectContenders(undefined);
     assert.ok(picked.ok);
     assert.deepEqual([...picked.value], [...DEFAULT_CONTENDERS]);
-    assert.ok(picked.value.has('node-tls') && !picked.value.has('node-pipe'));
+    assert.ok(picked.value.has('node-tls') && picked.value.has('node-h2') && !picked.value.has('node-pipe'));
+    assert.ok(!picked.value.has('tlsterm-w2') && !picked.value.has('nginx-w2'), 'two workers on request');
   });
 
   it('takes a list, and refuses an unknown name', () => {
@@ -81,7 +101,7 @@ describe('BENCH_CONTENDERS', () => {
     assert.equal(wrong.ok, false);
     assert.match(
       wrong.ok ? '' : wrong.error,
-      /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, nginx/,
+      /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, tlsterm-w2, nginx, nginx-w2/,
     );
   });
 });
