@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   addRun,
+  afterLoad,
   type BenchCerts,
   type BenchResult,
   CONTENDER_ORDER,
@@ -387,7 +388,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const settings = settingsFromEnv(process.env);
   const selection = selectScenarios(process.env['BENCH_SCENARIOS'], [
-    { section: 'termination', scenarios: [...scenarios, ...scaleScenarios] },
+    { section: 'termination', scenarios: [...scenarios, ...scaleScenarios, afterLoad] },
     { section: 'h2', scenarios: h2Scenarios },
     { section: 'passthrough', scenarios: passthroughScenarios },
   ]);

@@ -1,4 +1,6 @@
 // The bench's building blocks, as used by bench/run.ts.
+
+export { afterLoad } from './after-load.ts';
 export { startBackend, startTlsBackend, writeBackendFiles } from './backend.ts';
 export { type BenchCerts, makeCerts } from './certs.ts';
 export { onExit } from './cleanup.ts';

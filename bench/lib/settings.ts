@@ -24,6 +24,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
     // (HAProxy 100, nginx and tlsterm 128) and nginx's 64 cached upstream connections.
     h2Connections: positiveInteger(env, 'BENCH_H2_CONNS', 4),
     h2Streams: positiveInteger(env, 'BENCH_H2_STREAMS', 8),
+    afterLoadConnections: positiveInteger(env, 'BENCH_AFTER_LOAD_CONNS', 5000),
+    afterLoadSeconds: positiveInteger(env, 'BENCH_AFTER_LOAD_SECONDS', 60),
   };
 }
 
@@ -36,9 +38,10 @@ then TLS passthrough (ratios to HAProxy).
 Environment:
   BENCH_SCENARIOS=all  comma-separated sections (termination, h2, passthrough), scenario ids (idle,
                        keepalive, full-handshake, resumed-tls12-id, resumed-tls12-ticket,
-                       resumed-tls13-ticket, bulk, scale-handshake, scale-keepalive, h2-idle,
-                       h2-load, passthrough-handshake, passthrough-bulk) and/or groups (resumed:
-                       the three resumed-* scenarios; scale: the two scale-* scenarios)
+                       resumed-tls13-ticket, bulk, scale-handshake, scale-keepalive, after-load,
+                       h2-idle, h2-load, passthrough-handshake, passthrough-bulk) and/or groups
+                       (resumed: the three resumed-* scenarios; scale: the two scale-* scenarios);
+                       scale-* and after-load run only when named
   BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls,node-h2
                       the columns; also node-peek (node-tls behind a JS read of the
                       ClientHello, as tlsterm accepts), node-pipe (a bare TLS-to-TCP pipe),
@@ -51,5 +54,7 @@ Environment:
   BENCH_BULK_MIB=128  size of the bulk download
   BENCH_H2_CONNS=4    h2load connections (h2-load)
   BENCH_H2_STREAMS=8  h2load concurrent streams per connection (h2-load)
+  BENCH_AFTER_LOAD_CONNS=5000  connections opened and closed by after-load
+  BENCH_AFTER_LOAD_SECONDS=60  how long after they closed after-load reads the memory
   BENCH_KEEP_DIR=1    keep the temp dir with generated configs and logs
 `;

@@ -27,4 +27,8 @@ export interface Settings {
   /** h2load's connections and concurrent streams per connection (BENCH_H2_CONNS, BENCH_H2_STREAMS). */
   readonly h2Connections: number;
   readonly h2Streams: number;
+  /** Connections held by the after-load scenario (BENCH_AFTER_LOAD_CONNS). */
+  readonly afterLoadConnections: number;
+  /** How long after they closed its last reading is taken (BENCH_AFTER_LOAD_SECONDS). */
+  readonly afterLoadSeconds: number;
 }
