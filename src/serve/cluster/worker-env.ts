@@ -1,12 +1,10 @@
 // How the primary starts its workers, beyond Node's defaults (measured: docs/benchmarks.md, "RSS after
 // a load"). Workers get --expose-gc, so a worker can give memory back once a load has passed
 // (memory-relief.ts): after thousands of connections close, most of what they used is only freed when
-// V8 collects their JS wrappers, and V8 starts no collection in an idle process. Where jemalloc is
-// installed, the workers run on it (preloaded) with a background thread that returns freed pages to
-// the OS: glibc's malloc keeps them (its heap is fragmented by then, and only malloc_trim, which Node
-// cannot call, would release them): 60 s after 5,000 connections closed, 0.93x the pre-load RSS on
-// jemalloc against 1.68x on glibc (docs/benchmarks.md). TLSTERM_MALLOC=system keeps glibc;
-// TLSTERM_MALLOC=jemalloc insists (a warning when it is missing).
+// V8 collects their JS wrappers, and V8 starts no collection in an idle process. TLSTERM_MALLOC=jemalloc
+// preloads jemalloc into the workers (when installed) with a background thread that returns freed
+// pages to the OS: glibc's malloc keeps them (its heap is fragmented by then, and only malloc_trim,
+// which Node cannot call, would release them).
 
 /** Where Debian/Ubuntu/Fedora/Alpine put jemalloc's shared library. */
 export const JEMALLOC_PATHS: readonly string[] = [
@@ -31,24 +29,21 @@ export type AllocatorEnv =
   | { readonly ok: false; readonly why: string };
 
 /**
- * Extra environment for the workers, from the primary's: LD_PRELOAD of jemalloc where it is installed
- * (and, unless set already, MALLOC_CONF); nothing with TLSTERM_MALLOC=system or without jemalloc.
- * Pure: `exists` is the file check.
+ * Extra environment for the workers, from the primary's: nothing unless TLSTERM_MALLOC=jemalloc
+ * (then LD_PRELOAD and, unless set already, MALLOC_CONF). Pure: `exists` is the file check.
  */
 export function workerAllocatorEnv(
   env: Readonly<Record<string, string | undefined>>,
   exists: (path: string) => boolean,
 ): AllocatorEnv {
-  const wanted = env.TLSTERM_MALLOC === undefined || env.TLSTERM_MALLOC === '' ? 'auto' : env.TLSTERM_MALLOC;
-  if (wanted === 'system') return { ok: true, env: {} };
-  if (wanted !== 'jemalloc' && wanted !== 'auto')
+  const wanted = env.TLSTERM_MALLOC;
+  if (wanted === undefined || wanted === '' || wanted === 'system') return { ok: true, env: {} };
+  if (wanted !== 'jemalloc')
     return {
       ok: false,
-      why: `TLSTERM_MALLOC=${wanted}: give jemalloc, system or auto; the workers use the system malloc`,
+      why: `TLSTERM_MALLOC=${wanted}: give jemalloc or system; the workers use the system malloc`,
     };
   const path = JEMALLOC_PATHS.find(exists);
-  // auto: the system malloc where jemalloc is not installed, without a warning (nothing was asked).
-  if (path === undefined && wanted === 'auto') return { ok: true, env: {} };
   if (path === undefined)
     return {
       ok: false,

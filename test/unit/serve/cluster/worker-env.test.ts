@@ -14,15 +14,9 @@ describe('workerAllocatorEnv', () => {
   const installed = (path: string): boolean => path === '/usr/lib64/libjemalloc.so.2';
   const none = (): boolean => false;
 
-  it('uses jemalloc where it is installed, unless told system; without it, glibc and no warning', () => {
-    const jemalloc = {
-      ok: true,
-      env: { LD_PRELOAD: '/usr/lib64/libjemalloc.so.2', MALLOC_CONF: JEMALLOC_CONF },
-    };
-    assert.deepEqual(workerAllocatorEnv({}, installed), jemalloc);
-    assert.deepEqual(workerAllocatorEnv({ TLSTERM_MALLOC: 'auto' }, installed), jemalloc);
+  it('changes nothing unless asked', () => {
+    assert.deepEqual(workerAllocatorEnv({}, installed), { ok: true, env: {} });
     assert.deepEqual(workerAllocatorEnv({ TLSTERM_MALLOC: 'system' }, installed), { ok: true, env: {} });
-    assert.deepEqual(workerAllocatorEnv({}, none), { ok: true, env: {} });
   });
   it('preloads jemalloc where it is installed, with a background thread returning pages', () => {
     assert.deepEqual(workerAllocatorEnv({ TLSTERM_MALLOC: 'jemalloc' }, installed), {
@@ -46,6 +40,6 @@ describe('workerAllocatorEnv', () => {
     assert.equal(missing.ok, false);
     assert.match(missing.ok ? '' : missing.why, /libjemalloc\.so\.2 not found.*install libjemalloc2/);
     const typo = workerAllocatorEnv({ TLSTERM_MALLOC: 'jemaloc' }, installed);
-    assert.match(typo.ok ? '' : typo.why, /give jemalloc, system or auto/);
+    assert.match(typo.ok ? '' : typo.why, /give jemalloc or system/);
   });
 });
