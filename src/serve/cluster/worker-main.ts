@@ -1,47 +1,6 @@
-// The program a cluster worker runs (cluster.setupPrimary's `exec`): not the CLI. A worker loads
-// only what serving needs — no YAML parser, config schema or checks (the plan arrives from the
-// primary, plan-wire.ts), no ACME client, no metrics library, no prober or tracer — so each worker
-// stays a few MiB above a bare Node process (docs/benchmarks.md, "A small process").
-
-import { createLogOutput, DEFAULT_LOG_SETTINGS } from '../../observe/index.ts';
-import { reopenOnRequest } from '../log-reopen.ts';
-import { takeOverSigusr1 } from '../no-inspector.ts';
-import { isToWorker, type ToPrimary } from './messages.ts';
-import { decodePlan } from './plan-wire.ts';
-import type { PlanLoad } from './supervisor.ts';
-import { runWorker } from './worker.ts';
-
-// Signals are the primary's business (worker.ts): ignored from the first line on.
+// The program a cluster worker runs (cluster.setupPrimary's `exec`). Signals are the primary's
+// business (worker.ts): a Ctrl-C or hangup sent to the whole process group must not end a worker,
+// even one still loading its modules, so they are ignored before anything is imported (static
+// imports would be evaluated before this line).
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
-// Every line a worker writes says which worker (rendered once by the logger, not per call).
-const output = createLogOutput({
-  fields: { worker: process.pid },
-  workers: Number(process.env['TLSTERM_WORKERS'] ?? 0),
-});
-process.once('exit', () => output.flushSync());
-takeOverSigusr1(() => output.reopen());
-reopenOnRequest(output);
-
-/** The generation's plan, asked of the primary (a message sent before this listener exists would be lost). */
-const askPlan = (): Promise<PlanLoad> =>
-  new Promise((resolve) => {
-    const onMessage = (m: unknown) => {
-      if (!isToWorker(m) || m.type !== 'plan') return;
-      process.off('message', onMessage);
-      const plan = decodePlan(m.plan);
-      try {
-        output.configure(plan.log ?? DEFAULT_LOG_SETTINGS);
-      } catch (error) {
-        const e = error as NodeJS.ErrnoException;
-        return resolve({
-          ok: false,
-          why: `log.file: cannot open ${plan.log?.file} (${e.code ?? e.message})`,
-        });
-      }
-      resolve({ ok: true, plan });
-    };
-    process.on('message', onMessage);
-    process.send?.({ type: 'plan-get' } satisfies ToPrimary);
-  });
-
-process.exitCode = await runWorker({ load: askPlan, log: output.log });
+await import('./worker-start.ts');

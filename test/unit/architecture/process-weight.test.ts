@@ -65,7 +65,8 @@ const show = (r: Reach) => [...r.packages.values()].map((c) => c.join(' -> ')).j
 
 describe('what a serve process loads at start', () => {
   it('a worker loads no library and none of config, trace, probe or doctor', () => {
-    const worker = reach('serve/cluster/worker-main.ts');
+    // worker-main.ts sets the signals and imports worker-start.ts, the worker's program.
+    const worker = reach('serve/cluster/worker-start.ts');
     assert.deepEqual([...worker.packages.keys()], [], show(worker));
     const stray = [...worker.files].filter((f) => /^(config|trace|probe|doctor|cli)\//.test(f));
     assert.deepEqual(stray, []);
