@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openIdleConnections } from './idle-connections.ts';
 import { rssBytes } from './proc.ts';
-import type { Scenario } from './scenarios.ts';
+import { type Scenario, warnings } from './scenarios.ts';
 
 const MiB = 1024 * 1024;
 
@@ -48,16 +48,10 @@ export const afterLoad: Scenario = {
       ok: true,
       figures: { before: before / MiB, peak: peak / MiB, after: after / MiB, ratio: after / before },
       units: held.opened,
-      ...(held.failed > 0 || open < held.opened
-        ? {
-            warning: [
-              held.failed > 0 ? `${held.failed} connections failed (${held.firstError})` : '',
-              open < held.opened ? `${held.opened - open} closed by the server before the peak reading` : '',
-            ]
-              .filter((w) => w !== '')
-              .join('; '),
-          }
-        : {}),
+      ...warnings([
+        held.failed > 0 && `${held.failed} connections failed (${held.firstError})`,
+        open < held.opened && `${held.opened - open} closed by the server before the peak reading`,
+      ]),
     };
   },
 };

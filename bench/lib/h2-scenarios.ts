@@ -1,60 +1,26 @@
 // The HTTP/2 front (its own section: every contender must negotiate h2 by ALPN, checked at the smoke
 // check and again by each client): idle memory per h2 connection, and h2load's N connections × M
 // concurrent streams of `GET /1k`, proxied to the plain-HTTP/1.1 backend (node-h2 answers itself).
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openIdleH2Sessions } from './h2-sessions.ts';
 import { runH2load } from './h2load.ts';
-import { rssBytes } from './proc.ts';
-import type { Scenario } from './scenarios.ts';
-
-const MiB = 1024 * 1024;
-
-function warnings(parts: readonly (string | false)[]): { warning?: string } {
-  const text = parts.filter((p): p is string => p !== false).join('; ');
-  return text === '' ? {} : { warning: text };
-}
+import { idleScenario, type Scenario, warnings } from './scenarios.ts';
 
 /** RSS with many idle h2 connections open, against a fresh process each round (as `idle`). */
-export const h2Idle: Scenario = {
+export const h2Idle: Scenario = idleScenario({
   id: 'h2-idle',
-  fresh: true,
-  figures: [
-    { key: 'rss', label: 'RSS with idle h2 conns', unit: 'MiB', better: 'lower' },
-    { key: 'perConn', label: '  RSS per idle h2 conn (over warmed-up idle)', unit: 'KiB', better: 'lower' },
-  ],
-  cpuUnit: 'conn',
+  rssLabel: 'RSS with idle h2 conns',
+  perConnLabel: '  RSS per idle h2 conn (over warmed-up idle)',
   cpuLabel: 'server CPU per h2 conn (handshake + SETTINGS)',
-  tools: [],
-  async run(target, settings) {
-    const held = await openIdleH2Sessions({
+  noun: 'h2 connection',
+  open: (target, settings) =>
+    openIdleH2Sessions({
       port: target.server.port,
       servername: target.hostname,
       count: settings.idleConnections,
       concurrency: 32,
       timeoutMs: 60_000,
-    });
-    try {
-      if (held.opened === 0)
-        return { ok: false, error: `no h2 connection opened: ${held.firstError ?? 'unknown'}` };
-      await sleep(1000); // let the server finish its post-handshake work (tickets, SETTINGS ack, buffers)
-      const rss = rssBytes(target.server.pids());
-      const open = held.stillOpen();
-      return {
-        ok: true,
-        figures: { rss: rss / MiB, perConn: (rss - target.baselineRssBytes) / 1024 / held.opened },
-        units: held.opened,
-        ...warnings([
-          held.failed > 0 && `${held.failed} h2 connections failed (${held.firstError})`,
-          open < held.opened &&
-            `${held.opened - open} of ${held.opened} closed by the server before the RSS reading`,
-        ]),
-      };
-    } finally {
-      await held.close();
-      await sleep(500);
-    }
-  },
-};
+    }),
+});
 
 /** h2load: N connections × M concurrent streams of GET /1k for BENCH_SECONDS. */
 export const h2Load: Scenario = {

@@ -4,6 +4,7 @@
 // no stream), as a browser's parked HTTP/2 connection is.
 import { readFileSync } from 'node:fs';
 import { type ClientHttp2Session, connect } from 'node:http2';
+import { holdMany, type IdleConnections } from './idle-connections.ts';
 import { within } from './wait.ts';
 
 export type H2Check = { ok: true; bytes: number } | { ok: false; error: string };
@@ -53,14 +54,8 @@ export async function h2Get(options: {
   }
 }
 
-export interface IdleH2Sessions {
-  readonly opened: number;
-  readonly failed: number;
-  readonly firstError?: string;
-  /** How many are still open (a server's idle timeout may have closed some). */
-  stillOpen(): number;
-  close(): Promise<void>;
-}
+/** Idle h2 sessions held open (the same shape as idle TLS connections). */
+export type IdleH2Sessions = IdleConnections;
 
 export interface IdleH2Options {
   readonly port: number;
@@ -101,36 +96,10 @@ function openOne(options: IdleH2Options, deadline: number): Promise<ClientHttp2S
   });
 }
 
-export async function openIdleH2Sessions(options: IdleH2Options): Promise<IdleH2Sessions> {
-  const deadline = performance.now() + options.timeoutMs;
-  const sessions: ClientHttp2Session[] = [];
-  let failed = 0;
-  let launched = 0;
-  let firstError: string | undefined;
-  const worker = async (): Promise<void> => {
-    while (launched < options.count && performance.now() < deadline) {
-      launched += 1;
-      const result = await openOne(options, deadline);
-      if (result instanceof Error) {
-        failed += 1;
-        firstError ??= result.message;
-      } else {
-        // A GOAWAY or close from the server later is counted by stillOpen, not thrown.
-        result.on('error', () => {});
-        sessions.push(result);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  return {
-    opened: sessions.length,
-    failed,
-    ...(firstError === undefined ? {} : { firstError }),
-    stillOpen: () => sessions.filter((s) => !s.closed && !s.destroyed).length,
-    close: async () => {
-      const closed = sessions.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
-      for (const s of sessions) s.destroy();
-      await within(Promise.all(closed), 5000);
-    },
-  };
+export function openIdleH2Sessions(options: IdleH2Options): Promise<IdleH2Sessions> {
+  return holdMany(
+    options,
+    (deadline) => openOne(options, deadline),
+    (s) => !s.closed && !s.destroyed,
+  );
 }

@@ -48,35 +48,58 @@ function openOne(options: IdleOptions, deadline: number): Promise<TLSSocket | Er
   });
 }
 
-export async function openIdleConnections(options: IdleOptions): Promise<IdleConnections> {
+export function openIdleConnections(options: IdleOptions): Promise<IdleConnections> {
+  return holdMany(
+    options,
+    (deadline) => openOne(options, deadline),
+    (s) => !s.destroyed && s.readyState === 'open',
+  );
+}
+
+/** What holdMany keeps open: a TLS socket or an h2 session. */
+interface Held {
+  destroy(): void;
+  on(event: 'error', listener: () => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Opens `count` connections with `open`, `concurrency` at a time until the deadline, and holds them:
+ * the one loop behind the idle TLS connections and the idle h2 sessions.
+ */
+export async function holdMany<T extends Held>(
+  options: Pick<IdleOptions, 'count' | 'concurrency' | 'timeoutMs'>,
+  open: (deadline: number) => Promise<T | Error>,
+  isOpen: (held: T) => boolean,
+): Promise<IdleConnections> {
   const deadline = performance.now() + options.timeoutMs;
-  const sockets: TLSSocket[] = [];
+  const held: T[] = [];
   let failed = 0;
   let launched = 0;
   let firstError: string | undefined;
   const worker = async (): Promise<void> => {
     while (launched < options.count && performance.now() < deadline) {
       launched += 1;
-      const result = await openOne(options, deadline);
+      const result = await open(deadline);
       if (result instanceof Error) {
         failed += 1;
         firstError ??= result.message;
       } else {
-        // Errors after the handshake (server closing idle connections) are expected: counted by stillOpen.
+        // Errors after opening (a server closing idle connections, a GOAWAY) are counted by stillOpen.
         result.on('error', () => {});
-        sockets.push(result);
+        held.push(result);
       }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   return {
-    opened: sockets.length,
+    opened: held.length,
     failed,
     ...(firstError === undefined ? {} : { firstError }),
-    stillOpen: () => sockets.filter((s) => !s.destroyed && s.readyState === 'open').length,
+    stillOpen: () => held.filter(isOpen).length,
     close: async () => {
-      const closed = sockets.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
-      for (const s of sockets) s.destroy();
+      const closed = held.map((h) => new Promise<void>((resolve) => h.once('close', () => resolve())));
+      for (const h of held) h.destroy();
       await within(Promise.all(closed), 5000);
     },
   };

@@ -9,7 +9,7 @@ import {
   type ResumeMode,
   runHandshakeLoad,
 } from './handshake-load.ts';
-import { openIdleConnections } from './idle-connections.ts';
+import { type IdleConnections, openIdleConnections } from './idle-connections.ts';
 import { rssBytes } from './proc.ts';
 import type { Settings, Target } from './target.ts';
 import { runWrk } from './wrk.ts';
@@ -53,52 +53,76 @@ function url(target: Target, path: string): string {
   return `https://127.0.0.1:${target.server.port}${path}`;
 }
 
-function warnings(parts: readonly (string | false)[]): { warning?: string } {
+export function warnings(parts: readonly (string | false)[]): { warning?: string } {
   const text = parts.filter((p): p is string => p !== false).join('; ');
   return text === '' ? {} : { warning: text };
 }
 
+/** What an idle-memory scenario holds, and how it names it. */
+export interface IdleKind {
+  readonly id: string;
+  readonly rssLabel: string;
+  readonly perConnLabel: string;
+  readonly cpuLabel: string;
+  /** "connection", "h2 connection": in the error and warning texts. */
+  readonly noun: string;
+  open(target: Target, settings: Settings): Promise<IdleConnections>;
+}
+
+/** RSS with many idle connections open, against a fresh process each round. */
+export function idleScenario(kind: IdleKind): Scenario {
+  return {
+    id: kind.id,
+    fresh: true,
+    figures: [
+      { key: 'rss', label: kind.rssLabel, unit: 'MiB', better: 'lower' },
+      { key: 'perConn', label: kind.perConnLabel, unit: 'KiB', better: 'lower' },
+    ],
+    cpuUnit: 'conn',
+    cpuLabel: kind.cpuLabel,
+    tools: [],
+    async run(target, settings) {
+      const held = await kind.open(target, settings);
+      try {
+        if (held.opened === 0)
+          return { ok: false, error: `no ${kind.noun} opened: ${held.firstError ?? 'unknown'}` };
+        await sleep(1000); // let the server finish its post-handshake work (tickets, SETTINGS ack, buffers)
+        const rss = rssBytes(target.server.pids());
+        const open = held.stillOpen();
+        return {
+          ok: true,
+          figures: { rss: rss / MiB, perConn: (rss - target.baselineRssBytes) / 1024 / held.opened },
+          units: held.opened,
+          ...warnings([
+            held.failed > 0 && `${held.failed} ${kind.noun}s failed (${held.firstError})`,
+            open < held.opened &&
+              `${held.opened - open} of ${held.opened} closed by the server before the RSS reading`,
+          ]),
+        };
+      } finally {
+        await held.close();
+        await sleep(500);
+      }
+    },
+  };
+}
+
 /** RSS with many idle TLS connections open. Runs first, before any other load has grown the heaps. */
-export const idleConnections: Scenario = {
+export const idleConnections: Scenario = idleScenario({
   id: 'idle',
-  fresh: true,
-  figures: [
-    { key: 'rss', label: 'RSS with idle TLS conns', unit: 'MiB', better: 'lower' },
-    { key: 'perConn', label: '  RSS per idle conn (over warmed-up idle)', unit: 'KiB', better: 'lower' },
-  ],
-  cpuUnit: 'conn',
+  rssLabel: 'RSS with idle TLS conns',
+  perConnLabel: '  RSS per idle conn (over warmed-up idle)',
   cpuLabel: 'server CPU per conn (handshake only)',
-  tools: [],
-  async run(target, settings) {
-    const held = await openIdleConnections({
+  noun: 'connection',
+  open: (target, settings) =>
+    openIdleConnections({
       port: target.server.port,
       servername: target.hostname,
       count: settings.idleConnections,
       concurrency: 32,
       timeoutMs: 60_000,
-    });
-    try {
-      if (held.opened === 0)
-        return { ok: false, error: `no connection opened: ${held.firstError ?? 'unknown'}` };
-      await sleep(1000); // let the server finish its post-handshake work (session tickets, buffers)
-      const rss = rssBytes(target.server.pids());
-      const open = held.stillOpen();
-      return {
-        ok: true,
-        figures: { rss: rss / MiB, perConn: (rss - target.baselineRssBytes) / 1024 / held.opened },
-        units: held.opened,
-        ...warnings([
-          held.failed > 0 && `${held.failed} connections failed (${held.firstError})`,
-          open < held.opened &&
-            `${held.opened - open} of ${held.opened} closed by the server before the RSS reading`,
-        ]),
-      };
-    } finally {
-      await held.close();
-      await sleep(500);
-    }
-  },
-};
+    }),
+});
 
 /** Keep-alive HTTPS requests for a 1 KiB body, proxied to the backend. */
 export const keepAlive: Scenario = {
