@@ -5,7 +5,37 @@ import path from 'node:path';
 
 export const SRC = path.resolve(import.meta.dirname, '../../../src');
 
-const SPEC = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+// A static import or re-export (its clause, its module), a side-effect import, or a literal import().
+const SPEC =
+  /(?:^|\n)\s*(?:import|export)\s([^;]*?)\sfrom\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+
+/** `type X` or `{ type A, type B }`: erased at run time. */
+const onlyTypes = (clause: string): boolean => {
+  const c = clause.trim();
+  if (c.startsWith('type ')) return true;
+  if (!c.startsWith('{') || !c.endsWith('}')) return false;
+  const names = c
+    .slice(1, -1)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  return names.length > 0 && names.every((n) => n.startsWith('type '));
+};
+
+/**
+ * The modules a source text names. `loadedAtStart`: only what loads with it (no type-only import,
+ * no import() — those load on use); otherwise every module it ties itself to.
+ */
+export function importSpecs(text: string, loadedAtStart = false): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(SPEC)) {
+    if (m[4] !== undefined) {
+      if (!loadedAtStart) out.push(m[4]);
+    } else if (m[3] !== undefined) out.push(m[3]);
+    else if (!(loadedAtStart && onlyTypes(m[1] ?? ''))) out.push(m[2] ?? '');
+  }
+  return out;
+}
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -23,8 +53,7 @@ export function importGraph(): Map<string, string[]> {
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, 'utf8');
     const deps: string[] = [];
-    for (const m of text.matchAll(SPEC)) {
-      const spec = m[1] ?? m[2] ?? '';
+    for (const spec of importSpecs(text)) {
       if (!spec.startsWith('.')) continue;
       deps.push(path.relative(SRC, path.resolve(path.dirname(file), spec)));
     }

@@ -6,23 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { SRC } from './import-graph.ts';
-
-// Static value imports and re-exports only: `import type` is erased, `import()` loads on use.
-const STATIC =
-  /(?:^|\n)\s*(import|export)\s(?!type\s)([^;]*?)\sfrom\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'/g;
-
-/** `{ type A, type B }`: erased like `import type`. */
-const onlyTypes = (clause: string): boolean => {
-  const c = clause.trim();
-  if (!c.startsWith('{') || !c.endsWith('}')) return false;
-  const names = c
-    .slice(1, -1)
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
-  return names.length > 0 && names.every((n) => n.startsWith('type '));
-};
+import { importSpecs, SRC } from './import-graph.ts';
 
 interface Reach {
   /** package → the chain of files (relative to src/) that loads it. */
@@ -41,9 +25,8 @@ function reach(entry: string): Reach {
   const queue = [entry];
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     const text = readFileSync(path.join(SRC, file), 'utf8');
-    for (const m of text.matchAll(STATIC)) {
-      if (m[2] !== undefined && onlyTypes(m[2])) continue;
-      const spec = m[3] ?? m[4] ?? '';
+    // What loads with the file: `import type` is erased, `import()` loads on use.
+    for (const spec of importSpecs(text, true)) {
       if (spec.startsWith('.')) {
         const to = path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), spec));
         if (!prev.has(to)) {
