@@ -3,7 +3,8 @@
 // config stays resident until some later load passes; the primary is idle almost always. Measured:
 // the primary's anonymous memory 47 → 34 MiB after start. It runs once after start and once after
 // each reload, tens of ms. The primary is started by the user's `node` (no --expose-gc), so gc is
-// reached through V8's flags; a cluster worker has it already (worker-env.ts).
+// reached through V8's flags; a cluster worker has it already (worker-env.ts), and its memory relief
+// (cluster/memory-relief.ts) collects through here too.
 
 import v8 from 'node:v8';
 import vm from 'node:vm';

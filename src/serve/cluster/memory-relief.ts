@@ -12,6 +12,7 @@
 // Needs --expose-gc (worker-env.ts); without it, nothing happens.
 
 import type { Logger } from '../../observe/index.ts';
+import { compactHeap } from '../compact-heap.ts';
 
 export const RELIEF = {
   /** Growth below this is not worth a full collection. */
@@ -80,8 +81,6 @@ export function reliefStep(
 /** After a collection: growth is measured from what the collection left. */
 export const afterCollect = (s: ReliefState, rss: number): ReliefState => ({ ...s, baseRss: rss });
 
-type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
-
 /** Sockets (client and upstream) this process holds: what a load leaves memory behind for. */
 const openSockets = (): number =>
   process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
@@ -90,12 +89,12 @@ const mib = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 
 /** Starts the checks; returns the function that stops them (on drain). */
 export function startMemoryRelief(log: Logger): () => void {
-  const gc = (globalThis as { gc?: Collect }).gc;
-  if (gc === undefined) return () => {};
+  // Only with --expose-gc (the primary sets it for its workers): compactHeap would expose gc itself.
+  if ((globalThis as { gc?: unknown }).gc === undefined) return () => {};
   // Once at start (the worker listens and has served nothing): the garbage of loading the modules and
   // building the servers, and the pages it took, go back now, not after the first load has passed
   // (measured: a worker's anonymous memory 44 → 31 MiB on glibc, 36 → 26 on jemalloc; tens of ms).
-  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  compactHeap();
   let state = initialRelief(process.memoryUsage.rss());
   let cpu = process.cpuUsage();
   let at = performance.now();
@@ -112,7 +111,7 @@ export function startMemoryRelief(log: Logger): () => void {
     state = step.state;
     if (!step.collect) return;
     const started = performance.now();
-    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    compactHeap();
     const rssAfter = process.memoryUsage.rss();
     state = afterCollect(state, rssAfter);
     log({
