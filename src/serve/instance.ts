@@ -12,7 +12,6 @@ import {
 } from '../config/index.ts';
 import {
   createLogOutput,
-  DEFAULT_LOG_SETTINGS,
   type Logger,
   type LogOutput,
   processMetrics,
@@ -40,7 +39,7 @@ import {
 } from './cluster/index.ts';
 import { compactHeap } from './compact-heap.ts';
 import { takeEarlySighup } from './early-signals.ts';
-import { reopenEverywhere } from './log-reopen.ts';
+import { configureLog, reopenEverywhere } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 import { type OcspService, startOcspService } from './ocsp/index.ts';
 import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
@@ -59,13 +58,8 @@ async function loadPlan(
   const loaded = await loadPlanFile(configFile, stateDir, output.log);
   if (!loaded.ok) return loaded;
   // The plan's `log:` from here on (a reload may change the file, format or level).
-  try {
-    output.configure(loaded.plan.log ?? DEFAULT_LOG_SETTINGS);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return { ok: false, why: `log.file: cannot open ${loaded.plan.log?.file} (${e.code ?? e.message})` };
-  }
-  return loaded;
+  const why = configureLog(output, loaded.plan);
+  return why === undefined ? loaded : { ok: false, why };
 }
 
 async function loadPlanFile(

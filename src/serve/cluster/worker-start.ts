@@ -3,8 +3,8 @@
 // primary, plan-wire.ts), no ACME client, no metrics library, no prober or tracer — so each worker
 // stays a few MiB above a bare Node process (docs/benchmarks.md, "A small process").
 
-import { createLogOutput, DEFAULT_LOG_SETTINGS } from '../../observe/index.ts';
-import { reopenOnRequest } from '../log-reopen.ts';
+import { createLogOutput } from '../../observe/index.ts';
+import { configureLog, reopenOnRequest } from '../log-reopen.ts';
 import { takeOverSigusr1 } from '../no-inspector.ts';
 import { isToWorker, type ToPrimary } from './messages.ts';
 import { decodePlan } from './plan-wire.ts';
@@ -27,16 +27,8 @@ const askPlan = (): Promise<PlanLoad> =>
       if (!isToWorker(m) || m.type !== 'plan') return;
       process.off('message', onMessage);
       const plan = decodePlan(m.plan);
-      try {
-        output.configure(plan.log ?? DEFAULT_LOG_SETTINGS);
-      } catch (error) {
-        const e = error as NodeJS.ErrnoException;
-        return resolve({
-          ok: false,
-          why: `log.file: cannot open ${plan.log?.file} (${e.code ?? e.message})`,
-        });
-      }
-      resolve({ ok: true, plan });
+      const why = configureLog(output, plan);
+      resolve(why === undefined ? { ok: true, plan } : { ok: false, why });
     };
     process.on('message', onMessage);
     process.send?.({ type: 'plan-get' } satisfies ToPrimary);
