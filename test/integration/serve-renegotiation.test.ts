@@ -64,6 +64,9 @@ function sClient(args: readonly string[]): Session {
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  // s_client may exit (on the refusal) between our last look and a write: the write then fails with
+  // EPIPE, which is the outcome under test, not an error of the test.
+  child.stdin.on('error', () => {});
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   void exited.then(() => {
