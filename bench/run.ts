@@ -244,7 +244,7 @@ async function warmTarget(
   };
 }
 
-/** The same warm-up over HTTP/2, per worker: 300 h2 connections (handshake and SETTINGS), 1 s of h2load. */
+/** The same warm-up over HTTP/2, per worker: 300 h2 connections (handshake and SETTINGS), 3 s of h2load (tlsterm's h2 path needs seconds of load to reach its steady state: h2-scenarios.ts). */
 async function warmH2(port: number, workers: number): Promise<void> {
   const held = await openIdleH2Sessions({
     port,
@@ -260,7 +260,7 @@ async function warmH2(port: number, workers: number): Promise<void> {
       authority: hostname,
       connections: 4 * workers,
       streams: 8,
-      seconds: workers,
+      seconds: 3 * workers,
     });
 }
 
@@ -492,7 +492,7 @@ async function main(argv: readonly string[]): Promise<number> {
           {
             id: 'h2',
             title:
-              'HTTP/2 front: each server negotiates h2 by ALPN and proxies to the plain-HTTP/1.1 nginx backend (node-h2 answers itself)',
+              "HTTP/2 front: each server negotiates h2 by ALPN and proxies to the plain-HTTP/1.1 nginx backend (node-h2 answers itself; node-h2-proxy is Node's floor for the proxying)",
             reference: 'nginx',
             contenders: wanted(h2Contenders(choice)),
             absent: {},
@@ -504,6 +504,8 @@ async function main(argv: readonly string[]): Promise<number> {
               ['tlsterm', 'nginx'],
               ['node-h2', 'nginx'],
               ['tlsterm', 'node-h2'],
+              ['node-h2-proxy', 'nginx'],
+              ['tlsterm', 'node-h2-proxy'],
               ['tlsterm', 'tlsterm-base'],
             ],
             protocol: 'h2',

@@ -23,7 +23,8 @@ export type ContenderName =
   | 'node-tls'
   | 'node-peek'
   | 'node-pipe'
-  | 'node-h2';
+  | 'node-h2'
+  | 'node-h2-proxy';
 
 /** Everything a contender's launch may depend on. */
 export interface ContenderContext {
@@ -118,6 +119,22 @@ const nodeH2: Contender = {
   },
 };
 
+/** Node's floor for an h2 → HTTP/1.1 proxy: node:http2 forwarding each stream over pooled sockets. */
+const nodeH2Proxy: Contender = {
+  name: 'node-h2-proxy',
+  about:
+    "Node's HTTP/2 proxy floor: a bare node:http2 server forwarding each stream as an HTTP/1.1 request over pooled keep-alive sockets to the same backend (bench/h2-proxy-floor-server.ts: no logging, no header policy, no timeouts)",
+  spec({ port, backendPort, certs }) {
+    const options = { port, cert: certs.fullchain, key: certs.key, backendPort };
+    return {
+      name: 'node-h2-proxy',
+      command: process.execPath,
+      args: [join(benchDir, 'h2-proxy-floor-server.ts'), JSON.stringify(options)],
+      port,
+    };
+  },
+};
+
 function nginx(name: 'nginx' | 'nginx-w2', http2 = false): Contender {
   const workers = name === 'nginx-w2' ? 2 : 1;
   return {
@@ -170,7 +187,8 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
 
 /**
  * The HTTP/2 front: each offers h2 by ALPN (tlsterm, nginx `listen … ssl http2`, HAProxy `alpn
- * h2,http/1.1`) and proxies to the same plain-HTTP/1.1 backend; node-h2 answers itself. The
+ * h2,http/1.1`) and proxies to the same plain-HTTP/1.1 backend; node-h2 answers itself, node-h2-proxy
+ * is Node's floor for the proxying (requested by name, as the other extra floors). The
  * HTTP/1.1 floors are not here: they cannot speak h2.
  */
 export function h2Contenders(choice: ContenderChoice): Contender[] {
@@ -182,6 +200,7 @@ export function h2Contenders(choice: ContenderChoice): Contender[] {
     nginx('nginx', true),
     haproxy(true),
     nodeH2,
+    nodeH2Proxy,
   ];
 }
 
@@ -237,6 +256,7 @@ export const CONTENDER_ORDER: readonly ContenderName[] = [
   'node-peek',
   'node-pipe',
   'node-h2',
+  'node-h2-proxy',
 ];
 
 /**

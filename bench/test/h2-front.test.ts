@@ -1,8 +1,10 @@
 // The HTTP/2 front's clients against real servers: Node's h2 floor (node-h2) must serve /1k over h2 to
 // a verifying client, to idle h2 connections and to h2load; a server that speaks only HTTP/1.1
-// (node-tls) must be refused by the smoke check and by h2load, never measured as h2.
+// (node-tls) must be refused by the smoke check and by h2load, never measured as h2. Node's h2 proxy
+// floor (node-h2-proxy) must relay the backend's answer whole, over pooled backend connections.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -27,12 +29,15 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(name: 'node-h2' | 'node-tls'): Promise<RunningServer> {
-  const list = name === 'node-h2' ? h2Contenders(choice) : terminationContenders(choice);
+async function start(
+  name: 'node-h2' | 'node-h2-proxy' | 'node-tls',
+  backendPort = 1,
+): Promise<RunningServer> {
+  const list = name === 'node-tls' ? terminationContenders(choice) : h2Contenders(choice);
   const contender = list.find((c) => c.name === name);
   assert.ok(contender, `${name} is a contender of its section`);
   const started = await startServer(
-    contender.spec({ dir, port: await freePort(), backendPort: 1, certs, root }),
+    contender.spec({ dir, port: await freePort(), backendPort, certs, root }),
   );
   assert.ok(started.ok, started.ok ? '' : started.error);
   running.push(started.server);
@@ -68,6 +73,38 @@ describe('the HTTP/2 front', () => {
     assert.ok(load.ok, load.ok ? '' : load.error);
     assert.equal(load.value.protocol, 'h2');
     assert.ok(load.value.succeeded > 0 && load.value.non2xx === 0 && load.value.failed === 0);
+  });
+
+  it('node-h2-proxy relays the backend /1k and its status over h2, reusing its backend connections', async () => {
+    // The backend: a real HTTP/1.1 server (keep-alive, Content-Length), counting its connections.
+    const body = readFileSync(join(root, '1k'));
+    let connections = 0;
+    const backend = http.createServer((req, res) => {
+      if (req.url === '/1k')
+        res.writeHead(200, { 'content-length': body.length, 'x-backend': 'yes' }).end(body);
+      else res.writeHead(404, { 'content-length': 0 }).end();
+    });
+    backend.on('connection', () => connections++);
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (backend.address() as { port: number }).port;
+      const server = await start('node-h2-proxy', port);
+      for (let i = 0; i < 5; i++) assert.deepEqual(await get(server.port), { ok: true, bytes: 1024 });
+      // One request at a time: one backend connection, reused.
+      assert.equal(connections, 1);
+      const missing = await h2Get({
+        port: server.port,
+        hostname: 'bench.test',
+        path: '/nope',
+        ca: certs.ca,
+        timeoutMs: 10_000,
+      });
+      assert.equal(missing.ok, false);
+      assert.match(missing.ok ? '' : missing.error, /404/);
+    } finally {
+      backend.close();
+      backend.closeAllConnections();
+    }
   });
 
   it('a server without h2 fails the smoke check and h2load, and holds no idle h2 connection', async () => {

@@ -51,6 +51,17 @@ export const firstRequestOf = (conn: ConnectionInfo): boolean => {
   return true;
 };
 
+/** An access line's extra members (the filters', a 421's or an upgrade's, a pool attempt's); null when none. */
+export const accessNote = (
+  filterNote: Readonly<Record<string, string | readonly string[]>> | null,
+  note: Readonly<Record<string, string | readonly string[]>> | null,
+  attempt: { logFields(): Readonly<Record<string, string | number>> } | null,
+): AccessFacts['note'] =>
+  // Most requests have none: no object is built and the line is not copied (logAccess).
+  filterNote === null && note === null && attempt === null
+    ? null
+    : { ...(filterNote ?? {}), ...(note ?? {}), ...(attempt === null ? {} : attempt.logFields()) };
+
 export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts): void => {
   const now = performance.now();
   const line = {

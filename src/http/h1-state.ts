@@ -6,7 +6,7 @@
 
 import type net from 'node:net';
 import type { SiteRequestMetrics } from '../observe/index.ts';
-import { logAccess, logRejected } from './access-log.ts';
+import { accessNote, logAccess, logRejected } from './access-log.ts';
 import { errorResponse } from './error-page.ts';
 import { type ForwardedParts, forwardedParts } from './forwarded.ts';
 import { bindSite, type SiteBinding, SiteBindings } from './h1-site-binding.ts';
@@ -235,11 +235,7 @@ export abstract class Http1State implements RequestHandler {
       connectMs: this.exchange?.connectMs ?? this.connectMs,
       upstream: a === null ? this.upstreamName : a.origin,
       first: this.served++ === 0,
-      note: {
-        ...(this.filterNote ?? {}),
-        ...(this.note ?? {}),
-        ...(a === null ? {} : a.logFields()),
-      },
+      note: accessNote(this.filterNote, this.note, a),
     });
   }
 

@@ -4,7 +4,7 @@
 
 import http2 from 'node:http2';
 import type { SiteRequestMetrics } from '../observe/index.ts';
-import { firstRequestOf, logAccess, logRejected, logUpstreamError } from './access-log.ts';
+import { accessNote, firstRequestOf, logAccess, logRejected, logUpstreamError } from './access-log.ts';
 import { errorBody } from './error-page.ts';
 import { CONNECT_REFUSED, type H2RequestSite, parseH2Request } from './h2-request.ts';
 import { responseHeaders } from './h2-response-fields.ts';
@@ -351,11 +351,7 @@ export class H2Stream implements ResponseSink, Watched {
               ? 'local'
               : (this.routedName ?? c.upstreamName),
       first: firstRequestOf(c.info),
-      note: {
-        ...(this.filterNote ?? {}),
-        ...(this.note ?? {}),
-        ...(a === null ? {} : a.logFields()),
-      },
+      note: accessNote(this.filterNote, this.note, a),
     });
   }
 
