@@ -7,6 +7,9 @@
 //   redis.url()                                        // redis://127.0.0.1:PORT
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../helpers/net.ts';
 import { run } from '../helpers/run.ts';
 
@@ -49,7 +52,13 @@ export async function startRedis(
         'no',
       ]
     : ['--port', String(port)];
+  // Its own working directory: a replica's full sync writes an RDB file there even with --save ''
+  // (it once landed in the repository as dump.rdb).
+  const dir = mkdtempSync(join(tmpdir(), 'tlsterm-redis-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const args = [
+    '--dir',
+    dir,
     '--save',
     '',
     '--appendonly',
