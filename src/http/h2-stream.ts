@@ -197,6 +197,21 @@ export class H2Stream implements ResponseSink, Watched {
     const ex = openExchange(pool!, sink, req.head, req.body, this.method, false, this.attempt, timeouts);
     bindSink(sink, () => ex.resumeResponse());
     this.exchange = ex;
+    // A request whose HEADERS ended the stream has no body to relay (node:http2 drains the
+    // readable side itself): no per-stream body listeners.
+    if (!stream.endAfterHeaders) this.relayBody(ex, maxBody);
+    stream.on('drain', () => ex.resumeResponse());
+    // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
+    // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
+    stream.on('wantTrailers', () => {
+      if (!this.aborted) stream.sendTrailers(this.trailers ?? {});
+    });
+    ex.start();
+  }
+
+  /** The request body, read from the stream and written to the exchange (paused while it is full). */
+  private relayBody(ex: UpstreamExchange, maxBody: number): void {
+    const stream = this.stream;
     stream.on('data', (chunk: Buffer) => {
       if (ex.done) return; // cut (max_body, a timeout): the rest is not wanted
       this.bytesIn += chunk.length;
@@ -214,13 +229,6 @@ export class H2Stream implements ResponseSink, Watched {
       this.requestDone = true;
       ex.endBody();
     });
-    stream.on('drain', () => ex.resumeResponse());
-    // With trailers awaited, ending the stream does not send END_STREAM by itself: a cut response
-    // (aborted) then ends with RST_STREAM alone, so the client cannot take it for a whole one.
-    stream.on('wantTrailers', () => {
-      if (!this.aborted) stream.sendTrailers(this.trailers ?? {});
-    });
-    ex.start();
   }
 
   /** From the session's watch: has the client stopped reading, or stopped sending its body? */
