@@ -18,11 +18,20 @@ const canBind = (port: number): Promise<boolean> =>
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 
-/** A port nothing listens on right now, outside the ephemeral range (closed before it is returned). */
+// Ports this process has handed out. A port is picked long before its server binds it (an ACME
+// test picks tlsterm's ports, then starts Pebble, which picks four more): without this, the second
+// pick could return the first, still unbound (seen: tlsterm's port taken by pebble-challtestsrv).
+const handedOut = new Set<number>();
+
+/** A port nothing listens on right now, outside the ephemeral range, never the same one twice per process. */
 export async function freePort(): Promise<number> {
   for (let i = 0; i < 100; i++) {
     const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
-    if (await canBind(port)) return port;
+    if (handedOut.has(port)) continue;
+    if (await canBind(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port found in ${LOW}–${HIGH}`);
 }
