@@ -13,7 +13,7 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { join, normalize } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
 import { peekFirstRecord } from './lib/peek.ts';
-import { tlsSettings } from './lib/tls-settings.ts';
+import { nodeServerTls } from './lib/tls-settings.ts';
 
 export interface FloorOptions {
   readonly mode: 'answer' | 'pipe';
@@ -33,13 +33,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as FloorOptions;
 // As tlsterm's `secureContextOptions` and nginx's `ssl_*` lines in this bench: the same versions,
 // suites in server order, groups, certificate chain.
 const server = createServer({
-  cert: readFileSync(options.cert),
-  key: readFileSync(options.key),
-  minVersion: 'TLSv1.2',
-  maxVersion: 'TLSv1.3',
-  ciphers: [...tlsSettings.tls13Ciphers, ...tlsSettings.tls12Ciphers].join(':'),
-  ecdhCurve: tlsSettings.groups.join(':'),
-  honorCipherOrder: true,
+  ...nodeServerTls(options.cert, options.key),
   ALPNProtocols: ['http/1.1'],
   // As the others: no Nagle delay between a response's head and its body.
   noDelay: true,

@@ -4,14 +4,10 @@
 // connection; tlsterm's h2 front adds the proxying (an HTTP/1.1 upstream request per stream).
 // Run: node bench/h2-floor-server.ts '{"port":…,"cert":…,"key":…,"root":…}'
 import { readFileSync } from 'node:fs';
-import { createSecureServer, type ServerHttp2Stream } from 'node:http2';
 import { join } from 'node:path';
-import { tlsSettings } from './lib/tls-settings.ts';
+import { type H2FloorListen, startH2Floor } from './lib/h2-floor.ts';
 
-export interface H2FloorOptions {
-  readonly port: number;
-  readonly cert: string;
-  readonly key: string;
+export interface H2FloorOptions extends H2FloorListen {
   /** Where the 1 KiB file is. */
   readonly root: string;
 }
@@ -19,21 +15,7 @@ export interface H2FloorOptions {
 const options = JSON.parse(process.argv[2] ?? '{}') as H2FloorOptions;
 const small = readFileSync(join(options.root, '1k'));
 
-// The same TLS settings as the other contenders; ALPN h2 only (no HTTP/1.1 fallback: this column
-// exists for the HTTP/2 figures). Streams per connection as tlsterm's default `h2_max_streams`.
-const server = createSecureServer({
-  cert: readFileSync(options.cert),
-  key: readFileSync(options.key),
-  minVersion: 'TLSv1.2',
-  maxVersion: 'TLSv1.3',
-  ciphers: [...tlsSettings.tls13Ciphers, ...tlsSettings.tls12Ciphers].join(':'),
-  ecdhCurve: tlsSettings.groups.join(':'),
-  honorCipherOrder: true,
-  settings: { enablePush: false, maxConcurrentStreams: 128 },
-});
-
-server.on('stream', (stream: ServerHttp2Stream, headers) => {
-  stream.on('error', () => {});
+startH2Floor(options, (stream, headers) => {
   if (headers[':path'] === '/1k') {
     stream.respond({ ':status': 200, 'content-length': small.length });
     stream.end(small);
@@ -42,8 +24,3 @@ server.on('stream', (stream: ServerHttp2Stream, headers) => {
     stream.end();
   }
 });
-server.on('sessionError', () => {});
-server.on('tlsClientError', () => {});
-server.listen({ host: '127.0.0.1', port: options.port, backlog: 4096 });
-// A normal exit on SIGTERM, so --cpu-prof and --heap-prof write their files.
-process.once('SIGTERM', () => process.exit(0));

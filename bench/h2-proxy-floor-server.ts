@@ -6,15 +6,11 @@
 // hop-by-hop fields, no timeouts, requests without a body (h2load's GETs) and responses framed by
 // Content-Length (the backend's static files are). Not a proxy to run: the floor under tlsterm's h2 front, which does all of those.
 // Run: node bench/h2-proxy-floor-server.ts '{"port":…,"cert":…,"key":…,"backendPort":…}'
-import { readFileSync } from 'node:fs';
-import { createSecureServer, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import net from 'node:net';
-import { tlsSettings } from './lib/tls-settings.ts';
+import { type H2FloorListen, startH2Floor } from './lib/h2-floor.ts';
 
-export interface H2ProxyFloorOptions {
-  readonly port: number;
-  readonly cert: string;
-  readonly key: string;
+export interface H2ProxyFloorOptions extends H2FloorListen {
   /** The plain-HTTP/1.1 backend. */
   readonly backendPort: number;
 }
@@ -94,26 +90,8 @@ const relay = (socket: net.Socket, stream: ServerHttp2Stream): void => {
   socket.on('close', onClose);
 };
 
-// The same TLS settings as the other contenders; ALPN h2 only, as node-h2.
-const server = createSecureServer({
-  cert: readFileSync(options.cert),
-  key: readFileSync(options.key),
-  minVersion: 'TLSv1.2',
-  maxVersion: 'TLSv1.3',
-  ciphers: [...tlsSettings.tls13Ciphers, ...tlsSettings.tls12Ciphers].join(':'),
-  ecdhCurve: tlsSettings.groups.join(':'),
-  honorCipherOrder: true,
-  settings: { enablePush: false, maxConcurrentStreams: 128 },
-});
-
-server.on('stream', (stream: ServerHttp2Stream, headers) => {
-  stream.on('error', () => {});
+startH2Floor(options, (stream, headers) => {
   const socket = acquire();
   relay(socket, stream);
   socket.write(requestHead(headers));
 });
-server.on('sessionError', () => {});
-server.on('tlsClientError', () => {});
-server.listen({ host: '127.0.0.1', port: options.port, backlog: 4096 });
-// A normal exit on SIGTERM, so --cpu-prof and --heap-prof write their files.
-process.once('SIGTERM', () => process.exit(0));

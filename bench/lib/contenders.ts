@@ -103,37 +103,37 @@ function floor(name: 'node-tls' | 'node-peek' | 'node-pipe', mode: 'answer' | 'p
   };
 }
 
+/** One of Node's HTTP/2 floors: a bench script started with the certificate and its own inputs. */
+function h2Floor(name: 'node-h2' | 'node-h2-proxy', script: string, about: string): Contender {
+  return {
+    name,
+    about,
+    spec({ port, backendPort, certs, root }) {
+      // Each script reads what it needs: node-h2 the document root, node-h2-proxy the backend.
+      const options = { port, cert: certs.fullchain, key: certs.key, root, backendPort };
+      return {
+        name,
+        command: process.execPath,
+        args: [join(benchDir, script), JSON.stringify(options)],
+        port,
+      };
+    },
+  };
+}
+
 /** Node's HTTP/2 floor: a bare node:http2 secure server answering /1k itself (bench/h2-floor-server.ts). */
-const nodeH2: Contender = {
-  name: 'node-h2',
-  about:
-    "Node's HTTP/2 floor: a bare node:http2 createSecureServer (same certificate and TLS settings, ALPN h2, no tlsterm code) answering the requests itself, without proxying",
-  spec({ port, certs, root }) {
-    const options = { port, cert: certs.fullchain, key: certs.key, root };
-    return {
-      name: 'node-h2',
-      command: process.execPath,
-      args: [join(benchDir, 'h2-floor-server.ts'), JSON.stringify(options)],
-      port,
-    };
-  },
-};
+const nodeH2 = h2Floor(
+  'node-h2',
+  'h2-floor-server.ts',
+  "Node's HTTP/2 floor: a bare node:http2 createSecureServer (same certificate and TLS settings, ALPN h2, no tlsterm code) answering the requests itself, without proxying",
+);
 
 /** Node's floor for an h2 → HTTP/1.1 proxy: node:http2 forwarding each stream over pooled sockets. */
-const nodeH2Proxy: Contender = {
-  name: 'node-h2-proxy',
-  about:
-    "Node's HTTP/2 proxy floor: a bare node:http2 server forwarding each stream as an HTTP/1.1 request over pooled keep-alive sockets to the same backend (bench/h2-proxy-floor-server.ts: no logging, no header policy, no timeouts)",
-  spec({ port, backendPort, certs }) {
-    const options = { port, cert: certs.fullchain, key: certs.key, backendPort };
-    return {
-      name: 'node-h2-proxy',
-      command: process.execPath,
-      args: [join(benchDir, 'h2-proxy-floor-server.ts'), JSON.stringify(options)],
-      port,
-    };
-  },
-};
+const nodeH2Proxy = h2Floor(
+  'node-h2-proxy',
+  'h2-proxy-floor-server.ts',
+  "Node's HTTP/2 proxy floor: a bare node:http2 server forwarding each stream as an HTTP/1.1 request over pooled keep-alive sockets to the same backend (bench/h2-proxy-floor-server.ts: no logging, no header policy, no timeouts)",
+);
 
 function nginx(name: 'nginx' | 'nginx-w2', http2 = false): Contender {
   const workers = name === 'nginx-w2' ? 2 : 1;

@@ -4,6 +4,7 @@
 import { openIdleH2Sessions } from './h2-sessions.ts';
 import { runH2load } from './h2load.ts';
 import { idleScenario, type Scenario, warnings } from './scenarios.ts';
+import type { Settings, Target } from './target.ts';
 
 /** RSS with many idle h2 connections open, against a fresh process each round (as `idle`). */
 export const h2Idle: Scenario = idleScenario({
@@ -30,6 +31,16 @@ export const h2Idle: Scenario = idleScenario({
  */
 export const H2_PRE_RUN_SECONDS = 2;
 
+/** h2load's N connections × M concurrent streams of GET /1k for `seconds`. */
+const loadFor = (target: Target, settings: Settings, seconds: number) =>
+  runH2load({
+    url: `https://127.0.0.1:${target.server.port}/1k`,
+    authority: target.hostname,
+    connections: settings.h2Connections,
+    streams: settings.h2Streams,
+    seconds,
+  });
+
 /** h2load: N connections × M concurrent streams of GET /1k for BENCH_SECONDS. */
 export const h2Load: Scenario = {
   id: 'h2-load',
@@ -40,23 +51,11 @@ export const h2Load: Scenario = {
   cpuLabel: 'server CPU per h2 req',
   tools: ['h2load'],
   async prepare(target, settings) {
-    const warm = await runH2load({
-      url: `https://127.0.0.1:${target.server.port}/1k`,
-      authority: target.hostname,
-      connections: settings.h2Connections,
-      streams: settings.h2Streams,
-      seconds: H2_PRE_RUN_SECONDS,
-    });
+    const warm = await loadFor(target, settings, H2_PRE_RUN_SECONDS);
     return warm.ok ? { ok: true, value: undefined } : { ok: false, error: `pre-run: ${warm.error}` };
   },
   async run(target, settings) {
-    const result = await runH2load({
-      url: `https://127.0.0.1:${target.server.port}/1k`,
-      authority: target.hostname,
-      connections: settings.h2Connections,
-      streams: settings.h2Streams,
-      seconds: settings.seconds,
-    });
+    const result = await loadFor(target, settings, settings.seconds);
     if (!result.ok) return result;
     const { done, succeeded, requestsPerSecond, failed, non2xx } = result.value;
     if (non2xx > 0) return { ok: false, error: `${non2xx} of ${done} responses were not 2xx` };

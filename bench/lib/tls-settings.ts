@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import type { TlsOptions } from 'node:tls';
+
 // The TLS settings every server under test gets, so the handshake figures compare like with like:
 // TLS 1.2 + 1.3, classic key-exchange groups, Mozilla's "intermediate" TLS 1.2 cipher list, and the
 // server's TLS 1.3 order (AES-128 first, as tlsterm's profiles have it). Without that, nginx follows
@@ -15,3 +18,19 @@ export const tlsSettings = {
     'ECDHE-RSA-CHACHA20-POLY1305',
   ],
 } as const;
+
+/**
+ * The settings above as a Node TLS server's options, with the bench certificate (read from its
+ * files): what each of Node's floor servers (floor-server.ts, h2-floor-server.ts,
+ * h2-proxy-floor-server.ts) starts from. Suites in server order, as tlsterm and nginx have them.
+ */
+export const nodeServerTls = (certPath: string, keyPath: string) =>
+  ({
+    cert: readFileSync(certPath),
+    key: readFileSync(keyPath),
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ciphers: [...tlsSettings.tls13Ciphers, ...tlsSettings.tls12Ciphers].join(':'),
+    ecdhCurve: tlsSettings.groups.join(':'),
+    honorCipherOrder: true,
+  }) as const satisfies TlsOptions;
