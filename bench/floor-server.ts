@@ -1,9 +1,11 @@
 // Node's floor: a bare `tls.createServer` with the bench's certificate and TLS settings and no
-// tlsterm code, so the tables show how much of tlsterm's cost is Node's own. Two modes:
+// tlsterm code, so the tables show how much of tlsterm's cost is Node's own. Three modes:
 //   answer  answers every request itself (the 1 KiB body from memory, other paths streamed from the
 //           backend's document root): the least any Node TLS server can spend per connection
 //   pipe    a TLS-to-TCP pipe to the backend, connected on the first bytes from the client: the
-//           least a Node proxy spends (one backend connection per client connection, no pooling)
+//           least a Node relay spends (one backend connection per client connection, no pooling)
+//   proxy   each request over a pooled keep-alive backend socket (lib/http1-proxy-floor.ts): the
+//           least a Node HTTP proxy spends, as tlsterm proxies
 // and `peek`: a net.Server reads the first TLS record (the ClientHello) in JS, puts it back and
 // hands the socket to the TLS server, as tlsterm's accept path does (without parsing the hello):
 // what reading the ClientHello first costs in Node by itself.
@@ -12,17 +14,19 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { connect, createServer as createNetServer } from 'node:net';
 import { join, normalize } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
+import { backendPool } from './lib/backend-pool.ts';
+import { proxyClient } from './lib/http1-proxy-floor.ts';
 import { peekFirstRecord } from './lib/peek.ts';
 import { nodeServerTls } from './lib/tls-settings.ts';
 
 export interface FloorOptions {
-  readonly mode: 'answer' | 'pipe';
+  readonly mode: 'answer' | 'pipe' | 'proxy';
   readonly port: number;
   readonly cert: string;
   readonly key: string;
   /** answer: where the files are. */
   readonly root: string;
-  /** pipe: the plain-HTTP backend. */
+  /** pipe, proxy: the plain-HTTP backend. */
   readonly backendPort: number;
   /** Read the first TLS record in JS before the TLS server gets the socket. */
   readonly peek?: boolean;
@@ -108,9 +112,12 @@ function pipe(socket: TLSSocket): void {
   });
 }
 
+const pool = backendPool(options.backendPort);
+
 server.on('secureConnection', (socket: TLSSocket) => {
   socket.on('error', () => {});
   if (options.mode === 'pipe') pipe(socket);
+  else if (options.mode === 'proxy') proxyClient(socket, pool);
   else answer(socket);
 });
 server.on('tlsClientError', () => {});

@@ -7,7 +7,8 @@
 // Content-Length (the backend's static files are). Not a proxy to run: the floor under tlsterm's h2 front, which does all of those.
 // Run: node bench/h2-proxy-floor-server.ts '{"port":…,"cert":…,"key":…,"backendPort":…}'
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import net from 'node:net';
+import type net from 'node:net';
+import { backendPool } from './lib/backend-pool.ts';
 import { type H2FloorListen, startH2Floor } from './lib/h2-floor.ts';
 
 export interface H2ProxyFloorOptions extends H2FloorListen {
@@ -18,16 +19,7 @@ export interface H2ProxyFloorOptions extends H2FloorListen {
 const options = JSON.parse(process.argv[2] ?? '{}') as H2ProxyFloorOptions;
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
-const idle: net.Socket[] = [];
-
-const acquire = (): net.Socket => {
-  const reused = idle.pop();
-  if (reused !== undefined) return reused;
-  const socket = net.connect({ host: '127.0.0.1', port: options.backendPort });
-  socket.setNoDelay(true);
-  socket.on('error', () => {});
-  return socket;
-};
+const pool = backendPool(options.backendPort);
 
 /** The request head: the method, path and host from the pseudo-headers, the other fields as sent. */
 const requestHead = (headers: IncomingHttpHeaders): string => {
@@ -48,8 +40,7 @@ const relay = (socket: net.Socket, stream: ServerHttp2Stream): void => {
   const done = (reusable: boolean) => {
     socket.off('data', onData);
     socket.off('close', onClose);
-    if (reusable) idle.push(socket);
-    else socket.destroy();
+    pool.release(socket, reusable);
   };
   const onClose = () => {
     done(false);
@@ -91,7 +82,7 @@ const relay = (socket: net.Socket, stream: ServerHttp2Stream): void => {
 };
 
 startH2Floor(options, (stream, headers) => {
-  const socket = acquire();
+  const socket = pool.acquire();
   relay(socket, stream);
   socket.write(requestHead(headers));
 });

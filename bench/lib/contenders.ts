@@ -23,6 +23,7 @@ export type ContenderName =
   | 'node-tls'
   | 'node-peek'
   | 'node-pipe'
+  | 'node-proxy'
   | 'node-h2'
   | 'node-h2-proxy';
 
@@ -81,16 +82,25 @@ function tlsterm(
   };
 }
 
-function floor(name: 'node-tls' | 'node-peek' | 'node-pipe', mode: 'answer' | 'pipe'): Contender {
-  const peek = name === 'node-peek';
+const FLOOR_ABOUT = {
+  'node-tls':
+    "Node's floor: a bare tls.createServer (same certificate and TLS settings, no tlsterm code) answering the requests itself, without proxying",
+  'node-peek':
+    'node-tls behind a net.Server that reads the ClientHello record in JS and hands the socket over, as tlsterm accepts (no parsing): the floor of reading the hello first',
+  'node-pipe':
+    'a bare tls.createServer piping each connection to its own backend connection (no HTTP parsing, no pooling)',
+  'node-proxy':
+    "Node's proxy floor: node-peek forwarding each request over pooled keep-alive backend sockets, as tlsterm proxies (bench/lib/http1-proxy-floor.ts: no header policy, no logging, no timeouts)",
+} as const;
+
+function floor(
+  name: 'node-tls' | 'node-peek' | 'node-pipe' | 'node-proxy',
+  mode: 'answer' | 'pipe' | 'proxy',
+): Contender {
+  const peek = name === 'node-peek' || name === 'node-proxy';
   return {
     name,
-    about:
-      mode === 'answer'
-        ? peek
-          ? 'node-tls behind a net.Server that reads the ClientHello record in JS and hands the socket over, as tlsterm accepts (no parsing): the floor of reading the hello first'
-          : "Node's floor: a bare tls.createServer (same certificate and TLS settings, no tlsterm code) answering the requests itself, without proxying"
-        : 'a bare tls.createServer piping each connection to its own backend connection (no HTTP parsing, no pooling)',
+    about: FLOOR_ABOUT[name],
     spec({ port, backendPort, certs, root }) {
       const options = { mode, port, cert: certs.fullchain, key: certs.key, root, backendPort, peek };
       return {
@@ -182,6 +192,7 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
     floor('node-tls', 'answer'),
     floor('node-peek', 'answer'),
     floor('node-pipe', 'pipe'),
+    floor('node-proxy', 'proxy'),
   ];
 }
 
@@ -255,12 +266,13 @@ export const CONTENDER_ORDER: readonly ContenderName[] = [
   'node-tls',
   'node-peek',
   'node-pipe',
+  'node-proxy',
   'node-h2',
   'node-h2-proxy',
 ];
 
 /**
- * BENCH_CONTENDERS: comma-separated names; unset means the defaults (node-peek, node-pipe and the
+ * BENCH_CONTENDERS: comma-separated names; unset means the defaults (node-peek, node-pipe, node-proxy and the
  * two-worker variants only on request). `tlsterm-base` appears only when BENCH_BASELINE is set. Pure.
  */
 export function selectContenders(spec: string | undefined): ContenderSelection {

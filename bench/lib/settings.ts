@@ -45,6 +45,7 @@ Environment:
   BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls,node-h2
                       the columns; also node-peek (node-tls behind a JS read of the
                       ClientHello, as tlsterm accepts), node-pipe (a bare TLS-to-TCP pipe),
+                      node-proxy (node-peek proxying each request over pooled backend sockets),
                       tlsterm-w2 (workers: 2) and nginx-w2 (worker_processes 2)
   BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
   BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)

@@ -1,5 +1,6 @@
-// Node's floor contender: a bare tls.createServer with the bench's certificate, answering by itself
-// or piping to the backend, must serve what the scenarios ask for and resume sessions.
+// Node's floor contender: a bare tls.createServer with the bench's certificate, answering by itself,
+// piping to the backend or proxying to it over pooled sockets, must serve what the scenarios ask for
+// and resume sessions.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -21,15 +22,19 @@ const certs = makeCerts(join(dir, 'certs'), 'bench.test');
 const root = writeBackendFiles(dir, 1);
 let backend: Server;
 let backendPort = 0;
+let backendConnections = 0;
 const running: RunningServer[] = [];
 
 before(async () => {
-  // A stand-in for the backend nginx: the pipe floor forwards the client's bytes to it.
+  // A stand-in for the backend nginx: the pipe and proxy floors forward the client's requests to it.
   backend = createServer((req, res) => {
-    res.setHeader('content-length', 1024);
-    res.end(Buffer.alloc(1024, 7));
     req.resume();
+    if (req.url === '/nope') return res.writeHead(404, { 'content-length': 0 }).end();
+    const size = req.url === '/big' ? 1024 * 1024 : 1024;
+    res.setHeader('content-length', size);
+    res.end(Buffer.alloc(size, 7));
   });
+  backend.on('connection', () => backendConnections++);
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   backendPort = (backend.address() as AddressInfo).port;
 });
@@ -41,7 +46,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(name: 'node-tls' | 'node-peek' | 'node-pipe'): Promise<RunningServer> {
+async function start(name: 'node-tls' | 'node-peek' | 'node-pipe' | 'node-proxy'): Promise<RunningServer> {
   const features = { workers: false, session: false };
   const contender = terminationContenders({ repo: repoRoot, features }).find((c) => c.name === name);
   assert.ok(contender);
@@ -54,7 +59,7 @@ async function start(name: 'node-tls' | 'node-peek' | 'node-pipe'): Promise<Runn
 }
 
 describe('floor contenders', () => {
-  for (const name of ['node-tls', 'node-peek', 'node-pipe'] as const) {
+  for (const name of ['node-tls', 'node-peek', 'node-pipe', 'node-proxy'] as const) {
     it(`${name}: serves /1k to a verifying client, keep-alive and with Connection: close`, async () => {
       const server = await start(name);
       const got = await curlDownload({
@@ -101,5 +106,29 @@ describe('floor contenders', () => {
       });
       assert.equal(run.resumed, 6, `${mode}: ${run.firstError ?? ''}`);
     }
+  });
+
+  it('node-proxy: relays a large body and a 404, over backend connections reused across clients', async () => {
+    const server = await start('node-proxy');
+    const download = (path: string) =>
+      curlDownload({ port: server.port, hostname: 'bench.test', path, ca: certs.ca, timeoutSeconds: 20 });
+    const big = await download('/big');
+    assert.ok(big.ok, big.ok ? '' : big.error);
+    assert.equal(big.value.bytes, 1024 * 1024);
+    const missing = await download('/nope');
+    assert.equal(missing.ok, false);
+    assert.match(missing.ok ? '' : missing.error, /404/);
+    // Twenty clients one after the other, each closing: one backend connection serves them all.
+    const before = backendConnections;
+    const serial = await runHandshakeLoad({
+      port: server.port,
+      servername: 'bench.test',
+      path: '/1k',
+      concurrency: 1,
+      maxConnections: 20,
+      durationMs: 10_000,
+    });
+    assert.equal(serial.completed, 20, serial.firstError);
+    assert.ok(backendConnections - before <= 1, `${backendConnections - before} new backend connections`);
   });
 });
