@@ -7,8 +7,22 @@
 import net from 'node:net';
 import type { ParseResult } from '../wire/index.ts';
 
+/**
+ * Could `text` be an IP literal at all? IPv6 has a colon; IPv4 is digits and dots. A host name
+ * (every request's Host is normalized) then skips net.isIP's IPv6 expression, the costlier part.
+ */
+const mayBeIp = (text: string): boolean => {
+  if (text.includes(':')) return true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x2e && (c < 0x30 || c > 0x39)) return false;
+  }
+  return true;
+};
+
 /** RFC 5952 text for an IPv6 address (lower case, longest zero run compressed); IPv4 unchanged. */
 export function canonicalIp(ip: string): string | undefined {
+  if (!mayBeIp(ip)) return undefined;
   const family = net.isIP(ip);
   if (family === 4) return ip;
   if (family !== 6) return undefined;

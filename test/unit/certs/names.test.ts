@@ -43,7 +43,13 @@ test('canonicalIp follows RFC 5952', () => {
   assert.equal(canonicalIp('::ffff:7f00:1'), '::ffff:127.0.0.1');
   assert.equal(canonicalIp('10.1.2.3'), '10.1.2.3');
   assert.equal(canonicalIp('example.test'), undefined);
+  // Digits and dots that are no address, and names that only look numeric, are not IPs either.
+  assert.equal(canonicalIp('1.2.3'), undefined);
+  assert.equal(canonicalIp('256.1.1.1'), undefined);
+  assert.equal(canonicalIp('1.2.3.4a'), undefined);
+  assert.equal(canonicalIp('fe80::1%eth0'), 'fe80::1');
   assert.equal(normalizeName('[::1]'), '::1');
+  assert.equal(normalizeName('1.2.3.4.'), '1.2.3.4');
 });
 
 test('parseHostPattern validates and normalizes configured hosts', () => {
