@@ -117,6 +117,10 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
     }
     const ctx = { dir, port: await freePort(), backendPort: phase.backend.port, certs, root: phase.root };
     const spec = contender.spec(ctx);
+    if (spec.primeStart === true) {
+      const primed = await startServer(spec);
+      if (primed.ok) await primed.server.stop();
+    }
     const result = await startServer(spec);
     if (!result.ok) {
       log(`bench: ${contender.name} did not start; its column will say n/a\n${result.error}`);

@@ -77,7 +77,8 @@ function tlsterm(
       const tree = { repo, features, l7, workers, http2 };
       const launch = tlstermConfig(join(dir, name), port, backendPort, certs, tree);
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
-      return { name, ...launch, port, stdoutPath: '/dev/null' };
+      // Primed: the measured start finds this tree's modules in Node's compile cache.
+      return { name, ...launch, port, stdoutPath: '/dev/null', primeStart: true };
     },
   };
 }
@@ -222,8 +223,8 @@ export function passthroughContenders(choice: ContenderChoice): Contender[] {
     spec({ dir, port, backendPort, certs }) {
       const tree = { repo, features };
       const launch = tlstermPassthroughConfig(join(dir, name), port, backendPort, certs.hostname, tree);
-      // One JSON log line per connection, discarded as in the termination scenarios.
-      return { name, ...launch, port, stdoutPath: '/dev/null' };
+      // One JSON log line per connection, discarded (and the start primed) as in the termination scenarios.
+      return { name, ...launch, port, stdoutPath: '/dev/null', primeStart: true };
     },
   });
   return [

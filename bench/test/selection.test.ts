@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_CONTENDERS, selectContenders } from '../lib/contenders.ts';
+import type { BenchCerts } from '../lib/certs.ts';
+import {
+  DEFAULT_CONTENDERS,
+  h2Contenders,
+  passthroughContenders,
+  selectContenders,
+  terminationContenders,
+} from '../lib/contenders.ts';
 import { h2Scenarios } from '../lib/h2-scenarios.ts';
 import { scaleScenarios } from '../lib/scale-scenarios.ts';
 import { passthroughScenarios, scenarios } from '../lib/scenarios.ts';
 import { selectScenarios } from '../lib/selection.ts';
+import { repoRoot } from '../lib/tlsterm-config.ts';
 
 // As bench/run.ts lists them.
 const sections = [
@@ -103,5 +114,28 @@ describe('BENCH_CONTENDERS', () => {
       wrong.ok ? '' : wrong.error,
       /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, tlsterm-w2, nginx, nginx-w2/,
     );
+  });
+});
+
+describe('the measured start', () => {
+  it("tlsterm's is primed (its modules in Node's compile cache); the others start once", () => {
+    const choice = { repo: repoRoot, features: { workers: false, session: false } };
+    const certs = { fullchain: '/x', key: '/x', ca: '/x', combined: '/x', hostname: 'bench.test' };
+    // tlsterm's spec writes its config file into the dir.
+    const dir = mkdtempSync(join(tmpdir(), 'bench-prime-test-'));
+    try {
+      const ctx = { dir, port: 1, backendPort: 2, certs: certs as unknown as BenchCerts, root: dir };
+      const all = [
+        ...terminationContenders(choice),
+        ...h2Contenders(choice),
+        ...passthroughContenders(choice),
+      ];
+      for (const c of all.filter((c) => c.binary === undefined)) {
+        const primed = c.spec(ctx).primeStart === true;
+        assert.equal(primed, c.name.startsWith('tlsterm'), c.name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
