@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hasNginx, type RunningNginx, startNginx } from '../helpers/nginx.ts';
 import { makePki, makeTempDir } from '../helpers/pki.ts';
+import { waitFor } from './http-harness.ts';
 import { configHead, type ServeProcess, startServe } from './serve-harness.ts';
 
 const skip = hasNginx() ? false : 'nginx is not installed (apt-get install -y nginx-light)';
@@ -80,11 +81,20 @@ const curl = (host: string, args: string[]) =>
     ),
   );
 
-const nginxSaw = (host: string): string[] =>
+const loggedBy = (host: string): string[] =>
   fs
     .readFileSync(path.join(tmp.dir, 'nginx', 'access.log'), 'utf8')
     .split('\n')
     .filter((l) => l.startsWith(`${host} `));
+
+/**
+ * nginx's lines for `host` once there are `count` of them: nginx writes a request's access line
+ * after it has sent the response, so curl can be done before the line is (CI saw the last one missing).
+ */
+const nginxSaw = async (host: string, count: number): Promise<string[]> => {
+  await waitFor(() => loggedBy(host).length >= count);
+  return loggedBy(host);
+};
 
 describe('Via toward the upstream', { skip }, () => {
   test('default: nginx sees "Via: 1.1 tlsterm" (2 for h2 clients) and, with gzip_proxied off, does not compress', async () => {
@@ -99,7 +109,7 @@ describe('Via toward the upstream', { skip }, () => {
       `https://with-via.example.test:${serve.port}/page.txt`,
     ]);
     assert.match(h2, /^HTTP\/2 200/);
-    assert.deepEqual(nginxSaw('with-via.example.test'), [
+    assert.deepEqual(await nginxSaw('with-via.example.test', 2), [
       'with-via.example.test via=[1.1 tlsterm]',
       'with-via.example.test via=[2 tlsterm]',
     ]);
@@ -120,7 +130,7 @@ describe('Via toward the upstream', { skip }, () => {
       `https://without-via.example.test:${serve.port}/page.txt`,
     ]);
     // nginx logs an absent header as "-".
-    assert.deepEqual(nginxSaw('without-via.example.test'), [
+    assert.deepEqual(await nginxSaw('without-via.example.test', 3), [
       'without-via.example.test via=[-]',
       'without-via.example.test via=[-]',
       'without-via.example.test via=[1.1 edge]',
