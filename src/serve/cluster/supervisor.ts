@@ -111,7 +111,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     exec: fileURLToPath(new URL(`./worker-main${extname(import.meta.url)}`, import.meta.url)),
     args: [],
     serialization: 'advanced',
-    execArgv: workerGcArgv(workerExecArgv()),
+    execArgv: workerGcArgv(workerExecArgv(), process.env['NODE_OPTIONS']),
   });
   const compileCache = module.getCompileCacheDir?.();
   const allocator = workerAllocatorEnv(process.env, existsSync);

@@ -1,5 +1,5 @@
 // How the primary starts its workers, beyond Node's defaults (measured: docs/benchmarks.md, "RSS after
-// a load"). Workers get --expose-gc, so a worker can give memory back once a load has passed
+// a load"). Workers get a larger starting limit for V8's old generation (below) and --expose-gc, so a worker can give memory back once a load has passed
 // (memory-relief.ts): after thousands of connections close, most of what they used is only freed when
 // V8 collects their JS wrappers, and V8 starts no collection in an idle process. TLSTERM_MALLOC=jemalloc
 // preloads jemalloc into the workers (when installed) with a background thread that returns freed
@@ -19,9 +19,29 @@ export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000,muzzy_d
 
 const EXPOSE_GC = '--expose-gc';
 
-/** The workers' Node flags: the primary's own, plus --expose-gc. */
-export function workerGcArgv(parent: readonly string[]): string[] {
-  return parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
+/**
+ * V8 starts a full collection each time its old generation grows ~8 MiB past what the last one left,
+ * and the buffers a worker relays count toward that growth: relaying a download, a worker (~11 MiB
+ * live) ran a Mark-Compact every ~40 ms, 15–21 per 256 MiB, against 7 for Node's bare proxy floor. A
+ * 64 MiB starting limit: 1–4 per 256 MiB, bulk CPU per MiB 0.72× in paired runs, keep-alive and
+ * handshakes unchanged (3 against 4 Mark-Compacts in 5 s of keep-alive), idle RSS unchanged (the
+ * limit reserves nothing). docs/benchmarks.md, "Bulk: the old generation's starting limit".
+ */
+export const WORKER_OLD_SPACE = '--initial-old-space-size=64';
+
+/** Flags by which an operator sizes V8's heap: theirs, then, not ours. */
+const HEAP_SIZING = /^--(initial-old-space-size|initial-heap-size|max-old-space-size|max-heap-size)(=|$)/;
+
+/**
+ * The workers' Node flags: the primary's own, plus --expose-gc and, unless the operator sizes the
+ * heap (on the command line or in NODE_OPTIONS), the old generation's starting limit. Pure.
+ */
+export function workerGcArgv(parent: readonly string[], nodeOptions = ''): string[] {
+  const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
+  const sized = [...parent, ...nodeOptions.split(/\s+/)].some((flag) =>
+    HEAP_SIZING.test(flag.replaceAll('_', '-')),
+  );
+  return sized ? argv : [...argv, WORKER_OLD_SPACE];
 }
 
 export type AllocatorEnv =

@@ -1,12 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JEMALLOC_CONF, workerAllocatorEnv, workerGcArgv } from '../../../../src/serve/cluster/worker-env.ts';
+import {
+  JEMALLOC_CONF,
+  WORKER_OLD_SPACE,
+  workerAllocatorEnv,
+  workerGcArgv,
+} from '../../../../src/serve/cluster/worker-env.ts';
 
 describe('workerGcArgv', () => {
-  it('adds --expose-gc to the primary flags, once', () => {
-    assert.deepEqual(workerGcArgv([]), ['--expose-gc']);
+  it("adds --expose-gc and the old generation's starting limit to the primary flags, once", () => {
+    assert.equal(WORKER_OLD_SPACE, '--initial-old-space-size=64');
+    assert.deepEqual(workerGcArgv([]), ['--expose-gc', WORKER_OLD_SPACE]);
+    assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc', WORKER_OLD_SPACE]);
+    assert.deepEqual(workerGcArgv(['--disable-sigusr1'], '--enable-source-maps'), [
+      '--disable-sigusr1',
+      '--expose-gc',
+      WORKER_OLD_SPACE,
+    ]);
+  });
+  it('leaves the heap to an operator who sizes it, on the command line or in NODE_OPTIONS', () => {
     assert.deepEqual(workerGcArgv(['--max-old-space-size=512']), ['--max-old-space-size=512', '--expose-gc']);
-    assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc']);
+    assert.deepEqual(workerGcArgv(['--initial-heap-size', '32']), [
+      '--initial-heap-size',
+      '32',
+      '--expose-gc',
+    ]);
+    assert.deepEqual(workerGcArgv([], '--trace-warnings --max_old_space_size=256'), ['--expose-gc']);
+    assert.deepEqual(workerGcArgv([], '--max-heap-size=300'), ['--expose-gc']);
   });
 });
 
