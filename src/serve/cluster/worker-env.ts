@@ -23,7 +23,7 @@ const EXPOSE_GC = '--expose-gc';
  * V8 starts a full collection each time its old generation grows ~8 MiB past what the last one left,
  * and the buffers a worker relays count toward that growth: relaying a download, a worker (~11 MiB
  * live) ran a Mark-Compact every ~40 ms, 15–21 per 256 MiB, against 7 for Node's bare proxy floor. A
- * 64 MiB starting limit: 1–5 per 256 MiB and bulk CPU per MiB 0.66× in a fresh worker, 0.92× once V8
+ * 64 MiB starting limit: 1 per 256 MiB and bulk CPU per MiB 0.66× in a fresh worker, 0.92× once V8
  * has sized the heap from a load of its own; keep-alive unchanged (3 against 4 Mark-Compacts in 5 s),
  * idle and after-load RSS unchanged (the limit reserves nothing). docs/benchmarks.md, "Bulk: the old
  * generation's starting limit".
