@@ -5,14 +5,14 @@
 // and should hear why they do not get it).
 
 import inspector from 'node:inspector';
+import { nodeFlagWords } from './node-flags.ts';
 
 /** Node flags that open the inspector (at start, on a signal, or with a port to open later). */
 const INSPECTOR_FLAG = /^--(inspect|inspect-brk|inspect-wait|debug|debug-brk)(=|$)/;
 
 /** The inspector flags in argv-like words (process.execArgv, NODE_OPTIONS split on spaces). */
 export function inspectorFlags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
-  const words = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
-  return words.filter((w) => INSPECTOR_FLAG.test(w));
+  return nodeFlagWords(execArgv, nodeOptions).filter((w) => INSPECTOR_FLAG.test(w));
 }
 
 /** Why this process must not serve, or undefined: an inspector is open or was asked for. */

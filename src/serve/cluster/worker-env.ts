@@ -1,10 +1,13 @@
 // How the primary starts its workers, beyond Node's defaults (measured: docs/benchmarks.md, "RSS after
-// a load"). Workers get a larger starting limit for V8's old generation (below) and --expose-gc, so a worker can give memory back once a load has passed
-// (memory-relief.ts): after thousands of connections close, most of what they used is only freed when
-// V8 collects their JS wrappers, and V8 starts no collection in an idle process. TLSTERM_MALLOC=jemalloc
-// preloads jemalloc into the workers (when installed) with a background thread that returns freed
-// pages to the OS: glibc's malloc keeps them (its heap is fragmented by then, and only malloc_trim,
-// which Node cannot call, would release them).
+// a load"). Workers get a larger starting limit for V8's old generation (WORKER_OLD_SPACE, below),
+// and --expose-gc, so a worker can give memory back once a load has passed (memory-relief.ts): after
+// thousands of connections close, most of what they used is only freed when V8 collects their JS
+// wrappers, and V8 starts no collection in an idle process. TLSTERM_MALLOC=jemalloc preloads jemalloc
+// into the workers (when installed) with a background thread that returns freed pages to the OS:
+// glibc's malloc keeps them (its heap is fragmented by then, and only malloc_trim, which Node cannot
+// call, would release them).
+
+import { nodeFlagWords } from '../node-flags.ts';
 
 /** Where Debian/Ubuntu/Fedora/Alpine put jemalloc's shared library. */
 export const JEMALLOC_PATHS: readonly string[] = [
@@ -37,9 +40,10 @@ const HEAP_SIZING = /^--(initial-old-space-size|initial-heap-size|max-old-space-
  * The workers' Node flags: the primary's own, plus --expose-gc and, unless the operator sizes the
  * heap (on the command line or in NODE_OPTIONS), the old generation's starting limit. Pure.
  */
-export function workerGcArgv(parent: readonly string[], nodeOptions = ''): string[] {
+export function workerGcArgv(parent: readonly string[], nodeOptions?: string): string[] {
   const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
-  const sized = [...parent, ...nodeOptions.split(/\s+/)].some((flag) =>
+  // V8's flags may be spelled with underscores (--max_old_space_size).
+  const sized = nodeFlagWords(parent, nodeOptions).some((flag) =>
     HEAP_SIZING.test(flag.replaceAll('_', '-')),
   );
   return sized ? argv : [...argv, WORKER_OLD_SPACE];
