@@ -2,6 +2,8 @@
 // its RSS before and after one memory-reducing collection. Without it, RSS stayed at the load's
 // high-water mark (docs/benchmarks.md, "RSS after a load").
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -44,6 +46,15 @@ function hold(port: number, i: number): Promise<tls.TLSSocket | undefined> {
     });
   });
 }
+
+test("the worker runs with --expose-gc (for the relief) and V8's old-generation starting limit", () => {
+  const children = spawnSync('pgrep', ['-P', String(serve.pid)], { encoding: 'utf8' }).stdout.trim();
+  const worker = Number(children.split('\n')[0]);
+  assert.ok(worker > 0, 'no worker process found');
+  const argv = readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0');
+  assert.ok(argv.includes('--expose-gc'), argv.join(' '));
+  assert.ok(argv.includes('--initial-old-space-size=64'), argv.join(' '));
+});
 
 test('a worker logs memory_relief and its RSS goes down once 1,200 held connections close', async () => {
   const held: tls.TLSSocket[] = [];
