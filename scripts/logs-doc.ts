@@ -21,10 +21,11 @@ export function renderLogsDoc(): string {
     'tlsterm writes one line per event, JSON by default (`log.format: text` for people tailing it), on',
     'stdout or appended to `log.file` (SIGUSR1 reopens it). Every JSON line starts with `time` (ISO 8601),',
     '`level` (`debug`, `info`, `warning` or `error`: the level below is the usual one; lines under',
-    '`log.level` are not written), in a cluster worker `worker` (its pid); then `event`, one of the names',
-    'below, and its fields. A client is always spelled `"203.0.113.9:5123"` or `"[::1]:43818"`; `conn_id`',
-    'joins a `handshake` line to the `access` lines of its connection. Secrets (keys, TLS secrets, Redis',
-    'passwords) never appear. Configuration: `log:` in docs/configuration.md; figures: docs/operations.md.',
+    '`log.level` are not written), in a cluster worker `worker` (its pid; with `single_process` no line',
+    'has it: one process serves); then `event`, one of the names below, and its fields. A client is',
+    'always spelled `"203.0.113.9:5123"` or `"[::1]:43818"`; `conn_id` joins a `handshake` line to the',
+    '`access` lines of its connection. Secrets (keys, TLS secrets, Redis passwords) never appear.',
+    'Configuration: `log:` in docs/configuration.md; figures: docs/operations.md.',
     '',
   ];
   const entries = Object.entries(EVENTS) as [string, EventSpec][];

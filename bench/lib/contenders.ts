@@ -17,6 +17,7 @@ export type ContenderName =
   | 'tlsterm-base'
   | 'tlsterm-l7'
   | 'tlsterm-w2'
+  | 'tlsterm-1p'
   | 'nginx'
   | 'nginx-w2'
   | 'haproxy'
@@ -59,13 +60,14 @@ export function commandExists(name: string): boolean {
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function tlsterm(
-  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7' | 'tlsterm-w2',
+  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7' | 'tlsterm-w2' | 'tlsterm-1p',
   repo: string,
   features: TlstermFeatures,
   http2 = false,
 ): Contender {
   const l7 = name === 'tlsterm-l7';
   const workers = name === 'tlsterm-w2' ? 2 : 1;
+  const singleProcess = name === 'tlsterm-1p';
   return {
     name,
     ...(name === 'tlsterm-base' ? { about: `tlsterm from ${repo} (BENCH_BASELINE)` } : {}),
@@ -73,8 +75,11 @@ function tlsterm(
       ? { about: 'tlsterm with 10 routes (requests match the last) and a pool of 3 servers (round robin)' }
       : {}),
     ...(workers > 1 ? { about: `tlsterm with workers: ${workers} (the same config otherwise)` } : {}),
+    ...(singleProcess
+      ? { about: 'tlsterm with single_process: true (the primary serves: one process, no worker)' }
+      : {}),
     spec({ dir, port, backendPort, certs }) {
-      const tree = { repo, features, l7, workers, http2 };
+      const tree = { repo, features, l7, workers, http2, singleProcess };
       const launch = tlstermConfig(join(dir, name), port, backendPort, certs, tree);
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
       // Primed: the measured start finds this tree's modules in Node's compile cache.
@@ -187,6 +192,7 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
       : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
     ...(choice.features.routes === true ? [tlsterm('tlsterm-l7', choice.repo, choice.features)] : []),
     ...(choice.features.workers ? [tlsterm('tlsterm-w2', choice.repo, choice.features)] : []),
+    ...(choice.features.singleProcess === true ? [tlsterm('tlsterm-1p', choice.repo, choice.features)] : []),
     nginx('nginx'),
     nginx('nginx-w2'),
     haproxy(),
@@ -247,6 +253,7 @@ export const DEFAULT_CONTENDERS: readonly ContenderName[] = [
   'tlsterm',
   'tlsterm-base',
   'tlsterm-l7',
+  'tlsterm-1p',
   'nginx',
   'haproxy',
   'node-tls',
@@ -261,6 +268,7 @@ export const CONTENDER_ORDER: readonly ContenderName[] = [
   'tlsterm-base',
   'tlsterm-l7',
   'tlsterm-w2',
+  'tlsterm-1p',
   'nginx',
   'nginx-w2',
   'haproxy',

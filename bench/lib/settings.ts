@@ -42,7 +42,7 @@ Environment:
                        h2-idle, h2-load, passthrough-handshake, passthrough-bulk) and/or groups
                        (resumed: the three resumed-* scenarios; scale: the two scale-* scenarios);
                        scale-* and after-load run only when named
-  BENCH_CONTENDERS=tlsterm,tlsterm-base,nginx,haproxy,node-tls,node-h2
+  BENCH_CONTENDERS=tlsterm,tlsterm-base,tlsterm-l7,tlsterm-1p,nginx,haproxy,node-tls,node-h2
                       the columns; also node-peek (node-tls behind a JS read of the
                       ClientHello, as tlsterm accepts), node-pipe (a bare TLS-to-TCP pipe),
                       node-proxy (node-peek proxying each request over pooled backend sockets),

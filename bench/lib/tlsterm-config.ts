@@ -24,6 +24,8 @@ export interface TlstermFeatures {
   readonly routes?: boolean;
   /** `sites[].alpn:` (the HTTP/2 front: trees without the key offer what they offer). */
   readonly alpn?: boolean;
+  /** `single_process:` (the primary serves, no worker process). */
+  readonly singleProcess?: boolean;
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,6 +44,7 @@ export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
     limits: 'limits' in schema.ListenerSchema.entries,
     routes: 'pools' in schema.ConfigSchema.entries,
     alpn: schema.SiteSchema !== undefined && 'alpn' in schema.SiteSchema.entries,
+    singleProcess: 'single_process' in schema.ConfigSchema.entries,
   };
 }
 
@@ -55,6 +58,8 @@ export interface TlstermTree {
   readonly workers?: number;
   /** Offer h2 first by ALPN, then http/1.1 (the HTTP/2 front), where the tree has the key. */
   readonly http2?: boolean;
+  /** `single_process: true`; needs the `singleProcess` feature. */
+  readonly singleProcess?: boolean;
 }
 
 export function tlstermConfig(
@@ -80,6 +85,7 @@ export function tlstermConfig(
     state_dir: join(prefix, 'state'),
     // One serving process next to nginx's one worker (its idle primary is counted as nginx's master is).
     ...(tree.features?.workers === true ? { workers: tree.workers ?? 1 } : {}),
+    ...(tree.singleProcess === true && tree.features?.singleProcess === true ? { single_process: true } : {}),
     // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
     extra_ca: [certs.ca],
     ...(tree.l7 === true ? { pools: { app: { servers: [backend, backend, backend] } } } : {}),

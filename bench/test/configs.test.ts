@@ -149,8 +149,8 @@ describe('tlsterm config for the keys the tree knows', () => {
     const features = await tlstermFeatures(repoRoot);
     assert.deepEqual(
       features,
-      { workers: true, session: true, limits: true, routes: true, alpn: true },
-      'this tree has workers:, session:, limits:, pools: and sites[].alpn:',
+      { workers: true, session: true, limits: true, routes: true, alpn: true, singleProcess: true },
+      'this tree has workers:, session:, limits:, pools:, sites[].alpn: and single_process:',
     );
     const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
@@ -186,6 +186,31 @@ describe('tlsterm config for the keys the tree knows', () => {
       },
     );
     assert.match(checked.stdout, /OK/);
+  });
+
+  it('tlsterm-1p: single_process: true with one worker, and passes tlsterm check', async () => {
+    const features = await tlstermFeatures(repoRoot);
+    const launch = tlstermConfig(join(dir, 'tlsterm-1p'), 8443, 8080, certs, {
+      features,
+      singleProcess: true,
+    });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.single_process, true);
+    assert.equal(config.workers, 1);
+    const checked = await promisify(execFile)(
+      launch.command,
+      [launch.args[0]!, 'check', '-c', launch.args[3]!],
+      {
+        cwd: launch.cwd,
+        timeout: 60_000,
+      },
+    );
+    assert.match(checked.stdout, /OK/);
+    const without = tlstermConfig(join(dir, 'tlsterm-1p-old'), 8443, 8080, certs, {
+      features: { ...features, singleProcess: false },
+      singleProcess: true,
+    });
+    assert.equal('single_process' in JSON.parse(readFileSync(without.args[3]!, 'utf8')), false);
   });
 
   it('leaves both out for a tree from before them', () => {

@@ -21,6 +21,7 @@ import { checkLog } from './log-check.ts';
 import type { Plan } from './plan.ts';
 import { checkPools } from './pools-check.ts';
 import { checkPrivileges } from './privileges-check.ts';
+import { checkProcesses } from './process-check.ts';
 import { checkState } from './resumption-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
@@ -129,11 +130,13 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
       'give requests in flight time to finish, e.g. drain_timeout: 30s',
     );
   const runAs = checkPrivileges(ctx, raw, listeners);
+  const processes = checkProcesses(ctx, raw);
   if (hasErrors(ctx.problems)) return undefined;
   return {
     source: path.resolve(ctx.file),
     stateDir,
-    workers: raw.workers ?? 'auto',
+    workers: processes.workers,
+    ...(processes.singleProcess ? { singleProcess: true } : {}),
     drainTimeoutMs,
     state,
     listeners,

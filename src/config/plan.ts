@@ -154,6 +154,8 @@ export interface Plan {
   readonly keylogMaxBytes?: number;
   /** Serving processes (`workers:`); 'auto' is resolved at start to one per core. */
   readonly workers: number | 'auto';
+  /** `single_process: true`: the primary serves, no workers (process-check.ts says the trade). */
+  readonly singleProcess?: boolean;
   /** How long old workers may finish their connections after a reload or SIGTERM. */
   readonly drainTimeoutMs: number;
   /** Where resumption state lives (`state:`): this process, or Redis shared by hosts. */

@@ -486,6 +486,7 @@ export const ConfigSchema = v.strictObject({
       'workers is a number of processes (at least 1) or auto (one per core)',
     ),
   ),
+  single_process: v.optional(v.boolean('single_process is true or false')),
   drain_timeout: v.optional(Duration),
   state: v.optional(StateSchema),
   admin: v.optional(

@@ -477,7 +477,11 @@ export const EVENTS = {
     by: 'cluster',
     level: 'info',
     says: 'every listener is bound and the workers serve',
-    fields: { pid: 'primary pid', listeners: 'name, scheme, address, port of each listener' },
+    fields: {
+      pid: 'primary pid',
+      listeners: 'name, scheme, address, port of each listener',
+      single_process: 'true when the primary serves itself (`single_process:`); absent otherwise',
+    },
   },
   reloaded: {
     by: 'cluster',
@@ -509,8 +513,14 @@ export const EVENTS = {
   worker_exited: {
     by: 'cluster',
     level: 'warning',
-    says: 'a worker process ended unexpectedly',
-    fields: { pid: 'its pid', generation: 'its generation', code: 'exit code', signal: 'signal' },
+    says: 'a worker process ended unexpectedly (single_process: a generation ended by an error)',
+    fields: {
+      pid: 'its pid',
+      generation: 'its generation',
+      code: 'exit code',
+      signal: 'signal',
+      detail: 'single_process: the error, in words',
+    },
   },
   worker_restarted: {
     by: 'cluster',

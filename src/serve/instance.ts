@@ -142,6 +142,13 @@ export async function runServe(options: ServeOptions): Promise<number> {
   }
   if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   const plan: Plan = first.plan;
+  if (plan.singleProcess === true && workers !== undefined && workers !== 1) {
+    notice(
+      `tlsterm: not starting: --workers ${workers}: the config says single_process (one process serves)\n` +
+        'hint: drop --workers, or drop single_process from the config\n',
+    );
+    return 1;
+  }
   const refused = privilegeRefusal(plan.runAs, process.getuid?.());
   if (!refused.ok) {
     notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
@@ -190,7 +197,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
     },
     log,
     workers: (p) => {
-      const n = workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers);
+      const n =
+        p.singleProcess === true
+          ? 1
+          : (workers ?? (p.workers === 'auto' ? os.availableParallelism() : p.workers));
       // Inherited by the workers forked next (cluster.fork adds to process.env): see createLogOutput.
       process.env['TLSTERM_WORKERS'] = String(n);
       return n;
@@ -237,7 +247,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
       // The pid file's warning already says the state directory is not writable.
     });
   if (pidFile !== undefined) await recordStatus();
-  log({ event: 'started', pid: process.pid, listeners: supervisor.addresses });
+  log({
+    event: 'started',
+    pid: process.pid,
+    listeners: supervisor.addresses,
+    ...(plan.singleProcess === true ? { single_process: true } : {}),
+  });
   setImmediate(compactHeap);
   // One process per host manages ACME certificates and checks expiry: this one, the primary.
   const acme = await startAcmeService({ plan, log });

@@ -23,6 +23,7 @@ import { type ConnectionTracker, createConnectionTracker } from './connection-tr
 import { buildHostRouting } from './host-routing.ts';
 import { createHttpListener, type Http01Lookup } from './http-listener.ts';
 import { setListenerRequestIdHeader } from './listener-http-options.ts';
+import { type Bound, type Listen, listenDirect } from './listener-pool.ts';
 import { watchServerGauges } from './metrics.ts';
 import { attachStapling, siteStaples } from './ocsp/index.ts';
 import { createProxyIn } from './proxy-in/index.ts';
@@ -52,31 +53,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function listen(server: net.Server, host: string, port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 async function startListener(
   listener: ListenerPlan,
   sites: readonly SiteRuntime[],
   log: Logger,
   resumption: ListenerResumption,
   tracker: ConnectionTracker,
+  listen: Listen,
   acmeTls?: tls.Server,
-): Promise<net.Server[]> {
+): Promise<Bound[]> {
   // Built once per listener: SNI routing, then per request the Host rule (host-routing.ts).
   const routing = buildHostRouting(sites, listener.strictSni);
   const limiter = createConnectionLimiter(listener, log);
   const proxyIn =
     listener.proxyProtocol === undefined ? undefined : createProxyIn(listener, listener.proxyProtocol, log);
   const hosts = listener.host === 'localhost' ? ['127.0.0.1', '::1'] : [listener.host];
-  const servers: net.Server[] = [];
+  const bounds: Bound[] = [];
   for (const host of hosts) {
     const server = net.createServer({ noDelay: true }, (raw) => {
       if (proxyIn === undefined) {
@@ -92,22 +84,16 @@ async function startListener(
         });
     });
     try {
-      await listen(server, host, servers.length > 0 ? portOf(servers[0]) : listener.port);
-      servers.push(server);
+      bounds.push(await listen(server, host, bounds[0]?.address().port ?? listener.port));
     } catch (error) {
       // "localhost" on a machine without IPv6: serving on 127.0.0.1 alone is fine.
-      if (servers.length > 0 && host === '::1') continue;
-      for (const s of servers) s.close();
+      if (bounds.length > 0 && host === '::1') continue;
+      await Promise.all(bounds.map((b) => b.close()));
       throw listenError(host, listener.port, error);
     }
   }
-  return servers;
+  return bounds;
 }
-
-const portOf = (server: net.Server | undefined): number => {
-  const address = server?.address();
-  return typeof address === 'object' && address ? address.port : 0;
-};
 
 export interface ServerOptions {
   /** ACME HTTP-01 answers for the plain-HTTP listeners. */
@@ -127,6 +113,8 @@ export interface ServerOptions {
   readonly ocsp?: OcspStaples;
   /** How pools hear health decisions (the cluster primary's); default: decided in this process. */
   readonly health?: HealthLink;
+  /** Where listening sockets come from (single_process: the process's listener pool); default: bind. */
+  readonly listen?: Listen;
 }
 
 export async function startServer(
@@ -134,7 +122,8 @@ export async function startServer(
   log: Logger,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
-  const all: { listener: string; scheme: 'https' | 'http'; server: net.Server }[] = [];
+  const all: { listener: string; scheme: 'https' | 'http'; bound: Bound }[] = [];
+  const listen = options.listen ?? listenDirect;
   const allSites: SiteRuntime[] = [];
   const states: ResumptionState[] = [];
   const resumptions = new Map<string, ListenerResumption>();
@@ -197,20 +186,33 @@ export async function startServer(
         createSiteRuntime(listener, site, resumption, wire, pools, inspect),
       );
       allSites.push(...sites);
-      for (const server of await startListener(listener, sites, log, resumption, tracker, acme?.tlsAlpn01))
-        all.push({ listener: listener.name, scheme: 'https', server });
+      for (const bound of await startListener(
+        listener,
+        sites,
+        log,
+        resumption,
+        tracker,
+        listen,
+        acme?.tlsAlpn01,
+      ))
+        all.push({ listener: listener.name, scheme: 'https', bound });
     }
     for (const listener of plan.httpListeners) {
       const server = createHttpListener(listener, acme?.http01 ?? options.http01 ?? (() => undefined), log);
+      let bound: Bound;
       try {
-        await listen(server, listener.host === 'localhost' ? '127.0.0.1' : listener.host, listener.port);
+        bound = await listen(
+          server,
+          listener.host === 'localhost' ? '127.0.0.1' : listener.host,
+          listener.port,
+        );
       } catch (error) {
         throw listenError(listener.host, listener.port, error);
       }
-      all.push({ listener: listener.name, scheme: 'http', server });
+      all.push({ listener: listener.name, scheme: 'http', bound });
     }
   } catch (error) {
-    for (const { server } of all) server.close();
+    await Promise.all(all.map(({ bound }) => bound.close()));
     await release();
     throw error;
   }
@@ -220,17 +222,15 @@ export async function startServer(
   });
   const stopGauges = watchServerGauges(allSites, resumptions, keylog !== undefined);
   return {
-    addresses: all.map(({ listener, scheme, server }) => {
-      const address = server.address() as net.AddressInfo;
+    addresses: all.map(({ listener, scheme, bound }) => {
+      const address = bound.address();
       return { listener, scheme, address: address.address, port: address.port };
     }),
     drain: async (deadlineMs) => {
       stopWatching();
       stopGauges();
       // Stop accepting first; connections already accepted finish (or are cut at the deadline).
-      const closed = Promise.all(
-        all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
-      );
+      const closed = Promise.all(all.map(({ bound }) => bound.close()));
       const cut = await tracker.drain(deadlineMs);
       await closed;
       await release();
@@ -240,9 +240,7 @@ export async function startServer(
     close: async () => {
       stopWatching();
       stopGauges();
-      await Promise.all(
-        all.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
-      );
+      await Promise.all(all.map(({ bound }) => bound.close()));
       await release();
     },
   };

@@ -30,6 +30,8 @@ export const startRateSync = (send: (taken: RateTaken) => void): (() => void) =>
   timer ??= setInterval(flush, SYNC_MS);
   timer.unref();
   return () => {
+    // A later start replaced this one (single_process: a reload's new generation): its sync goes on.
+    if (sender !== send) return;
     if (timer !== null) clearInterval(timer);
     timer = null;
     sender = null;

@@ -14,12 +14,11 @@ export {
   writePidFile,
 } from './pid-file.ts';
 export { createPrimaryStates, type GenerationState, type PrimaryStates } from './primary-state.ts';
-export type { ReloadOutcome } from './reload.ts';
+export type { PlanLoad, ReloadOutcome } from './reload.ts';
 export { serialReload } from './reload-instance.ts';
 export { type ReloadRequest, type ReloadRequestOutcome, requestReload } from './reload-request.ts';
 export {
   type ClusterView,
-  type PlanLoad,
   type Supervisor,
   type SupervisorOptions,
   startSupervisor,

@@ -4,7 +4,6 @@
 // and by pid) and counted with its last share, never waited on. The share a worker leaves when it
 // drains or dies is kept, so a reload or a restart does not make a counter go down.
 
-import type { Worker } from 'node:cluster';
 import {
   type Aggregated,
   aggregateShares,
@@ -14,6 +13,7 @@ import {
   processMetrics,
 } from '../../observe/index.ts';
 import type { ToWorker } from './messages.ts';
+import type { WorkerHandle } from './worker-handle.ts';
 
 export interface InstanceMetrics extends Aggregated {
   readonly answered: number;
@@ -23,16 +23,18 @@ export interface InstanceMetrics extends Aggregated {
 
 export interface MetricsGatherer {
   /** A 'metrics' message from a worker. */
-  onShare(worker: Worker, seq: number, share: readonly MetricJson[]): void;
+  onShare(worker: WorkerHandle, seq: number, share: readonly MetricJson[]): void;
   /** The worker exited: its last share's counts become the instance's for good. */
-  workerGone(worker: Worker): void;
-  gather(workers: readonly Worker[], timeoutMs: number): Promise<InstanceMetrics>;
+  workerGone(worker: WorkerHandle): void;
+  gather(workers: readonly WorkerHandle[], timeoutMs: number): Promise<InstanceMetrics>;
 }
 
-export function createMetricsGatherer(send: (worker: Worker, message: ToWorker) => void): MetricsGatherer {
-  const last = new Map<Worker, readonly MetricJson[]>();
+export function createMetricsGatherer(
+  send: (worker: WorkerHandle, message: ToWorker) => void,
+): MetricsGatherer {
+  const last = new Map<WorkerHandle, readonly MetricJson[]>();
   let retired: MetricJson[][] = [];
-  const waiting = new Map<number, Map<Worker, () => void>>();
+  const waiting = new Map<number, Map<WorkerHandle, () => void>>();
   let nextSeq = 1;
 
   return {
@@ -47,7 +49,7 @@ export function createMetricsGatherer(send: (worker: Worker, message: ToWorker) 
     },
     async gather(workers, timeoutMs) {
       const seq = nextSeq++;
-      const answers = new Map<Worker, () => void>();
+      const answers = new Map<WorkerHandle, () => void>();
       waiting.set(seq, answers);
       const silent: number[] = [];
       let answered = 0;

@@ -5,7 +5,7 @@
 // ones told to drain (finish their connections within the deadline, then exit). A config that
 // does not check keeps the old generation serving.
 
-import cluster, { type Worker } from 'node:cluster';
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { extname } from 'node:path';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../config/plan.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';
 import type { AdminAsk } from '../admin/asks.ts';
+import { createListenerPool } from '../listener-pool.ts';
 import { workerExecArgv } from '../no-inspector.ts';
 import { addCounts, type ResumptionCounts, resumptionSummary } from '../resumption/index.ts';
 import { isToPrimary, type ToWorker, type WorkerAddress } from './messages.ts';
@@ -21,13 +22,10 @@ import { encodePlan, type PlanWire } from './plan-wire.ts';
 import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { openRateRelay, type RateRelay } from './rate-relay.ts';
-import type { ReloadOutcome } from './reload.ts';
+import type { PlanLoad, ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
 import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
-
-export type PlanLoad =
-  | { readonly ok: true; readonly plan: Plan }
-  | { readonly ok: false; readonly why: string };
+import type { WorkerHandle } from './worker-handle.ts';
 
 export interface SupervisorOptions {
   /** The plan of the first generation (already checked). */
@@ -80,13 +78,25 @@ interface Generation {
   readonly state: GenerationState;
   /** Pool health, decided here once for the generation's workers. */
   readonly health: GenerationHealth;
-  readonly workers: Set<Worker>;
+  readonly workers: Set<WorkerHandle>;
   draining: boolean;
   /** Set by the first retire: a stop during a reload's drain waits for that one. */
   retired?: Promise<DrainOutcome>;
   /** Connections cut at the drain deadline, as the workers report them. */
   cut: number;
 }
+
+/** Why a reload cannot take `plan` (single_process switched), or undefined. Pure. */
+export const processModelChange = (plan: Plan, inline: boolean): string | undefined =>
+  (plan.singleProcess === true) === inline
+    ? undefined
+    : `single_process changes only at a restart (this instance runs ${inline ? 'one process' : 'a primary and workers'})`;
+
+/** The primary's own generations (single_process): how to start one, and the sockets they share. */
+const inlineWorkers = async () => ({
+  start: (await import('./inline-worker.ts')).startInlineWorker,
+  pool: createListenerPool(),
+});
 
 export interface DrainOutcome {
   readonly generation: number;
@@ -102,17 +112,21 @@ const START_TIMEOUT_MS = 30_000;
 
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
   const { log } = options;
+  // single_process: each generation is served here (inline-worker.ts, loaded only then: it brings
+  // the data path), its listening sockets from one pool that outlives the generations.
+  const inline = options.initial.singleProcess === true ? await inlineWorkers() : undefined;
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   // Workers hold the private keys too: no inspector signal handler, not even before their first line
   // runs; --expose-gc lets a worker give memory back after a load (memory-relief.ts).
   // Workers run worker-main (not the CLI), with the compile cache the primary uses (no TypeScript
   // stripper loaded in a worker: ~20 MiB).
-  cluster.setupPrimary({
-    exec: fileURLToPath(new URL(`./worker-main${extname(import.meta.url)}`, import.meta.url)),
-    args: [],
-    serialization: 'advanced',
-    execArgv: workerGcArgv(workerExecArgv(), process.env['NODE_OPTIONS']),
-  });
+  if (inline === undefined)
+    cluster.setupPrimary({
+      exec: fileURLToPath(new URL(`./worker-main${extname(import.meta.url)}`, import.meta.url)),
+      args: [],
+      serialization: 'advanced',
+      execArgv: workerGcArgv(workerExecArgv(), process.env['NODE_OPTIONS']),
+    });
   const compileCache = module.getCompileCacheDir?.();
   const allocator = workerAllocatorEnv(process.env, existsSync);
   if (!allocator.ok) log({ event: 'worker_allocator', level: 'warning', detail: allocator.why });
@@ -128,24 +142,26 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     for (const g of generations) if (g.state.uses(key)) for (const w of g.workers) send(w, message);
   });
 
-  const send = (worker: Worker, message: ToWorker): void => {
+  const send = (worker: WorkerHandle, message: ToWorker): void => {
     if (worker.isConnected()) worker.send(message);
   };
 
   const gatherer = createMetricsGatherer((worker, message) => send(worker, message));
   const asker = createWorkerAsker((w, m) => send(w, m));
 
-  const fork = (g: Generation): Worker => {
-    const worker = cluster.fork({
-      ...workerEnv,
-      ...(compileCache !== undefined ? { NODE_COMPILE_CACHE: compileCache } : {}),
-      TLSTERM_GENERATION: String(g.id),
-    });
+  const fork = (g: Generation): WorkerHandle => {
+    const worker =
+      inline?.start({ plan: g.plan, log, listen: inline.pool.listen }) ??
+      cluster.fork({
+        ...workerEnv,
+        ...(compileCache !== undefined ? { NODE_COMPILE_CACHE: compileCache } : {}),
+        TLSTERM_GENERATION: String(g.id),
+      });
     g.workers.add(worker);
     worker.on('message', (m: unknown) => {
       if (!isToPrimary(m)) return;
       if (m.type === 'ready') g.ready.add(worker.process.pid ?? 0);
-      if (m.type === 'admin-answer') return asker.answered(m.seq, worker.process.pid ?? 0, m.answer);
+      if (m.type === 'admin-answer') return asker.answered(m.seq, worker, m.answer);
       if (m.type === 'plan-get') return send(worker, { type: 'plan', plan: g.wire });
       if (m.type === 'drained') {
         g.cut += m.cut;
@@ -196,7 +212,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     return worker;
   };
 
-  const waitReady = (g: Generation, worker: Worker): Promise<WorkerAddress[]> =>
+  const waitReady = (g: Generation, worker: WorkerHandle): Promise<WorkerAddress[]> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => done(new Error(`worker ${worker.process.pid} did not start in time`)),
@@ -225,7 +241,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     const encoded = encodePlan(plan);
     if (!encoded.ok) throw new Error(encoded.why);
     const state = await states.forPlan(plan);
-    const workers = new Set<Worker>();
+    const workers = new Set<WorkerHandle>();
     const health = generationHealth(plan, log, (m) => {
       for (const w of workers) send(w, m);
     });
@@ -302,9 +318,11 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   let reloading: Promise<ReloadOutcome> | undefined;
   const reload = async (): Promise<ReloadOutcome> => {
     const loaded = await options.load();
-    if (!loaded.ok) {
-      log({ event: 'reload_failed', reason: 'config', detail: loaded.why });
-      return { ok: false, generation: current.id, reason: 'config', detail: loaded.why };
+    const why = loaded.ok ? processModelChange(loaded.plan, inline !== undefined) : loaded.why;
+    if (!loaded.ok || why !== undefined) {
+      const detail = why ?? '';
+      log({ event: 'reload_failed', reason: 'config', detail });
+      return { ok: false, generation: current.id, reason: 'config', detail };
     }
     let next: { g: Generation; addresses: WorkerAddress[] };
     try {

@@ -3,9 +3,9 @@
 // a seq, answers gathered until every worker answered or the bound passed. A worker that did not
 // answer in time is named, never waited on further.
 
-import type { Worker } from 'node:cluster';
 import type { AdminAnswer, AdminAsk } from '../admin/asks.ts';
 import type { ToWorker } from './messages.ts';
+import type { WorkerHandle } from './worker-handle.ts';
 
 /** How long the primary waits for the workers' answers. */
 export const ASK_WAIT_MS = 2000;
@@ -17,37 +17,38 @@ export interface WorkerAnswers {
 }
 
 export interface WorkerAsker {
-  ask(workers: readonly Worker[], ask: AdminAsk, waitMs?: number): Promise<WorkerAnswers>;
+  ask(workers: readonly WorkerHandle[], ask: AdminAsk, waitMs?: number): Promise<WorkerAnswers>;
   /** An `admin-answer` from a worker. */
-  answered(seq: number, pid: number, answer: AdminAnswer): void;
+  answered(seq: number, worker: WorkerHandle, answer: AdminAnswer): void;
 }
 
-export function createWorkerAsker(send: (worker: Worker, message: ToWorker) => void): WorkerAsker {
+export function createWorkerAsker(send: (worker: WorkerHandle, message: ToWorker) => void): WorkerAsker {
   let seq = 0;
-  const pending = new Map<number, (pid: number, answer: AdminAnswer) => void>();
+  const pending = new Map<number, (worker: WorkerHandle, answer: AdminAnswer) => void>();
   return {
     ask(workers, ask, waitMs = ASK_WAIT_MS) {
       const n = ++seq;
-      const waiting = new Set(workers.map((w) => w.process.pid ?? 0));
+      // By worker, not pid: with single_process, two generations in a reload share the pid.
+      const waiting = new Set(workers);
       const answers: { pid: number; answer: AdminAnswer }[] = [];
       return new Promise((resolve) => {
         const done = () => {
           clearTimeout(timer);
           pending.delete(n);
-          resolve({ answers, missing: [...waiting] });
+          resolve({ answers, missing: [...waiting].map((w) => w.process.pid ?? 0) });
         };
         const timer = setTimeout(done, waitMs);
-        pending.set(n, (pid, answer) => {
-          if (!waiting.delete(pid)) return;
-          answers.push({ pid, answer });
+        pending.set(n, (worker, answer) => {
+          if (!waiting.delete(worker)) return;
+          answers.push({ pid: worker.process.pid ?? 0, answer });
           if (waiting.size === 0) done();
         });
         if (waiting.size === 0) return done();
         for (const w of workers) send(w, { type: 'admin-ask', seq: n, ask });
       });
     },
-    answered(seq, pid, answer) {
-      pending.get(seq)?.(pid, answer);
+    answered(seq, worker, answer) {
+      pending.get(seq)?.(worker, answer);
     },
   };
 }

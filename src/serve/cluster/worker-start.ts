@@ -8,8 +8,9 @@ import { configureLog, reopenOnRequest } from '../log-reopen.ts';
 import { takeOverSigusr1 } from '../no-inspector.ts';
 import { isToWorker, type ToPrimary } from './messages.ts';
 import { decodePlan } from './plan-wire.ts';
-import type { PlanLoad } from './supervisor.ts';
+import type { PlanLoad } from './reload.ts';
 import { runWorker } from './worker.ts';
+import { processLink } from './worker-link.ts';
 
 // Every line a worker writes says which worker (rendered once by the logger, not per call).
 const output = createLogOutput({
@@ -34,4 +35,4 @@ const askPlan = (): Promise<PlanLoad> =>
     process.send?.({ type: 'plan-get' } satisfies ToPrimary);
   });
 
-process.exitCode = await runWorker({ load: askPlan, log: output.log });
+process.exitCode = await runWorker({ load: askPlan, log: output.log, link: processLink() });

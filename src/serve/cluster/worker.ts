@@ -1,49 +1,48 @@
 // A serving worker: serves the plan its primary checked (sent over the channel, plan-wire.ts) with the
 // primary's resumption state, reports when it listens, sends its resumption counts, and drains
-// when told to (or when the primary is gone). Signals are the primary's business: a Ctrl-C that
-// reaches the whole process group must not cut connections the primary is about to drain.
+// when told to (or when the primary is gone). Signals are the primary's business (worker-main.ts
+// ignores them in a worker process). With single_process, the primary runs this itself for each
+// generation (inline-worker.ts), over an in-process link with the same messages.
 
 import { createOcspStaples } from '../../certs/ocsp/index.ts';
 import { TlstermError } from '../../errors.ts';
 import { applyRateTaken, startRateSync } from '../../http/index.ts';
-import { type Logger, processMetrics } from '../../observe/index.ts';
+import { type Logger, type MetricJson, processMetrics } from '../../observe/index.ts';
 import { createWorkerAdmin } from '../admin/worker-view.ts';
+import type { Listen } from '../listener-pool.ts';
 import { ocspCertificatesOf } from '../ocsp/index.ts';
 import { dropPrivileges } from '../privileges.ts';
 import { startServer } from '../server.ts';
 import { startMemoryRelief } from './memory-relief.ts';
-import { isToWorker, type ToPrimary, type ToWorker } from './messages.ts';
 import { workerHealthLink } from './primary-health.ts';
-import type { PlanLoad } from './supervisor.ts';
+import type { PlanLoad } from './reload.ts';
+import type { WorkerLink } from './worker-link.ts';
 import { workerResumption } from './worker-resumption.ts';
 
 export interface WorkerOptions {
   readonly load: () => Promise<PlanLoad>;
   readonly log: Logger;
+  /** The channel to the primary: the IPC pipe, or the in-process one of single_process. */
+  readonly link: WorkerLink;
+  /** This worker's metrics share; default the process's (inline: none, the process's is the primary's). */
+  readonly share?: () => readonly MetricJson[];
+  /** Where the listening sockets come from; default: bind (cluster shares the primary's socket). */
+  readonly listen?: Listen;
+  /** Memory relief after a load (needs gc: a worker's --expose-gc, or asked for by the inline one). */
+  readonly relief?: boolean;
   /** How often resumption counts go to the primary; default 10 s. */
   readonly countsMs?: number;
 }
 
 export async function runWorker(options: WorkerOptions): Promise<number> {
-  const send = (m: ToPrimary) => {
-    if (process.connected) process.send?.(m);
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
+  const channel = options.link;
+  const send = channel.send;
+  const share = options.share ?? (() => processMetrics.snapshot());
   const loaded = await options.load();
   if (!loaded.ok) {
     send({ type: 'failed', message: loaded.why });
     return 1;
   }
-  const channel = {
-    send,
-    onMessage(listener: (m: ToWorker) => void) {
-      const handler = (m: unknown) => {
-        if (isToWorker(m)) listener(m);
-      };
-      process.on('message', handler);
-      return () => process.off('message', handler);
-    },
-  };
   // The admin API's asks are answered from the start ("still starting" until the servers exist).
   const admin = createWorkerAdmin(options.log);
   channel.onMessage((m) => {
@@ -65,6 +64,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       admin,
       ocsp: staples,
       health: workerHealthLink(channel),
+      ...(options.listen !== undefined ? { listen: options.listen } : {}),
     });
   } catch (error) {
     // The hint (what to do about a port in use, …) travels too: the primary and `tlsterm reload` show it.
@@ -92,17 +92,16 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.countsMs ?? 10_000,
   );
   counts.unref();
-  const stopRelief = startMemoryRelief(options.log);
+  const stopRelief = startMemoryRelief(options.log, options.relief ?? false);
 
   const drained = new Promise<number>((resolve) => {
     channel.onMessage((m) => {
       if (m.type === 'drain') resolve(m.deadlineMs);
-      else if (m.type === 'metrics-get')
-        send({ type: 'metrics', seq: m.seq, metrics: processMetrics.snapshot() });
+      else if (m.type === 'metrics-get') send({ type: 'metrics', seq: m.seq, metrics: share() });
     });
     // The channel closed without a drain order. (When the primary dies, Node's cluster ends the
     // worker before this runs — measured — so that is a cut, not a drain: keep the primary up.)
-    process.once('disconnect', () => resolve(loaded.plan.drainTimeoutMs));
+    channel.onClose(() => resolve(loaded.plan.drainTimeoutMs));
   });
   const deadlineMs = await drained;
   clearInterval(counts);
@@ -111,12 +110,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const cut = await server.drain(deadlineMs);
   send({ type: 'counts', counts: server.takeResumptionCounts() });
   // Its counts stay in the instance's after it is gone (the primary keeps this last share).
-  send({ type: 'metrics', seq: 0, metrics: processMetrics.snapshot() });
-  // The IPC channel keeps the process alive: say goodbye, then let go of it.
-  await new Promise<void>((resolve) => {
-    if (!process.connected || process.send === undefined) return resolve();
-    process.send({ type: 'drained', cut } satisfies ToPrimary, () => resolve());
-  });
-  if (process.connected) process.disconnect();
+  send({ type: 'metrics', seq: 0, metrics: share() });
+  await channel.farewell({ type: 'drained', cut });
   return 0;
 }

@@ -10,6 +10,7 @@ test('knownKeysAt walks objects, arrays, optionals and unions', () => {
     'log',
     'extra_ca',
     'workers',
+    'single_process',
     'drain_timeout',
     'state',
     'admin',

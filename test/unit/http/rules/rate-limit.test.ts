@@ -1,7 +1,13 @@
 // The token bucket: burst, refill, Retry-After, bounded keys, and what siblings took.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RateLimiter } from '../../../../src/http/rules/index.ts';
+import {
+  RateLimiter,
+  type RateTaken,
+  registerLimiter,
+  SYNC_MS,
+  startRateSync,
+} from '../../../../src/http/rules/index.ts';
 
 const spec = { header: null, perSecond: 2, burst: 3, status: 429, maxKeys: 3 };
 
@@ -36,4 +42,19 @@ test('at most maxKeys buckets, least recently used out', () => {
   assert.equal(l.size, 3);
   // b was the least recently used: it comes back full.
   for (let i = 0; i < 3; i++) assert.equal(l.take('b', 3), null);
+});
+
+test('a sync replaced by a later one (single_process: the next generation) is not stopped by the old one’s stop', async () => {
+  const l = new RateLimiter('sync-replace', spec);
+  registerLimiter(l);
+  const heardOld: RateTaken[] = [];
+  const heardNew: RateTaken[] = [];
+  const stopOld = startRateSync((t) => heardOld.push(t));
+  const stopNew = startRateSync((t) => heardNew.push(t));
+  stopOld();
+  l.take('a', performance.now());
+  await new Promise((r) => setTimeout(r, SYNC_MS * 3));
+  stopNew();
+  assert.deepEqual(heardOld, []);
+  assert.deepEqual(heardNew, [[['sync-replace', 'a', 1]]]);
 });

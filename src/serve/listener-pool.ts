@@ -1,0 +1,97 @@
+// Where a server's listening socket comes from. Each worker process listens itself (cluster shares
+// the primary's socket). In one process (single_process), a reload starts the new generation's
+// servers while the old ones still hold the port: a second bind would fail, and SO_REUSEPORT would
+// lose the connections still queued on the old socket when it closes. So the process keeps one
+// listening socket per address, outside the generations (Caddy's listener pool), and hands each
+// accepted connection to the newest server attached to it; the socket closes when the last server
+// that uses it lets go.
+
+import type net from 'node:net';
+import { createServer } from 'node:net';
+
+/** A server's hold on its address: what it listens on, and letting go of it. */
+export interface Bound {
+  address(): net.AddressInfo;
+  /** Stop accepting (the server's open connections are the caller's). */
+  close(): Promise<void>;
+}
+
+/** Makes `server` receive the connections of host:port. */
+export type Listen = (server: net.Server, host: string, port: number) => Promise<Bound>;
+
+const closeServer = (server: net.Server): Promise<void> =>
+  // A pooled server never listened: close() still runs http.Server's own cleanup (idle connections,
+  // the timeout checks) and then reports ERR_SERVER_NOT_RUNNING, which is no news here.
+  new Promise((resolve) => server.close(() => resolve()));
+
+const bind = (server: net.Server, host: string, port: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+/** The server listens on its own socket (a worker process). */
+export const listenDirect: Listen = async (server, host, port) => {
+  await bind(server, host, port);
+  return { address: () => server.address() as net.AddressInfo, close: () => closeServer(server) };
+};
+
+export interface ListenerPool {
+  readonly listen: Listen;
+  /** Addresses bound now (for tests and the status view). */
+  size(): number;
+}
+
+interface Entry {
+  readonly socket: net.Server;
+  /** Servers attached, oldest first: the last one gets the new connections. */
+  readonly servers: net.Server[];
+}
+
+export function createListenerPool(): ListenerPool {
+  // Promises: a second server asking for an address while it is being bound waits for that bind.
+  const entries = new Map<string, Promise<Entry>>();
+  const open = async (host: string, port: number): Promise<Entry> => {
+    const socket = createServer({ noDelay: true });
+    const entry: Entry = { socket, servers: [] };
+    socket.on('connection', (raw) => {
+      const server = entry.servers.at(-1);
+      if (server === undefined) raw.destroy();
+      else server.emit('connection', raw);
+    });
+    await bind(socket, host, port);
+    return entry;
+  };
+  return {
+    size: () => entries.size,
+    async listen(server, host, port) {
+      const key = `${host}\u0000${port}`;
+      let pending = entries.get(key);
+      if (pending === undefined) {
+        pending = open(host, port);
+        entries.set(key, pending);
+        pending.catch(() => entries.delete(key));
+      }
+      const entry = await pending;
+      entry.servers.push(server);
+      // http.Server starts its request/headers timeout checks on 'listening'.
+      server.emit('listening');
+      let attached = true;
+      return {
+        address: () => entry.socket.address() as net.AddressInfo,
+        async close() {
+          if (!attached) return;
+          attached = false;
+          entry.servers.splice(entry.servers.indexOf(server), 1);
+          const last = entry.servers.length === 0;
+          if (last) entries.delete(key);
+          // The socket's close waits for every connection it accepted (as a worker's would).
+          await Promise.all([closeServer(server), ...(last ? [closeServer(entry.socket)] : [])]);
+        },
+      };
+    },
+  };
+}

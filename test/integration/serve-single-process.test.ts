@@ -1,0 +1,235 @@
+// single_process: one process serves, the primary itself. No worker process exists; a reload starts
+// the new generation beside the old one in the same process, on the same listening sockets, and
+// under steady keep-alive load not one request fails; a TLS 1.3 ticket and a TLS 1.2 session id
+// issued before the reload resume after it; /metrics counts each handshake once (the process is
+// one share, not a primary's plus a worker's); switching single_process needs a restart; SIGTERM
+// lets a request in flight finish.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { parseExposition, sumOf } from '../helpers/prom-text.ts';
+import { run, sClientAsync } from '../helpers/run.ts';
+import { adminFetch, adminPort } from './admin-harness.ts';
+import { type ServeProcess, sClient, startServe } from './serve-harness.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+
+let tmp: { dir: string; cleanup(): void };
+let pki: Pki;
+const backends = new Map<string, { server: http.Server; port: number }>();
+let serve: ServeProcess;
+let admin: number;
+let configFile: string;
+
+const config = (greeting: string, single = true) => `state_dir: ${tmp.dir}/state
+extra_ca: [${pki.rootPath}]
+${single ? 'single_process: true\n' : ''}drain_timeout: 10s
+admin: { address: "127.0.0.1:0" }
+listeners:
+  - address: 127.0.0.1:0
+    session: { cache: true, tickets: true }
+    sites:
+      - hosts: [example.test]
+        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
+        upstream: http://127.0.0.1:${backends.get(greeting)?.port}
+`;
+
+/** Processes whose parent is `pid` (from /proc: what `ps --ppid` reads). */
+const childrenOf = (pid: number): number[] =>
+  fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // The fields after the command name (in parentheses, which may hold spaces): state, ppid.
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+
+before(async () => {
+  tmp = makeTempDir('serve-single-process');
+  pki = await makePki(path.join(tmp.dir, 'pki'));
+  for (const name of ['one', 'two']) {
+    const server = http.createServer((req, res) => {
+      const delay = req.url?.includes('slow') ? 1500 : 0;
+      setTimeout(() => res.end(`hello from ${name}${req.url}\n`), delay);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    backends.set(name, { server, port: (server.address() as net.AddressInfo).port });
+  }
+  serve = await startServe(tmp.dir, config('one'), [], 'single.yaml');
+  configFile = path.join(tmp.dir, 'single.yaml');
+  admin = await adminPort(serve);
+});
+
+after(async () => {
+  await serve?.stop();
+  for (const { server } of backends.values()) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  tmp?.cleanup();
+});
+
+function get(agent: https.Agent, port: number, pathname = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      { host: '127.0.0.1', port, servername: 'example.test', ca: pki.rootPem, agent, path: pathname },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+const sni = () => ['-servername', 'example.test', '-CAfile', pki.rootPath];
+
+/** s_client making one request and reading the answer: TLS 1.3 tickets come after the handshake. */
+const sClientRequest = async (port: number, args: readonly string[]): Promise<string> =>
+  (
+    await sClientAsync(
+      port,
+      ['-ign_eof', ...args],
+      'GET / HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n',
+    )
+  ).all;
+
+test('one process serves: no worker process, and the admin API lists the process itself', async () => {
+  const started = serve.events.find((e) => e['event'] === 'started');
+  assert.equal(started?.['single_process'], true);
+  const agent = new https.Agent({ keepAlive: false });
+  assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from one/\n' });
+  assert.deepEqual(childrenOf(serve.pid), [], 'no worker process');
+  const summary = await adminFetch(admin, '/api/v1/summary');
+  const workers = (summary.json?.['workers'] as { list?: { pid: number; ready: boolean }[] } | undefined)
+    ?.list;
+  assert.deepEqual(
+    workers?.map((w) => [w.pid, w.ready]),
+    [[serve.pid, true]],
+  );
+});
+
+test('a reload under steady load fails no request, keeps the port, and sessions resume across it', async () => {
+  const ticket = path.join(tmp.dir, 'tls13.pem');
+  const sessionId = path.join(tmp.dir, 'tls12.pem');
+  assert.match(
+    await sClientRequest(serve.port, [...sni(), '-tls1_3', '-sess_out', ticket]),
+    /^New, TLSv1\.3/m,
+  );
+  assert.match(
+    await sClientRequest(serve.port, [...sni(), '-tls1_2', '-no_ticket', '-sess_out', sessionId]),
+    /^New, TLSv1\.2/m,
+  );
+
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 5 });
+  const failures: string[] = [];
+  const bodies = new Map<string, number>();
+  let done = false;
+  let sent = 0;
+  // Bounded in count and time; the loop normally stops well before either.
+  const MAX_REQUESTS = 20_000;
+  const deadline = Date.now() + 30_000;
+  const loop = async (pathname = '/') => {
+    while (!done && sent < MAX_REQUESTS && Date.now() < deadline) {
+      sent++;
+      try {
+        const { status, body } = await get(agent, serve.port, pathname);
+        if (status !== 200) failures.push(`status ${status}: ${body}`);
+        bodies.set(body, (bodies.get(body) ?? 0) + 1);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  };
+  // One loop's requests take 1.5 s: one is in flight on the old generation when the reload comes.
+  const loops = Promise.all([loop(), loop(), loop(), loop('/slow')]);
+  await new Promise((r) => setTimeout(r, 800));
+  fs.writeFileSync(configFile, config('two'));
+  const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile], { timeoutMs: 90_000 });
+  assert.equal(reload.code, 0, reload.stderr);
+  assert.match(reload.stdout, new RegExp(`reloaded: generation 2 serves \\(pid ${serve.pid}\\)`));
+  const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
+  assert.deepEqual(
+    (reloaded['listeners'] as { port: number }[]).map((l) => l.port),
+    [serve.port],
+    'the same port: the new generation took the socket over',
+  );
+  await serve.waitFor((e) => e['event'] === 'drained' && e['generation'] === 1, 20_000);
+  const afterReload = sent;
+  while (sent < afterReload + 200 && sent < MAX_REQUESTS && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  done = true;
+  await loops;
+  agent.destroy();
+
+  assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
+  assert.ok((bodies.get('hello from one/\n') ?? 0) > 0, 'the old config served before the reload');
+  assert.ok((bodies.get('hello from two/\n') ?? 0) > 0, 'the new config serves after it');
+  assert.ok(
+    (bodies.get('hello from one/slow\n') ?? 0) > 0,
+    'the request in flight on the old one was answered',
+  );
+  assert.deepEqual(childrenOf(serve.pid), [], 'still no worker process');
+
+  assert.match(
+    await sClientRequest(serve.port, [...sni(), '-tls1_3', '-sess_in', ticket]),
+    /^Reused, TLSv1\.3/m,
+  );
+  assert.match(
+    await sClientRequest(serve.port, [...sni(), '-tls1_2', '-no_ticket', '-sess_in', sessionId]),
+    /^Reused, TLSv1\.2/m,
+  );
+});
+
+test('/metrics counts each handshake once', async () => {
+  const handshakes = () => serve.events.filter((e) => e['event'] === 'handshake').length;
+  const before = handshakes();
+  for (let i = 0; i < 3; i++)
+    assert.match(sClient(serve.port, [...sni(), '-tls1_3']), /Verify return code: 0/);
+  await serve.waitFor(() => handshakes() >= before + 3, 10_000);
+  const res = await adminFetch(admin, '/metrics');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(sumOf(parseExposition(res.text), 'tlsterm_handshakes_total', { result: 'ok' }), handshakes());
+});
+
+test('switching single_process off is refused until a restart; the running config keeps serving', async () => {
+  fs.writeFileSync(configFile, config('two', false));
+  serve.signal('SIGHUP');
+  const failed = await serve.waitFor((e) => e['event'] === 'reload_failed', 20_000);
+  assert.equal(failed['reason'], 'config');
+  assert.match(String(failed['detail']), /single_process changes only at a restart/);
+  const agent = new https.Agent({ keepAlive: false });
+  assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
+  assert.deepEqual(childrenOf(serve.pid), []);
+});
+
+test('SIGTERM drains: a request in flight is answered before the process exits', async () => {
+  fs.writeFileSync(configFile, config('two'));
+  const agent = new https.Agent({ keepAlive: true });
+  const slow = get(agent, serve.port, '/slow');
+  await new Promise((r) => setTimeout(r, 400));
+  serve.signal('SIGTERM');
+  assert.deepEqual(await slow, { status: 200, body: 'hello from two/slow\n' });
+  agent.destroy();
+  const stopped = await serve.waitFor((e) => e['event'] === 'stopped', 15_000);
+  assert.equal(stopped['drained'], true);
+  assert.equal(stopped['cut'], 0, 'nothing was cut');
+  await serve.stop();
+});
