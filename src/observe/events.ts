@@ -522,6 +522,12 @@ export const EVENTS = {
       detail: 'single_process: the error, in words',
     },
   },
+  serving_heap_unsized: {
+    by: 'cluster',
+    level: 'warning',
+    says: 'single_process: the process could not restart itself with V8’s starting limit for a serving heap; it serves without it (bulk transfers cost more CPU)',
+    fields: { detail: 'the error, in words' },
+  },
   worker_restarted: {
     by: 'cluster',
     level: 'info',

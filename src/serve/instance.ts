@@ -32,6 +32,7 @@ import {
   type ReloadOutcome,
   removePidFile,
   serialReload,
+  servingExecArgv,
   startSupervisor,
   statusFilePath,
   writePidFile,
@@ -44,6 +45,16 @@ import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 import { type OcspService, startOcspService } from './ocsp/index.ts';
 import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
 import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
+
+/** Carries a reload asked for before single_process's exec across it. */
+const RELOAD_ON_START = 'TLSTERM_RELOAD_ON_START';
+
+/** The exec that gives a single_process instance its heap limit, or undefined (sized already). */
+const servingExec = (reloadRequested: boolean) => {
+  const argv = servingExecArgv(process.execPath, process.execArgv, process.argv, process.env['NODE_OPTIONS']);
+  if (argv === undefined || process.execve === undefined) return undefined;
+  return { argv, env: { ...process.env, ...(reloadRequested ? { [RELOAD_ON_START]: '1' } : {}) } };
+};
 
 const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -127,8 +138,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
     process.exit(1);
   };
   process.on('SIGHUP', () => onReload());
-  // One that came while the modules loaded (bin/tlsterm held it) is a reload too.
-  if (takeEarlySighup()) reloadRequested = true;
+  // One that came while the modules loaded (bin/tlsterm held it) is a reload too, as is one that came
+  // before single_process replaced the process (below).
+  if (takeEarlySighup() || process.env[RELOAD_ON_START] === '1') reloadRequested = true;
+  delete process.env[RELOAD_ON_START];
   process.on('SIGTERM', stopSignal);
   process.on('SIGINT', stopSignal);
   const notify = systemdNotifier(process.env, log);
@@ -153,6 +166,17 @@ export async function runServe(options: ServeOptions): Promise<number> {
   if (!refused.ok) {
     notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
     return 1;
+  }
+  // single_process: this process serves, and V8's starting limit for a serving heap can only be given
+  // at start: the process replaces itself once with it (same pid; worker-env.ts says why).
+  const exec = plan.singleProcess === true ? servingExec(reloadRequested) : undefined;
+  if (exec !== undefined) {
+    output.flushSync();
+    try {
+      process.execve?.(process.execPath, exec.argv, exec.env);
+    } catch (error) {
+      log({ event: 'serving_heap_unsized', level: 'warning', detail: (error as Error).message });
+    }
   }
   if (configFile === undefined) {
     const dir = plan.stateDir;

@@ -40,8 +40,13 @@ export const listenDirect: Listen = async (server, host, port) => {
 };
 
 export interface ListenerPool {
-  readonly listen: Listen;
-  /** Addresses bound now (for tests and the status view). */
+  /**
+   * A generation's way to listen. Its n-th server on an address gets the socket the previous
+   * generations' n-th server on it has (as cluster pairs its workers' listen() calls): two listeners
+   * asking for port 0 get two sockets, and keep them across reloads.
+   */
+  generation(): Listen;
+  /** Addresses bound now (for tests). */
   size(): number;
 }
 
@@ -67,31 +72,40 @@ export function createListenerPool(): ListenerPool {
   };
   return {
     size: () => entries.size,
-    async listen(server, host, port) {
-      const key = `${host}\u0000${port}`;
-      let pending = entries.get(key);
-      if (pending === undefined) {
-        pending = open(host, port);
-        entries.set(key, pending);
-        pending.catch(() => entries.delete(key));
-      }
-      const entry = await pending;
-      entry.servers.push(server);
-      // http.Server starts its request/headers timeout checks on 'listening'.
-      server.emit('listening');
-      let attached = true;
-      return {
-        address: () => entry.socket.address() as net.AddressInfo,
-        async close() {
-          if (!attached) return;
-          attached = false;
-          entry.servers.splice(entry.servers.indexOf(server), 1);
-          const last = entry.servers.length === 0;
-          if (last) entries.delete(key);
-          // The socket's close waits for every connection it accepted (as a worker's would).
-          await Promise.all([closeServer(server), ...(last ? [closeServer(entry.socket)] : [])]);
-        },
+    generation: () => {
+      const seen = new Map<string, number>();
+      return (server, host, port) => {
+        const address = `${host}\u0000${port}`;
+        const nth = seen.get(address) ?? 0;
+        seen.set(address, nth + 1);
+        return attach(`${address}\u0000${nth}`, server, host, port);
       };
     },
   };
+
+  async function attach(key: string, server: net.Server, host: string, port: number): Promise<Bound> {
+    let pending = entries.get(key);
+    if (pending === undefined) {
+      pending = open(host, port);
+      entries.set(key, pending);
+      pending.catch(() => entries.delete(key));
+    }
+    const entry = await pending;
+    entry.servers.push(server);
+    // http.Server starts its request/headers timeout checks on 'listening'.
+    server.emit('listening');
+    let attached = true;
+    return {
+      address: () => entry.socket.address() as net.AddressInfo,
+      async close() {
+        if (!attached) return;
+        attached = false;
+        entry.servers.splice(entry.servers.indexOf(server), 1);
+        const last = entry.servers.length === 0;
+        if (last) entries.delete(key);
+        // The socket's close waits for every connection it accepted (as a worker's would).
+        await Promise.all([closeServer(server), ...(last ? [closeServer(entry.socket)] : [])]);
+      },
+    };
+  }
 }

@@ -92,11 +92,12 @@ test('a reload whose new port is taken exits 1 with the reason, and the old gene
   assert.equal(ok.code, 0, ok.all);
 });
 
-test('a SIGHUP as soon as tlsterm runs is a reload once started, not the end of the process', async () => {
-  const file = path.join(tmp.dir, 'early.yaml');
-  fs.writeFileSync(file, inspectConfig(path.join(tmp.dir, 'early'), pki));
-  const earlyState = path.join(tmp.dir, 'early-state');
-  const child = spawn(process.execPath, [BIN, 'serve', '-c', file, '--workers', '1'], {
+/** Starts serve and sends SIGHUP while its modules still load: the outcome must be a reload. */
+async function earlySighup(name: string, head: string, args: readonly string[]): Promise<void> {
+  const file = path.join(tmp.dir, `${name}.yaml`);
+  fs.writeFileSync(file, `${head}${inspectConfig(path.join(tmp.dir, name), pki)}`);
+  const earlyState = path.join(tmp.dir, `${name}-state`);
+  const child = spawn(process.execPath, [BIN, 'serve', '-c', file, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TLSTERM_STATE_DIR: earlyState },
   });
@@ -133,4 +134,10 @@ test('a SIGHUP as soon as tlsterm runs is a reload once started, not the end of 
     child.kill('SIGTERM');
     await exited;
   }
-});
+}
+
+test('a SIGHUP as soon as tlsterm runs is a reload once started, not the end of the process', () =>
+  earlySighup('early', '', ['--workers', '1']));
+
+test('single_process: a SIGHUP before the process replaced itself (heap limit) is a reload once started', () =>
+  earlySighup('early-single', 'single_process: true\n', []));

@@ -37,6 +37,8 @@ listeners:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
         upstream: http://127.0.0.1:${backends.get(greeting)?.port}
+  - address: 127.0.0.1:0
+    http: { https_port: ${greeting === 'one' ? 8443 : 9443} }
 `;
 
 /** Processes whose parent is `pid` (from /proc: what `ps --ppid` reads). */
@@ -101,6 +103,24 @@ function get(agent: https.Agent, port: number, pathname = '/'): Promise<{ status
 
 const sni = () => ['-servername', 'example.test', '-CAfile', pki.rootPath];
 
+/** The plain-HTTP listener's port, from the last `started` or `reloaded` line. */
+const httpPort = (): number => {
+  const line = serve.events.findLast((e) => e['event'] === 'started' || e['event'] === 'reloaded');
+  const listeners = (line?.['listeners'] ?? []) as { scheme: string; port: number }[];
+  return listeners.find((l) => l.scheme === 'http')?.port ?? 0;
+};
+
+/** Where the plain-HTTP listener redirects `/x` (fetch would not send our Host). */
+const redirect = (): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: httpPort(), path: '/x', headers: { host: 'example.test' } }, (res) => {
+        res.resume();
+        resolve(res.headers.location);
+      })
+      .on('error', reject);
+  });
+
 /** s_client making one request and reading the answer: TLS 1.3 tickets come after the handshake. */
 const sClientRequest = async (port: number, args: readonly string[]): Promise<string> =>
   (
@@ -116,7 +136,12 @@ test('one process serves: no worker process, and the admin API lists the process
   assert.equal(started?.['single_process'], true);
   const agent = new https.Agent({ keepAlive: false });
   assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from one/\n' });
+  assert.equal(await redirect(), 'https://example.test:8443/x');
   assert.deepEqual(childrenOf(serve.pid), [], 'no worker process');
+  // The process replaced itself once (same pid) to serve with V8's starting limit for the old generation.
+  const cmdline = fs.readFileSync(`/proc/${serve.pid}/cmdline`, 'utf8').split('\0');
+  assert.ok(cmdline.includes('--initial-old-space-size=64'), cmdline.join(' '));
+  assert.equal(serve.events.filter((e) => e['event'] === 'started').length, 1);
   const summary = await adminFetch(admin, '/api/v1/summary');
   const workers = (summary.json?.['workers'] as { list?: { pid: number; ready: boolean }[] } | undefined)
     ?.list;
@@ -166,11 +191,13 @@ test('a reload under steady load fails no request, keeps the port, and sessions 
   assert.equal(reload.code, 0, reload.stderr);
   assert.match(reload.stdout, new RegExp(`reloaded: generation 2 serves \\(pid ${serve.pid}\\)`));
   const reloaded = await serve.waitFor((e) => e['event'] === 'reloaded', 20_000);
+  const httpBefore = serve.events.find((e) => e['event'] === 'started')?.['listeners'];
   assert.deepEqual(
     (reloaded['listeners'] as { port: number }[]).map((l) => l.port),
-    [serve.port],
-    'the same port: the new generation took the socket over',
+    (httpBefore as { port: number }[]).map((l) => l.port),
+    'the same ports: the new generation took the sockets over',
   );
+  assert.equal(await redirect(), 'https://example.test:9443/x', 'the plain-HTTP listener is the new one’s');
   await serve.waitFor((e) => e['event'] === 'drained' && e['generation'] === 1, 20_000);
   const afterReload = sent;
   while (sent < afterReload + 200 && sent < MAX_REQUESTS && Date.now() < deadline)

@@ -23,4 +23,5 @@ export {
   type SupervisorOptions,
   startSupervisor,
 } from './supervisor.ts';
+export { servingExecArgv } from './worker-env.ts';
 export { type WorkerChannel, workerResumption } from './worker-resumption.ts';

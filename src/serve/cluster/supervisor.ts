@@ -151,7 +151,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
 
   const fork = (g: Generation): WorkerHandle => {
     const worker =
-      inline?.start({ plan: g.plan, log, listen: inline.pool.listen }) ??
+      inline?.start({ plan: g.plan, log, listen: inline.pool.generation() }) ??
       cluster.fork({
         ...workerEnv,
         ...(compileCache !== undefined ? { NODE_COMPILE_CACHE: compileCache } : {}),

@@ -42,11 +42,30 @@ const HEAP_SIZING = /^--(initial-old-space-size|initial-heap-size|max-old-space-
  */
 export function workerGcArgv(parent: readonly string[], nodeOptions?: string): string[] {
   const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
+  return sizesHeap(parent, nodeOptions) ? argv : [...argv, WORKER_OLD_SPACE];
+}
+
+/** Whether Node's flags (the command line's, NODE_OPTIONS) size V8's heap already. Pure. */
+export function sizesHeap(execArgv: readonly string[], nodeOptions?: string): boolean {
   // V8's flags may be spelled with underscores (--max_old_space_size).
-  const sized = nodeFlagWords(parent, nodeOptions).some((flag) =>
-    HEAP_SIZING.test(flag.replaceAll('_', '-')),
-  );
-  return sized ? argv : [...argv, WORKER_OLD_SPACE];
+  return nodeFlagWords(execArgv, nodeOptions).some((flag) => HEAP_SIZING.test(flag.replaceAll('_', '-')));
+}
+
+/**
+ * single_process: the serving process is the one the operator started, so it gets the workers'
+ * starting limit by replacing itself once (execve: same pid, same stdio) with the flag added; the
+ * limit cannot be set once V8's heap exists (measured: v8.setFlagsFromString has no effect). Bulk CPU
+ * per MiB without it: ~2× (docs/benchmarks.md, "One process"). The command to exec, or undefined
+ * when the heap is sized already (by the operator, or by this exec). Pure.
+ */
+export function servingExecArgv(
+  execPath: string,
+  execArgv: readonly string[],
+  argv: readonly string[],
+  nodeOptions?: string,
+): string[] | undefined {
+  if (sizesHeap(execArgv, nodeOptions)) return undefined;
+  return [execPath, ...execArgv, WORKER_OLD_SPACE, ...argv.slice(1)];
 }
 
 export type AllocatorEnv =

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   JEMALLOC_CONF,
+  servingExecArgv,
   WORKER_OLD_SPACE,
   workerAllocatorEnv,
   workerGcArgv,
@@ -27,6 +28,33 @@ describe('workerGcArgv', () => {
     ]);
     assert.deepEqual(workerGcArgv([], '--trace-warnings --max_old_space_size=256'), ['--expose-gc']);
     assert.deepEqual(workerGcArgv([], '--max-heap-size=300'), ['--expose-gc']);
+  });
+});
+
+describe('servingExecArgv (single_process)', () => {
+  it('re-runs the same command with the starting limit after Node’s own flags', () => {
+    assert.deepEqual(
+      servingExecArgv(
+        '/usr/bin/node',
+        ['--enable-source-maps'],
+        ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve', '-c', 'a.yaml'],
+      ),
+      [
+        '/usr/bin/node',
+        '--enable-source-maps',
+        WORKER_OLD_SPACE,
+        '/opt/tlsterm/bin/tlsterm',
+        'serve',
+        '-c',
+        'a.yaml',
+      ],
+    );
+  });
+  it('does not run again once the heap is sized: by this exec, or by the operator', () => {
+    const argv = ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve'];
+    assert.equal(servingExecArgv('/usr/bin/node', [WORKER_OLD_SPACE], argv), undefined);
+    assert.equal(servingExecArgv('/usr/bin/node', ['--max-old-space-size=512'], argv), undefined);
+    assert.equal(servingExecArgv('/usr/bin/node', [], argv, '--max_old_space_size=256'), undefined);
   });
 });
 
