@@ -6,7 +6,9 @@ import { commandHelp } from './help.ts';
 const SERVE_OPTIONS = `  -c, --config FILE     YAML config (see docs/configuration.md); without it, the embedded default
   --state-dir DIR       where the local CA and certificates live (default: $TLSTERM_STATE_DIR or
                         ~/.local/state/tlsterm)
-  --workers N           serving processes (default: the config's workers:, else one per core)
+  --workers N           serving processes (default: the config's workers:, else one per core);
+                        single_process: true in the config serves from the primary itself
+                        (one process; a crash ends the instance; docs/operations.md)
 
 Signals: SIGHUP reloads (new workers on the new config; the old ones finish their connections),
 SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_reopen"; it

@@ -1,6 +1,6 @@
 // The process lifecycle of `tlsterm serve`: load the plan, then run the primary (supervisor, signals,
 // pid file, ACME, drain on stop); the workers run cluster/worker-main.ts. The CLI only parses arguments.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
   buildDefaultPlan,
@@ -32,7 +32,7 @@ import {
   type ReloadOutcome,
   removePidFile,
   serialReload,
-  servingExecArgv,
+  servingExec,
   startSupervisor,
   statusFilePath,
   writePidFile,
@@ -49,11 +49,11 @@ import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
 /** Carries a reload asked for before single_process's exec across it. */
 const RELOAD_ON_START = 'TLSTERM_RELOAD_ON_START';
 
-/** The exec that gives a single_process instance its heap limit, or undefined (sized already). */
-const servingExec = (reloadRequested: boolean) => {
-  const argv = servingExecArgv(process.execPath, process.execArgv, process.argv, process.env['NODE_OPTIONS']);
-  if (argv === undefined || process.execve === undefined) return undefined;
-  return { argv, env: { ...process.env, ...(reloadRequested ? { [RELOAD_ON_START]: '1' } : {}) } };
+/** single_process's exec (worker-env.ts), with a reload asked for before it carried over. */
+const servingExecNow = (reloadRequested: boolean) => {
+  const exec = servingExec(process.execPath, process.execArgv, process.argv, process.env, existsSync);
+  if (exec === undefined || process.execve === undefined) return undefined;
+  return reloadRequested ? { ...exec, env: { ...exec.env, [RELOAD_ON_START]: '1' } } : exec;
 };
 
 const packageVersion = (): string =>
@@ -167,9 +167,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
     notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
     return 1;
   }
-  // single_process: this process serves, and V8's starting limit for a serving heap can only be given
-  // at start: the process replaces itself once with it (same pid; worker-env.ts says why).
-  const exec = plan.singleProcess === true ? servingExec(reloadRequested) : undefined;
+  // single_process: this process serves, and what a worker gets at its start (V8's starting limit,
+  // the allocator) can only be given at start: the process replaces itself once (same pid; worker-env.ts).
+  const exec = plan.singleProcess === true ? servingExecNow(reloadRequested) : undefined;
   if (exec !== undefined) {
     output.flushSync();
     try {

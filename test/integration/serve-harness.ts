@@ -57,11 +57,14 @@ export async function startServe(
   fileName = 'tlsterm.yaml',
   /** The event that says it started (the admin tests look in before the workers listen). */
   startedEvent = 'started',
+  /** Added to the environment (e.g. TLSTERM_MALLOC). */
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServeProcess> {
   const file = path.join(dir, fileName);
   writeFileSync(file, yaml);
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '-c', file, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const events: Record<string, unknown>[] = [];
   let out = '';

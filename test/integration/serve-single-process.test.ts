@@ -1,14 +1,16 @@
-// single_process: one process serves, the primary itself. No worker process exists; a reload starts
-// the new generation beside the old one in the same process, on the same listening sockets, and
-// under steady keep-alive load not one request fails; a TLS 1.3 ticket and a TLS 1.2 session id
-// issued before the reload resume after it; /metrics counts each handshake once (the process is
-// one share, not a primary's plus a worker's); switching single_process needs a restart; SIGTERM
-// lets a request in flight finish.
+// single_process: one process serves, the primary itself. No worker process exists, and the process
+// replaced itself once to serve with V8's starting limit (same pid). A reload starts the new
+// generation beside the old one in the same process, on the same listening sockets (HTTPS and plain
+// HTTP): under steady keep-alive load not one request fails, and a TLS 1.3 ticket and a TLS 1.2
+// session id issued before it resume after it. A reload that cannot listen leaves the old generation
+// on its sockets; one that drops a listener closes that socket. /metrics counts each handshake once
+// (the process is one share, not a primary's plus a worker's); switching single_process needs a
+// restart; TLSTERM_MALLOC=jemalloc applies; SIGTERM lets a request in flight finish.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
@@ -26,7 +28,11 @@ let serve: ServeProcess;
 let admin: number;
 let configFile: string;
 
-const config = (greeting: string, single = true) => `state_dir: ${tmp.dir}/state
+const config = (
+  greeting: string,
+  single = true,
+  more = { http: true, extra: '' },
+) => `state_dir: ${tmp.dir}/state
 extra_ca: [${pki.rootPath}]
 ${single ? 'single_process: true\n' : ''}drain_timeout: 10s
 admin: { address: "127.0.0.1:0" }
@@ -37,9 +43,7 @@ listeners:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
         upstream: http://127.0.0.1:${backends.get(greeting)?.port}
-  - address: 127.0.0.1:0
-    http: { https_port: ${greeting === 'one' ? 8443 : 9443} }
-`;
+${more.http ? `  - address: 127.0.0.1:0\n    http: { https_port: ${greeting === 'one' ? 8443 : 9443} }\n` : ''}${more.extra}`;
 
 /** Processes whose parent is `pid` (from /proc: what `ps --ppid` reads). */
 const childrenOf = (pid: number): number[] =>
@@ -245,6 +249,84 @@ test('switching single_process off is refused until a restart; the running confi
   const agent = new https.Agent({ keepAlive: false });
   assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
   assert.deepEqual(childrenOf(serve.pid), []);
+});
+
+test('a reload that cannot listen keeps the old generation on its sockets; one that drops a listener closes its socket', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const taken = (holder.address() as net.AddressInfo).port;
+  const agent = new https.Agent({ keepAlive: false });
+  try {
+    fs.writeFileSync(
+      configFile,
+      config('two', true, {
+        http: true,
+        extra: `  - address: 127.0.0.1:${taken}\n    sites:\n      - hosts: [example.test]\n        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]\n        handler: inspect\n`,
+      }),
+    );
+    const before = serve.events.filter((e) => e['event'] === 'reload_failed').length;
+    serve.signal('SIGHUP');
+    await serve.waitFor(
+      () => serve.events.filter((e) => e['event'] === 'reload_failed').length > before,
+      20_000,
+    );
+    const failed = serve.events.filter((e) => e['event'] === 'reload_failed').at(-1) ?? {};
+    assert.equal(failed['reason'], 'workers');
+    assert.match(String(failed['detail']), new RegExp(`127\\.0\\.0\\.1:${taken}[\\s\\S]*EADDRINUSE`));
+    assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
+    assert.equal(await redirect(), 'https://example.test:9443/x', 'the plain-HTTP socket is still served');
+  } finally {
+    await new Promise((r) => holder.close(r));
+  }
+
+  const oldHttp = httpPort();
+  fs.writeFileSync(configFile, config('two', true, { http: false, extra: '' }));
+  const generations = serve.events.filter((e) => e['event'] === 'reloaded').length;
+  serve.signal('SIGHUP');
+  await serve.waitFor(
+    () => serve.events.filter((e) => e['event'] === 'reloaded').length > generations,
+    20_000,
+  );
+  const reloaded = serve.events.filter((e) => e['event'] === 'reloaded').at(-1) ?? {};
+  await serve.waitFor(
+    (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],
+    20_000,
+  );
+  assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
+  const refused = await new Promise<string>((resolve) => {
+    const socket = net.connect(oldHttp, '127.0.0.1', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+  assert.equal(refused, 'ECONNREFUSED', 'the dropped listener’s socket is closed');
+});
+
+test('TLSTERM_MALLOC=jemalloc reaches the one process too (preloaded by its exec)', async () => {
+  const dir = path.join(tmp.dir, 'jemalloc');
+  fs.mkdirSync(dir, { recursive: true });
+  const other = await startServe(
+    dir,
+    config('two').replace(/^admin: .*\n/m, ''),
+    [],
+    'jemalloc.yaml',
+    'started',
+    { TLSTERM_MALLOC: 'jemalloc' },
+  );
+  try {
+    const maps = fs.readFileSync(`/proc/${other.pid}/maps`, 'utf8');
+    assert.match(maps, /libjemalloc\.so\.2/);
+    assert.equal(
+      other.events.some((e) => e['event'] === 'worker_allocator'),
+      false,
+      other.stderr(),
+    );
+    const agent = new https.Agent({ keepAlive: false });
+    assert.deepEqual(await get(agent, other.port), { status: 200, body: 'hello from two/\n' });
+  } finally {
+    await other.stop();
+  }
 });
 
 test('SIGTERM drains: a request in flight is answered before the process exits', async () => {

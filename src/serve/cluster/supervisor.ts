@@ -3,7 +3,8 @@
 // resumption state they share, restarts a worker that dies, and replaces a generation of workers
 // on reload: new workers start on the new config, and only once all of them listen are the old
 // ones told to drain (finish their connections within the deadline, then exit). A config that
-// does not check keeps the old generation serving.
+// does not check keeps the old generation serving. With single_process, each generation is served in
+// this process instead (inline-worker.ts), over the same messages: the rest of this file is the same.
 
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';

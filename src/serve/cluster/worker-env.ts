@@ -51,21 +51,35 @@ export function sizesHeap(execArgv: readonly string[], nodeOptions?: string): bo
   return nodeFlagWords(execArgv, nodeOptions).some((flag) => HEAP_SIZING.test(flag.replaceAll('_', '-')));
 }
 
+/** Set on the command single_process execs, so that it runs once. */
+export const SERVING_EXEC = 'TLSTERM_SERVING_EXEC';
+
 /**
- * single_process: the serving process is the one the operator started, so it gets the workers'
- * starting limit by replacing itself once (execve: same pid, same stdio) with the flag added; the
- * limit cannot be set once V8's heap exists (measured: v8.setFlagsFromString has no effect). Bulk CPU
- * per MiB without it: ~2× (docs/benchmarks.md, "One process"). The command to exec, or undefined
- * when the heap is sized already (by the operator, or by this exec). Pure.
+ * single_process: the serving process is the one the operator started, so it gets what a worker gets
+ * at its start, V8's starting limit and (TLSTERM_MALLOC=jemalloc) the preloaded allocator, by
+ * replacing itself once (execve: same pid, same stdio) with them; neither can be given to a running
+ * process (measured: v8.setFlagsFromString leaves the limit as it was; bulk CPU per MiB ~2× without
+ * it, docs/benchmarks.md, "One process"). The command and environment to exec, or undefined when
+ * there is nothing to add or this is the exec already. Pure: `exists` is the file check.
  */
-export function servingExecArgv(
+export function servingExec(
   execPath: string,
   execArgv: readonly string[],
   argv: readonly string[],
-  nodeOptions?: string,
-): string[] | undefined {
-  if (sizesHeap(execArgv, nodeOptions)) return undefined;
-  return [execPath, ...execArgv, WORKER_OLD_SPACE, ...argv.slice(1)];
+  env: Readonly<Record<string, string | undefined>>,
+  exists: (path: string) => boolean,
+): { argv: string[]; env: Record<string, string> } | undefined {
+  if (env[SERVING_EXEC] === '1') return undefined;
+  const sized = sizesHeap(execArgv, env.NODE_OPTIONS);
+  const allocator = workerAllocatorEnv(env, exists);
+  const preload = allocator.ok ? allocator.env : {};
+  if (sized && Object.keys(preload).length === 0) return undefined;
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) kept[k] = v;
+  return {
+    argv: [execPath, ...execArgv, ...(sized ? [] : [WORKER_OLD_SPACE]), ...argv.slice(1)],
+    env: { ...kept, ...preload, [SERVING_EXEC]: '1' },
+  };
 }
 
 export type AllocatorEnv =

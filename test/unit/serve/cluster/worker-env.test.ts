@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   JEMALLOC_CONF,
-  servingExecArgv,
+  SERVING_EXEC,
+  servingExec,
   WORKER_OLD_SPACE,
   workerAllocatorEnv,
   workerGcArgv,
@@ -31,30 +32,45 @@ describe('workerGcArgv', () => {
   });
 });
 
-describe('servingExecArgv (single_process)', () => {
-  it('re-runs the same command with the starting limit after Node’s own flags', () => {
-    assert.deepEqual(
-      servingExecArgv(
-        '/usr/bin/node',
-        ['--enable-source-maps'],
-        ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve', '-c', 'a.yaml'],
-      ),
-      [
-        '/usr/bin/node',
-        '--enable-source-maps',
-        WORKER_OLD_SPACE,
-        '/opt/tlsterm/bin/tlsterm',
-        'serve',
-        '-c',
-        'a.yaml',
-      ],
+describe('servingExec (single_process)', () => {
+  const argv = ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve', '-c', 'a.yaml'];
+  const none = (): boolean => false;
+  it('re-runs the same command with the starting limit after Node’s own flags, marked as done', () => {
+    const exec = servingExec('/usr/bin/node', ['--enable-source-maps'], argv, { HOME: '/root' }, none);
+    assert.deepEqual(exec?.argv, [
+      '/usr/bin/node',
+      '--enable-source-maps',
+      WORKER_OLD_SPACE,
+      '/opt/tlsterm/bin/tlsterm',
+      'serve',
+      '-c',
+      'a.yaml',
+    ]);
+    assert.deepEqual(exec?.env, { HOME: '/root', [SERVING_EXEC]: '1' });
+    assert.equal(
+      servingExec('/usr/bin/node', exec?.argv.slice(1, 3) ?? [], argv, exec?.env ?? {}, none),
+      undefined,
     );
   });
-  it('does not run again once the heap is sized: by this exec, or by the operator', () => {
-    const argv = ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve'];
-    assert.equal(servingExecArgv('/usr/bin/node', [WORKER_OLD_SPACE], argv), undefined);
-    assert.equal(servingExecArgv('/usr/bin/node', ['--max-old-space-size=512'], argv), undefined);
-    assert.equal(servingExecArgv('/usr/bin/node', [], argv, '--max_old_space_size=256'), undefined);
+  it('nothing to add when the operator sized the heap and wants no other allocator', () => {
+    assert.equal(servingExec('/usr/bin/node', ['--max-old-space-size=512'], argv, {}, none), undefined);
+    assert.equal(
+      servingExec('/usr/bin/node', [], argv, { NODE_OPTIONS: '--max_old_space_size=256' }, none),
+      undefined,
+    );
+  });
+  it('TLSTERM_MALLOC=jemalloc: preloaded by the exec, even with the heap sized', () => {
+    const jemalloc = (p: string): boolean => p === '/usr/lib64/libjemalloc.so.2';
+    const exec = servingExec(
+      '/usr/bin/node',
+      ['--max-old-space-size=512'],
+      argv,
+      { TLSTERM_MALLOC: 'jemalloc' },
+      jemalloc,
+    );
+    assert.deepEqual(exec?.argv, ['/usr/bin/node', '--max-old-space-size=512', ...argv.slice(1)]);
+    assert.equal(exec?.env['LD_PRELOAD'], '/usr/lib64/libjemalloc.so.2');
+    assert.equal(exec?.env[SERVING_EXEC], '1');
   });
 });
 
