@@ -25,6 +25,8 @@ export interface ServerSpec {
    * later start nor an installed tlsterm (dist/, plain JS) has.
    */
   readonly primeStart?: boolean;
+  /** Added to the environment (Node's floors: their compile cache). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunningServer {
@@ -85,6 +87,7 @@ export async function startServer(spec: ServerSpec): Promise<StartResult> {
   const stdout = spec.stdoutPath === undefined ? 'ignore' : openSync(spec.stdoutPath, 'w');
   const child = spawn('sh', ['-c', RAISE_NOFILE, spec.command, ...spec.args], {
     cwd: spec.cwd,
+    ...(spec.env !== undefined ? { env: { ...process.env, ...spec.env } } : {}),
     stdio: ['ignore', stdout, 'pipe'],
   });
   live.add(child);
