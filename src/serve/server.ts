@@ -129,6 +129,10 @@ export async function startServer(
   const resumptions = new Map<string, ListenerResumption>();
   const provider = options.resumption ?? localResumption(log);
   const tracker = createConnectionTracker();
+  // The plain-HTTP listeners' connections: not in the admin API's list, but bounded by the same
+  // drain deadline (a request in flight whose client stops sending would otherwise hold the drain,
+  // and a single process, forever: http.Server's own timeout checks stop when it closes).
+  const plainTracker = createConnectionTracker();
   const ownAcme =
     options.acme === undefined && hasAcmeSites(plan) ? await openAcmeResponders(plan, log) : undefined;
   const acme = options.acme ?? ownAcme?.responders;
@@ -199,6 +203,7 @@ export async function startServer(
     }
     for (const listener of plan.httpListeners) {
       const server = createHttpListener(listener, acme?.http01 ?? options.http01 ?? (() => undefined), log);
+      server.on('connection', (socket: net.Socket) => plainTracker.add(socket, listener.name));
       let bound: Bound;
       try {
         bound = await listen(
@@ -231,8 +236,9 @@ export async function startServer(
       stopGauges();
       // Stop accepting first; connections already accepted finish (or are cut at the deadline).
       const closed = Promise.all(all.map(({ bound }) => bound.close()));
-      const cut = await tracker.drain(deadlineMs);
+      const cuts = await Promise.all([tracker.drain(deadlineMs), plainTracker.drain(deadlineMs)]);
       await closed;
+      const cut = cuts[0] + cuts[1];
       await release();
       return cut;
     },
