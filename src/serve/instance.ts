@@ -153,7 +153,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
     );
     return 1;
   }
-  if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   const plan: Plan = first.plan;
   if (plan.singleProcess === true && workers !== undefined && workers !== 1) {
     notice(
@@ -169,7 +168,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   }
   // single_process: this process serves, and what a worker gets at its start (V8's starting limit,
   // the allocator) can only be given at start: the process replaces itself once (same pid; worker-env.ts).
-  const exec = plan.singleProcess === true ? servingExecNow(reloadRequested) : undefined;
+  // (Not when a stop came meanwhile: the exec would lose it; this process starts and stops as it is.)
+  const exec = plan.singleProcess === true && stopSignals === 0 ? servingExecNow(reloadRequested) : undefined;
   if (exec !== undefined) {
     output.flushSync();
     try {
@@ -178,6 +178,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
       log({ event: 'serving_heap_unsized', level: 'warning', detail: (error as Error).message });
     }
   }
+  // The config's warnings, once (after the exec, which checks it again).
+  if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   if (configFile === undefined) {
     const dir = plan.stateDir;
     notice(
