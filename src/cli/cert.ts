@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import {
   type CertificateStatus,
   configCertificateStatus,

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { checkConfigFile, formatProblems, hasErrors } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Command } from './command.ts';

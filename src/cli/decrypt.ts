@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import { decryptCaptureFile, isDecryptFormat, SECRETS_WARNING } from '../trace/index.ts';
 import { EMPTY_KEY_LOG, parseKeyLog } from '../wire/index.ts';

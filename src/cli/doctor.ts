@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { doctorExitCode, renderDoctorText, runDoctor } from '../doctor/index.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Command } from './command.ts';
 import { commandHelp } from './help.ts';

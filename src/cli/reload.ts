@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { checkConfigFile, defaultStateDir, formatProblems, hasErrors } from '../config/index.ts';
 import { requestReload } from '../serve/index.ts';
 import type { Command } from './command.ts';

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { adminEndpoint } from '../config/index.ts';
 import { askAdmin, formatInstanceStatus } from '../observe/index.ts';
 import type { Command } from './command.ts';

@@ -1,5 +1,5 @@
 import type tls from 'node:tls';
-import { parseArgs } from 'node:util';
+import { parseArgs } from '../builtins.ts';
 import { parseListenAddress } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import {

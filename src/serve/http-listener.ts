@@ -1,7 +1,8 @@
 // The plain-HTTP listener (port 80): answers ACME HTTP-01 challenges and sends everything else to
 // HTTPS with a 308 (method and body kept). Not a hot path: node:http is enough here.
 
-import http from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../builtins.ts';
 import type { HttpListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 
@@ -25,7 +26,7 @@ export function httpsRedirectTarget(
   return `https://${m[1].toLowerCase()}${port}${path.startsWith('/') ? path : '/'}`;
 }
 
-export function createHttpListener(plan: HttpListenerPlan, lookup: Http01Lookup, log: Logger): http.Server {
+export function createHttpListener(plan: HttpListenerPlan, lookup: Http01Lookup, log: Logger): Server {
   return http.createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) => {
     const url = req.url ?? '/';
     void (async () => {

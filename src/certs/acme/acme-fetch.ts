@@ -2,9 +2,10 @@
 // renewalInfo?) and RFC 9773 renewalInfo. node:https, bounded in time and size, the same trust as the
 // ACME client (system roots plus the site's `ca`).
 
-import http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { http } from '../../builtins.ts';
 import { type AcmeProblem, parseAcmeProblem } from './problem.ts';
 
 export interface FetchOptions {
@@ -15,7 +16,7 @@ export interface FetchOptions {
 
 export interface JsonResponse {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
 }
 

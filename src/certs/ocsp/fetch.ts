@@ -1,8 +1,9 @@
 // POST an OCSPRequest to a responder (RFC 6960 Appendix A.1) and read its answer: bounded in time
 // (one deadline over connect, request and body) and in size; no redirects. Never throws.
 
-import http from 'node:http';
+import type { ClientRequest } from 'node:http';
 import https from 'node:https';
+import { http } from '../../builtins.ts';
 
 export interface FetchLimits {
   readonly timeoutMs: number;
@@ -37,7 +38,7 @@ export function postOcspRequest(
       () => done({ ok: false, reason: 'timeout', detail: `no answer in ${limits.timeoutMs} ms` }),
       limits.timeoutMs,
     );
-    let request: http.ClientRequest | undefined;
+    let request: ClientRequest | undefined;
     let target: URL;
     try {
       target = new URL(url);

@@ -1,8 +1,8 @@
 // One active health check: GET the pool's health path on a server, on a fresh connection, within
 // the timeout; healthy when the status is in the expected range.
 
-import http from 'node:http';
 import https from 'node:https';
+import { http } from '../../builtins.ts';
 import type { HttpUpstream } from '../types.ts';
 import { upstreamTlsConnectOptions } from '../upstream-tls.ts';
 import type { ActiveHealthPlan } from './plan.ts';

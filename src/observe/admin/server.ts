@@ -3,8 +3,9 @@
 // bearer token, bounds what a request may send and how long it may take, and never throws on a
 // request: a handler's failure is a 500 with the error's message.
 
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type net from 'node:net';
+import { http } from '../../builtins.ts';
 import type { Logger } from '../logger.ts';
 import { tokenMatches } from './auth.ts';
 import { type AdminReply, type AdminRequest, type AdminRoute, type AdminRoutes, failure } from './routes.ts';
@@ -30,7 +31,7 @@ const clientOf = (socket: net.Socket): string => {
   return `${a.includes(':') ? `[${a}]` : a}:${socket.remotePort ?? 0}`;
 };
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -48,7 +49,7 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function send(res: http.ServerResponse, reply: AdminReply, head: boolean): void {
+function send(res: ServerResponse, reply: AdminReply, head: boolean): void {
   const text = typeof reply.body === 'string' ? reply.body : `${JSON.stringify(reply.body, null, 2)}\n`;
   const type =
     reply.contentType ??
@@ -63,7 +64,7 @@ function send(res: http.ServerResponse, reply: AdminReply, head: boolean): void 
 }
 
 async function answer(
-  req: http.IncomingMessage,
+  req: IncomingMessage,
   routes: AdminRoutes,
   token: string | undefined,
   route: AdminRoute | undefined,
@@ -106,7 +107,7 @@ export async function startAdminServer(
     requestTimeout: REQUEST_TIMEOUT_MS,
     headersTimeout: REQUEST_TIMEOUT_MS,
   });
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // A handler that never answers must not hold the socket: the reply is a 504 after the bound
     // (the route's own, e.g. a reload that waits for new workers, or the server's).
     const url = new URL(req.url ?? '/', 'http://admin.invalid');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { importSpecs, SRC } from './import-graph.ts';
+import { importGraph, importSpecs, SRC } from './import-graph.ts';
 
 interface Reach {
   /** package → the chain of files (relative to src/) that loads it. */
@@ -59,5 +59,18 @@ describe('what a serve process loads at start', () => {
     const primary = reach('cli/serve.ts');
     assert.deepEqual([...primary.packages.keys()].sort(), ['valibot', 'yaml'], show(primary));
     assert.equal(primary.files.has('serve/server.ts'), false, 'the primary loads the data path');
+  });
+
+  it('no file imports node:http or node:util as an ES module (src/builtins.ts requires them)', () => {
+    // The ESM namespace of node:http calls its lazy WebSocket getters, which load Node's bundled
+    // undici: +13 MiB in every process (src/builtins.ts has the measurement).
+    const heavy = [...importGraph().keys()].filter(
+      (file) =>
+        file !== 'builtins.ts' &&
+        importSpecs(readFileSync(path.join(SRC, file), 'utf8'), true).some(
+          (spec) => spec === 'node:http' || spec === 'node:util',
+        ),
+    );
+    assert.deepEqual(heavy, []);
   });
 });
