@@ -34,9 +34,11 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
   const keyOf = (id: Uint8Array): string => `${options.prefix ?? DEFAULT_PREFIX}session:${hex(id)}`;
   let downSince: number | undefined = connection.isUp() ? undefined : Date.now();
 
-  const write = (id: Uint8Array, session: Uint8Array, px: number): Promise<unknown> =>
+  // `at`: when the session was stored locally. A failed write marks Redis down from then, not from
+  // the failure, so the catch-up (sessions stored at or after that) includes this one.
+  const write = (id: Uint8Array, session: Uint8Array, px: number, at: number): Promise<unknown> =>
     client.set(keyOf(id), Buffer.from(session), 'PX', Math.max(1, Math.floor(px))).catch(() => {
-      downSince ??= Date.now();
+      downSince ??= at;
     });
 
   const catchUp = (): void => {
@@ -44,7 +46,7 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
     downSince = undefined;
     if (since === undefined) return;
     const now = Date.now();
-    for (const s of local.storedSince(since)) void write(s.id, s.session, s.expiresAt - now);
+    for (const s of local.storedSince(since)) void write(s.id, s.session, s.expiresAt - now, s.storedAt);
   };
   const stopFollowing = connection.onUp(catchUp);
 
@@ -58,12 +60,15 @@ export function createRedisSessionStore(options: RedisSessionStoreOptions): Sess
       return found;
     },
     async set(id, session) {
+      // Taken before the local store stamps the session: a clock tick in between must not leave it
+      // out of the catch-up (seen in CI: a session stored as Redis went down was never replayed).
+      const at = Date.now();
       await local.set(id, session);
       if (!connection.isUp()) {
-        downSince ??= Date.now();
+        downSince ??= at;
         return;
       }
-      await write(id, session, ttlMs);
+      await write(id, session, ttlMs, at);
     },
     async delete(id) {
       await local.delete(id);
