@@ -10,11 +10,30 @@ import { makeCerts } from '../lib/certs.ts';
 import { commandExists } from '../lib/contenders.ts';
 import { haproxyConfig, haproxyPassthroughConfig } from '../lib/haproxy-config.ts';
 import { nginxBackendConfig, nginxProxyConfig, nginxTlsBackendConfig } from '../lib/nginx-config.ts';
-import { repoRoot, tlstermConfig, tlstermFeatures, tlstermPassthroughConfig } from '../lib/tlsterm-config.ts';
+import {
+  repoRoot,
+  type TlstermLaunch,
+  tlstermConfig,
+  tlstermFeatures,
+  tlstermPassthroughConfig,
+} from '../lib/tlsterm-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-config-test-'));
 const certs = makeCerts(join(dir, 'certs'), 'bench.test');
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `tlsterm check -c` on a generated config, run by the tree the launch names: its stdout. */
+async function tlstermCheck(launch: TlstermLaunch): Promise<string> {
+  const checked = await promisify(execFile)(
+    launch.command,
+    [launch.args[0]!, 'check', '-c', launch.args[3]!],
+    {
+      cwd: launch.cwd,
+      timeout: 60_000,
+    },
+  );
+  return checked.stdout;
+}
 
 describe('certificates', () => {
   it('chain leaf -> intermediate -> root, ECDSA P-256, verifiable for the bench host name', () => {
@@ -135,12 +154,7 @@ describe('tlsterm L7 config (tlsterm-l7)', () => {
     assert.equal(routes.length, 10);
     assert.deepEqual(routes[9], { match: { path_prefix: '/' }, pool: 'app' });
     assert.equal(config.listeners[0].sites[0].rate_limit.key, 'client_ip');
-    const checked = await promisify(execFile)(
-      launch.command,
-      [launch.args[0]!, 'check', '-c', launch.args[3]!],
-      { cwd: launch.cwd, timeout: 60_000 },
-    );
-    assert.match(checked.stdout, /OK/);
+    assert.match(await tlstermCheck(launch), /OK/);
   });
 });
 
@@ -156,15 +170,7 @@ describe('tlsterm config for the keys the tree knows', () => {
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.workers, 1);
     assert.deepEqual(config.listeners[0].session, { cache: true, tickets: true });
-    const checked = await promisify(execFile)(
-      launch.command,
-      [launch.args[0]!, 'check', '-c', launch.args[3]!],
-      {
-        cwd: launch.cwd,
-        timeout: 60_000,
-      },
-    );
-    assert.match(checked.stdout, /OK/);
+    assert.match(await tlstermCheck(launch), /OK/);
   });
 
   it('tlsterm-w2 and the HTTP/2 front: workers: 2, alpn [h2, http/1.1], and pass tlsterm check', async () => {
@@ -177,15 +183,7 @@ describe('tlsterm config for the keys the tree knows', () => {
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.workers, 2);
     assert.deepEqual(config.listeners[0].sites[0].alpn, ['h2', 'http/1.1']);
-    const checked = await promisify(execFile)(
-      launch.command,
-      [launch.args[0]!, 'check', '-c', launch.args[3]!],
-      {
-        cwd: launch.cwd,
-        timeout: 60_000,
-      },
-    );
-    assert.match(checked.stdout, /OK/);
+    assert.match(await tlstermCheck(launch), /OK/);
   });
 
   it('tlsterm-1p: single_process: true with one worker, and passes tlsterm check', async () => {
@@ -197,15 +195,7 @@ describe('tlsterm config for the keys the tree knows', () => {
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.single_process, true);
     assert.equal(config.workers, 1);
-    const checked = await promisify(execFile)(
-      launch.command,
-      [launch.args[0]!, 'check', '-c', launch.args[3]!],
-      {
-        cwd: launch.cwd,
-        timeout: 60_000,
-      },
-    );
-    assert.match(checked.stdout, /OK/);
+    assert.match(await tlstermCheck(launch), /OK/);
     const without = tlstermConfig(join(dir, 'tlsterm-1p-old'), 8443, 8080, certs, {
       features: { ...features, singleProcess: false },
       singleProcess: true,
@@ -239,11 +229,6 @@ describe('tlsterm passthrough config', () => {
   });
 
   it('passes tlsterm check', async () => {
-    const checked = await promisify(execFile)(
-      launch.command,
-      [launch.args[0]!, 'check', '-c', launch.args[3]!],
-      { cwd: launch.cwd, timeout: 60_000 },
-    );
-    assert.match(checked.stdout, /OK/);
+    assert.match(await tlstermCheck(launch), /OK/);
   });
 });

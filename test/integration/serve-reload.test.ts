@@ -4,20 +4,19 @@
 // request in flight finish before the process exits.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { run } from '../helpers/run.ts';
+import { type GreetingBackends, httpsGet, startGreetingBackends, startSteadyLoad } from './reload-harness.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
-const backends = new Map<string, { server: http.Server; port: number }>();
+let backends: GreetingBackends;
 let serve: ServeProcess;
 let configFile: string;
 
@@ -29,77 +28,31 @@ listeners:
     sites:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        upstream: http://127.0.0.1:${backends.get(greeting)?.port}
+        upstream: http://127.0.0.1:${backends.port(greeting)}
 `;
 
 before(async () => {
   tmp = makeTempDir('serve-reload');
   pki = await makePki(path.join(tmp.dir, 'pki'));
   // One backend per config generation: the answer says which config routed the request.
-  for (const name of ['one', 'two']) {
-    const server = http.createServer((req, res) => {
-      const delay = req.url?.includes('slow') ? 1500 : 0;
-      setTimeout(() => res.end(`hello from ${name}${req.url}\n`), delay);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    backends.set(name, { server, port: (server.address() as net.AddressInfo).port });
-  }
+  backends = await startGreetingBackends(['one', 'two']);
   serve = await startServe(tmp.dir, config('one'), ['--workers', '2'], 'reload.yaml');
   configFile = path.join(tmp.dir, 'reload.yaml');
 });
 
 after(async () => {
   await serve?.stop();
-  for (const { server } of backends.values()) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  await backends?.close();
   tmp?.cleanup();
 });
 
-function get(agent: https.Agent, port: number, pathname = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      { host: '127.0.0.1', port, servername: 'example.test', ca: pki.rootPem, agent, path: pathname },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-  });
-}
+const get = (agent: https.Agent, port: number, pathname = '/') =>
+  httpsGet(agent, port, pki.rootPem, pathname);
 
 test('a reload under steady load fails no request, and the new config serves', async () => {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 5 });
-  const failures: string[] = [];
-  const bodies = new Map<string, number>();
-  let done = false;
-  let sent = 0;
-  // Bounded in count and time; the loop normally stops well before either.
-  const MAX_REQUESTS = 20_000;
-  const deadline = Date.now() + 30_000;
-  const loop = async (pathname = '/') => {
-    while (!done && sent < MAX_REQUESTS && Date.now() < deadline) {
-      sent++;
-      try {
-        const { status, body } = await get(agent, serve.port, pathname);
-        if (status !== 200) failures.push(`status ${status}: ${body}`);
-        bodies.set(body, (bodies.get(body) ?? 0) + 1);
-      } catch (error) {
-        failures.push((error as Error).message);
-      }
-    }
-  };
   // Four quick loops, and one whose requests take 1.5 s: one is in flight on an old worker when
   // the reload comes, and must be answered, not cut.
-  const loops = Promise.all([loop(), loop(), loop(), loop(), loop('/slow')]);
+  const load = startSteadyLoad(serve.port, pki.rootPem, ['/', '/', '/', '/', '/slow']);
 
   await new Promise((r) => setTimeout(r, 800));
   fs.writeFileSync(configFile, config('two'));
@@ -113,12 +66,8 @@ test('a reload under steady load fails no request, and the new config serves', a
     20_000,
   );
   // Keep the load on the new generation for a moment.
-  const after = sent;
-  while (sent < after + 200 && sent < MAX_REQUESTS && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
-  done = true;
-  await loops;
-  agent.destroy();
+  await load.more(200);
+  const { failures, bodies, sent } = await load.stop();
 
   assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
   assert.ok((bodies.get('hello from one/\n') ?? 0) > 0, 'the old config served before the reload');

@@ -17,13 +17,14 @@ import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { parseExposition, sumOf } from '../helpers/prom-text.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
+import { type GreetingBackends, httpsGet, startGreetingBackends, startSteadyLoad } from './reload-harness.ts';
 import { type ServeProcess, sClient, startServe } from './serve-harness.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tlsterm');
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
-const backends = new Map<string, { server: http.Server; port: number }>();
+let backends: GreetingBackends;
 let serve: ServeProcess;
 let admin: number;
 let configFile: string;
@@ -42,7 +43,7 @@ listeners:
     sites:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
-        upstream: http://127.0.0.1:${backends.get(greeting)?.port}
+        upstream: http://127.0.0.1:${backends.port(greeting)}
 ${more.http ? `  - address: 127.0.0.1:0\n    http: { https_port: ${greeting === 'one' ? 8443 : 9443} }\n` : ''}${more.extra}`;
 
 /** Processes whose parent is `pid` (from /proc: what `ps --ppid` reads). */
@@ -64,14 +65,7 @@ const childrenOf = (pid: number): number[] =>
 before(async () => {
   tmp = makeTempDir('serve-single-process');
   pki = await makePki(path.join(tmp.dir, 'pki'));
-  for (const name of ['one', 'two']) {
-    const server = http.createServer((req, res) => {
-      const delay = req.url?.includes('slow') ? 1500 : 0;
-      setTimeout(() => res.end(`hello from ${name}${req.url}\n`), delay);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    backends.set(name, { server, port: (server.address() as net.AddressInfo).port });
-  }
+  backends = await startGreetingBackends(['one', 'two']);
   serve = await startServe(tmp.dir, config('one'), [], 'single.yaml');
   configFile = path.join(tmp.dir, 'single.yaml');
   admin = await adminPort(serve);
@@ -79,30 +73,20 @@ before(async () => {
 
 after(async () => {
   await serve?.stop();
-  for (const { server } of backends.values()) {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  await backends?.close();
   tmp?.cleanup();
 });
 
-function get(agent: https.Agent, port: number, pathname = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      { host: '127.0.0.1', port, servername: 'example.test', ca: pki.rootPem, agent, path: pathname },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          body += d;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-  });
+const get = (agent: https.Agent, port: number, pathname = '/') =>
+  httpsGet(agent, port, pki.rootPem, pathname);
+
+/** SIGHUP the instance, and the `reloaded` or `reload_failed` line that answers it. */
+async function reloadBySignal(outcome: 'reloaded' | 'reload_failed'): Promise<Record<string, unknown>> {
+  const lines = () => serve.events.filter((e) => e['event'] === outcome);
+  const before = lines().length;
+  serve.signal('SIGHUP');
+  await serve.waitFor(() => lines().length > before, 20_000);
+  return lines().at(-1) ?? {};
 }
 
 const sni = () => ['-servername', 'example.test', '-CAfile', pki.rootPath];
@@ -167,28 +151,8 @@ test('a reload under steady load fails no request, keeps the port, and sessions 
     /^New, TLSv1\.2/m,
   );
 
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 5 });
-  const failures: string[] = [];
-  const bodies = new Map<string, number>();
-  let done = false;
-  let sent = 0;
-  // Bounded in count and time; the loop normally stops well before either.
-  const MAX_REQUESTS = 20_000;
-  const deadline = Date.now() + 30_000;
-  const loop = async (pathname = '/') => {
-    while (!done && sent < MAX_REQUESTS && Date.now() < deadline) {
-      sent++;
-      try {
-        const { status, body } = await get(agent, serve.port, pathname);
-        if (status !== 200) failures.push(`status ${status}: ${body}`);
-        bodies.set(body, (bodies.get(body) ?? 0) + 1);
-      } catch (error) {
-        failures.push((error as Error).message);
-      }
-    }
-  };
   // One loop's requests take 1.5 s: one is in flight on the old generation when the reload comes.
-  const loops = Promise.all([loop(), loop(), loop(), loop('/slow')]);
+  const load = startSteadyLoad(serve.port, pki.rootPem, ['/', '/', '/', '/slow']);
   await new Promise((r) => setTimeout(r, 800));
   fs.writeFileSync(configFile, config('two'));
   const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile], { timeoutMs: 90_000 });
@@ -203,12 +167,8 @@ test('a reload under steady load fails no request, keeps the port, and sessions 
   );
   assert.equal(await redirect(), 'https://example.test:9443/x', 'the plain-HTTP listener is the new one’s');
   await serve.waitFor((e) => e['event'] === 'drained' && e['generation'] === 1, 20_000);
-  const afterReload = sent;
-  while (sent < afterReload + 200 && sent < MAX_REQUESTS && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
-  done = true;
-  await loops;
-  agent.destroy();
+  await load.more(200);
+  const { failures, bodies, sent } = await load.stop();
 
   assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
   assert.ok((bodies.get('hello from one/\n') ?? 0) > 0, 'the old config served before the reload');
@@ -242,8 +202,7 @@ test('/metrics counts each handshake once', async () => {
 
 test('switching single_process off is refused until a restart; the running config keeps serving', async () => {
   fs.writeFileSync(configFile, config('two', false));
-  serve.signal('SIGHUP');
-  const failed = await serve.waitFor((e) => e['event'] === 'reload_failed', 20_000);
+  const failed = await reloadBySignal('reload_failed');
   assert.equal(failed['reason'], 'config');
   assert.match(String(failed['detail']), /single_process changes only at a restart/);
   const agent = new https.Agent({ keepAlive: false });
@@ -264,13 +223,7 @@ test('a reload that cannot listen keeps the old generation on its sockets; one t
         extra: `  - address: 127.0.0.1:${taken}\n    sites:\n      - hosts: [example.test]\n        certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]\n        handler: inspect\n`,
       }),
     );
-    const before = serve.events.filter((e) => e['event'] === 'reload_failed').length;
-    serve.signal('SIGHUP');
-    await serve.waitFor(
-      () => serve.events.filter((e) => e['event'] === 'reload_failed').length > before,
-      20_000,
-    );
-    const failed = serve.events.filter((e) => e['event'] === 'reload_failed').at(-1) ?? {};
+    const failed = await reloadBySignal('reload_failed');
     assert.equal(failed['reason'], 'workers');
     assert.match(String(failed['detail']), new RegExp(`127\\.0\\.0\\.1:${taken}[\\s\\S]*EADDRINUSE`));
     assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
@@ -281,13 +234,7 @@ test('a reload that cannot listen keeps the old generation on its sockets; one t
 
   const oldHttp = httpPort();
   fs.writeFileSync(configFile, config('two', true, { http: false, extra: '' }));
-  const generations = serve.events.filter((e) => e['event'] === 'reloaded').length;
-  serve.signal('SIGHUP');
-  await serve.waitFor(
-    () => serve.events.filter((e) => e['event'] === 'reloaded').length > generations,
-    20_000,
-  );
-  const reloaded = serve.events.filter((e) => e['event'] === 'reloaded').at(-1) ?? {};
+  const reloaded = await reloadBySignal('reloaded');
   await serve.waitFor(
     (e) => e['event'] === 'drained' && e['generation'] === reloaded['draining_generation'],
     20_000,
@@ -335,12 +282,7 @@ test('TLSTERM_MALLOC=jemalloc reaches the one process too (preloaded by its exec
 
 test('SIGTERM drains: a request in flight is answered, a plain-HTTP request that never ends is cut at the deadline, and the process exits', async () => {
   fs.writeFileSync(configFile, config('two'));
-  const generations = serve.events.filter((e) => e['event'] === 'reloaded').length;
-  serve.signal('SIGHUP');
-  await serve.waitFor(
-    () => serve.events.filter((e) => e['event'] === 'reloaded').length > generations,
-    20_000,
-  );
+  await reloadBySignal('reloaded');
   // A client that sends half a request head to the plain-HTTP listener and then nothing.
   const stalled = net.connect(httpPort(), '127.0.0.1', () => stalled.write('GET / HTTP/1.1\r\nHost: x\r\n'));
   const stalledClosed = new Promise<void>((r) => stalled.once('close', () => r()));
