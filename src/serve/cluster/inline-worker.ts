@@ -84,7 +84,6 @@ export function startInlineWorker(options: InlineWorkerOptions): WorkerHandle {
     // The counters are the process's, which the primary reports as its own share already.
     share: () => [],
     listen: options.listen,
-    relief: true,
   }).then(
     (code) => worker.exited(code, null),
     (error: unknown) => {

@@ -9,7 +9,8 @@
 // worker must also be idle (its own CPU below 5% of a core over the check): a steady load with few
 // connections open at a time (a handshake benchmark at 16 at once) is not a load that has passed, and
 // a last-resort collection in the middle of it cost ~10% of its handshake CPU (bench, paired runs).
-// Needs --expose-gc (worker-env.ts); without it, nothing happens.
+// It collects through compactHeap: a worker's --expose-gc (worker-env.ts), or V8's flags in a primary
+// that serves (single_process).
 
 import type { Logger } from '../../observe/index.ts';
 import { compactHeap } from '../compact-heap.ts';
@@ -87,13 +88,8 @@ const openSockets = (): number =>
 
 const mib = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 
-/**
- * Starts the checks; returns the function that stops them (on drain). A cluster worker collects when
- * it was started with --expose-gc (the primary sets it); `always`: the process serves in its primary
- * (single_process), whose gc compactHeap reaches through V8's flags.
- */
-export function startMemoryRelief(log: Logger, always = false): () => void {
-  if (!always && (globalThis as { gc?: unknown }).gc === undefined) return () => {};
+/** Starts the checks; returns the function that stops them (on drain). */
+export function startMemoryRelief(log: Logger): () => void {
   // Once at start (the worker listens and has served nothing): the garbage of loading the modules and
   // building the servers, and the pages it took, go back now, not after the first load has passed
   // (measured: a worker's anonymous memory 44 → 31 MiB on glibc, 36 → 26 on jemalloc; tens of ms).

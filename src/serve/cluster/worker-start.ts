@@ -6,7 +6,6 @@
 import { createLogOutput } from '../../observe/index.ts';
 import { configureLog, reopenOnRequest } from '../log-reopen.ts';
 import { takeOverSigusr1 } from '../no-inspector.ts';
-import { isToWorker, type ToPrimary } from './messages.ts';
 import { decodePlan } from './plan-wire.ts';
 import type { PlanLoad } from './reload.ts';
 import { runWorker } from './worker.ts';
@@ -21,18 +20,19 @@ process.once('exit', () => output.flushSync());
 takeOverSigusr1(() => output.reopen());
 reopenOnRequest(output);
 
+const link = processLink();
+
 /** The generation's plan, asked of the primary (a message sent before this listener exists would be lost). */
 const askPlan = (): Promise<PlanLoad> =>
   new Promise((resolve) => {
-    const onMessage = (m: unknown) => {
-      if (!isToWorker(m) || m.type !== 'plan') return;
-      process.off('message', onMessage);
+    const stop = link.onMessage((m) => {
+      if (m.type !== 'plan') return;
+      stop();
       const plan = decodePlan(m.plan);
       const why = configureLog(output, plan);
       resolve(why === undefined ? { ok: true, plan } : { ok: false, why });
-    };
-    process.on('message', onMessage);
-    process.send?.({ type: 'plan-get' } satisfies ToPrimary);
+    });
+    link.send({ type: 'plan-get' });
   });
 
-process.exitCode = await runWorker({ load: askPlan, log: output.log, link: processLink() });
+process.exitCode = await runWorker({ load: askPlan, log: output.log, link });

@@ -28,8 +28,6 @@ export interface WorkerOptions {
   readonly share?: () => readonly MetricJson[];
   /** Where the listening sockets come from; default: bind (cluster shares the primary's socket). */
   readonly listen?: Listen;
-  /** Memory relief after a load (needs gc: a worker's --expose-gc, or asked for by the inline one). */
-  readonly relief?: boolean;
   /** How often resumption counts go to the primary; default 10 s. */
   readonly countsMs?: number;
 }
@@ -92,7 +90,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.countsMs ?? 10_000,
   );
   counts.unref();
-  const stopRelief = startMemoryRelief(options.log, options.relief ?? false);
+  const stopRelief = startMemoryRelief(options.log);
 
   const drained = new Promise<number>((resolve) => {
     channel.onMessage((m) => {
