@@ -42,26 +42,33 @@ const serve = (file: string, prefix: readonly string[] = []) =>
       )
     : run(process.execPath, [BIN, 'serve', '-c', file, '--workers', '1'], { timeoutMs: 60_000 });
 
-test('a port in use: the error names the process that holds it', async () => {
-  const port = await freePort();
-  const holder = spawn(
-    process.execPath,
-    ['-e', `require('node:net').createServer().listen(${port}, '127.0.0.1'); setTimeout(() => {}, 60000)`],
-    { stdio: 'ignore' },
-  );
-  try {
-    assert.ok(await waitForPort(port));
-    const r = await serve(configOn('in-use', `127.0.0.1:${port}`));
-    assert.equal(r.code, 1, r.all);
-    assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
-    assert.match(
-      r.stderr,
-      new RegExp(`hint: port ${port} is in use: it is held by pid ${holder.pid} \\(.*node`),
+// Both process models: the single process's generation fails in the primary itself, and the first
+// version crashed there with a ReferenceError after the clear error.
+for (const model of ['workers: 1', 'single_process: true'] as const)
+  test(`a port in use (${model}): the error names the process that holds it, and nothing else`, async () => {
+    const port = await freePort();
+    const holder = spawn(
+      process.execPath,
+      ['-e', `require('node:net').createServer().listen(${port}, '127.0.0.1'); setTimeout(() => {}, 60000)`],
+      { stdio: 'ignore' },
     );
-  } finally {
-    await stopChild(holder);
-  }
-});
+    try {
+      assert.ok(await waitForPort(port));
+      const file = configOn(`in-use-${model.split(':')[0]}`, `127.0.0.1:${port}`);
+      fs.writeFileSync(file, `${model}\n${fs.readFileSync(file, 'utf8')}`);
+      const r = await run(process.execPath, [BIN, 'serve', '-c', file], { timeoutMs: 60_000 });
+      assert.equal(r.code, 1, r.all);
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      assert.match(
+        r.stderr,
+        new RegExp(`hint: port ${port} is in use: it is held by pid ${holder.pid} \\(.*node`),
+      );
+      // The error and its hint, not a stack trace or a worker's exit on top of them.
+      assert.doesNotMatch(r.all, /Error:|\n\s+at |worker_exited/);
+    } finally {
+      await stopChild(holder);
+    }
+  });
 
 test('port 443 without CAP_NET_BIND_SERVICE: the hint gives the capability, setcap and the unit', {
   skip:

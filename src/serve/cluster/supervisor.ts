@@ -81,6 +81,8 @@ interface Generation {
   readonly health: GenerationHealth;
   readonly workers: Set<WorkerHandle>;
   draining: boolean;
+  /** Set once it takes the connections: until then a worker that dies fails the start (waitReady). */
+  serving: boolean;
   /** Set by the first retire: a stop during a reload's drain waits for that one. */
   retired?: Promise<DrainOutcome>;
   /** Connections cut at the drain deadline, as the workers report them. */
@@ -192,7 +194,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       g.workers.delete(worker);
       gatherer.workerGone(worker);
       g.ready.delete(worker.process.pid ?? 0);
-      if (g.draining || stopping) return;
+      if (g.draining || stopping || !g.serving) return;
       log({ event: 'worker_exited', pid: worker.process.pid, generation: g.id, code, signal });
       // A crash in a serving generation: replace the worker (after a pause, in case it keeps dying).
       if (current === g)
@@ -257,6 +259,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       ready: new Set(),
       size: n,
       draining: false,
+      serving: false,
       cut: 0,
     };
     generations.add(g);
@@ -295,6 +298,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   };
 
   let { g: current, addresses } = await startGeneration(options.initial);
+  current.serving = true;
   // Opened for the first plan's state backend (a reload that changes `state:` needs a restart, as
   // for resumption state).
   relay = await openRateRelay(
@@ -334,6 +338,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     }
     const old = current;
     current = next.g;
+    current.serving = true;
     addresses = next.addresses;
     log({
       event: 'reloaded',
