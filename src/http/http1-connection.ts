@@ -54,7 +54,8 @@ class Http1Connection extends Http1Response implements Drainable {
     opts: HttpOptions,
   ) {
     super(socket, site, info, log, opts);
-    socket.setNoDelay?.(true);
+    // No setNoDelay here: the listener accepted the socket with noDelay (server.ts, listener-pool.ts),
+    // and a second setsockopt per connection is a syscall for nothing.
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     // Peers vanish mid-request all the time: 'close' follows and does the cleanup. A TLS error after

@@ -110,13 +110,19 @@ export const startFront = async (cert: TestCert | null, o: FrontOptions): Promis
   });
   let server: net.Server;
   if (o.plain === true || cert === null) {
-    server = net.createServer((s) => {
+    // noDelay at accept, as tlsterm's listeners have it (serveHttp1 does not set it again).
+    server = net.createServer({ noDelay: true }, (s) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
       serveHttp1(s, site, info(s, false, undefined), log, o.http);
     });
   } else {
-    server = tls.createServer({ key: cert.key, cert: cert.cert, ALPNProtocols: ['h2', 'http/1.1'] });
+    server = tls.createServer({
+      key: cert.key,
+      cert: cert.cert,
+      ALPNProtocols: ['h2', 'http/1.1'],
+      noDelay: true,
+    });
     server.on('secureConnection', (s: tls.TLSSocket) => {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));

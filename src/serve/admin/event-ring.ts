@@ -18,13 +18,20 @@ export interface EventRing {
 
 const KEPT = new Set(['handshake', 'handshake_failed']);
 
+interface Kept {
+  readonly at: number;
+  readonly event: LogEvent;
+}
+
 export function createEventRing(log: Logger, size = EVENT_RING_SIZE): EventRing {
-  const ring: (Readonly<Record<string, unknown>> | undefined)[] = new Array(size);
+  // The logged event itself and when: the copy with `time` in front is made when asked for, not
+  // on every handshake (log events are not changed after they are logged).
+  const ring: (Kept | undefined)[] = new Array(size);
   let next = 0;
   return {
     log: (event: LogEvent, raw) => {
       if (KEPT.has(event.event)) {
-        ring[next] = { time: new Date().toISOString(), ...event };
+        ring[next] = { at: Date.now(), event };
         next = (next + 1) % size;
       }
       log(event, raw);
@@ -33,12 +40,13 @@ export function createEventRing(log: Logger, size = EVENT_RING_SIZE): EventRing 
       const client = q.client === undefined ? undefined : clientMatcher(q.client);
       const out: Readonly<Record<string, unknown>>[] = [];
       for (let i = 1; i <= size && out.length < q.limit; i++) {
-        const e = ring[(next - i + size) % size];
-        if (e === undefined) break;
+        const kept = ring[(next - i + size) % size];
+        if (kept === undefined) break;
+        const e = kept.event;
         if (q.site !== undefined && e['site'] !== q.site && e['sni'] !== q.site) continue;
         if (q.reason !== undefined && e['reason'] !== q.reason) continue;
         if (client?.ok === true && !client.match(String(e['client'] ?? ''))) continue;
-        out.push(e);
+        out.push({ time: new Date(kept.at).toISOString(), ...e });
       }
       return out;
     },
