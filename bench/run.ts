@@ -101,7 +101,12 @@ interface Contenders {
 }
 
 /** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
-async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Promise<Contenders> {
+async function startContenders(
+  phase: Phase,
+  dir: string,
+  certs: BenchCerts,
+  settings: Settings,
+): Promise<Contenders> {
   const servers: Record<string, ServerStatus> = {};
   const running: RunningServer[] = [];
   const specs = new Map<RunningServer, ServerSpec>();
@@ -187,7 +192,7 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
       ...(processes === undefined ? {} : { processes: `${processes} (the first is the root)` }),
     });
     const spec = specs.get(server);
-    if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running));
+    if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running, settings));
   }
   return { servers, targets, running, freshRss, freshShared };
 }
@@ -195,7 +200,10 @@ async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Pr
 /**
  * Warms a started server up and reads the RSS its per-connection memory is counted from. Warm-up
  * (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land in the
- * first measured run of whichever contender goes first.
+ * measured runs. BENCH_WARMUP_SECONDS of handshakes: tlsterm's per-connection code reaches V8's
+ * optimizing tier only after some 10,000–20,000 connections (traced with --trace-opt: its
+ * ClientHello parse and handshake facts were compiled by TurboFan 10–25 s into a handshake load), and
+ * a 2 s warm-up left the measured runs on partly compiled code (docs/benchmarks.md, "Warm-up").
  */
 async function warmTarget(
   server: RunningServer,
@@ -203,6 +211,7 @@ async function warmTarget(
   phase: Phase,
   certs: BenchCerts,
   running: RunningServer[],
+  settings: Settings,
 ): Promise<Target> {
   // As much warm-up per worker (tlsterm-w2, nginx-w2) as a one-worker server gets: the kernel
   // splits the warm-up's connections between the workers, and each compiles its own code.
@@ -214,8 +223,8 @@ async function warmTarget(
       servername: hostname,
       path: '/1k',
       concurrency: 8,
-      maxConnections: 300 * workers,
-      durationMs: 2000 * workers,
+      maxConnections: 1_000_000,
+      durationMs: settings.warmupSeconds * 1000 * workers,
     });
     // The keep-alive request path too (a JIT compiles it only after it has run a while).
     if (commandExists('wrk'))
@@ -243,7 +252,7 @@ async function warmTarget(
       if (index >= 0) running[index] = again.server;
       else running.push(again.server);
       await sleep(1000);
-      return warmTarget(again.server, spec, phase, certs, running);
+      return warmTarget(again.server, spec, phase, certs, running, settings);
     },
   };
 }
@@ -348,7 +357,12 @@ function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, Se
 
 async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: Settings): Promise<Section> {
   log(`bench: ${phase.id}: ${phase.scenarios.map((s) => s.id).join(', ')}`);
-  const { servers, targets, running, freshRss, freshShared } = await startContenders(phase, dir, certs);
+  const { servers, targets, running, freshRss, freshShared } = await startContenders(
+    phase,
+    dir,
+    certs,
+    settings,
+  );
   try {
     const rows: Row[] = [freshRss, freshShared];
     const notes: string[] = [...(phase.notes ?? [])];

@@ -23,14 +23,6 @@ export const h2Idle: Scenario = idleScenario({
     }),
 });
 
-/**
- * Unmeasured seconds of the same load before each measured run. tlsterm's h2 path takes seconds of
- * load to reach its steady state (measured: 122 µs per request over the first 3 s after start, 70
- * after), and a lull long enough for its memory relief drops compiled code again; without this, a
- * round that met a cold or relieved tlsterm measured 129–136 µs against 78 in the same run.
- */
-export const H2_PRE_RUN_SECONDS = 2;
-
 /** h2load's N connections × M concurrent streams of GET /1k for `seconds`. */
 const loadFor = (target: Target, settings: Settings, seconds: number) =>
   runH2load({
@@ -50,10 +42,11 @@ export const h2Load: Scenario = {
   cpuUnit: 'req',
   cpuLabel: 'server CPU per h2 req',
   tools: ['h2load'],
-  async prepare(target, settings) {
-    const warm = await loadFor(target, settings, H2_PRE_RUN_SECONDS);
-    return warm.ok ? { ok: true, value: undefined } : { ok: false, error: `pre-run: ${warm.error}` };
-  },
+  // tlsterm's h2 path takes seconds of load to reach its steady state (measured: 122 µs per request
+  // over the first 3 s after start, 70 after), and a lull long enough for its memory relief drops
+  // compiled code again; without a pre-run, a round that met a cold or relieved tlsterm measured
+  // 129–136 µs against 78 in the same run.
+  preRun: true,
   async run(target, settings) {
     const result = await loadFor(target, settings, settings.seconds);
     if (!result.ok) return result;

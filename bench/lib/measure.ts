@@ -27,6 +27,10 @@ function cpuSince(before: Map<number, number>, pids: readonly number[]): number 
 export async function measure(scenario: Scenario, target: Target, settings: Settings): Promise<Sample> {
   const prepared = scenario.prepare === undefined ? undefined : await scenario.prepare(target, settings);
   if (prepared !== undefined && !prepared.ok) return prepared;
+  if (scenario.preRun === true && settings.preRunSeconds > 0) {
+    const pre = await scenario.run(target, { ...settings, seconds: settings.preRunSeconds }, prepared?.value);
+    if (!pre.ok) return { ok: false, error: `pre-run: ${pre.error}` };
+  }
   // The process list is read at both ends: a worker that appeared mid-run is counted from zero, which
   // is right, since all its CPU time was spent during the run.
   const before = cpuNow(target.server.pids());

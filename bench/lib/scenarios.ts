@@ -40,6 +40,12 @@ export interface Scenario {
   readonly cpuUnit: string;
   readonly cpuLabel: string;
   readonly tools: readonly string[];
+  /**
+   * Before each measured run, an unmeasured one of BENCH_PRE_RUN_SECONDS (measure.ts): the path's
+   * code compiled again after a lull (tlsterm's memory relief drops compiled code after 30 s idle,
+   * and an interleaved round leaves a contender idle that long) and its pools and caches filled.
+   */
+  readonly preRun?: boolean;
   /** Work before the CPU reading starts (e.g. the full handshake that gets a session); its result goes to run. */
   prepare?(target: Target, settings: Settings): Promise<Prepared>;
   run(target: Target, settings: Settings, prepared?: unknown): Promise<RunOutcome>;
@@ -131,6 +137,7 @@ export const keepAlive: Scenario = {
   cpuUnit: 'req',
   cpuLabel: 'server CPU per req',
   tools: ['wrk'],
+  preRun: true,
   async run(target, settings) {
     const result = await runWrk({
       url: url(target, smallPath),
@@ -179,6 +186,7 @@ function fullHandshakeScenario(labels: Labels): Scenario {
     cpuUnit: 'conn',
     cpuLabel: labels.cpuLabel,
     tools: [],
+    preRun: true,
     async run(target, settings) {
       const result = await runHandshakeLoad(handshakeLoad(target, settings));
       if (result.completed === 0)
@@ -210,6 +218,7 @@ function resumedScenario(id: string, mode: ResumeMode, label: string): Scenario 
     cpuUnit: 'conn',
     cpuLabel: `server CPU per resumed conn (${label})`,
     tools: [],
+    preRun: true,
     async prepare(target) {
       const primed = await primeSession(
         { ...connectTo(target), concurrency: 1, maxConnections: 1, durationMs: 5000 },
