@@ -101,12 +101,7 @@ interface Contenders {
 }
 
 /** Starts each installed contender; one that fails to start or to serve /1k gets an n/a column. */
-async function startContenders(
-  phase: Phase,
-  dir: string,
-  certs: BenchCerts,
-  settings: Settings,
-): Promise<Contenders> {
+async function startContenders(phase: Phase, dir: string, certs: BenchCerts): Promise<Contenders> {
   const servers: Record<string, ServerStatus> = {};
   const running: RunningServer[] = [];
   const specs = new Map<RunningServer, ServerSpec>();
@@ -192,7 +187,7 @@ async function startContenders(
       ...(processes === undefined ? {} : { processes: `${processes} (the first is the root)` }),
     });
     const spec = specs.get(server);
-    if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running, settings));
+    if (spec !== undefined) targets.push(await warmTarget(server, spec, phase, certs, running));
   }
   return { servers, targets, running, freshRss, freshShared };
 }
@@ -200,10 +195,9 @@ async function startContenders(
 /**
  * Warms a started server up and reads the RSS its per-connection memory is counted from. Warm-up
  * (after the fresh-RSS reading): JIT compilation and lazy initialisation should not land in the
- * measured runs. BENCH_WARMUP_SECONDS of handshakes: tlsterm's per-connection code reaches V8's
- * optimizing tier only after some 10,000–20,000 connections (traced with --trace-opt: its
- * ClientHello parse and handshake facts were compiled by TurboFan 10–25 s into a handshake load), and
- * a 2 s warm-up left the measured runs on partly compiled code (docs/benchmarks.md, "Warm-up").
+ * first measured run of whichever contender goes first. Short, since the RSS read after it is the
+ * per-connection row's base (10 s of handshakes left tlsterm's base above its RSS with 2,000 idle
+ * connections); each CPU run has its own pre-run (measure.ts).
  */
 async function warmTarget(
   server: RunningServer,
@@ -211,7 +205,6 @@ async function warmTarget(
   phase: Phase,
   certs: BenchCerts,
   running: RunningServer[],
-  settings: Settings,
 ): Promise<Target> {
   // As much warm-up per worker (tlsterm-w2, nginx-w2) as a one-worker server gets: the kernel
   // splits the warm-up's connections between the workers, and each compiles its own code.
@@ -223,8 +216,8 @@ async function warmTarget(
       servername: hostname,
       path: '/1k',
       concurrency: 8,
-      maxConnections: 1_000_000,
-      durationMs: settings.warmupSeconds * 1000 * workers,
+      maxConnections: 300 * workers,
+      durationMs: 2000 * workers,
     });
     // The keep-alive request path too (a JIT compiles it only after it has run a while).
     if (commandExists('wrk'))
@@ -252,7 +245,7 @@ async function warmTarget(
       if (index >= 0) running[index] = again.server;
       else running.push(again.server);
       await sleep(1000);
-      return warmTarget(again.server, spec, phase, certs, running, settings);
+      return warmTarget(again.server, spec, phase, certs, running);
     },
   };
 }
@@ -357,12 +350,7 @@ function inColumnOrder(servers: Record<string, ServerStatus>): Record<string, Se
 
 async function runPhase(phase: Phase, dir: string, certs: BenchCerts, settings: Settings): Promise<Section> {
   log(`bench: ${phase.id}: ${phase.scenarios.map((s) => s.id).join(', ')}`);
-  const { servers, targets, running, freshRss, freshShared } = await startContenders(
-    phase,
-    dir,
-    certs,
-    settings,
-  );
+  const { servers, targets, running, freshRss, freshShared } = await startContenders(phase, dir, certs);
   try {
     const rows: Row[] = [freshRss, freshShared];
     const notes: string[] = [...(phase.notes ?? [])];

@@ -24,7 +24,6 @@ function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: numb
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   return {
     seconds: positiveInteger(env, 'BENCH_SECONDS', 3),
-    warmupSeconds: positiveInteger(env, 'BENCH_WARMUP_SECONDS', 10),
     preRunSeconds: nonNegativeInteger(env, 'BENCH_PRE_RUN_SECONDS', 2),
     rounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
     idleConnections: positiveInteger(env, 'BENCH_IDLE_CONNS', 2000),
@@ -61,7 +60,6 @@ Environment:
   BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
   BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)
   BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)
-  BENCH_WARMUP_SECONDS=10  handshakes on each started server before anything is measured
   BENCH_PRE_RUN_SECONDS=2  unmeasured seconds of a scenario's own load before each measured run
                       (keep-alive, handshakes, h2-load); 0 for none
   BENCH_ROUNDS=3      interleaved rounds; the table shows medians

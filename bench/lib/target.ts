@@ -19,8 +19,6 @@ export interface Target {
 export interface Settings {
   /** Duration of each timed run (BENCH_SECONDS). */
   readonly seconds: number;
-  /** Handshake load on each started server before any measured run (BENCH_WARMUP_SECONDS). */
-  readonly warmupSeconds: number;
   /** Unmeasured seconds of a scenario's own load before each of its measured runs (BENCH_PRE_RUN_SECONDS; 0: none). */
   readonly preRunSeconds: number;
   readonly rounds: number;

@@ -67,16 +67,13 @@ describe('pre-runs', () => {
 });
 
 describe('settings', () => {
-  it('defaults: 10 s of warm-up, 2 s pre-runs', () => {
-    const s = settingsFromEnv({});
-    assert.equal(s.warmupSeconds, 10);
-    assert.equal(s.preRunSeconds, 2);
+  it('default: 2 s pre-runs', () => {
+    assert.equal(settingsFromEnv({}).preRunSeconds, 2);
   });
 
   it('BENCH_PRE_RUN_SECONDS=0 turns pre-runs off; a negative or fractional value is refused by name', () => {
     assert.equal(settingsFromEnv({ BENCH_PRE_RUN_SECONDS: '0' }).preRunSeconds, 0);
     assert.throws(() => settingsFromEnv({ BENCH_PRE_RUN_SECONDS: '-1' }), /BENCH_PRE_RUN_SECONDS/);
-    assert.throws(() => settingsFromEnv({ BENCH_WARMUP_SECONDS: '0' }), /BENCH_WARMUP_SECONDS/);
-    assert.throws(() => settingsFromEnv({ BENCH_WARMUP_SECONDS: '1.5' }), /BENCH_WARMUP_SECONDS/);
+    assert.throws(() => settingsFromEnv({ BENCH_PRE_RUN_SECONDS: '1.5' }), /BENCH_PRE_RUN_SECONDS/);
   });
 });

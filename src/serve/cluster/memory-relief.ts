@@ -2,7 +2,7 @@
 // mostly freed only when V8 collects their JS wrappers, and V8 starts no collection in an idle
 // process: RSS would stay at the high-water mark (measured: docs/benchmarks.md, "RSS after a
 // load"). So when the worker's RSS has grown by 32 MiB or more since its last collection and its open
-// sockets have fallen to a quarter of their peak for two checks in a row, it runs one
+// sockets have fallen to a quarter of their peak for six checks in a row (30 s), it runs one
 // memory-reducing collection (V8's "last resort" flavour, which also returns V8's emptied pages to
 // the OS) and logs it. Held connections and handshake floods both grow RSS (the soak showed floods
 // do with only ~30 sockets open), so the trigger is the memory, not a connection count; and the

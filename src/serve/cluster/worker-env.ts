@@ -33,22 +33,40 @@ const EXPOSE_GC = '--expose-gc';
  */
 export const WORKER_OLD_SPACE = '--initial-old-space-size=64';
 
+/**
+ * V8's memory reducer runs a memory-reducing full collection ~8 s into any lull. That collection
+ * finds the hidden classes of the connections that just closed unused and deoptimizes every function
+ * compiled against them ("embedded weak objects cleared"): 206 functions recompiled in the 3 s of
+ * load after a 20 s lull, against 5 without the reducer, and the next burst runs on half-compiled
+ * code for 10–20 s (docs/benchmarks.md, "Warm-up and lulls"). A serving process gives memory back
+ * through its own relief instead (memory-relief.ts: after a load has passed, at most once a minute,
+ * logged).
+ */
+export const NO_MEMORY_REDUCER = '--no-memory-reducer';
+
 /** Flags by which an operator sizes V8's heap: theirs, then, not ours. */
 const HEAP_SIZING = /^--(initial-old-space-size|initial-heap-size|max-old-space-size|max-heap-size)(=|$)/;
+/** The operator's own choice about V8's memory reducer. */
+const MEMORY_REDUCER = /^--(no-)?memory-reducer(=|$)/;
 
 /**
- * The workers' Node flags: the primary's own, plus --expose-gc and, unless the operator sizes the
- * heap (on the command line or in NODE_OPTIONS), the old generation's starting limit. Pure.
+ * What a serving process adds to Node's flags: the old generation's starting limit unless the
+ * operator sizes the heap, and no memory reducer unless the operator chose (on the command line or
+ * in NODE_OPTIONS). Pure.
  */
-export function workerGcArgv(parent: readonly string[], nodeOptions?: string): string[] {
-  const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
-  return sizesHeap(parent, nodeOptions) ? argv : [...argv, WORKER_OLD_SPACE];
+export function servingV8Flags(execArgv: readonly string[], nodeOptions?: string): string[] {
+  // V8's flags may be spelled with underscores (--max_old_space_size).
+  const words = nodeFlagWords(execArgv, nodeOptions).map((flag) => flag.replaceAll('_', '-'));
+  return [
+    ...(words.some((f) => HEAP_SIZING.test(f)) ? [] : [WORKER_OLD_SPACE]),
+    ...(words.some((f) => MEMORY_REDUCER.test(f)) ? [] : [NO_MEMORY_REDUCER]),
+  ];
 }
 
-/** Whether Node's flags (the command line's, NODE_OPTIONS) size V8's heap already. Pure. */
-export function sizesHeap(execArgv: readonly string[], nodeOptions?: string): boolean {
-  // V8's flags may be spelled with underscores (--max_old_space_size).
-  return nodeFlagWords(execArgv, nodeOptions).some((flag) => HEAP_SIZING.test(flag.replaceAll('_', '-')));
+/** The workers' Node flags: the primary's own, plus --expose-gc and servingV8Flags. Pure. */
+export function workerGcArgv(parent: readonly string[], nodeOptions?: string): string[] {
+  const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
+  return [...argv, ...servingV8Flags(parent, nodeOptions)];
 }
 
 /** Set on the command single_process execs, so that it runs once. */
@@ -70,14 +88,14 @@ export function servingExec(
   exists: (path: string) => boolean,
 ): { argv: string[]; env: Record<string, string> } | undefined {
   if (env[SERVING_EXEC] === '1') return undefined;
-  const sized = sizesHeap(execArgv, env.NODE_OPTIONS);
+  const flags = servingV8Flags(execArgv, env.NODE_OPTIONS);
   const allocator = workerAllocatorEnv(env, exists);
   const preload = allocator.ok ? allocator.env : {};
-  if (sized && Object.keys(preload).length === 0) return undefined;
+  if (flags.length === 0 && Object.keys(preload).length === 0) return undefined;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) kept[k] = v;
   return {
-    argv: [execPath, ...execArgv, ...(sized ? [] : [WORKER_OLD_SPACE]), ...argv.slice(1)],
+    argv: [execPath, ...execArgv, ...flags, ...argv.slice(1)],
     env: { ...kept, ...preload, [SERVING_EXEC]: '1' },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   JEMALLOC_CONF,
+  NO_MEMORY_REDUCER,
   SERVING_EXEC,
   servingExec,
   WORKER_OLD_SPACE,
@@ -10,37 +11,56 @@ import {
 } from '../../../../src/serve/cluster/worker-env.ts';
 
 describe('workerGcArgv', () => {
-  it("adds --expose-gc and the old generation's starting limit to the primary flags, once", () => {
+  const OURS = [WORKER_OLD_SPACE, NO_MEMORY_REDUCER];
+  it("adds --expose-gc, the old generation's starting limit and no memory reducer to the primary flags, once", () => {
     assert.equal(WORKER_OLD_SPACE, '--initial-old-space-size=64');
-    assert.deepEqual(workerGcArgv([]), ['--expose-gc', WORKER_OLD_SPACE]);
-    assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc', WORKER_OLD_SPACE]);
+    assert.equal(NO_MEMORY_REDUCER, '--no-memory-reducer');
+    assert.deepEqual(workerGcArgv([]), ['--expose-gc', ...OURS]);
+    assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc', ...OURS]);
     assert.deepEqual(workerGcArgv(['--disable-sigusr1'], '--enable-source-maps'), [
       '--disable-sigusr1',
       '--expose-gc',
-      WORKER_OLD_SPACE,
+      ...OURS,
     ]);
   });
   it('leaves the heap to an operator who sizes it, on the command line or in NODE_OPTIONS', () => {
-    assert.deepEqual(workerGcArgv(['--max-old-space-size=512']), ['--max-old-space-size=512', '--expose-gc']);
+    assert.deepEqual(workerGcArgv(['--max-old-space-size=512']), [
+      '--max-old-space-size=512',
+      '--expose-gc',
+      NO_MEMORY_REDUCER,
+    ]);
     assert.deepEqual(workerGcArgv(['--initial-heap-size', '32']), [
       '--initial-heap-size',
       '32',
       '--expose-gc',
+      NO_MEMORY_REDUCER,
     ]);
-    assert.deepEqual(workerGcArgv([], '--trace-warnings --max_old_space_size=256'), ['--expose-gc']);
-    assert.deepEqual(workerGcArgv([], '--max-heap-size=300'), ['--expose-gc']);
+    assert.deepEqual(workerGcArgv([], '--trace-warnings --max_old_space_size=256'), [
+      '--expose-gc',
+      NO_MEMORY_REDUCER,
+    ]);
+    assert.deepEqual(workerGcArgv([], '--max-heap-size=300'), ['--expose-gc', NO_MEMORY_REDUCER]);
+  });
+  it("leaves V8's memory reducer to an operator who names it, either way", () => {
+    assert.deepEqual(workerGcArgv(['--memory-reducer']), [
+      '--memory-reducer',
+      '--expose-gc',
+      WORKER_OLD_SPACE,
+    ]);
+    assert.deepEqual(workerGcArgv([], '--no_memory_reducer'), ['--expose-gc', WORKER_OLD_SPACE]);
   });
 });
 
 describe('servingExec (single_process)', () => {
   const argv = ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve', '-c', 'a.yaml'];
   const none = (): boolean => false;
-  it('re-runs the same command with the starting limit after Node’s own flags, marked as done', () => {
+  it('re-runs the same command with the starting limit and no memory reducer after Node’s own flags, marked as done', () => {
     const exec = servingExec('/usr/bin/node', ['--enable-source-maps'], argv, { HOME: '/root' }, none);
     assert.deepEqual(exec?.argv, [
       '/usr/bin/node',
       '--enable-source-maps',
       WORKER_OLD_SPACE,
+      NO_MEMORY_REDUCER,
       '/opt/tlsterm/bin/tlsterm',
       'serve',
       '-c',
@@ -48,16 +68,32 @@ describe('servingExec (single_process)', () => {
     ]);
     assert.deepEqual(exec?.env, { HOME: '/root', [SERVING_EXEC]: '1' });
     assert.equal(
-      servingExec('/usr/bin/node', exec?.argv.slice(1, 3) ?? [], argv, exec?.env ?? {}, none),
+      servingExec('/usr/bin/node', exec?.argv.slice(1, 4) ?? [], argv, exec?.env ?? {}, none),
       undefined,
     );
   });
-  it('nothing to add when the operator sized the heap and wants no other allocator', () => {
-    assert.equal(servingExec('/usr/bin/node', ['--max-old-space-size=512'], argv, {}, none), undefined);
+  it('nothing to add when the operator sized the heap, chose about the memory reducer and wants no other allocator', () => {
     assert.equal(
-      servingExec('/usr/bin/node', [], argv, { NODE_OPTIONS: '--max_old_space_size=256' }, none),
+      servingExec('/usr/bin/node', ['--max-old-space-size=512', '--memory-reducer'], argv, {}, none),
       undefined,
     );
+    assert.equal(
+      servingExec(
+        '/usr/bin/node',
+        [],
+        argv,
+        { NODE_OPTIONS: '--max_old_space_size=256 --no-memory-reducer' },
+        none,
+      ),
+      undefined,
+    );
+    // A sized heap alone still execs, for the memory reducer.
+    assert.deepEqual(servingExec('/usr/bin/node', ['--max-old-space-size=512'], argv, {}, none)?.argv, [
+      '/usr/bin/node',
+      '--max-old-space-size=512',
+      NO_MEMORY_REDUCER,
+      ...argv.slice(1),
+    ]);
   });
   it('TLSTERM_MALLOC=jemalloc: preloaded by the exec, even with the heap sized', () => {
     const jemalloc = (p: string): boolean => p === '/usr/lib64/libjemalloc.so.2';
@@ -68,7 +104,12 @@ describe('servingExec (single_process)', () => {
       { TLSTERM_MALLOC: 'jemalloc' },
       jemalloc,
     );
-    assert.deepEqual(exec?.argv, ['/usr/bin/node', '--max-old-space-size=512', ...argv.slice(1)]);
+    assert.deepEqual(exec?.argv, [
+      '/usr/bin/node',
+      '--max-old-space-size=512',
+      NO_MEMORY_REDUCER,
+      ...argv.slice(1),
+    ]);
     assert.equal(exec?.env['LD_PRELOAD'], '/usr/lib64/libjemalloc.so.2');
     assert.equal(exec?.env[SERVING_EXEC], '1');
   });
