@@ -525,7 +525,7 @@ export const EVENTS = {
   serving_heap_unsized: {
     by: 'cluster',
     level: 'warning',
-    says: 'single_process: the process could not restart itself with V8’s starting limit for a serving heap; it serves without it (bulk transfers cost more CPU)',
+    says: 'single_process: the process could not restart itself with a serving process’s V8 flags (the heap’s starting limit, no memory reducer); it serves without them (bulk transfers, and the first seconds after a lull, cost more CPU)',
     fields: { detail: 'the error, in words' },
   },
   worker_restarted: {
