@@ -23,14 +23,14 @@ export const h2Idle: Scenario = idleScenario({
     }),
 });
 
-/** h2load's N connections × M concurrent streams of GET /1k for `seconds`. */
-const loadFor = (target: Target, settings: Settings, seconds: number) =>
+/** h2load's N connections × M concurrent streams of GET /1k for the run's seconds (a pre-run's too). */
+const loadFor = (target: Target, settings: Settings) =>
   runH2load({
     url: `https://127.0.0.1:${target.server.port}/1k`,
     authority: target.hostname,
     connections: settings.h2Connections,
     streams: settings.h2Streams,
-    seconds,
+    seconds: settings.seconds,
   });
 
 /** h2load: N connections × M concurrent streams of GET /1k for BENCH_SECONDS. */
@@ -48,7 +48,7 @@ export const h2Load: Scenario = {
   // 129–136 µs against 78 in the same run.
   preRun: true,
   async run(target, settings) {
-    const result = await loadFor(target, settings, settings.seconds);
+    const result = await loadFor(target, settings);
     if (!result.ok) return result;
     const { done, succeeded, requestsPerSecond, failed, non2xx } = result.value;
     if (non2xx > 0) return { ok: false, error: `${non2xx} of ${done} responses were not 2xx` };

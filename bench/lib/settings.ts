@@ -3,39 +3,31 @@
 // by selection.ts.
 import type { Settings } from './target.ts';
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** An integer setting at least `min` (1 unless 0 is meaningful, e.g. "no pre-run"). */
+function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
-
-function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be 0 or a positive integer, got ${raw}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be ${min === 0 ? '0 or ' : ''}a positive integer, got ${raw}`);
   return value;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Settings {
   return {
-    seconds: positiveInteger(env, 'BENCH_SECONDS', 3),
-    preRunSeconds: nonNegativeInteger(env, 'BENCH_PRE_RUN_SECONDS', 2),
-    rounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
-    idleConnections: positiveInteger(env, 'BENCH_IDLE_CONNS', 2000),
-    bulkMiB: positiveInteger(env, 'BENCH_BULK_MIB', 128),
+    seconds: integerSetting(env, 'BENCH_SECONDS', 3),
+    preRunSeconds: integerSetting(env, 'BENCH_PRE_RUN_SECONDS', 2, 0),
+    rounds: integerSetting(env, 'BENCH_ROUNDS', 3),
+    idleConnections: integerSetting(env, 'BENCH_IDLE_CONNS', 2000),
+    bulkMiB: integerSetting(env, 'BENCH_BULK_MIB', 128),
     wrkConnections: 32,
     handshakeConcurrency: 16,
     // 4 × 8 = 32 requests in flight, as wrk's 32 connections: within every server's stream limit
     // (HAProxy 100, nginx and tlsterm 128) and nginx's 64 cached upstream connections.
-    h2Connections: positiveInteger(env, 'BENCH_H2_CONNS', 4),
-    h2Streams: positiveInteger(env, 'BENCH_H2_STREAMS', 8),
-    afterLoadConnections: positiveInteger(env, 'BENCH_AFTER_LOAD_CONNS', 5000),
-    afterLoadSeconds: positiveInteger(env, 'BENCH_AFTER_LOAD_SECONDS', 60),
+    h2Connections: integerSetting(env, 'BENCH_H2_CONNS', 4),
+    h2Streams: integerSetting(env, 'BENCH_H2_STREAMS', 8),
+    afterLoadConnections: integerSetting(env, 'BENCH_AFTER_LOAD_CONNS', 5000),
+    afterLoadSeconds: integerSetting(env, 'BENCH_AFTER_LOAD_SECONDS', 60),
   };
 }
 
