@@ -2,22 +2,9 @@
 // pid file, ACME, drain on stop); the workers run cluster/worker-main.ts. The CLI only parses arguments.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import {
-  buildDefaultPlan,
-  checkConfigFile,
-  defaultStateDir,
-  formatProblems,
-  hasErrors,
-  type Plan,
-} from '../config/index.ts';
-import {
-  createLogOutput,
-  type Logger,
-  type LogOutput,
-  processMetrics,
-  tapAcmeOrders,
-} from '../observe/index.ts';
-import { prepareAcmeSites, startAcmeService } from './acme/index.ts';
+import type { Plan } from '../config/plan.ts';
+import { createLogOutput, type LogOutput, processMetrics, tapAcmeOrders } from '../observe/index.ts';
+import { startAcmeService } from './acme/index.ts';
 import {
   type AdminListener,
   createAdminSources,
@@ -28,9 +15,9 @@ import {
 } from './admin/index.ts';
 import {
   instanceKey,
-  type PlanLoad,
   type ReloadOutcome,
   removePidFile,
+  SERVING_EXEC,
   serialReload,
   servingExec,
   startSupervisor,
@@ -43,6 +30,7 @@ import { takeEarlySighup } from './early-signals.ts';
 import { configureLog, reopenEverywhere } from './log-reopen.ts';
 import { inspectorRefusal, takeOverSigusr1 } from './no-inspector.ts';
 import { type OcspService, startOcspService } from './ocsp/index.ts';
+import { loadPlanInChild, type PlanFileLoad, type PlanSource, saysSingleProcess } from './plan-load.ts';
 import { dropPrivileges, handOver, privilegeRefusal } from './privileges.ts';
 import { monotonicUsec, systemdNotifier } from './systemd-notify.ts';
 
@@ -60,32 +48,17 @@ const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
     .version;
 
-/** The plan from the config file (or the embedded default), with the problems as text. */
-async function loadPlan(
-  configFile: string | undefined,
-  stateDir: string | undefined,
-  output: LogOutput,
-): Promise<PlanLoad & { warnings?: string }> {
-  const loaded = await loadPlanFile(configFile, stateDir, output.log);
+/**
+ * The plan from the config file (or the embedded default), with the problems as text. Read and
+ * checked in a child that exits once it has answered: no process of the instance keeps the check's
+ * modules loaded (plan-load.ts).
+ */
+async function loadPlan(source: PlanSource, output: LogOutput): Promise<PlanFileLoad> {
+  const loaded = await loadPlanInChild(source, output.log);
   if (!loaded.ok) return loaded;
   // The plan's `log:` from here on (a reload may change the file, format or level).
   const why = configureLog(output, loaded.plan);
   return why === undefined ? loaded : { ok: false, why };
-}
-
-async function loadPlanFile(
-  configFile: string | undefined,
-  stateDir: string | undefined,
-  log: Logger,
-): Promise<PlanLoad & { warnings?: string }> {
-  if (configFile === undefined)
-    return { ok: true, plan: await buildDefaultPlan(stateDir ?? defaultStateDir()) };
-  const result = await checkConfigFile(configFile);
-  const text = result.problems.length > 0 ? formatProblems(result.problems, configFile) : undefined;
-  if (hasErrors(result.problems) || !result.plan) return { ok: false, why: text ?? 'the config has errors' };
-  // ACME sites serve live/<name>/ (a placeholder until the first issuance; the primary writes it first).
-  const plan = await prepareAcmeSites(result.plan, log);
-  return { ok: true, plan, ...(text !== undefined ? { warnings: text } : {}) };
 }
 
 export interface ServeOptions {
@@ -113,7 +86,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // ACME runs in the primary: only its log is tapped for tlsterm_acme_orders.
   const tapped = tapBackendHealth(tapAcmeOrders(output.log, processMetrics));
   const log = tapped.log;
-  const load = () => loadPlan(configFile, stateDir, output);
+  const load = () => loadPlan({ configFile, stateDir }, output);
   const refusal = inspectorRefusal();
   if (refusal !== undefined) {
     notice(`tlsterm: ${refusal}\nhint: unset NODE_OPTIONS or drop the --inspect flag\n`);
@@ -146,6 +119,27 @@ export async function runServe(options: ServeOptions): Promise<number> {
   process.on('SIGINT', stopSignal);
   const notify = systemdNotifier(process.env, log);
 
+  // single_process: this process serves, and what a worker gets at its start (V8's starting limit,
+  // the allocator) can only be given at start: the process replaces itself once (same pid;
+  // worker-env.ts). Once tried, not again; not when a stop came meanwhile (the exec would lose it:
+  // this process then starts and stops as it is).
+  let execTried = false;
+  const execToServe = () => {
+    if (execTried || stopSignals > 0) return;
+    execTried = true;
+    const exec = servingExecNow(reloadRequested);
+    if (exec === undefined) return;
+    output.flushSync();
+    try {
+      process.execve?.(process.execPath, exec.argv, exec.env);
+    } catch (error) {
+      log({ event: 'serving_heap_unsized', level: 'warning', detail: (error as Error).message });
+    }
+  };
+  // A config that says single_process is only peeked at before the exec, so that it is checked once,
+  // after it.
+  if (process.env[SERVING_EXEC] !== '1' && configFile !== undefined && (await saysSingleProcess(configFile)))
+    execToServe();
   const first = await load();
   if (!first.ok) {
     notice(
@@ -166,19 +160,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
     notice(`tlsterm: not starting: ${refused.why}\nhint: ${refused.hint}\n`);
     return 1;
   }
-  // single_process: this process serves, and what a worker gets at its start (V8's starting limit,
-  // the allocator) can only be given at start: the process replaces itself once (same pid; worker-env.ts).
-  // (Not when a stop came meanwhile: the exec would lose it; this process starts and stops as it is.)
-  const exec = plan.singleProcess === true && stopSignals === 0 ? servingExecNow(reloadRequested) : undefined;
-  if (exec !== undefined) {
-    output.flushSync();
-    try {
-      process.execve?.(process.execPath, exec.argv, exec.env);
-    } catch (error) {
-      log({ event: 'serving_heap_unsized', level: 'warning', detail: (error as Error).message });
-    }
-  }
-  // The config's warnings, once (after the exec, which checks it again).
+  // The peek did not see it (or could not read the file): the exec comes after the check then.
+  if (plan.singleProcess === true) execToServe();
+  // The config's warnings, once.
   if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   if (configFile === undefined) {
     const dir = plan.stateDir;

@@ -4,8 +4,9 @@
 // HTTP): under steady keep-alive load not one request fails, and a TLS 1.3 ticket and a TLS 1.2
 // session id issued before it resume after it. A reload that cannot listen leaves the old generation
 // on its sockets; one that drops a listener closes that socket. /metrics counts each handshake once
-// (the process is one share, not a primary's plus a worker's); switching single_process needs a
-// restart; TLSTERM_MALLOC=jemalloc applies; SIGTERM lets a request in flight finish.
+// (the process is one share, not a primary's plus a worker's); each reload's config is checked in a
+// child that exits, and one with errors is refused; switching single_process needs a restart;
+// TLSTERM_MALLOC=jemalloc applies; SIGTERM lets a request in flight finish.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -202,6 +203,17 @@ test('/metrics counts each handshake once', async () => {
   assert.equal(sumOf(parseExposition(res.text), 'tlsterm_handshakes_total', { result: 'ok' }), handshakes());
 });
 
+test('a reload is checked in a child that exits; a config with errors is refused and the old one serves', async () => {
+  fs.writeFileSync(configFile, config('two').replace(/upstream: http:/, 'upstream: ftp:'));
+  const failed = await reloadBySignal('reload_failed');
+  assert.equal(failed['reason'], 'config');
+  assert.match(String(failed['detail']), /upstream/);
+  assert.match(serve.stderr(), /reload refused, the old config keeps serving/);
+  const agent = new https.Agent({ keepAlive: false });
+  assert.deepEqual(await get(agent, serve.port), { status: 200, body: 'hello from two/\n' });
+  assert.deepEqual(childrenOf(serve.pid), [], 'no checker left behind');
+});
+
 test('switching single_process off is refused until a restart; the running config keeps serving', async () => {
   fs.writeFileSync(configFile, config('two', false));
   const failed = await reloadBySignal('reload_failed');
@@ -257,7 +269,7 @@ test('TLSTERM_MALLOC=jemalloc reaches the one process too (preloaded by its exec
   fs.mkdirSync(dir, { recursive: true });
   const other = await startServe(
     dir,
-    // drain_timeout 0 is a warning: printed once, though the process checks its config twice (the exec).
+    // drain_timeout 0 is a warning: printed once, by the one check (after the exec, in its child).
     config('two')
       .replace(/^admin: .*\n/m, '')
       .replace('drain_timeout: 3s', 'drain_timeout: 0s'),

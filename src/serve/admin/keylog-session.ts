@@ -7,7 +7,7 @@
 
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDuration } from '../../config/index.ts';
+import { parseDuration } from '../../config/duration.ts';
 import type { JsonObject, Logger, SourceAnswer } from '../../observe/index.ts';
 import type { Supervisor } from '../cluster/index.ts';
 import type { KeylogOrder } from './asks.ts';

@@ -23,5 +23,5 @@ export {
   type SupervisorOptions,
   startSupervisor,
 } from './supervisor.ts';
-export { servingExec } from './worker-env.ts';
+export { SERVING_EXEC, servingExec } from './worker-env.ts';
 export { type WorkerChannel, workerResumption } from './worker-resumption.ts';

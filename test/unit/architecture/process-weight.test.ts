@@ -55,9 +55,12 @@ describe('what a serve process loads at start', () => {
     assert.deepEqual(stray, []);
   });
 
-  it('the primary loads the config libraries only (metrics, X.509, ACME and Redis on use)', () => {
+  it('the primary loads no library at start (the config check, metrics, X.509, ACME and Redis on use)', () => {
+    // With single_process the primary serves, and its configs are checked in a child (plan-load.ts).
     const primary = reach('cli/serve.ts');
-    assert.deepEqual([...primary.packages.keys()].sort(), ['valibot', 'yaml'], show(primary));
+    assert.deepEqual([...primary.packages.keys()], [], show(primary));
+    const config = [...primary.files].filter((f) => f.startsWith('config/') && f !== 'config/duration.ts');
+    assert.deepEqual(config, [], 'the primary loads the config check at start');
     assert.equal(primary.files.has('serve/server.ts'), false, 'the primary loads the data path');
   });
 
