@@ -2,7 +2,8 @@
 // against the `ip:port` a connection is logged with (IPv4-mapped IPv6 counts as IPv4).
 
 import net from 'node:net';
-import { addressSet, unmapped } from '../../http/index.ts';
+// Not http's face: the admin listener is the primary's, which does not load the HTTP stack.
+import { addressSet, unmapped } from '../../http/rules/cidr.ts';
 
 export type ClientMatcher = (client: string) => boolean;
 

@@ -8,7 +8,8 @@
 // walks keep a memo, and structured clone keeps the identities between them).
 
 import type { Plan } from '../../config/plan.ts';
-import { addressSet } from '../../http/index.ts';
+// Not http's face: the primary encodes plans too, and the face brings the whole HTTP stack.
+import { addressSet } from '../../http/rules/cidr.ts';
 
 /** The plan as it travels: structured-cloneable. */
 export interface PlanWire {

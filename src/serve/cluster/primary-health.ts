@@ -3,7 +3,9 @@
 // the generation's workers, so they agree on which servers are up.
 
 import type { Plan } from '../../config/plan.ts';
-import { HealthAuthority, type HealthChange, type HealthLink } from '../../http/index.ts';
+import type { HealthChange, HealthLink } from '../../http/index.ts';
+// Not http's face (the whole HTTP stack, ~3 MiB the primary does not use): the one class it runs.
+import { HealthAuthority } from '../../http/pools/health-authority.ts';
 import type { Logger } from '../../observe/index.ts';
 import type { ToPrimary, ToWorker } from './messages.ts';
 

@@ -62,6 +62,15 @@ describe('what a serve process loads at start', () => {
     const config = [...primary.files].filter((f) => f.startsWith('config/') && f !== 'config/duration.ts');
     assert.deepEqual(config, [], 'the primary loads the config check at start');
     assert.equal(primary.files.has('serve/server.ts'), false, 'the primary loads the data path');
+    // Of http/, only what the primary does itself: pool health checks and address sets. Its face
+    // brings the whole HTTP stack (~70 modules, ~3 MiB in the primary).
+    const http = [...primary.files].filter((f) => f.startsWith('http/')).sort();
+    assert.deepEqual(http, [
+      'http/pools/health-authority.ts',
+      'http/pools/health-probe.ts',
+      'http/rules/cidr.ts',
+      'http/upstream-tls.ts',
+    ]);
   });
 
   it('no file imports node:http or node:util as an ES module (src/builtins.ts requires them)', () => {
