@@ -525,7 +525,7 @@ export const EVENTS = {
   serving_heap_unsized: {
     by: 'cluster',
     level: 'warning',
-    says: 'single_process: the process could not restart itself with a serving process’s V8 flags (the heap’s starting limit, no memory reducer); it serves without them (bulk transfers, and the first seconds after a lull, cost more CPU)',
+    says: 'single_process: the process could not restart itself with a serving process’s V8 flags (the heap’s starting limit, a smaller young generation, no memory reducer); it serves without them (bulk transfers, and the first seconds after a lull, cost more CPU; new connections more memory)',
     fields: { detail: 'the error, in words' },
   },
   worker_restarted: {

@@ -47,7 +47,7 @@ function hold(port: number, i: number): Promise<tls.TLSSocket | undefined> {
   });
 }
 
-test("the worker runs with --expose-gc (for the relief), V8's old-generation starting limit and no memory reducer", () => {
+test("the worker runs with --expose-gc (for the relief), V8's old-generation starting limit, a smaller young generation and no memory reducer", () => {
   const children = spawnSync('pgrep', ['-P', String(serve.pid)], { encoding: 'utf8' }).stdout.trim();
   const worker = Number(children.split('\n')[0]);
   assert.ok(worker > 0, 'no worker process found');
@@ -56,6 +56,7 @@ test("the worker runs with --expose-gc (for the relief), V8's old-generation sta
   assert.ok(argv.includes('--initial-old-space-size=64'), argv.join(' '));
   // The relief decides when memory (and compiled code) goes back, not V8's reducer at every lull.
   assert.ok(argv.includes('--no-memory-reducer'), argv.join(' '));
+  assert.ok(argv.includes('--max-semi-space-size=8'), argv.join(' '));
 });
 
 test('a worker logs memory_relief and its RSS goes down once 1,200 held connections close', async () => {

@@ -128,10 +128,11 @@ test('one process serves: no worker process, and the admin API lists the process
   assert.equal(await redirect(), 'https://example.test:8443/x');
   assert.deepEqual(childrenOf(serve.pid), [], 'no worker process');
   // The process replaced itself once (same pid) to serve with V8's starting limit for the old
-  // generation and without V8's memory reducer, as a worker does.
+  // generation, the young generation's size and without V8's memory reducer, as a worker does.
   const cmdline = fs.readFileSync(`/proc/${serve.pid}/cmdline`, 'utf8').split('\0');
   assert.ok(cmdline.includes('--initial-old-space-size=64'), cmdline.join(' '));
   assert.ok(cmdline.includes('--no-memory-reducer'), cmdline.join(' '));
+  assert.ok(cmdline.includes('--max-semi-space-size=8'), cmdline.join(' '));
   assert.equal(serve.events.filter((e) => e['event'] === 'started').length, 1);
   const summary = await adminFetch(admin, '/api/v1/summary');
   const workers = (summary.json?.['workers'] as { list?: { pid: number; ready: boolean }[] } | undefined)

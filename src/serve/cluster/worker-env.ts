@@ -44,21 +44,35 @@ export const WORKER_OLD_SPACE = '--initial-old-space-size=64';
  */
 export const NO_MEMORY_REDUCER = '--no-memory-reducer';
 
+/**
+ * V8's young generation grows to 64 MiB (two 32 MiB semi-spaces) under a burst of new connections
+ * and stays that size until a memory-reducing collection: a single process held 2,000 idle
+ * connections in 215 and 200 MiB (43 and 38 KiB each over its warmed-up base), and 240 MiB under
+ * handshake load. With 8 MiB semi-spaces: 177 and 176 MiB (27 KiB each) and 156 MiB; CPU per full
+ * handshake, keep-alive request and MiB of a download within the noise of paired runs (a proxy's
+ * short-lived objects die young either way). docs/benchmarks.md, "The young generation".
+ */
+export const YOUNG_GENERATION = '--max-semi-space-size=8';
+
 /** Flags by which an operator sizes V8's heap: theirs, then, not ours. */
 const HEAP_SIZING = /^--(initial-old-space-size|initial-heap-size|max-old-space-size|max-heap-size)(=|$)/;
+/** Flags by which an operator sizes the young generation (the whole heap's size sets it too). */
+const YOUNG_SIZING =
+  /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|initial-heap-size|max-heap-size)(=|$)/;
 /** The operator's own choice about V8's memory reducer. */
 const MEMORY_REDUCER = /^--(no-)?memory-reducer(=|$)/;
 
 /**
  * What a serving process adds to Node's flags: the old generation's starting limit unless the
- * operator sizes the heap, and no memory reducer unless the operator chose (on the command line or
- * in NODE_OPTIONS). Pure.
+ * operator sizes the heap, the young generation's size unless the operator sizes it, and no memory
+ * reducer unless the operator chose (on the command line or in NODE_OPTIONS). Pure.
  */
 export function servingV8Flags(execArgv: readonly string[], nodeOptions?: string): string[] {
   // V8's flags may be spelled with underscores (--max_old_space_size).
   const words = nodeFlagWords(execArgv, nodeOptions).map((flag) => flag.replaceAll('_', '-'));
   return [
     ...(words.some((f) => HEAP_SIZING.test(f)) ? [] : [WORKER_OLD_SPACE]),
+    ...(words.some((f) => YOUNG_SIZING.test(f)) ? [] : [YOUNG_GENERATION]),
     ...(words.some((f) => MEMORY_REDUCER.test(f)) ? [] : [NO_MEMORY_REDUCER]),
   ];
 }

@@ -8,12 +8,14 @@ import {
   WORKER_OLD_SPACE,
   workerAllocatorEnv,
   workerGcArgv,
+  YOUNG_GENERATION,
 } from '../../../../src/serve/cluster/worker-env.ts';
 
 describe('workerGcArgv', () => {
-  const OURS = [WORKER_OLD_SPACE, NO_MEMORY_REDUCER];
-  it("adds --expose-gc, the old generation's starting limit and no memory reducer to the primary flags, once", () => {
+  const OURS = [WORKER_OLD_SPACE, YOUNG_GENERATION, NO_MEMORY_REDUCER];
+  it("adds --expose-gc, the old generation's starting limit, the young generation's size and no memory reducer to the primary flags, once", () => {
     assert.equal(WORKER_OLD_SPACE, '--initial-old-space-size=64');
+    assert.equal(YOUNG_GENERATION, '--max-semi-space-size=8');
     assert.equal(NO_MEMORY_REDUCER, '--no-memory-reducer');
     assert.deepEqual(workerGcArgv([]), ['--expose-gc', ...OURS]);
     assert.deepEqual(workerGcArgv(['--expose-gc']), ['--expose-gc', ...OURS]);
@@ -27,6 +29,7 @@ describe('workerGcArgv', () => {
     assert.deepEqual(workerGcArgv(['--max-old-space-size=512']), [
       '--max-old-space-size=512',
       '--expose-gc',
+      YOUNG_GENERATION,
       NO_MEMORY_REDUCER,
     ]);
     assert.deepEqual(workerGcArgv(['--initial-heap-size', '32']), [
@@ -37,29 +40,50 @@ describe('workerGcArgv', () => {
     ]);
     assert.deepEqual(workerGcArgv([], '--trace-warnings --max_old_space_size=256'), [
       '--expose-gc',
+      YOUNG_GENERATION,
       NO_MEMORY_REDUCER,
     ]);
+    // The whole heap's size sets the young generation's too.
     assert.deepEqual(workerGcArgv([], '--max-heap-size=300'), ['--expose-gc', NO_MEMORY_REDUCER]);
+  });
+  it('leaves the young generation to an operator who sizes it', () => {
+    assert.deepEqual(workerGcArgv(['--max-semi-space-size=32']), [
+      '--max-semi-space-size=32',
+      '--expose-gc',
+      WORKER_OLD_SPACE,
+      NO_MEMORY_REDUCER,
+    ]);
+    assert.deepEqual(workerGcArgv([], '--min_semi_space_size=4'), [
+      '--expose-gc',
+      WORKER_OLD_SPACE,
+      NO_MEMORY_REDUCER,
+    ]);
   });
   it("leaves V8's memory reducer to an operator who names it, either way", () => {
     assert.deepEqual(workerGcArgv(['--memory-reducer']), [
       '--memory-reducer',
       '--expose-gc',
       WORKER_OLD_SPACE,
+      YOUNG_GENERATION,
     ]);
-    assert.deepEqual(workerGcArgv([], '--no_memory_reducer'), ['--expose-gc', WORKER_OLD_SPACE]);
+    assert.deepEqual(workerGcArgv([], '--no_memory_reducer'), [
+      '--expose-gc',
+      WORKER_OLD_SPACE,
+      YOUNG_GENERATION,
+    ]);
   });
 });
 
 describe('servingExec (single_process)', () => {
   const argv = ['/usr/bin/node', '/opt/tlsterm/bin/tlsterm', 'serve', '-c', 'a.yaml'];
   const none = (): boolean => false;
-  it('re-runs the same command with the starting limit and no memory reducer after Node’s own flags, marked as done', () => {
+  it('re-runs the same command with the serving flags after Node’s own flags, marked as done', () => {
     const exec = servingExec('/usr/bin/node', ['--enable-source-maps'], argv, { HOME: '/root' }, none);
     assert.deepEqual(exec?.argv, [
       '/usr/bin/node',
       '--enable-source-maps',
       WORKER_OLD_SPACE,
+      YOUNG_GENERATION,
       NO_MEMORY_REDUCER,
       '/opt/tlsterm/bin/tlsterm',
       'serve',
@@ -68,13 +92,19 @@ describe('servingExec (single_process)', () => {
     ]);
     assert.deepEqual(exec?.env, { HOME: '/root', [SERVING_EXEC]: '1' });
     assert.equal(
-      servingExec('/usr/bin/node', exec?.argv.slice(1, 4) ?? [], argv, exec?.env ?? {}, none),
+      servingExec('/usr/bin/node', exec?.argv.slice(1, 5) ?? [], argv, exec?.env ?? {}, none),
       undefined,
     );
   });
   it('nothing to add when the operator sized the heap, chose about the memory reducer and wants no other allocator', () => {
     assert.equal(
-      servingExec('/usr/bin/node', ['--max-old-space-size=512', '--memory-reducer'], argv, {}, none),
+      servingExec(
+        '/usr/bin/node',
+        ['--max-old-space-size=512', '--max-semi-space-size=16', '--memory-reducer'],
+        argv,
+        {},
+        none,
+      ),
       undefined,
     );
     assert.equal(
@@ -82,15 +112,16 @@ describe('servingExec (single_process)', () => {
         '/usr/bin/node',
         [],
         argv,
-        { NODE_OPTIONS: '--max_old_space_size=256 --no-memory-reducer' },
+        { NODE_OPTIONS: '--max_heap_size=256 --no-memory-reducer' },
         none,
       ),
       undefined,
     );
-    // A sized heap alone still execs, for the memory reducer.
+    // A sized old generation alone still execs, for the young one and the memory reducer.
     assert.deepEqual(servingExec('/usr/bin/node', ['--max-old-space-size=512'], argv, {}, none)?.argv, [
       '/usr/bin/node',
       '--max-old-space-size=512',
+      YOUNG_GENERATION,
       NO_MEMORY_REDUCER,
       ...argv.slice(1),
     ]);
@@ -107,6 +138,7 @@ describe('servingExec (single_process)', () => {
     assert.deepEqual(exec?.argv, [
       '/usr/bin/node',
       '--max-old-space-size=512',
+      YOUNG_GENERATION,
       NO_MEMORY_REDUCER,
       ...argv.slice(1),
     ]);
