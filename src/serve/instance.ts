@@ -119,14 +119,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
   process.on('SIGINT', stopSignal);
   const notify = systemdNotifier(process.env, log);
 
-  // single_process: this process serves, and what a worker gets at its start (V8's starting limit,
-  // the allocator) can only be given at start: the process replaces itself once (same pid;
-  // worker-env.ts). Once tried, not again; not when a stop came meanwhile (the exec would lose it:
-  // this process then starts and stops as it is).
-  let execTried = false;
+  // single_process: this process serves, and what a worker gets at its start (V8's flags, the
+  // allocator) can only be given at start: the process replaces itself once (same pid;
+  // worker-env.ts). Not when a stop came meanwhile (the exec would lose it: this process then
+  // starts and stops as it is).
   const execToServe = () => {
-    if (execTried || stopSignals > 0) return;
-    execTried = true;
+    if (stopSignals > 0) return;
     const exec = servingExecNow(reloadRequested);
     if (exec === undefined) return;
     output.flushSync();
@@ -138,8 +136,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
   };
   // A config that says single_process is only peeked at before the exec, so that it is checked once,
   // after it.
-  if (process.env[SERVING_EXEC] !== '1' && configFile !== undefined && (await saysSingleProcess(configFile)))
-    execToServe();
+  const peeked =
+    process.env[SERVING_EXEC] !== '1' && configFile !== undefined && (await saysSingleProcess(configFile));
+  if (peeked) execToServe();
   const first = await load();
   if (!first.ok) {
     notice(
@@ -161,7 +160,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     return 1;
   }
   // The peek did not see it (or could not read the file): the exec comes after the check then.
-  if (plan.singleProcess === true) execToServe();
+  if (plan.singleProcess === true && !peeked) execToServe();
   // The config's warnings, once.
   if (first.warnings !== undefined) notice(`${first.warnings}\n`);
   if (configFile === undefined) {

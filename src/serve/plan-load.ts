@@ -6,13 +6,13 @@
 
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import module from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogEvent, Logger } from '../observe/index.ts';
 import { prepareAcmeSites } from './acme/index.ts';
 import type { PlanLoad } from './cluster/index.ts';
 import { decodePlan, encodePlan, type PlanWire } from './cluster/plan-wire.ts';
+import { compileCacheEnv } from './cluster/worker-env.ts';
 import { workerExecArgv } from './no-inspector.ts';
 
 /** A plan, or why not; `warnings`: the config's warnings as text, when it has some. */
@@ -75,11 +75,10 @@ export function loadPlanInChild(
   log: Logger,
   timeoutMs: number = CHECKER_TIMEOUT_MS,
 ): Promise<PlanFileLoad> {
-  const cache = module.getCompileCacheDir?.();
   const child = fork(CHECKER_ENTRY, [JSON.stringify(source)], {
     serialization: 'advanced',
     execArgv: workerExecArgv(),
-    env: { ...process.env, ...(cache !== undefined ? { NODE_COMPILE_CACHE: cache } : {}) },
+    env: { ...process.env, ...compileCacheEnv() },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise<PlanFileLoad>((resolve) => {

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { LogEvent } from '../../src/observe/index.ts';
 import { loadPlanHere, loadPlanInChild } from '../../src/serve/plan-load.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { childrenOf } from '../helpers/processes.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let pki: Pki;
@@ -39,20 +40,8 @@ listeners:
         upstream: ${upstream}
 `;
 
-/** This process's children, from /proc (what `ps --ppid` reads). */
-const children = (): number[] =>
-  fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+/** This process's children. */
+const children = (): number[] => childrenOf(process.pid);
 
 test('the plan from the child is the plan the check gives here, with its warnings', async () => {
   const configFile = writeConfig('good.yaml', config('http://127.0.0.1:9/app'));

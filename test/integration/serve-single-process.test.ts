@@ -15,6 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { childrenOf } from '../helpers/processes.ts';
 import { parseExposition, sumOf } from '../helpers/prom-text.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
@@ -46,22 +47,6 @@ listeners:
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
         upstream: http://127.0.0.1:${backends.port(greeting)}
 ${more.http ? `  - address: 127.0.0.1:0\n    http: { https_port: ${greeting === 'one' ? 8443 : 9443} }\n` : ''}${more.extra}`;
-
-/** Processes whose parent is `pid` (from /proc: what `ps --ppid` reads). */
-const childrenOf = (pid: number): number[] =>
-  fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        // The fields after the command name (in parentheses, which may hold spaces): state, ppid.
-        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 
 before(async () => {
   tmp = makeTempDir('serve-single-process');

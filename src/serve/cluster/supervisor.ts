@@ -8,7 +8,6 @@
 
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import module from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../config/plan.ts';
@@ -25,7 +24,7 @@ import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { openRateRelay, type RateRelay } from './rate-relay.ts';
 import type { PlanLoad, ReloadOutcome } from './reload.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
-import { workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
+import { compileCacheEnv, workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 import type { WorkerHandle } from './worker-handle.ts';
 
 export interface SupervisorOptions {
@@ -130,7 +129,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       serialization: 'advanced',
       execArgv: workerGcArgv(workerExecArgv(), process.env['NODE_OPTIONS']),
     });
-  const compileCache = module.getCompileCacheDir?.();
+  const compileCache = compileCacheEnv();
   const allocator = workerAllocatorEnv(process.env, existsSync);
   if (!allocator.ok) log({ event: 'worker_allocator', level: 'warning', detail: allocator.why });
   const workerEnv = allocator.ok ? allocator.env : {};
@@ -157,7 +156,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       inline?.start({ plan: g.plan, log, listen: inline.pool.generation() }) ??
       cluster.fork({
         ...workerEnv,
-        ...(compileCache !== undefined ? { NODE_COMPILE_CACHE: compileCache } : {}),
+        ...compileCache,
         TLSTERM_GENERATION: String(g.id),
       });
     g.workers.add(worker);

@@ -7,6 +7,7 @@
 // glibc's malloc keeps them (its heap is fragmented by then, and only malloc_trim, which Node cannot
 // call, would release them).
 
+import module from 'node:module';
 import { nodeFlagWords } from '../node-flags.ts';
 
 /** Where Debian/Ubuntu/Fedora/Alpine put jemalloc's shared library. */
@@ -81,6 +82,16 @@ export function servingV8Flags(execArgv: readonly string[], nodeOptions?: string
 export function workerGcArgv(parent: readonly string[], nodeOptions?: string): string[] {
   const argv = parent.includes(EXPOSE_GC) ? [...parent] : [...parent, EXPOSE_GC];
   return [...argv, ...servingV8Flags(parent, nodeOptions)];
+}
+
+/**
+ * The environment that gives a Node child (a worker, the config checker) this process's compile
+ * cache: its modules come compiled and type-stripped, so no TypeScript stripper loads in it (~20 MiB).
+ */
+export function compileCacheEnv(
+  dir: string | undefined = module.getCompileCacheDir?.(),
+): Record<string, string> {
+  return dir === undefined ? {} : { NODE_COMPILE_CACHE: dir };
 }
 
 /** Set on the command single_process execs, so that it runs once. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  compileCacheEnv,
   JEMALLOC_CONF,
   NO_MEMORY_REDUCER,
   SERVING_EXEC,
@@ -144,6 +145,14 @@ describe('servingExec (single_process)', () => {
     ]);
     assert.equal(exec?.env['LD_PRELOAD'], '/usr/lib64/libjemalloc.so.2');
     assert.equal(exec?.env[SERVING_EXEC], '1');
+  });
+});
+
+describe('compileCacheEnv', () => {
+  it("gives a child this process's compile cache directory", () => {
+    assert.deepEqual(compileCacheEnv('/var/lib/tlsterm/compile-cache'), {
+      NODE_COMPILE_CACHE: '/var/lib/tlsterm/compile-cache',
+    });
   });
 });
 
