@@ -15,6 +15,9 @@ SIGTERM and SIGINT drain and exit, SIGUSR1 reopens the log files ("event":"log_r
 never opens Node's inspector, and serve refuses to start with --inspect or NODE_OPTIONS=--inspect).
 \`tlsterm reload\` sends SIGHUP to the instance of this config and waits for the outcome (exit 1 with
 the reason when it failed). Under systemd (Type=notify) it says READY=1 once every worker listens.
+Each config, at start and at every reload, is read and checked by a short-lived child process
+(the serving processes never load the checker); one that takes over 60 s is killed, and the start
+or reload refused (a refused reload leaves the old config serving).
 
 Admin listener (admin: { address, token | token_file } in the config, in the primary; a token is
 required off loopback): /healthz, /readyz, and the JSON API under /api/v1/ (status, certificates

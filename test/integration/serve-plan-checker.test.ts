@@ -1,9 +1,10 @@
-// The config check a serving process hands to a child (single_process): the plan it sends back is
-// the plan the same check gives in-process, URLs and all; a config with errors is refused with the
-// same text; a check that hangs (here: a config file that is a FIFO nobody writes, as a file on a
-// dead network mount would) is killed at its deadline and the load refused, and no child is left.
+// The config check `serve` hands to a child at every load (so no process keeps the checker): the
+// plan it sends back is the plan the same check gives in-process, URLs and all; a config with errors
+// is refused with the same text; a check that hangs (here: a config file that is a FIFO nobody
+// writes, as a file on a dead network mount would) is killed at its deadline and the load refused,
+// and no child is left; `serve --help` says so.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -84,4 +85,12 @@ test('a check that hangs is killed at its deadline and the load refused', async 
   assert.deepEqual(load, { ok: false, why: 'the config check did not finish within 1.5 s' });
   assert.ok(Date.now() - started >= 1500);
   assert.deepEqual(children(), [], 'the hung checker is gone');
+});
+
+test('serve --help says where configs are checked and what bounds the check', () => {
+  const bin = path.resolve(import.meta.dirname, '../../bin/tlsterm');
+  const help = spawnSync(process.execPath, [bin, 'serve', '--help'], { encoding: 'utf8' });
+  const text = help.stdout + help.stderr;
+  assert.match(text, /checked by a short-lived child process/);
+  assert.match(text, /over 60 s is killed/);
 });
