@@ -480,6 +480,8 @@ async function main(argv: readonly string[]): Promise<number> {
               ['tlsterm-w2', 'tlsterm'],
               ['nginx-w2', 'nginx'],
               ['tlsterm-w2', 'nginx-w2'],
+              ['tlsterm-w2rp', 'tlsterm-w2'],
+              ['nginx-w2rp', 'nginx-w2'],
             ],
             protocol: 'http/1.1',
           },

@@ -17,9 +17,11 @@ export type ContenderName =
   | 'tlsterm-base'
   | 'tlsterm-l7'
   | 'tlsterm-w2'
+  | 'tlsterm-w2rp'
   | 'tlsterm-1p'
   | 'nginx'
   | 'nginx-w2'
+  | 'nginx-w2rp'
   | 'haproxy'
   | 'node-tls'
   | 'node-peek'
@@ -60,13 +62,14 @@ export function commandExists(name: string): boolean {
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function tlsterm(
-  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7' | 'tlsterm-w2' | 'tlsterm-1p',
+  name: 'tlsterm' | 'tlsterm-base' | 'tlsterm-l7' | 'tlsterm-w2' | 'tlsterm-w2rp' | 'tlsterm-1p',
   repo: string,
   features: TlstermFeatures,
   http2 = false,
 ): Contender {
   const l7 = name === 'tlsterm-l7';
-  const workers = name === 'tlsterm-w2' ? 2 : 1;
+  const reusePort = name === 'tlsterm-w2rp';
+  const workers = name === 'tlsterm-w2' || reusePort ? 2 : 1;
   const singleProcess = name === 'tlsterm-1p';
   return {
     name,
@@ -74,12 +77,16 @@ function tlsterm(
     ...(l7
       ? { about: 'tlsterm with 10 routes (requests match the last) and a pool of 3 servers (round robin)' }
       : {}),
-    ...(workers > 1 ? { about: `tlsterm with workers: ${workers} (the same config otherwise)` } : {}),
+    ...(workers > 1
+      ? {
+          about: `tlsterm with workers: ${workers}${reusePort ? ' and reuse_port: true (a socket per worker)' : ''} (the same config otherwise)`,
+        }
+      : {}),
     ...(singleProcess
       ? { about: 'tlsterm with single_process: true (the primary serves: one process, no worker)' }
       : {}),
     spec({ dir, port, backendPort, certs }) {
-      const tree = { repo, features, l7, workers, http2, singleProcess };
+      const tree = { repo, features, l7, workers, http2, singleProcess, reusePort };
       const launch = tlstermConfig(join(dir, name), port, backendPort, certs, tree);
       // One JSON log line per connection/request: discarded so logging to a terminal is not measured.
       // Primed: the measured start finds this tree's modules in Node's compile cache.
@@ -163,14 +170,23 @@ const nodeH2Proxy = h2Floor(
   "Node's HTTP/2 proxy floor: a bare node:http2 server forwarding each stream as an HTTP/1.1 request over pooled keep-alive sockets to the same backend (bench/h2-proxy-floor-server.ts: no logging, no header policy, no timeouts)",
 );
 
-function nginx(name: 'nginx' | 'nginx-w2', http2 = false): Contender {
-  const workers = name === 'nginx-w2' ? 2 : 1;
+function nginx(name: 'nginx' | 'nginx-w2' | 'nginx-w2rp', http2 = false): Contender {
+  const reusePort = name === 'nginx-w2rp';
+  const workers = name === 'nginx' ? 1 : 2;
   return {
     name,
     binary: 'nginx',
-    ...(workers > 1 ? { about: `nginx with worker_processes ${workers} (the same config otherwise)` } : {}),
+    ...(workers > 1
+      ? {
+          about: `nginx with worker_processes ${workers}${reusePort ? ' and listen … reuseport' : ''} (the same config otherwise)`,
+        }
+      : {}),
     spec({ dir, port, backendPort, certs }) {
-      const launch = nginxProxyConfig(join(dir, name), port, backendPort, certs, { workers, http2 });
+      const launch = nginxProxyConfig(join(dir, name), port, backendPort, certs, {
+        workers,
+        http2,
+        reusePort,
+      });
       return { name, command: launch.command, args: launch.args, port };
     },
   };
@@ -204,9 +220,11 @@ export function terminationContenders(choice: ContenderChoice): Contender[] {
       : [tlsterm('tlsterm-base', choice.baseline.repo, choice.baseline.features)]),
     ...(choice.features.routes === true ? [tlsterm('tlsterm-l7', choice.repo, choice.features)] : []),
     ...(choice.features.workers ? [tlsterm('tlsterm-w2', choice.repo, choice.features)] : []),
+    ...(choice.features.reusePort === true ? [tlsterm('tlsterm-w2rp', choice.repo, choice.features)] : []),
     ...(choice.features.singleProcess === true ? [tlsterm('tlsterm-1p', choice.repo, choice.features)] : []),
     nginx('nginx'),
     nginx('nginx-w2'),
+    nginx('nginx-w2rp'),
     haproxy(),
     floor('node-tls', 'answer'),
     floor('node-peek', 'answer'),
@@ -280,9 +298,11 @@ export const CONTENDER_ORDER: readonly ContenderName[] = [
   'tlsterm-base',
   'tlsterm-l7',
   'tlsterm-w2',
+  'tlsterm-w2rp',
   'tlsterm-1p',
   'nginx',
   'nginx-w2',
+  'nginx-w2rp',
   'haproxy',
   'node-tls',
   'node-peek',

@@ -91,6 +91,8 @@ export interface NginxProxyOptions {
   readonly workers?: number;
   /** `listen … ssl http2` (nginx 1.22's spelling): ALPN h2 and http/1.1. */
   readonly http2?: boolean;
+  /** `listen … reuseport`: a socket per worker (tlsterm's `reuse_port`). */
+  readonly reusePort?: boolean;
 }
 
 /** nginx as the TLS-terminating proxy under test. */
@@ -115,7 +117,7 @@ ${tempPaths(prefix)}
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:${port} ssl${options.http2 === true ? ' http2' : ''} backlog=4096;
+    listen 127.0.0.1:${port} ssl${options.http2 === true ? ' http2' : ''}${options.reusePort === true ? ' reuseport' : ''} backlog=4096;
 ${tlsServer(certs)}
     location / {
       proxy_pass http://backend;

@@ -48,7 +48,9 @@ Environment:
                       the columns; also node-peek (node-tls behind a JS read of the
                       ClientHello, as tlsterm accepts), node-pipe (a bare TLS-to-TCP pipe),
                       node-proxy (node-peek proxying each request over pooled backend sockets),
-                      tlsterm-w2 (workers: 2) and nginx-w2 (worker_processes 2)
+                      tlsterm-w2 (workers: 2) and nginx-w2 (worker_processes 2),
+                      tlsterm-w2rp and nginx-w2rp (the same, a socket per worker:
+                      reuse_port / reuseport)
   BENCH_BASELINE=DIR  also run DIR/bin/tlsterm as tlsterm-base (A/B of a change, same run)
   BENCH_TLSTERM=DIR   run DIR/bin/tlsterm as the tlsterm column (default: this tree)
   BENCH_SECONDS=3     duration of each timed run (about 3.5 min in all)

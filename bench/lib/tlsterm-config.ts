@@ -26,6 +26,8 @@ export interface TlstermFeatures {
   readonly alpn?: boolean;
   /** `single_process:` (the primary serves, no worker process). */
   readonly singleProcess?: boolean;
+  /** `listeners[].reuse_port:` (each worker binds its own SO_REUSEPORT socket). */
+  readonly reusePort?: boolean;
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +47,7 @@ export async function tlstermFeatures(repo: string): Promise<TlstermFeatures> {
     routes: 'pools' in schema.ConfigSchema.entries,
     alpn: schema.SiteSchema !== undefined && 'alpn' in schema.SiteSchema.entries,
     singleProcess: 'single_process' in schema.ConfigSchema.entries,
+    reusePort: 'reuse_port' in schema.ListenerSchema.entries,
   };
 }
 
@@ -60,6 +63,8 @@ export interface TlstermTree {
   readonly http2?: boolean;
   /** `single_process: true`; needs the `singleProcess` feature. */
   readonly singleProcess?: boolean;
+  /** `reuse_port: true` on the listener; needs the `reusePort` feature. */
+  readonly reusePort?: boolean;
 }
 
 export function tlstermConfig(
@@ -93,6 +98,7 @@ export function tlstermConfig(
       {
         name: 'bench',
         address: `127.0.0.1:${port}`,
+        ...(tree.reusePort === true && tree.features?.reusePort === true ? { reuse_port: true } : {}),
         tls: { profile: 'intermediate', groups: [...tlsSettings.groups] },
         // As nginx's `ssl_session_cache shared:SSL:10m; ssl_session_tickets on;` (also the defaults).
         ...(tree.features?.session === true ? { session: { cache: true, tickets: true } } : {}),

@@ -76,13 +76,15 @@ describe('nginx configs', { skip: !commandExists('nginx') && 'nginx not installe
   it('nginx-w2 and the HTTP/2 front: worker_processes 2, listen … ssl http2, and they pass nginx -t', () => {
     const two = nginxProxyConfig(join(dir, 'nginx-w2'), 8443, 8080, certs, { workers: 2 });
     const h2 = nginxProxyConfig(join(dir, 'nginx-h2'), 8443, 8080, certs, { http2: true });
+    const rp = nginxProxyConfig(join(dir, 'nginx-w2rp'), 8443, 8080, certs, { workers: 2, reusePort: true });
     const conf = (launch: typeof two): string =>
       readFileSync(launch.args[launch.args.indexOf('-c') + 1]!, 'utf8');
     assert.match(conf(two), /^worker_processes 2;$/m);
     assert.match(conf(two), /listen 127\.0\.0\.1:8443 ssl backlog=4096;/);
     assert.match(conf(h2), /^worker_processes 1;$/m);
     assert.match(conf(h2), /listen 127\.0\.0\.1:8443 ssl http2 backlog=4096;/);
-    for (const launch of [two, h2]) {
+    assert.match(conf(rp), /listen 127\.0\.0\.1:8443 ssl reuseport backlog=4096;/);
+    for (const launch of [two, h2, rp]) {
       const testArgs = launch.args.filter((a) => a !== '-g' && a !== 'daemon off;');
       const out = execFileSync('sh', ['-c', 'nginx "$@" -t 2>&1', 'nginx', ...testArgs], {
         encoding: 'utf8',
@@ -163,8 +165,16 @@ describe('tlsterm config for the keys the tree knows', () => {
     const features = await tlstermFeatures(repoRoot);
     assert.deepEqual(
       features,
-      { workers: true, session: true, limits: true, routes: true, alpn: true, singleProcess: true },
-      'this tree has workers:, session:, limits:, pools:, sites[].alpn: and single_process:',
+      {
+        workers: true,
+        session: true,
+        limits: true,
+        routes: true,
+        alpn: true,
+        singleProcess: true,
+        reusePort: true,
+      },
+      'this tree has workers:, session:, limits:, pools:, sites[].alpn:, single_process: and reuse_port:',
     );
     const launch = tlstermConfig(join(dir, 'tlsterm-features'), 8443, 8080, certs, { features });
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
@@ -183,6 +193,20 @@ describe('tlsterm config for the keys the tree knows', () => {
     const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
     assert.equal(config.workers, 2);
     assert.deepEqual(config.listeners[0].sites[0].alpn, ['h2', 'http/1.1']);
+    assert.match(await tlstermCheck(launch), /OK/);
+  });
+
+  it('tlsterm-w2rp: workers: 2 and reuse_port: true, and passes tlsterm check', async () => {
+    const features = await tlstermFeatures(repoRoot);
+    assert.equal(features.reusePort, true);
+    const launch = tlstermConfig(join(dir, 'tlsterm-w2rp'), 8443, 8080, certs, {
+      features,
+      workers: 2,
+      reusePort: true,
+    });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.equal(config.workers, 2);
+    assert.equal(config.listeners[0].reuse_port, true);
     assert.match(await tlstermCheck(launch), /OK/);
   });
 

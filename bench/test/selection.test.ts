@@ -112,7 +112,7 @@ describe('BENCH_CONTENDERS', () => {
     assert.equal(wrong.ok, false);
     assert.match(
       wrong.ok ? '' : wrong.error,
-      /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, tlsterm-w2, tlsterm-1p, nginx, nginx-w2/,
+      /unknown 'apache'; choose from tlsterm, tlsterm-base, tlsterm-l7, tlsterm-w2, tlsterm-w2rp, tlsterm-1p, nginx, nginx-w2, nginx-w2rp/,
     );
   });
 });

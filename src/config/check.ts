@@ -23,6 +23,7 @@ import { checkPools } from './pools-check.ts';
 import { checkPrivileges } from './privileges-check.ts';
 import { checkProcesses } from './process-check.ts';
 import { checkState } from './resumption-check.ts';
+import { checkReusePort } from './reuse-port-check.ts';
 import { ConfigSchema, type RawConfig } from './schema.ts';
 import { schemaProblems } from './schema-problems.ts';
 import { parseYaml } from './yaml-source.ts';
@@ -131,6 +132,7 @@ async function checkPlan(ctx: Checker, raw: RawConfig): Promise<Plan | undefined
     );
   const runAs = checkPrivileges(ctx, raw, listeners);
   const processes = checkProcesses(ctx, raw);
+  checkReusePort(ctx, raw);
   if (hasErrors(ctx.problems)) return undefined;
   return {
     source: path.resolve(ctx.file),

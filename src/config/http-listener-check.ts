@@ -31,5 +31,6 @@ export function checkHttpListener(
     port: address.port,
     redirectHttps: raw.http?.redirect_https ?? true,
     httpsPort: raw.http?.https_port ?? 443,
+    ...(raw.reuse_port === true ? { reusePort: true } : {}),
   });
 }

@@ -99,6 +99,7 @@ export async function checkListeners(
         maxClientHelloBytes: rawListener.max_client_hello_bytes ?? DEFAULTS.maxClientHelloBytes,
         resumption,
         ...(proxyProtocol !== undefined ? { proxyProtocol } : {}),
+        ...(rawListener.reuse_port === true ? { reusePort: true } : {}),
       });
     }
   }

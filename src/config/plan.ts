@@ -122,6 +122,8 @@ export interface ListenerPlan {
   readonly resumption: ResumptionSettings;
   /** `proxy_protocol:` — behind an L4 balancer: a PROXY header first, from these sources only. */
   readonly proxyProtocol?: ProxyProtocolPlan;
+  /** `reuse_port:` — each worker binds the address itself (SO_REUSEPORT); absent: the shared socket. */
+  readonly reusePort?: true;
 }
 
 /** PROXY protocol in (serve/proxy-in/): the versions taken, and the balancers allowed to send them. */
@@ -139,6 +141,8 @@ export interface HttpListenerPlan {
   readonly redirectHttps: boolean;
   /** Port in the redirect (443: none written). */
   readonly httpsPort: number;
+  /** As ListenerPlan's. */
+  readonly reusePort?: true;
 }
 
 export interface Plan {

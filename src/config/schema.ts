@@ -386,6 +386,8 @@ export const ListenerSchema = v.strictObject({
   address: v.string('address is host:port, [::1]:port or :port'),
   tls: v.optional(TlsSchema),
   strict_sni: v.optional(v.boolean('strict_sni is true or false')),
+  // Each worker binds the address itself (SO_REUSEPORT): config/reuse-port-check.ts.
+  reuse_port: v.optional(v.boolean('reuse_port is true or false')),
   handshake_timeout: v.optional(Duration),
   timeouts: v.optional(TimeoutsSchema),
   limits: v.optional(LimitsSchema),

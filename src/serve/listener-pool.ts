@@ -16,26 +16,41 @@ export interface Bound {
   close(): Promise<void>;
 }
 
+/** How the address is bound. */
+export interface ListenOptions {
+  /**
+   * `reuse_port`: this process binds its own socket with SO_REUSEPORT (a cluster worker then asks
+   * the primary for nothing), and the kernel spreads connections across the workers' sockets. The
+   * pool ignores it: one process has one socket per address.
+   */
+  readonly reusePort?: boolean;
+}
+
 /** Makes `server` receive the connections of host:port. */
-export type Listen = (server: net.Server, host: string, port: number) => Promise<Bound>;
+export type Listen = (
+  server: net.Server,
+  host: string,
+  port: number,
+  options?: ListenOptions,
+) => Promise<Bound>;
 
 const closeServer = (server: net.Server): Promise<void> =>
   // A pooled server never listened: close() still runs http.Server's own cleanup (idle connections,
   // the timeout checks) and then reports ERR_SERVER_NOT_RUNNING, which is no news here.
   new Promise((resolve) => server.close(() => resolve()));
 
-const bind = (server: net.Server, host: string, port: number): Promise<void> =>
+const bind = (server: net.Server, host: string, port: number, reusePort = false): Promise<void> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host, port }, () => {
+    server.listen({ host, port, ...(reusePort ? { reusePort } : {}) }, () => {
       server.off('error', reject);
       resolve();
     });
   });
 
 /** The server listens on its own socket (a worker process). */
-export const listenDirect: Listen = async (server, host, port) => {
-  await bind(server, host, port);
+export const listenDirect: Listen = async (server, host, port, options) => {
+  await bind(server, host, port, options?.reusePort);
   return { address: () => server.address() as net.AddressInfo, close: () => closeServer(server) };
 };
 

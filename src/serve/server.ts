@@ -84,7 +84,11 @@ async function startListener(
         });
     });
     try {
-      bounds.push(await listen(server, host, bounds[0]?.address().port ?? listener.port));
+      bounds.push(
+        await listen(server, host, bounds[0]?.address().port ?? listener.port, {
+          reusePort: listener.reusePort === true,
+        }),
+      );
     } catch (error) {
       // "localhost" on a machine without IPv6: serving on 127.0.0.1 alone is fine.
       if (bounds.length > 0 && host === '::1') continue;
@@ -210,6 +214,7 @@ export async function startServer(
           server,
           listener.host === 'localhost' ? '127.0.0.1' : listener.host,
           listener.port,
+          { reusePort: listener.reusePort === true },
         );
       } catch (error) {
         throw listenError(listener.host, listener.port, error);

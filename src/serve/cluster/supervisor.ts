@@ -23,6 +23,8 @@ import { type GenerationHealth, generationHealth } from './primary-health.ts';
 import { createPrimaryStates, type GenerationState } from './primary-state.ts';
 import { openRateRelay, type RateRelay } from './rate-relay.ts';
 import type { PlanLoad, ReloadOutcome } from './reload.ts';
+import { restartOnlyChange } from './restart-only.ts';
+import { claimReusePorts } from './reuse-port-claim.ts';
 import { createWorkerAsker, type WorkerAnswers } from './worker-asks.ts';
 import { compileCacheEnv, workerAllocatorEnv, workerGcArgv } from './worker-env.ts';
 import type { WorkerHandle } from './worker-handle.ts';
@@ -87,12 +89,6 @@ interface Generation {
   /** Connections cut at the drain deadline, as the workers report them. */
   cut: number;
 }
-
-/** Why a reload cannot take `plan` (single_process switched), or undefined. Pure. */
-export const processModelChange = (plan: Plan, inline: boolean): string | undefined =>
-  (plan.singleProcess === true) === inline
-    ? undefined
-    : `single_process changes only at a restart (this instance runs ${inline ? 'one process' : 'a primary and workers'})`;
 
 /** The primary's own generations (single_process): how to start one, and the sockets they share. */
 const inlineWorkers = async () => ({
@@ -239,9 +235,13 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       void g;
     });
 
-  const startGeneration = async (plan: Plan): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
+  const startGeneration = async (
+    plan: Plan,
+    running?: Plan,
+  ): Promise<{ g: Generation; addresses: WorkerAddress[] }> => {
     const encoded = encodePlan(plan);
     if (!encoded.ok) throw new Error(encoded.why);
+    if (inline === undefined) await claimReusePorts(plan, running);
     const state = await states.forPlan(plan);
     const workers = new Set<WorkerHandle>();
     const health = generationHealth(plan, log, (m) => {
@@ -322,7 +322,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   let reloading: Promise<ReloadOutcome> | undefined;
   const reload = async (): Promise<ReloadOutcome> => {
     const loaded = await options.load();
-    const why = loaded.ok ? processModelChange(loaded.plan, inline !== undefined) : loaded.why;
+    const why = loaded.ok ? restartOnlyChange(loaded.plan, current.plan, inline !== undefined) : loaded.why;
     if (!loaded.ok || why !== undefined) {
       const detail = why ?? '';
       log({ event: 'reload_failed', reason: 'config', detail });
@@ -330,7 +330,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     }
     let next: { g: Generation; addresses: WorkerAddress[] };
     try {
-      next = await startGeneration(loaded.plan);
+      next = await startGeneration(loaded.plan, current.plan);
     } catch (error) {
       log({ event: 'reload_failed', reason: 'workers', detail: (error as Error).message });
       return { ok: false, generation: current.id, reason: 'workers', detail: (error as Error).message };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkConfigFile } from '../../../src/config/check.ts';
-import { processModelChange } from '../../../src/serve/cluster/supervisor.ts';
+import { processModelChange } from '../../../src/serve/cluster/restart-only.ts';
 import { type FixtureDir, makeFixtureDir } from './fixture-dir.ts';
 
 let fx: FixtureDir;
