@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
+import { childrenOf } from '../helpers/processes.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
 import { adminFetch, adminPort } from './admin-harness.ts';
 import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
@@ -106,6 +107,13 @@ test('connections: counts per listener and protocol, a bounded list with client,
     const listener = Object.keys(body['counts'] as object)[0]!;
     assert.equal((body['counts'] as Record<string, Record<string, number>>)[listener]?.['http/1.1'], 3);
     assert.equal(body['total'], 3);
+    // Open connections per worker: how the kernel spread them (every worker answers, 0 or not).
+    const perWorker = body['per_worker'] as Record<string, number>;
+    assert.deepEqual(Object.keys(perWorker).map(Number).sort(), childrenOf(serve.pid).sort());
+    assert.equal(
+      Object.values(perWorker).reduce((a, b) => a + b, 0),
+      3,
+    );
     const list = body['connections'] as Record<string, unknown>[];
     assert.equal(list.length, 2);
     const mine = new Set(held.map((s) => `127.0.0.1:${s.localPort}`));

@@ -26,8 +26,14 @@ let backends: GreetingBackends;
 let serve: ServeProcess;
 let port: number;
 let configFile: string;
+let adminPort: number | undefined;
 
-const config = (greeting: string, reusePort = true, stateDir = `${tmp.dir}/state`) => `state_dir: ${stateDir}
+const config = (
+  greeting: string,
+  reusePort = true,
+  stateDir = `${tmp.dir}/state`,
+  admin = adminPort,
+) => `${admin === undefined ? '' : `admin: { address: "127.0.0.1:${admin}" }\n`}state_dir: ${stateDir}
 extra_ca: [${pki.rootPath}]
 drain_timeout: 5s
 workers: 2
@@ -45,7 +51,9 @@ before(async () => {
   pki = await makePki(path.join(tmp.dir, 'pki'));
   backends = await startGreetingBackends(['one', 'two']);
   port = await freePort();
+  adminPort = await freePort();
   serve = await startServe(tmp.dir, config('one'), [], 'reuse-port.yaml');
+  await serve.waitFor((e) => e['event'] === 'admin_listening', 20_000);
   configFile = path.join(tmp.dir, 'reuse-port.yaml');
 });
 
@@ -93,6 +101,17 @@ test('each worker listens on a socket of its own, and new connections reach both
   assert.equal(/tcp_migrate_req|Linux < 5\.14/.test(serve.stderr()), migrate !== '1', serve.stderr());
 });
 
+test('`tlsterm status` says the listener gives each worker a socket of its own', async () => {
+  const r = await run(process.execPath, [BIN, 'status', '-c', configFile], { timeoutMs: 30_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `listener +127\\.0\\.0\\.1:${port} https://127\\.0\\.0\\.1:${port} \\(reuse_port: a socket per worker\\)`,
+    ),
+  );
+});
+
 test('a reload binds the new workers beside the old ones, and the new config serves', async () => {
   fs.writeFileSync(configFile, config('two'));
   const reload = await run(process.execPath, [BIN, 'reload', '-c', configFile], { timeoutMs: 90_000 });
@@ -128,7 +147,7 @@ test('a reload that switches reuse_port off is refused, and the running config k
 
 test('a second instance on the same address is refused, not let in beside the first', async () => {
   const second = path.join(tmp.dir, 'second.yaml');
-  fs.writeFileSync(second, config('one', true, `${tmp.dir}/state-2`));
+  fs.writeFileSync(second, config('one', true, `${tmp.dir}/state-2`, await freePort()));
   const r = await run(process.execPath, [BIN, 'serve', '-c', second], { timeoutMs: 30_000 });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));

@@ -38,7 +38,7 @@ export function formatInstanceStatus(status: Json, from: string): string {
     const a = String(l['address']);
     field(
       'listener',
-      `${String(l['listener'])} ${String(l['scheme'])}://${a.includes(':') ? `[${a}]` : a}:${String(l['port'])}`,
+      `${String(l['listener'])} ${String(l['scheme'])}://${a.includes(':') ? `[${a}]` : a}:${String(l['port'])}${l['reuse_port'] === true ? ' (reuse_port: a socket per worker)' : ''}`,
     );
   }
   const keylog = (status['keylog'] ?? {}) as Json;

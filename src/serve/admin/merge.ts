@@ -36,10 +36,13 @@ export function mergeCertificates(answers: Answers): JsonObject {
 
 export function mergeConnections(answers: Answers, limit: number): JsonObject {
   const counts: Record<string, Record<string, number>> = {};
+  // How the kernel spread the connections (reuse_port, or the shared socket's burst): pid → open.
+  const perWorker: Record<string, number> = {};
   let total = 0;
   const list: (ConnectionEntry & { worker: number })[] = [];
   for (const { pid, answer } of pick(answers, 'connections')) {
     total += answer.connections.total;
+    perWorker[String(pid)] = answer.connections.total;
     for (const [listener, perProtocol] of Object.entries(answer.connections.counts)) {
       const into = counts[listener] ?? {};
       counts[listener] = into;
@@ -48,7 +51,7 @@ export function mergeConnections(answers: Answers, limit: number): JsonObject {
     for (const c of answer.connections.list) list.push({ ...c, worker: pid });
   }
   list.sort((a, b) => b.age_seconds - a.age_seconds);
-  return { total, counts, connections: list.slice(0, limit) };
+  return { total, counts, per_worker: perWorker, connections: list.slice(0, limit) };
 }
 
 export function mergeTicketKeys(answers: Answers): JsonObject {

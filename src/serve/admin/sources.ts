@@ -49,7 +49,13 @@ export function createAdminSources(deps: SourceDeps): AdminSources {
         generation: view.generation,
         workers: view.workers,
         config: { file: deps.configFile === undefined ? null : supervisor.plan.source, sha256: await digest },
-        listeners: supervisor.addresses,
+        // Which listeners give each worker a socket of its own (reuse_port), as configured.
+        listeners: supervisor.addresses.map((a) =>
+          supervisor.plan.listeners.some((l) => l.name === a.listener && l.reusePort === true) ||
+          supervisor.plan.httpListeners.some((l) => l.name === a.listener && l.reusePort === true)
+            ? { ...a, reuse_port: true }
+            : a,
+        ),
         keylog: deps.keylog.state(),
       };
     },

@@ -62,7 +62,12 @@ test('merge: connection counts add up across workers; ticket keys listed once wi
     ],
     10,
   );
-  assert.deepEqual(c, { total: 4, counts: { l: { h2: 3, 'http/1.1': 1 } }, connections: [] });
+  assert.deepEqual(c, {
+    total: 4,
+    counts: { l: { h2: 3, 'http/1.1': 1 } },
+    per_worker: { '1': 2, '2': 2 },
+    connections: [],
+  });
   const key = { listener: 'l', name_prefix: 'abcd0123', age_seconds: 5, role: 'current' as const };
   const k = mergeTicketKeys([
     { pid: 2, answer: { what: 'ticket-keys', keys: [key] } },
