@@ -11,10 +11,12 @@ export const processModelChange = (plan: Plan, inline: boolean): string | undefi
     ? undefined
     : `single_process changes only at a restart (this instance runs ${inline ? 'one process' : 'a primary and workers'})`;
 
+/** Address as written in a message: [::]:443 for IPv6. */
+const shown = (l: { readonly host: string; readonly port: number }): string =>
+  l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`;
+
 const reusePorts = (plan: Plan): Map<string, boolean> =>
-  new Map(
-    [...plan.listeners, ...plan.httpListeners].map((l) => [`${l.host}:${l.port}`, l.reusePort === true]),
-  );
+  new Map([...plan.listeners, ...plan.httpListeners].map((l) => [shown(l), l.reusePort === true]));
 
 /** Why a reload cannot take `next`: an address both plans bind, with reuse_port switched. */
 export function reusePortChange(next: Plan, running: Plan): string | undefined {

@@ -101,6 +101,10 @@ test('a reload may not switch reuse_port on an address it keeps; a new address m
     /reuse_port on 127\.0\.0\.1:18443 changes only at a restart/,
   );
   assert.match(reusePortChange(shared, own) ?? '', /bind it each with SO_REUSEPORT/);
+  const allShared = (await check('', '', ':18445')).plan;
+  const allOwn = (await check('', '    reuse_port: true\n', ':18445')).plan;
+  assert.ok(allShared && allOwn);
+  assert.match(reusePortChange(allOwn, allShared) ?? '', /reuse_port on \[::\]:18445 changes/);
   // The primary test-binds only what the running workers do not hold already.
   assert.deepEqual(addressesToClaim(own), [{ host: '127.0.0.1', port: 18443 }]);
   assert.deepEqual(addressesToClaim(own, own), []);
