@@ -25,6 +25,8 @@ let pki: Pki;
 let backends: GreetingBackends;
 let serve: ServeProcess;
 let port: number;
+/** A plain-HTTP listener (http:) with reuse_port too. */
+let httpPort: number;
 let configFile: string;
 let adminPort: number | undefined;
 
@@ -44,6 +46,9 @@ listeners:
       - hosts: [example.test]
         certificates: [{ cert: ${pki.chains.ec.fullchainPath}, key: ${pki.chains.ec.keyPath} }]
         upstream: http://127.0.0.1:${backends.port(greeting)}
+  - address: 127.0.0.1:${httpPort}
+    reuse_port: true
+    http: { redirect_https: true, https_port: ${port} }
 `;
 
 before(async () => {
@@ -51,6 +56,7 @@ before(async () => {
   pki = await makePki(path.join(tmp.dir, 'pki'));
   backends = await startGreetingBackends(['one', 'two']);
   port = await freePort();
+  httpPort = await freePort();
   adminPort = await freePort();
   serve = await startServe(tmp.dir, config('one'), [], 'reuse-port.yaml');
   await serve.waitFor((e) => e['event'] === 'admin_listening', 20_000);
@@ -64,9 +70,9 @@ after(async () => {
 });
 
 /** Listening sockets on the port, and the processes that hold them. */
-const listening = () => ({
-  sockets: listeningInodes(fs.readFileSync('/proc/net/tcp', 'utf8'), port).length,
-  holders: portHolders(port)
+const listening = (on = port) => ({
+  sockets: listeningInodes(fs.readFileSync('/proc/net/tcp', 'utf8'), on).length,
+  holders: portHolders(on)
     .map((h) => h.pid)
     .sort(),
 });
@@ -94,6 +100,11 @@ test('each worker listens on a socket of its own, and new connections reach both
   assert.equal(workers.length, 2);
   // One socket per worker, and none in the primary (without reuse_port: one socket, held by all three).
   assert.deepEqual(listening(), { sockets: 2, holders: workers });
+  // The plain-HTTP listener the same way, and it answers (the redirect to HTTPS).
+  assert.deepEqual(listening(httpPort), { sockets: 2, holders: workers });
+  const redirect = await fetch(`http://127.0.0.1:${httpPort}/x`, { redirect: 'manual' });
+  assert.equal(redirect.status, 308);
+  assert.equal(redirect.headers.get('location'), `https://127.0.0.1:${port}/x`);
   const counts = await servedBy(48);
   assert.deepEqual([...counts.keys()].sort(), workers, JSON.stringify([...counts]));
   // The kernel's warning about queued connections on a closing socket, as `check` would print it.
