@@ -40,6 +40,7 @@ export {
   METRICS,
   type MetricJson,
   MinuteHistory,
+  openConnections,
   processMetrics,
   type SiteRequestMetrics,
   STATUS_PAGE_CSP,

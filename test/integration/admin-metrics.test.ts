@@ -160,6 +160,35 @@ test('tlsterm_keylog_active is 1 while a key log ordered through the admin API i
   assert.equal(sumOf(await scrape(), 'tlsterm_keylog_active'), 0);
 });
 
+test('the summary lists each worker with its open connections (the status page shows them)', async () => {
+  const held = await Promise.all(
+    [0, 1, 2].map(
+      () =>
+        new Promise<tls.TLSSocket>((resolve, reject) => {
+          const s = tls.connect(
+            { port: serve.port, servername: 'example.test', ca: pki.rootPem, ALPNProtocols: ['http/1.1'] },
+            () => resolve(s),
+          );
+          s.on('error', reject);
+        }),
+    ),
+  );
+  try {
+    const listed = (await adminFetch(admin, '/api/v1/summary')).json?.['workers'] as {
+      list: { pid: number; connections?: number }[];
+    };
+    assert.equal(listed.list.length, 2, JSON.stringify(listed));
+    for (const w of listed.list) assert.equal(typeof w.connections, 'number', JSON.stringify(w));
+    assert.equal(
+      listed.list.reduce((n, w) => n + (w.connections ?? 0), 0),
+      3,
+      JSON.stringify(listed),
+    );
+  } finally {
+    for (const s of held) s.destroy();
+  }
+});
+
 test('a worker that does not answer is reported silent and not waited for; its last counts stay in', async () => {
   const before = sumOf(await scrape(), 'tlsterm_handshakes_total', { result: 'ok' });
   // Any serving worker (after the restart above, one of them may not have taken a handshake).

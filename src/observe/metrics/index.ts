@@ -23,6 +23,7 @@ export {
   difference,
   digest,
   MinuteHistory,
+  openConnections,
   type Summary,
   type Totals,
 } from './summary.ts';

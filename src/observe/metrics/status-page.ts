@@ -157,11 +157,11 @@ const SCRIPT = `
     bars('Upstream errors', t.upstream_errors, 'bad', 'upstream');
     certificates(s.certificates, Date.parse(s.generated_at));
     var table = document.createElement('table');
-    var head = table.insertRow(); ['pid', 'generation', 'state'].forEach(function (h) { var th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
+    var head = table.insertRow(); ['pid', 'generation', 'state', 'connections'].forEach(function (h) { var th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
     s.workers.list.forEach(function (w) {
       var row = table.insertRow();
       var silent = s.workers.silent.indexOf(w.pid) >= 0;
-      [String(w.pid), String(w.generation), silent ? 'silent' : w.ready ? 'serving' : 'starting'].forEach(function (v) { row.insertCell().textContent = v; });
+      [String(w.pid), String(w.generation), silent ? 'silent' : w.ready ? 'serving' : 'starting', w.connections === undefined ? '–' : String(w.connections)].forEach(function (v) { row.insertCell().textContent = v; });
     });
     fill('workers', table);
     $('meta').textContent = 'updated ' + s.generated_at.replace('T', ' ').slice(0, 19) + ' UTC · last ' + s.window_minutes + ' min';

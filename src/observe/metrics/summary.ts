@@ -45,7 +45,13 @@ export interface Summary {
     readonly answered: number;
     /** Pids that did not answer this scrape in time. */
     readonly silent: readonly number[];
-    readonly list: readonly { readonly pid: number; readonly generation: number; readonly ready: boolean }[];
+    readonly list: readonly {
+      readonly pid: number;
+      readonly generation: number;
+      readonly ready: boolean;
+      /** Its open connections past the handshake, from its last answer: how the kernel spread them. */
+      readonly connections?: number;
+    }[];
   };
 }
 
@@ -157,6 +163,13 @@ export function certificatesOf(json: readonly MetricJson[]): Certificate[] {
       not_after: new Date(value * 1000).toISOString(),
     }))
     .sort((a, b) => a.not_after.localeCompare(b.not_after));
+}
+
+/** All open connections past the handshake in one share (a worker's). */
+export function openConnections(json: readonly MetricJson[]): number {
+  let n = 0;
+  for (const { value } of valuesOf(json, METRICS.connectionsOpen.name)) n += value;
+  return n;
 }
 
 export function connectionsOf(json: readonly MetricJson[]): Counts {

@@ -68,7 +68,14 @@ export function metricsService(
       minutes: history.buckets(now, Date.now()),
       certificates: certificatesOf(m.json),
       connections_open: connectionsOf(m.json),
-      workers: { answered: m.answered, silent: m.silent, list: view.workers },
+      workers: {
+        answered: m.answered,
+        silent: m.silent,
+        list: view.workers.map((w) => {
+          const connections = m.connectionsByWorker.get(w.pid);
+          return connections === undefined ? w : { ...w, connections };
+        }),
+      },
     };
   };
 

@@ -10,6 +10,7 @@ import {
   countersOf,
   METRICS,
   type MetricJson,
+  openConnections,
   processMetrics,
 } from '../../observe/index.ts';
 import type { ToWorker } from './messages.ts';
@@ -19,6 +20,8 @@ export interface InstanceMetrics extends Aggregated {
   readonly answered: number;
   /** Pids of the workers that did not answer in time. */
   readonly silent: readonly number[];
+  /** Each asked worker's open connections, from its last answer (a silent one's may be old). */
+  readonly connectionsByWorker: ReadonlyMap<number, number>;
 }
 
 export interface MetricsGatherer {
@@ -85,11 +88,14 @@ export function createMetricsGatherer(
         ],
       };
       const shares = [own, [workersGauge], ...retired];
+      const connectionsByWorker = new Map<number, number>();
       for (const w of workers) {
         const share = last.get(w);
-        if (share !== undefined) shares.push(share as MetricJson[]);
+        if (share === undefined) continue;
+        shares.push(share as MetricJson[]);
+        connectionsByWorker.set(w.process.pid ?? 0, openConnections(share));
       }
-      return { ...(await aggregateShares(shares)), answered, silent };
+      return { ...(await aggregateShares(shares)), answered, silent, connectionsByWorker };
     },
   };
 }
