@@ -118,7 +118,7 @@ test('the status page loads under its CSP with no console error and charts the t
     assert.match(tiles, /2 \/ 2workers answering/);
     assert.equal((await page.locator('#workers tr').count()) - 1, 2);
     // Each worker's open connections (how the kernel spread them): a number, not the placeholder.
-    assert.match(await page.locator('#workers tr').first().innerText(), /connections/);
+    assert.match((await page.locator('#workers tr').first().textContent()) ?? '', /connections/);
     for (const cell of await page.locator('#workers tr td:nth-child(4)').allInnerTexts())
       assert.match(cell, /^\d+$/);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
