@@ -149,7 +149,10 @@ test('hung, killed and restarted Redis: bounded misses, one down and one up even
     'B to read the session A stored while down',
   );
   await until(() => names(a.ring) === names(b.ring), 'both hosts to hold the same keys');
-  assert.equal(a.ring.isLeader() !== b.ring.isLeader(), true, 'exactly one leader');
+  // isLeader() is each host's view at its last round, and a round whose command failed just after
+  // Redis came back (or that ran late on a loaded machine) says "not leader" until the next one,
+  // 200 ms later: the leadership settles on one host; it is not read at one instant (seen in CI).
+  await until(() => a.ring.isLeader() !== b.ring.isLeader(), 'exactly one leader');
   assert.ok(a.ring.byName(current), 'keys issued before the outage still decrypt');
   assert.equal(a.events.named('state_backend_down').length, 1);
   assert.equal(a.events.named('state_backend_up').length, 1);
