@@ -89,8 +89,13 @@ export function bindHint(
   }
 }
 
+/** An address as messages write it: [::1]:443 for IPv6. Pure. */
+export const addressText = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+
 export function listenError(host: string, port: number, error: unknown): TlstermError {
   const e = error as NodeJS.ErrnoException;
-  const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return new TlstermError(Errors.listen(shown, e.message, bindHint(e.code, host, port)), { cause: error });
+  return new TlstermError(Errors.listen(addressText(host, port), e.message, bindHint(e.code, host, port)), {
+    cause: error,
+  });
 }

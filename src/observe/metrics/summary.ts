@@ -165,16 +165,13 @@ export function certificatesOf(json: readonly MetricJson[]): Certificate[] {
     .sort((a, b) => a.not_after.localeCompare(b.not_after));
 }
 
-/** All open connections past the handshake in one share (a worker's). */
-export function openConnections(json: readonly MetricJson[]): number {
-  let n = 0;
-  for (const { value } of valuesOf(json, METRICS.connectionsOpen.name)) n += value;
-  return n;
-}
-
 export function connectionsOf(json: readonly MetricJson[]): Counts {
   const out: Counts = {};
   for (const { labels, value } of valuesOf(json, METRICS.connectionsOpen.name))
     add(out, `${labels.listener ?? ''} ${labels.protocol ?? ''}`, value);
   return out;
 }
+
+/** All open connections past the handshake in one share (a worker's): connectionsOf, added up. */
+export const openConnections = (json: readonly MetricJson[]): number =>
+  Object.values(connectionsOf(json)).reduce((n, c) => n + c, 0);

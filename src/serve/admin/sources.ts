@@ -42,6 +42,11 @@ export function createAdminSources(deps: SourceDeps): AdminSources {
       readinessChecks(supervisor.plan, supervisor.view(), supervisor.addresses, deps.backend),
     status: async (): Promise<InstanceStatus> => {
       const view = supervisor.view();
+      // The listeners that give each worker a socket of its own (reuse_port), as configured.
+      const { listeners, httpListeners } = supervisor.plan;
+      const ownSockets = new Set(
+        [...listeners, ...httpListeners].filter((l) => l.reusePort === true).map((l) => l.name),
+      );
       return {
         version: deps.version,
         pid: process.pid,
@@ -49,12 +54,8 @@ export function createAdminSources(deps: SourceDeps): AdminSources {
         generation: view.generation,
         workers: view.workers,
         config: { file: deps.configFile === undefined ? null : supervisor.plan.source, sha256: await digest },
-        // Which listeners give each worker a socket of its own (reuse_port), as configured.
         listeners: supervisor.addresses.map((a) =>
-          supervisor.plan.listeners.some((l) => l.name === a.listener && l.reusePort === true) ||
-          supervisor.plan.httpListeners.some((l) => l.name === a.listener && l.reusePort === true)
-            ? { ...a, reuse_port: true }
-            : a,
+          ownSockets.has(a.listener) ? { ...a, reuse_port: true } : a,
         ),
         keylog: deps.keylog.state(),
       };

@@ -4,6 +4,7 @@
 // other way round. Pure.
 
 import type { Plan } from '../../config/plan.ts';
+import { addressText } from '../bind-error.ts';
 
 /** Why a reload cannot take `plan` (single_process switched), or undefined. */
 export const processModelChange = (plan: Plan, inline: boolean): string | undefined =>
@@ -11,17 +12,19 @@ export const processModelChange = (plan: Plan, inline: boolean): string | undefi
     ? undefined
     : `single_process changes only at a restart (this instance runs ${inline ? 'one process' : 'a primary and workers'})`;
 
-/** Address as written in a message: [::]:443 for IPv6. */
-const shown = (l: { readonly host: string; readonly port: number }): string =>
-  l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`;
-
-const reusePorts = (plan: Plan): Map<string, boolean> =>
-  new Map([...plan.listeners, ...plan.httpListeners].map((l) => [shown(l), l.reusePort === true]));
+/** Every address the plan binds (as messages write it), and whether it has reuse_port. */
+export const reusePortByAddress = (plan: Plan): Map<string, boolean> =>
+  new Map(
+    [...plan.listeners, ...plan.httpListeners].map((l) => [
+      addressText(l.host, l.port),
+      l.reusePort === true,
+    ]),
+  );
 
 /** Why a reload cannot take `next`: an address both plans bind, with reuse_port switched. */
 export function reusePortChange(next: Plan, running: Plan): string | undefined {
-  const before = reusePorts(running);
-  for (const [address, on] of reusePorts(next)) {
+  const before = reusePortByAddress(running);
+  for (const [address, on] of reusePortByAddress(next)) {
     const was = before.get(address);
     if (was !== undefined && was !== on)
       return `reuse_port on ${address} changes only at a restart (the workers ${was ? 'bind it each with SO_REUSEPORT' : "share the primary's socket"}, and the new ones could not bind beside them)`;

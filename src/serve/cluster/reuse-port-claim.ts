@@ -6,7 +6,8 @@
 
 import { createServer } from 'node:net';
 import type { Plan } from '../../config/plan.ts';
-import { listenError } from '../bind-error.ts';
+import { addressText, listenError } from '../bind-error.ts';
+import { reusePortByAddress } from './restart-only.ts';
 
 interface Address {
   readonly host: string;
@@ -15,14 +16,9 @@ interface Address {
 
 /** The reuse_port addresses of `next` that the workers of `running` do not hold yet. Pure. */
 export function addressesToClaim(next: Plan, running?: Plan): Address[] {
-  const key = (a: Address) => `${a.host}:${a.port}`;
-  const held = new Set(
-    running === undefined
-      ? []
-      : [...running.listeners, ...running.httpListeners].filter((l) => l.reusePort === true).map(key),
-  );
+  const held = running === undefined ? undefined : reusePortByAddress(running);
   return [...next.listeners, ...next.httpListeners]
-    .filter((l) => l.reusePort === true && !held.has(key(l)))
+    .filter((l) => l.reusePort === true && held?.get(addressText(l.host, l.port)) !== true)
     .flatMap((l) =>
       l.host === 'localhost' ? [{ host: '127.0.0.1', port: l.port }] : [{ host: l.host, port: l.port }],
     );
