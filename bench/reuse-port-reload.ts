@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCerts } from './lib/certs.ts';
 import { onExit } from './lib/cleanup.ts';
-import { repoRoot } from './lib/tlsterm-config.ts';
+import { repoRoot, tlstermConfig, tlstermFeatures } from './lib/tlsterm-config.ts';
 
 const PORT = 29443;
 const LOOPS = 32;
@@ -42,30 +42,11 @@ async function inner(reusePort: boolean, migrate: string): Promise<void> {
   const backend = http.createServer((_, res) => res.end('ok\n'));
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   const backendPort = (backend.address() as net.AddressInfo).port;
-  const config = join(dir, 'tlsterm.yaml');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      state_dir: join(dir, 'state'),
-      workers: 2,
-      extra_ca: [certs.ca],
-      listeners: [
-        {
-          address: `127.0.0.1:${PORT}`,
-          reuse_port: reusePort,
-          limits: { max_connections_per_client: 0 },
-          sites: [
-            {
-              hosts: [HOST],
-              certificates: [{ cert: certs.fullchain, key: certs.key }],
-              upstream: `http://127.0.0.1:${backendPort}`,
-            },
-          ],
-        },
-      ],
-    }),
-  );
-  const serve = spawn(process.execPath, [join(repoRoot, 'bin', 'tlsterm'), 'serve', '-c', config], {
+  // The bench's own tlsterm config (the scale rows' tlsterm-w2 / tlsterm-w2rp), two workers.
+  const features = await tlstermFeatures(repoRoot);
+  const launch = tlstermConfig(dir, PORT, backendPort, certs, { features, workers: 2, reusePort });
+  const serve = spawn(launch.command, [...launch.args], {
+    cwd: launch.cwd,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   onExit(() => serve.kill('SIGKILL'));

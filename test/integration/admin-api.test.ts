@@ -8,12 +8,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import tls from 'node:tls';
 import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { childrenOf } from '../helpers/processes.ts';
 import { run, sClientAsync } from '../helpers/run.ts';
-import { adminFetch, adminPort } from './admin-harness.ts';
+import { adminFetch, adminPort, holdTlsConnections } from './admin-harness.ts';
 import { type ServeProcess, startServe, trustHead } from './serve-harness.ts';
 
 let tmp: { dir: string; cleanup(): void };
@@ -82,24 +81,7 @@ test('GET /api/v1/status: version, pid, uptime, generation, both workers, config
 });
 
 test('connections: counts per listener and protocol, a bounded list with client, SNI, version, age', async () => {
-  const held = await Promise.all(
-    [0, 1, 2].map(
-      () =>
-        new Promise<tls.TLSSocket>((resolve, reject) => {
-          const s = tls.connect(
-            {
-              host: '127.0.0.1',
-              port: tlsPort,
-              servername: 'example.test',
-              ca: pki.rootPem,
-              ALPNProtocols: ['http/1.1'],
-            },
-            () => resolve(s),
-          );
-          s.on('error', reject);
-        }),
-    ),
-  );
+  const held = await holdTlsConnections(tlsPort, pki.rootPem, 3);
   try {
     const r = await adminFetch(port, '/api/v1/connections?limit=2');
     assert.equal(r.status, 200, r.text);

@@ -1,5 +1,6 @@
 // The admin listener from a test: a serve config with `admin:` on an ephemeral loopback port (the
 // port is read from the `admin_listening` line), and requests to it with or without the token.
+import tls from 'node:tls';
 import type { ServeProcess } from './serve-harness.ts';
 
 /** The admin listener's port, from the log. */
@@ -40,4 +41,21 @@ export async function adminFetch(
     json = undefined;
   }
   return { status: res.status, text, json, headers: res.headers };
+}
+
+/** `n` TLS connections to example.test on `port` (ALPN http/1.1), held open until destroyed. */
+export function holdTlsConnections(port: number, ca: string, n: number): Promise<tls.TLSSocket[]> {
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<tls.TLSSocket>((resolve, reject) => {
+          const s = tls.connect(
+            { host: '127.0.0.1', port, servername: 'example.test', ca, ALPNProtocols: ['http/1.1'] },
+            () => resolve(s),
+          );
+          s.on('error', reject);
+        }),
+    ),
+  );
 }

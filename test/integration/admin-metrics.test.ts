@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import tls from 'node:tls';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { type Family, parseExposition, sumOf } from '../helpers/prom-text.ts';
-import { adminFetch, adminPort } from './admin-harness.ts';
+import { adminFetch, adminPort, holdTlsConnections } from './admin-harness.ts';
 import { inspectConfig, type ServeProcess, sClient, startServe } from './serve-harness.ts';
 import { type HttpsServer, startHttpsServer } from './trace-harness.ts';
 
@@ -161,18 +161,7 @@ test('tlsterm_keylog_active is 1 while a key log ordered through the admin API i
 });
 
 test('the summary lists each worker with its open connections (the status page shows them)', async () => {
-  const held = await Promise.all(
-    [0, 1, 2].map(
-      () =>
-        new Promise<tls.TLSSocket>((resolve, reject) => {
-          const s = tls.connect(
-            { port: serve.port, servername: 'example.test', ca: pki.rootPem, ALPNProtocols: ['http/1.1'] },
-            () => resolve(s),
-          );
-          s.on('error', reject);
-        }),
-    ),
-  );
+  const held = await holdTlsConnections(serve.port, pki.rootPem, 3);
   try {
     const listed = (await adminFetch(admin, '/api/v1/summary')).json?.['workers'] as {
       list: { pid: number; connections?: number }[];
