@@ -1,6 +1,7 @@
 // Issue X.509 certificates with @peculiar/x509 on Node's WebCrypto: the local development CA uses this,
 // and so do the tests (chains, expired and weak certificates, …).
 
+import { Buffer } from 'node:buffer';
 import './reflect-metadata.ts';
 import crypto, { type webcrypto } from 'node:crypto';
 import net from 'node:net';

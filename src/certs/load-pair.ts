@@ -2,6 +2,7 @@
 // privkey.pem, symlinks followed). Every finding is a Problem with a plain message and a hint; nothing
 // here throws. Key material never appears in a message.
 
+import type { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Problem } from '../problems.ts';

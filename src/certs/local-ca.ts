@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import { Errors, TlstermError } from '../errors.ts';
 import type { IssuedCertificate, Issuer } from './issue.ts';
 import { normalizeName, parseSubjectAltName } from './names.ts';

@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { checkConfigFile, formatProblems, hasErrors } from '../config/index.ts';
 import { Errors, TlstermError } from '../errors.ts';

@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import { decryptCaptureFile, isDecryptFormat, SECRETS_WARNING } from '../trace/index.ts';

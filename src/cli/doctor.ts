@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { doctorExitCode, renderDoctorText, runDoctor } from '../doctor/index.ts';
 import type { Command } from './command.ts';

@@ -1,5 +1,7 @@
 // The CLI is thin: find the command, let it parse its own arguments and call a module, print.
+
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 import { TlstermError } from '../errors.ts';
 import { COMMANDS, loadCommands } from './commands.ts';
 import { helpText } from './help.ts';

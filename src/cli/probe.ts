@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { Errors, TlstermError } from '../errors.ts';
 import type { Command } from './command.ts';

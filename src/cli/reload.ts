@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { checkConfigFile, defaultStateDir, formatProblems, hasErrors } from '../config/index.ts';
 import { requestReload } from '../serve/index.ts';

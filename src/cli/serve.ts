@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { runServe } from '../serve/index.ts';
 import type { Command } from './command.ts';

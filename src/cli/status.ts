@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { parseArgs } from '../builtins.ts';
 import { adminEndpoint } from '../config/index.ts';
 import { askAdmin, formatInstanceStatus } from '../observe/index.ts';

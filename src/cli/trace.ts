@@ -1,3 +1,5 @@
+import type { Buffer } from 'node:buffer';
+import process from 'node:process';
 import type tls from 'node:tls';
 import { parseArgs } from '../builtins.ts';
 import { parseListenAddress } from '../config/index.ts';

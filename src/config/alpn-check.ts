@@ -1,6 +1,7 @@
 // `alpn:` of a site: what it offers in the handshake (HTTP sites h2 and http/1.1, tcp:// sites and
 // passthrough nothing unless told), each protocol 1 to 255 bytes, none twice.
 
+import { Buffer } from 'node:buffer';
 import type { CheckContext } from './check-context.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { RawSite } from './schema.ts';

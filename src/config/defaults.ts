@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 import { loadCertificatePair } from '../certs/load-pair.ts';
 import { ensureLocalCertificates } from '../certs/local-ca.ts';
 import { Errors, TlstermError } from '../errors.ts';

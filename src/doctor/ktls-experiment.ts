@@ -3,6 +3,7 @@
 // /proc/net/tls_stat read before and after. On a kernel with kTLS, counters that do not move show
 // that the records never left user space.
 
+import { Buffer } from 'node:buffer';
 import { constants } from 'node:crypto';
 import { once } from 'node:events';
 import tls from 'node:tls';

@@ -3,6 +3,7 @@
 // Pure: readings in, items out. The experiment that moves (or does not move) the counters is in
 // ktls-experiment.ts.
 
+import process from 'node:process';
 import type { TlsPolicy } from '../tls/index.ts';
 import type { DoctorItem, DoctorStatus } from './report.ts';
 import type { SystemView } from './system.ts';

@@ -1,5 +1,6 @@
 // Node, its OpenSSL and what that OpenSSL can do: the ground every handshake stands on.
 
+import process from 'node:process';
 import { groupByName, groupUnusableReason } from '../tls/index.ts';
 import type { DoctorItem } from './report.ts';
 

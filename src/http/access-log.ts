@@ -1,6 +1,7 @@
 // Log events of the HTTP layer. Plain object literals with a fixed shape: cheap to build, and the
 // terminator's logger serialises them as one line each.
 
+import { performance } from 'node:perf_hooks';
 import { endpoint, newRequestId } from '../observe/index.ts';
 import type { ConnectionInfo, HttpLogger } from './types.ts';
 
@@ -64,6 +65,9 @@ export const accessNote = (
 
 export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts): void => {
   const now = performance.now();
+  // One shape for every line: a member that does not apply is undefined, which neither format writes
+  // (JSON.stringify and the text line skip it). Spreading optional members in gave each request one
+  // of several shapes, and the copies and lookups of a polymorphic object (~1 µs per request).
   const line = {
     event: 'access' as const,
     conn_id: conn.connId ?? null,
@@ -72,7 +76,7 @@ export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts)
     proto: conn.alpn === false ? 'http/1.1' : conn.alpn,
     // Only when it says something the handshake line (joined by conn_id) does not: a request for
     // another name than the connection's (coalesced, or answered 421), or a connection without SNI.
-    ...(sameName(f.host, conn.serverName) ? {} : { sni: conn.serverName ?? null }),
+    sni: sameName(f.host, conn.serverName) ? undefined : (conn.serverName ?? null),
     host: f.host,
     method: f.method,
     uri: f.uri,
@@ -81,8 +85,8 @@ export const logAccess = (log: HttpLogger, conn: ConnectionInfo, f: AccessFacts)
     bytes_out: f.bytesOut,
     user_agent: f.userAgent,
     upstream: f.upstream,
-    ...(f.first && conn.tlsMs !== undefined ? { tls_ms: conn.tlsMs } : {}),
-    ...(f.connectMs !== null ? { upstream_connect_ms: f.connectMs } : {}),
+    tls_ms: f.first ? conn.tlsMs : undefined,
+    upstream_connect_ms: f.connectMs ?? undefined,
     ttfb_ms: f.firstByteAt === 0 ? null : ms(f.startedAt, f.firstByteAt),
     total_ms: ms(f.startedAt, now),
   };

@@ -3,6 +3,7 @@
 // integer, CRLF (never bare LF) after every line and after every chunk's data, and bounded chunk
 // extensions and trailers so a stream of tiny chunks cannot make us do unbounded work per byte.
 
+import type { Buffer } from 'node:buffer';
 import { CR, FIELD_VALUE, HEX, HTAB, LF, SP, TOKEN } from './chars.ts';
 import { E, type HeadError } from './head-errors.ts';
 

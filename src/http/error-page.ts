@@ -2,6 +2,7 @@
 // upstream failures): HTML for browsers, one line of text for everything else. Rendered once per
 // (status, flavour) and cached, since error storms are when cheapness matters.
 
+import { Buffer } from 'node:buffer';
 import { statusText } from './status-text.ts';
 
 export interface ErrorBody {

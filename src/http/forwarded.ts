@@ -1,6 +1,7 @@
 // X-Forwarded-* and RFC 7239 Forwarded values. The client-dependent part is the same for every
 // request on a connection, so it is rendered once per connection.
 
+import { Buffer } from 'node:buffer';
 import { TOKEN } from './chars.ts';
 
 /** Node reports IPv4 peers on a dual-stack socket as IPv4-mapped IPv6; proxies conventionally log the IPv4. */

@@ -1,6 +1,7 @@
 // The HTTP/1.1 response path: the upstream's response (ResponseSink) re-framed for the client
 // (re-chunked, corked per flush), the switch to a tunnel on 101, a local handler's answer and the 421.
 
+import { Buffer } from 'node:buffer';
 import type http2 from 'node:http2';
 import { logUpstreamError } from './access-log.ts';
 import { P } from './h1-state.ts';

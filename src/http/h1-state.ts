@@ -4,7 +4,9 @@
 // response) < Http1Connection (http1-connection.ts: socket and request events). One object per
 // connection, plain methods: no closure or allocation per request.
 
+import type { Buffer } from 'node:buffer';
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { SiteRequestMetrics } from '../observe/index.ts';
 import { accessNote, logAccess, logRejected } from './access-log.ts';
 import { errorResponse } from './error-page.ts';

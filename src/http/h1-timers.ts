@@ -1,6 +1,7 @@
 // The HTTP/1.1 connection's one inactivity timer: which bound ran out in which state (head, body,
 // send, keep-alive, tunnel idle, the drain's idle wait, the closing grace), and what then happens.
 
+import { performance } from 'node:perf_hooks';
 import { Http1State, P } from './h1-state.ts';
 import { logTimeout, type TimeoutKind } from './timeouts.ts';
 

@@ -1,6 +1,7 @@
 // An h2 request's header list, validated (RFC 9113 §8.2, §8.3) and rendered as an HTTP/1.1 head for
 // the upstream. Pure: no stream, no socket.
 
+import { Buffer } from 'node:buffer';
 import { requestIdFor } from '../observe/index.ts';
 import { isFieldValueString, isTokenString, TOKEN } from './chars.ts';
 import type { ForwardedParts } from './forwarded.ts';

@@ -4,6 +4,8 @@
 // being reset postpones every other stream's timeout (measured: 20 stalled streams took over 4 s
 // to time out with a 1 s bound).
 
+import { performance } from 'node:perf_hooks';
+
 export interface Watched {
   /** `now` is performance.now(). */
   check(now: number): void;

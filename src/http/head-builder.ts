@@ -2,6 +2,7 @@
 // client, each as one Buffer. Kept field lines are copied byte for byte in runs (a typical head is
 // a single copy); only what the proxy changes is rendered.
 
+import { Buffer } from 'node:buffer';
 import { isToken, isTokenString } from './chars.ts';
 import type { FieldIndex } from './field-lines.ts';
 import type { ForwardedParts } from './forwarded.ts';

@@ -3,7 +3,9 @@
 // a small state machine driven by socket events; nothing in it throws. Its state and common steps
 // are in h1-state.ts, its timer in h1-timers.ts, its response path in h1-response.ts.
 
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { logRejected } from './access-log.ts';
 import { Http1Response } from './h1-response.ts';
 import { P } from './h1-state.ts';

@@ -2,6 +2,7 @@
 // this module validates it and frames it for HTTP/1.x or h2. A handler bug becomes a 500, never a
 // thrown exception on the data path, and never a header-injection (CR/LF in a value).
 
+import { Buffer } from 'node:buffer';
 import { isFieldValueString, isTokenString } from './chars.ts';
 import { Conn, type ConnHeader } from './head-builder.ts';
 import { classifyString, H, isHopByHop } from './header-names.ts';

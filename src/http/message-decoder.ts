@@ -4,6 +4,7 @@
 // more than one head). All callbacks are method calls on one handler object: no closures per
 // message, and re-entrant calls (resume() from inside onEnd) continue the loop instead of recursing.
 
+import { Buffer } from 'node:buffer';
 import { CR, LF } from './chars.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import { FieldIndex } from './field-lines.ts';

@@ -2,6 +2,7 @@
 // strictly. Anything two HTTP implementations could read differently is rejected, because the
 // proxy and the upstream must agree byte for byte on where every request ends (§11.2).
 
+import type { Buffer } from 'node:buffer';
 import { CR, HOST, isToken, LF, SP, TARGET, TOKEN } from './chars.ts';
 import { type FieldIndex, ListCursor, parseContentLength, parseFieldLines } from './field-lines.ts';
 import { E, type HeadError } from './head-errors.ts';

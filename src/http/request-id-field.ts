@@ -2,6 +2,7 @@
 // two fields the access line needs that the proxy does not otherwise look at), and the field line
 // that carries the id to the upstream.
 
+import { Buffer } from 'node:buffer';
 import { requestIdFor } from '../observe/index.ts';
 import { equalsLower, H } from './header-names.ts';
 import { latin1, type RequestHead } from './request-head.ts';

@@ -1,6 +1,7 @@
 // The upstream's response head (RFC 9112 §4, §6.3), parsed as strictly as requests: a proxy that
 // is lenient with responses lets one upstream response be read as two (response splitting).
 
+import type { Buffer } from 'node:buffer';
 import { CR, FIELD_VALUE, isToken, LF, SP } from './chars.ts';
 import { type FieldIndex, ListCursor, parseContentLength, parseFieldLines } from './field-lines.ts';
 import { E, type HeadError } from './head-errors.ts';

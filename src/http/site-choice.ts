@@ -2,6 +2,7 @@
 // and its answer are remembered, so a keep-alive connection asking for the same host again (the
 // usual case) costs a byte compare and allocates nothing.
 
+import type { Buffer } from 'node:buffer';
 import { latin1 } from './request-head.ts';
 import type { HttpSiteRuntime, Misdirected, SiteResolver } from './types.ts';
 

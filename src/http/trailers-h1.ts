@@ -2,6 +2,7 @@
 // `TE: trailers`, and only fields that may be trailers — framing, routing and connection fields never.
 // Pure. The trailers come from HTTP/2 apps (upstream-h2/); an HTTP/1.1 app's are not read.
 
+import { Buffer } from 'node:buffer';
 import type http2 from 'node:http2';
 import { ListCursor } from './field-lines.ts';
 import { H, valueEqualsLower } from './header-names.ts';

@@ -1,6 +1,7 @@
 // After a 101 Switching Protocols (WebSocket and friends): bytes flow both ways untouched, with
 // backpressure in each direction and half-close passed through.
 
+import type { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import type { UpstreamConn, UpstreamOwner } from './upstream-pool.ts';
 

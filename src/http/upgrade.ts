@@ -4,6 +4,7 @@
 // that is not allowed is forwarded as a plain request, its Upgrade and Connection dropped (as nginx
 // does unless told to pass them): RFC 9110 §7.8 lets a server ignore Upgrade.
 
+import type { Buffer } from 'node:buffer';
 import { ListCursor } from './field-lines.ts';
 import { H, valueEqualsLower } from './header-names.ts';
 import { latin1, type RequestHead } from './request-head.ts';

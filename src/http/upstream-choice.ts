@@ -2,6 +2,7 @@
 // (upstream-pool.ts + upstream-exchange.ts) or HTTP/2 sessions (upstream-h2/), by the upstream's
 // plan. The one place the fronts start an exchange, so they stay unaware of the difference.
 
+import type { Buffer } from 'node:buffer';
 import type { BodyKind } from './request-head.ts';
 import { type Attempts, Exchange, type ExchangeTimeouts, type ResponseSink } from './upstream-exchange.ts';
 import { H2Exchange, H2Pool } from './upstream-h2/index.ts';

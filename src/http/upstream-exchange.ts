@@ -3,6 +3,8 @@
 // pooled connection (or opens one), parses the response strictly and streams it to the front's
 // sink, with backpressure both ways.
 
+import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import type { HeadError } from './head-errors.ts';
 import type { ResponseHandler } from './message-decoder.ts';
 import { Body, type BodyKind } from './request-head.ts';

@@ -2,6 +2,7 @@
 // at creation, and they dispatch to whoever owns the connection right now (an exchange, a tunnel,
 // or the pool while idle): no listener churn per request.
 
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Errors, TlstermError } from '../errors.ts';
@@ -24,6 +25,9 @@ export interface UpstreamOwner {
 const St = { connecting: 0, active: 1, idle: 2, gone: 3, detached: 4 } as const;
 type ConnState = (typeof St)[keyof typeof St];
 
+/** What plain-TCP upstream sockets read into (net's `onread`): one for the process, copied out at once. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** Largest upstream response head accepted. */
 const MAX_RESPONSE_HEAD = 64 * 1024;
 
@@ -42,7 +46,11 @@ export class UpstreamConn {
     const tlsOptions = pool.tlsOptions;
     const s =
       tlsOptions === null
-        ? net.connect(pool.port, pool.host)
+        ? net.connect({
+            port: pool.port,
+            host: pool.host,
+            onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(n) },
+          })
         : tls.connect({
             ...tlsOptions,
             host: pool.host,
@@ -60,10 +68,7 @@ export class UpstreamConn {
       this.socket.setTimeout(this.pool.upstream.responseTimeoutMs);
       this.owner?.onUpstreamConnect();
     });
-    s.on('data', (chunk: Buffer) => {
-      if (this.owner !== null) this.owner.onUpstreamData(chunk);
-      else this.pool.evict(this); // an idle upstream must not talk
-    });
+    if (tlsOptions !== null) s.on('data', (chunk: Buffer) => this.onData(chunk));
     s.on('end', () => {
       if (this.owner !== null) this.owner.onUpstreamEnd();
       else this.pool.evict(this);
@@ -82,6 +87,21 @@ export class UpstreamConn {
       if (this.owner !== null) this.owner.onUpstreamTimeout();
       else this.pool.evict(this); // idle timeout
     });
+  }
+
+  private onRead(n: number): boolean {
+    // The read buffer is shared and overwritten by the next read: whoever gets the bytes may keep
+    // them (a write still queued, a partial head), so they get a copy of their own.
+    // allocUnsafe takes small copies from Buffer's pool (no allocation of their own).
+    const chunk = Buffer.allocUnsafe(n);
+    READ_BUFFER.copy(chunk, 0, 0, n);
+    this.onData(chunk);
+    return true;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.owner !== null) this.owner.onUpstreamData(chunk);
+    else this.pool.evict(this); // an idle upstream must not talk
   }
 
   get connecting(): boolean {

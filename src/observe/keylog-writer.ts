@@ -5,6 +5,7 @@
 // size cap: past it, lines are dropped (one `keylog_full` line says so) until the file shrinks, e.g.
 // truncated or rotated by hand. Never a throw on the data path: a failed write is logged once.
 
+import type { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import type { Logger } from './logger.ts';
 

@@ -1,6 +1,7 @@
 // Log lines: JSON (one object per line) or text, to stdout or a file. One line per call; callers
 // never pass secrets (keys, TLS secrets). Every line has `level`, from the event table unless the
 // line says otherwise; lines below the configured level are dropped before anything is rendered.
+import process from 'node:process';
 import { EVENTS, type EventName } from './events.ts';
 import { type LogFile, openLogFile } from './log-file.ts';
 import { DEFAULT_LOG_SETTINGS, type LogLevel, type LogSettings, levelRank } from './log-settings.ts';

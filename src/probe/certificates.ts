@@ -2,6 +2,7 @@
 // a client offering anything, only ECDSA, or only RSA. Below TLS 1.3 the Certificate message is
 // plaintext, so a raw hello reads the chain exactly as sent (with the stapled OCSP response); a
 // TLS 1.3-only server is asked through Node's client instead, which returns the chain re-ordered.
+import { Buffer } from 'node:buffer';
 import type tls from 'node:tls';
 import type { ProbeContext } from './context.ts';
 import { connectTls, peerChain } from './node-client.ts';

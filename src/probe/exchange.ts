@@ -1,6 +1,7 @@
 // One raw probe: TCP connect, write one ClientHello, read until the answer is complete (see
 // server-flight.ts), an alert, a close or a timeout, then destroy the socket. Nothing the server
 // sends can make this throw; every ending is an Outcome.
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { keyShareFor } from './key-shares.ts';

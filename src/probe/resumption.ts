@@ -2,6 +2,7 @@
 // and ask whether the server resumed. TLS 1.2 is tried twice, once with tickets turned off on our
 // side (so only the server's session-ID cache can resume it) and once with tickets; TLS 1.3 has
 // only tickets (PSK), which arrive after the handshake in NewSessionTicket messages.
+import type { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import type tls from 'node:tls';
 import type { ProbeContext } from './context.ts';

@@ -3,6 +3,7 @@
 // this host's means. Start-up code only (it reads /proc synchronously, once, on failure).
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import process from 'node:process';
 import { Errors, TlstermError } from '../errors.ts';
 
 /** Socket inodes listening on `port` in a /proc/net/tcp{,6} table (state 0A = LISTEN). */

@@ -4,6 +4,7 @@
 // second, with how many were refused since the last line.
 
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { ListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 

@@ -1,6 +1,7 @@
 // The state of one accepted connection, and the one place a failed handshake is logged.
 
 import type net from 'node:net';
+import process from 'node:process';
 import type { ListenerPlan } from '../config/plan.ts';
 import type { Logger } from '../observe/index.ts';
 import type { ClientHello } from '../wire/index.ts';

@@ -2,7 +2,9 @@
 // hand the socket (bytes put back) to the site's tls.Server, then to HTTP by ALPN. Whatever
 // happens, exactly one event is logged: "handshake" at close, or "handshake_failed".
 
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
+import process from 'node:process';
 import type tls from 'node:tls';
 import { offersAcmeTlsAlpn } from '../certs/acme/responders.ts';
 import type { ListenerPlan } from '../config/plan.ts';

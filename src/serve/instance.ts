@@ -1,7 +1,9 @@
 // The process lifecycle of `tlsterm serve`: load the plan, then run the primary (supervisor, signals,
 // pid file, ACME, drain on stop); the workers run cluster/worker-main.ts. The CLI only parses arguments.
+
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import process from 'node:process';
 import type { Plan } from '../config/plan.ts';
 import { createLogOutput, type LogOutput, processMetrics, tapAcmeOrders } from '../observe/index.ts';
 import { startAcmeService } from './acme/index.ts';

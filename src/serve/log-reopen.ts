@@ -3,6 +3,7 @@
 // (no inspector, ever), so the signal itself never reaches them. One `log_reopen` line per signal.
 
 import cluster from 'node:cluster';
+import process from 'node:process';
 import type { Plan } from '../config/plan.ts';
 import { DEFAULT_LOG_SETTINGS, type LogOutput } from '../observe/index.ts';
 import type { ToWorker } from './cluster/index.ts';

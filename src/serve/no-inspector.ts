@@ -5,6 +5,7 @@
 // and should hear why they do not get it).
 
 import inspector from 'node:inspector';
+import process from 'node:process';
 import { nodeFlagWords } from './node-flags.ts';
 
 /** Node flags that open the inspector (at start, on a signal, or with a port to open later). */

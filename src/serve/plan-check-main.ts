@@ -1,6 +1,7 @@
 // The program every config check of `serve` runs in (plan-load.ts): read the config, check it, send
 // the plan back by value, exit. A Ctrl-C or hangup sent to the whole process group is the serving
 // process's business; it ends this child by closing the channel.
+import process from 'node:process';
 import type { CheckerMessage, PlanSource } from './plan-load.ts';
 
 for (const signal of ['SIGINT', 'SIGHUP'] as const) process.on(signal, () => {});

@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { LogEvent, Logger } from '../observe/index.ts';
 import { prepareAcmeSites } from './acme/index.ts';

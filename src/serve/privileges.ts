@@ -5,6 +5,7 @@
 
 import { lchown, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import type { RunAsPlan } from '../config/index.ts';
 
 export type PrivilegeOutcome =

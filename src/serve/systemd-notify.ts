@@ -7,6 +7,7 @@
 // nothing runs.
 
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 import type { Logger } from '../observe/index.ts';
 
 export interface Notifier {

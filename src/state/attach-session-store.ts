@@ -11,6 +11,7 @@
 //   and the store writes in the background. 'resumeSession' waits for the store, which answers
 //   within its own bounded wait (a miss after that).
 
+import { Buffer } from 'node:buffer';
 import type tls from 'node:tls';
 import type { SessionStore } from './session-store.ts';
 import { sessionProtocolVersion, TLS13 } from './session-version.ts';

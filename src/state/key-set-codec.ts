@@ -2,6 +2,7 @@
 // {"v":1,"keys":[{"k":"<base64 of the 48 bytes>","at":<activeAt ms>}, …]}. Decoding never throws:
 // a value someone else wrote (another version, a typo in redis-cli) is a result to look at.
 
+import { Buffer } from 'node:buffer';
 import { fail, ok, type ParseResult } from '../wire/index.ts';
 import { TICKET_KEY_BYTES, type TicketKey, ticketKeyFrom } from './ticket-key.ts';
 

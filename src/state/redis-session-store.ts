@@ -8,6 +8,7 @@
 //
 // Layout: <prefix>session:<session id in hex> → the SSL_SESSION DER, expiring with the session.
 
+import { Buffer } from 'node:buffer';
 import { withDeadline } from './deadline.ts';
 import type { RedisConnection } from './redis-connection.ts';
 import type { MemorySessionStore, SessionStore } from './session-store.ts';

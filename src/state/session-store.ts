@@ -3,6 +3,7 @@
 // cluster primary over IPC. Every method resolves, never rejects: a store that cannot answer is a
 // cache miss, and a miss costs a full handshake, never a failed one.
 
+import { Buffer } from 'node:buffer';
 import type { Clock } from './ticket-key-ring.ts';
 
 export interface SessionStore {

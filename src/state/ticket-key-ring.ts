@@ -7,6 +7,7 @@
 // resuming here: such a key stays decrypt-only until its own expiry or `overlapMs` from now,
 // whichever comes first (an "orphan"), and is never issued under again.
 
+import { Buffer } from 'node:buffer';
 import { currentIndex, expiresAt, findKey, sortKeys } from './rotation.ts';
 import { sameTicketKey, type TicketKey } from './ticket-key.ts';
 

@@ -4,6 +4,7 @@
 // The material is secret: it is a non-enumerable property, so JSON.stringify and util.inspect of
 // a key (say, in a log line) show the name and times but never the bytes.
 
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { toHex } from '../wire/index.ts';
 

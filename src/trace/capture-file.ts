@@ -1,7 +1,9 @@
 // `tlsterm decrypt FILE`: the capture read in 1 MiB pieces and decrypted as it streams by, the report
 // written as it grows (to stdout or a file made private to its owner, since it holds secrets).
 // HTML is one page made at the end, so it takes only captures that fit comfortably in memory.
+
 import fs from 'node:fs';
+import process from 'node:process';
 import { fail, ok, type ParseResult } from '../wire/parse-result.ts';
 import { CaptureDecryptor, type CaptureTotals, type DecryptCaptureOptions } from './capture.ts';
 import { renderHtml } from './render-html.ts';

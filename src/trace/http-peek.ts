@@ -1,6 +1,8 @@
 // The first line of HTTP in decrypted application data, for the ladder ("GET / HTTP/1.1",
 // "HTTP/1.1 200 OK", or the HTTP/2 preface); undefined when the bytes are something else.
 
+import { Buffer } from 'node:buffer';
+
 const METHOD = /^(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH) \S+ HTTP\/\d(?:\.\d)?$/;
 const STATUS = /^HTTP\/\d(?:\.\d)? \d{3}(?: .*)?$/;
 

@@ -2,7 +2,9 @@
 // see every byte both ways (a JS Duplex between the TLS socket and the TCP socket: Node reads a
 // plain net.Socket's handle directly, bypassing 'data' listeners), and the 'keylog' event hands us
 // the secrets. The pure tracer then explains what was seen.
+import type { Buffer } from 'node:buffer';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { Errors, TlstermError } from '../errors.ts';

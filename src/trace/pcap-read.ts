@@ -3,6 +3,7 @@
 // Secrets blocks, whose TLS key logs `editcap --inject-secrets` embeds). Returns link-layer frames;
 // never throws on file contents. `CaptureParser` takes the file in pieces of any size and hands
 // each packet on as soon as it is whole, so a capture of any size is read in bounded memory.
+import { Buffer } from 'node:buffer';
 import { concatBytes } from '../wire/bytes.ts';
 import { fail, ok, type ParseResult } from '../wire/parse-result.ts';
 

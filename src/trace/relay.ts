@@ -2,8 +2,10 @@
 // choice and the real server. It records both byte streams of each connection and, when the
 // connection ends, reads the key log the client wrote (SSLKEYLOGFILE, `openssl s_client
 // -keylogfile`, `tlsterm serve`'s keylog) and traces the session. It never decrypts in the path.
+import type { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Errors, TlstermError } from '../errors.ts';
 import { EMPTY_KEY_LOG, type KeyLog, parseKeyLog } from '../wire/keylog.ts';
 import { endpointText } from './packet.ts';

@@ -1,5 +1,6 @@
 // `--format html`: one self-contained page (inline CSS, no scripts, nothing fetched) with the
 // same ladder as the terminal, each record's details and plaintext folded under it.
+import { Buffer } from 'node:buffer';
 import { dataPreview, messageLines, recordLabel, sessionFacts } from './summary.ts';
 import type { TraceRecord, TraceReport, TraceSession } from './types.ts';
 

@@ -1,6 +1,8 @@
 // Where a trace report goes: stdout, or a file (0600: it holds session secrets). Writes to a file are
 // queued in order and awaited by `close`, which reports the first failure instead of dropping it.
+
 import { appendFile, writeFile } from 'node:fs/promises';
+import process from 'node:process';
 
 export interface ReportOutput {
   /** Appends text (in order). */

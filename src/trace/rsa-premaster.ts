@@ -3,6 +3,7 @@
 // certificate's key. OpenSSL 3.2+ answers a bad PKCS#1 padding with a random "implicit rejection"
 // message instead of an error, so we decrypt without padding and check the block ourselves: a
 // wrong key must say so, not yield a plausible-looking wrong secret.
+import { Buffer } from 'node:buffer';
 import { constants, createPublicKey, type KeyObject, privateDecrypt, X509Certificate } from 'node:crypto';
 import { fail, ok, type ParseResult } from '../wire/parse-result.ts';
 

@@ -3,6 +3,7 @@
 // computed by our own code (session-keys12.ts, session-keys13.ts) and every protected record
 // opened and checked (session-open.ts). Records are handed on as they are read, so a connection of
 // any length is traced in bounded memory. Pure: no sockets, no files; never throws on peer bytes.
+import { Buffer } from 'node:buffer';
 import { parseAlert } from '../wire/alert.ts';
 import { concatBytes, toHex } from '../wire/bytes.ts';
 import { readHandshakeMessages } from '../wire/handshake.ts';

@@ -1,4 +1,5 @@
 // One-line summaries of messages and records, shared by the text and HTML renderers.
+import { Buffer } from 'node:buffer';
 import type { MessageDetail, TraceRecord, TraceSession } from './types.ts';
 
 type Field = MessageDetail['fields'][string] | undefined;

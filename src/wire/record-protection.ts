@@ -4,6 +4,7 @@
 // tag, MAC or padding check comes back as a failed ParseResult, never as plaintext. The seal
 // functions exist so tests (and fixtures) can build records the same way a peer does.
 
+import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { concatBytes, equalBytes } from './bytes.ts';
 import { hmac } from './key-schedule.ts';

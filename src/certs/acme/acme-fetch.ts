@@ -2,6 +2,7 @@
 // renewalInfo?) and RFC 9773 renewalInfo. node:https, bounded in time and size, the same trust as the
 // ACME client (system roots plus the site's `ca`).
 
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';

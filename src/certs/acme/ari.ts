@@ -1,6 +1,7 @@
 // ACME Renewal Information (RFC 9773): the certificate identifier the CA is asked about, and the
 // renewalInfo response. Pure; fetching is in acme-fetch.ts.
 
+import { Buffer } from 'node:buffer';
 import '../reflect-metadata.ts';
 import * as x509 from '@peculiar/x509';
 import { fail, ok, type ParseResult } from '../../wire/parse-result.ts';

@@ -4,6 +4,7 @@
 // carries the exit status and the tail of what the hook printed.
 
 import { execFile } from 'node:child_process';
+import process from 'node:process';
 
 export interface DnsHookOptions {
   /** Default 3 minutes (a hook may wait for DNS propagation). */

@@ -1,9 +1,11 @@
 // Small file helpers for the state directory: atomic replacement (temp file + rename, so a reader
 // never sees half a file) and names that are safe as file names.
 
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 
 export const tempName = (file: string): string =>
   path.join(

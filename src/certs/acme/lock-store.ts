@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 import { createFileExclusive, fileNameFor, readTextIfExists, tempName, writeFileAtomic } from './files.ts';
 
 export interface Lock {

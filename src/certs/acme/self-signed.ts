@@ -4,6 +4,7 @@
 // sign certificates, and the placeholder must read as self-signed (load-pair then accepts it as a
 // chain of one, and the manager knows it is not a CA's).
 
+import { Buffer } from 'node:buffer';
 import '../reflect-metadata.ts';
 import crypto, { type webcrypto } from 'node:crypto';
 import net from 'node:net';

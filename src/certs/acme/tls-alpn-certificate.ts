@@ -2,6 +2,7 @@
 // name being validated. Self-signed, one dNSName SAN, and the critical acmeIdentifier extension
 // (1.3.6.1.5.5.7.1.31) holding SHA-256 of the key authorization as a DER OCTET STRING.
 
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { createSelfSigned, type SelfSignedCertificate, x509 } from './self-signed.ts';
 

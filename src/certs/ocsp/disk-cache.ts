@@ -4,6 +4,7 @@
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 
 export const ocspCachePath = (stateDir: string, fingerprint: string): string =>
   path.join(stateDir, 'ocsp', `${fingerprint}.der`);

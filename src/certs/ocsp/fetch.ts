@@ -1,6 +1,7 @@
 // POST an OCSPRequest to a responder (RFC 6960 Appendix A.1) and read its answer: bounded in time
 // (one deadline over connect, request and body) and in size; no redirects. Never throws.
 
+import { Buffer } from 'node:buffer';
 import type { ClientRequest } from 'node:http';
 import https from 'node:https';
 import { http } from '../../builtins.ts';

@@ -3,6 +3,7 @@
 // host fetched. `<prefix>ocsp:<sha256 of the certificate>` = the DER, PX = until its nextUpdate.
 // Read back through the verifier like the disk cache. Redis down: undefined / nothing written.
 
+import { Buffer } from 'node:buffer';
 import type { RedisConnection } from '../../state/redis-connection.ts';
 
 export interface SharedOcspCache {

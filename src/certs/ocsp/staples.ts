@@ -3,6 +3,7 @@
 // response verified again) and then by the process that fetches (IPC in a cluster). A response past
 // its nextUpdate is not stapled, whatever arrives late.
 
+import { Buffer } from 'node:buffer';
 import { readCachedResponse } from './disk-cache.ts';
 import { certificateFingerprint, type OcspTarget } from './target.ts';
 import { verifyOcspResponse } from './verify.ts';

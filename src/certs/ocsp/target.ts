@@ -2,6 +2,7 @@
 // cache file's name), its issuer (the next certificate of the chain), the CertID, the responder
 // URLs of its AIA extension and whether it is must-staple (TLS Feature status_request, RFC 7633).
 
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { children, oidText, readTlv, type Tlv, unsigned } from '../../wire/index.ts';
 import { pemBlocks } from '../pem.ts';

@@ -3,6 +3,7 @@
 // so the watcher can watch the real directories too. Never throws: an unreadable file is part of
 // the fingerprint, not an exception.
 
+import type { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';

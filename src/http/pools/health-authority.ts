@@ -3,6 +3,7 @@
 // per instance (in the cluster primary; in-process without one) and emits each change, which the
 // caller broadcasts, so all workers agree.
 
+import { performance } from 'node:perf_hooks';
 import type { LogEvent } from '../../observe/index.ts';
 import { probe as defaultProbe, type ProbeResult } from './health-probe.ts';
 import type { HealthChange, HealthLink, PoolPlan } from './plan.ts';

@@ -1,6 +1,8 @@
 // Envoy's retry budget: retries may be at most `percent` of the requests seen over a sliding window,
 // so a sick pool is not hit with a multiple of its load. A floor lets a quiet pool retry at all.
 
+import { performance } from 'node:perf_hooks';
+
 const BUCKETS = 10;
 
 export class RetryBudget {

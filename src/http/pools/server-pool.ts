@@ -2,6 +2,7 @@
 // that picks one, their health as the authority last said, in-flight counts, slow start and the
 // retry budget. A pool with no usable server is an open circuit: the caller answers 503 at once.
 
+import { performance } from 'node:perf_hooks';
 import type { Pool } from '../upstream-pool.ts';
 import { HashRing } from './hash-ring.ts';
 import type { HealthChange, HealthLink, PoolPlan } from './plan.ts';

@@ -2,6 +2,7 @@
 // the route's rewrite of the request line and Host. Made per routed request (sites without routes
 // never get here).
 
+import { Buffer } from 'node:buffer';
 import type { ForwardedParts } from '../forwarded.ts';
 import type { ForwardContext, HeadRewrite } from '../head-builder.ts';
 import type { Pool } from '../upstream-pool.ts';

@@ -1,6 +1,7 @@
 // A site's routes at run time: first match wins. Local actions are LocalHandlers; proxy actions
 // hold their pool and what the exchange needs (rewrite, Host, timeouts), all made once at start.
 
+import { Buffer } from 'node:buffer';
 import type { ServerPool } from '../pools/server-pool.ts';
 import type { LocalHandler } from '../types.ts';
 import type { ExchangeTimeouts } from '../upstream-exchange.ts';

@@ -8,6 +8,7 @@
 // cost markedly more CPU for a few per cent), nginx's gzip_comp_level 1–6 range; this runs on the
 // request path of every worker.
 
+import type { Buffer } from 'node:buffer';
 import zlib from 'node:zlib';
 import type { ResponseHead } from '../response-head.ts';
 import type { ResponseSink } from '../upstream-exchange.ts';

@@ -2,6 +2,7 @@
 // choice (q-values), the response test (status, type, size, already encoded, ranged, no-transform)
 // and the rewritten head (Content-Encoding, Vary, no Content-Length, a weak ETag, as nginx does).
 
+import { Buffer } from 'node:buffer';
 import { FieldIndex } from '../field-lines.ts';
 import { latin1 } from '../request-head.ts';
 import { parseResponseHead, ResBody, ResponseHead } from '../response-head.ts';

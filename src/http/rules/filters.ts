@@ -4,6 +4,7 @@
 // and out.
 
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { unmapped } from './cidr.ts';
 import type { CompressionSpec } from './compression.ts';
 import type { HeaderEdits } from './header-edits.ts';

@@ -2,6 +2,7 @@
 // client). Compiled once into what each path needs: the lower-case names to drop (remove, and the
 // names `set` replaces), and the lines to add (set, then add) as HTTP/1.1 text and as pairs for h2.
 
+import { Buffer } from 'node:buffer';
 import { isFieldValueString, isTokenString } from '../chars.ts';
 import { classifyString, H, isHopByHop } from '../header-names.ts';
 

@@ -2,6 +2,7 @@
 // limiters by site id, a timer that sends what each took every SYNC_MS, and the entry point for what
 // the siblings took. Without a sender (one process), nothing is sent and no timer runs.
 
+import { performance } from 'node:perf_hooks';
 import type { RateLimiter } from './rate-limit.ts';
 
 export const SYNC_MS = 50;

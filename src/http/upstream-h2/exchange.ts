@@ -5,7 +5,9 @@
 // client's stream with the same code. Every state has a timer: connecting (connect timeout),
 // waiting for the response and between its reads (response timeout, or the call's gRPC deadline).
 
+import type { Buffer } from 'node:buffer';
 import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import { Body, type BodyKind } from '../request-head.ts';
 import type { ResponseHead } from '../response-head.ts';
 import type { ResponseSink } from '../upstream-exchange.ts';

@@ -2,6 +2,7 @@
 // as HTTP/2 request fields (RFC 9113 §8.2.2, §8.3.1): Host becomes :authority, connection-specific
 // fields go, names are lower-cased. Pure. gRPC requests are told apart here, with their deadline.
 
+import type { Buffer } from 'node:buffer';
 import type http2 from 'node:http2';
 import { parseGrpcTimeout } from './grpc.ts';
 

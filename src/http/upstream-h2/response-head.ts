@@ -2,6 +2,7 @@
 // (h1: re-chunked; h2: responseHeaders). The head is rendered as HTTP/1.1 and parsed with
 // response-head.ts's strict parser, so an h2 app gets the same checks as an HTTP/1.1 one. Pure.
 
+import { Buffer } from 'node:buffer';
 import type http2 from 'node:http2';
 import { FieldIndex } from '../field-lines.ts';
 import type { HeadError } from '../head-errors.ts';

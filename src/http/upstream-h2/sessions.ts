@@ -4,8 +4,10 @@
 // session without streams is closed after the idle timeout; connecting is bounded by the connect
 // timeout. Same role as upstream-pool.ts's Pool for HTTP/1.1.
 
+import { Buffer } from 'node:buffer';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import type { HttpUpstream, UpstreamPool } from '../types.ts';
 import { upstreamTlsConnectOptions } from '../upstream-tls.ts';

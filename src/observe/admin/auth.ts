@@ -1,5 +1,6 @@
 // The bearer token check. Both sides are hashed first so the comparison is constant-time over
 // equal-length digests (timingSafeEqual refuses unequal lengths, which would leak the token's length).
+import type { Buffer } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();

@@ -3,6 +3,7 @@
 // bearer token, bounds what a request may send and how long it may take, and never throws on a
 // request: a handler's failure is a 500 with the error's message.
 
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type net from 'node:net';
 import { http } from '../../builtins.ts';

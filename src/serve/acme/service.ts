@@ -4,6 +4,7 @@
 // learn about new certificates through their file watchers, and answer challenges from the shared
 // store (responders.ts); nothing here touches a listener.
 
+import process from 'node:process';
 import type { CertificateManager, CertificateManagerOptions } from '../../certs/acme/manager.ts';
 import { type ExpiryCheck, startExpiryChecks } from '../../certs/expiry.ts';
 import { certificatesInService } from '../../certs/in-service.ts';

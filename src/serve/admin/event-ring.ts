@@ -16,8 +16,6 @@ export interface EventRing {
   query(query: EventQuery): Readonly<Record<string, unknown>>[];
 }
 
-const KEPT = new Set(['handshake', 'handshake_failed']);
-
 interface Kept {
   readonly at: number;
   readonly event: LogEvent;
@@ -30,7 +28,9 @@ export function createEventRing(log: Logger, size = EVENT_RING_SIZE): EventRing 
   let next = 0;
   return {
     log: (event: LogEvent, raw) => {
-      if (KEPT.has(event.event)) {
+      // Two comparisons, not a Set: this runs for every line the worker logs (an access line per request).
+      const name = event.event;
+      if (name === 'handshake' || name === 'handshake_failed') {
         ring[next] = { at: Date.now(), event };
         next = (next + 1) % size;
       }

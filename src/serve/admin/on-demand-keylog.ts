@@ -4,6 +4,7 @@
 // for connections made while a server has a listener, so off, it costs nothing. The worker ends
 // the order itself at its `until`, so a lost stop message cannot leave it on.
 
+import type { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import {

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import process from 'node:process';
 import type { AdminSources, InstanceStatus } from '../../observe/index.ts';
 import type { ReloadOutcome, Supervisor } from '../cluster/index.ts';
 import type { BackendHealth } from './backend-health.ts';

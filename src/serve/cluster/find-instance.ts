@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import {
   instanceKey,
   type PidFile,

@@ -6,6 +6,7 @@
 // over without a second bind. Loaded only by a primary that serves (it brings the data path).
 
 import { EventEmitter } from 'node:events';
+import process from 'node:process';
 import type { Plan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import type { Listen } from '../listener-pool.ts';

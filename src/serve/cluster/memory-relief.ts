@@ -12,6 +12,8 @@
 // It collects through compactHeap: a worker's --expose-gc (worker-env.ts), or V8's flags in a primary
 // that serves (single_process).
 
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 import type { Logger } from '../../observe/index.ts';
 import { compactHeap } from '../compact-heap.ts';
 

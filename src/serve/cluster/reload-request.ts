@@ -1,6 +1,7 @@
 // `tlsterm reload`'s library side: find the instance, signal it, and wait for the outcome in its
 // status file (bounded). Exit 0 only means the new generation serves.
 
+import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkProcess, findInstance } from './find-instance.ts';
 import { readStatus } from './instance-status.ts';

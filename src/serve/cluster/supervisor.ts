@@ -9,6 +9,7 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../config/plan.ts';
 import { type Logger, processMetrics } from '../../observe/index.ts';

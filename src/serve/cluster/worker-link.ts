@@ -1,6 +1,7 @@
 // A worker's side of the channel to its primary: the IPC pipe of a cluster worker, or the
 // in-process pair of a generation served by the primary itself (inline-worker.ts).
 
+import process from 'node:process';
 import { isToWorker, type ToPrimary } from './messages.ts';
 import type { WorkerChannel } from './worker-resumption.ts';
 

@@ -3,6 +3,7 @@
 // primary, plan-wire.ts), no ACME client, no metrics library, no prober or tracer — so each worker
 // stays a few MiB above a bare Node process (docs/benchmarks.md, "A small process").
 
+import process from 'node:process';
 import { createLogOutput } from '../../observe/index.ts';
 import { configureLog, reopenOnRequest } from '../log-reopen.ts';
 import { takeOverSigusr1 } from '../no-inspector.ts';

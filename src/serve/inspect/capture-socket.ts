@@ -3,6 +3,7 @@
 // these sites pay for it (a JS stream under TLSWrap instead of the socket's handle); every other
 // site hands OpenSSL the raw socket.
 
+import type { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { OwnHandshake } from '../../http/index.ts';

@@ -2,6 +2,7 @@
 // in memory (Node's 'OCSPRequest'; no network on this path). Only servers of sites with something to
 // staple listen: the listener makes Node stop every handshake for a JS callback.
 
+import type { Buffer } from 'node:buffer';
 import type tls from 'node:tls';
 import { DEFAULT_OCSP, type OcspStaples, ocspTarget, responderUrls } from '../../certs/ocsp/index.ts';
 import type { SitePlan } from '../../config/plan.ts';

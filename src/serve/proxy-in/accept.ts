@@ -4,7 +4,10 @@
 // the connection's client (client-peer.ts). Bytes after the header are put back for the sniff.
 // A refusal never reaches TLS; its line is rate-limited per reason (one per second, with a count).
 
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
 import type { ListenerPlan, ProxyProtocolPlan } from '../../config/plan.ts';
 import type { Logger } from '../../observe/index.ts';
 import { setProxied } from '../client-peer.ts';

@@ -1,6 +1,7 @@
 // PROXY protocol v1 (text): "PROXY TCP4|TCP6|UNKNOWN src dst sport dport\r\n", at most 107 bytes.
 // Pure and bounded: a header without CRLF within 107 bytes is malformed, not waited for.
 
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import { isPort, malformed, NEED_MORE, type ProxyVerdict } from './header.ts';
 

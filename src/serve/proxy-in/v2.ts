@@ -3,6 +3,7 @@
 // ALPN, authority, unique id and SSL TLVs are read; the others (CRC32C, NOOP, NETNS, vendors')
 // are skipped.
 
+import { Buffer } from 'node:buffer';
 import { malformed, NEED_MORE, type ProxyHeader, type ProxyTlvs, type ProxyVerdict } from './header.ts';
 
 export const V2_SIGNATURE = Buffer.from([

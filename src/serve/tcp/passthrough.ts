@@ -3,6 +3,7 @@
 // is read on the way back so the handshake event still says what was negotiated (version, suite,
 // group), or that the upstream refused.
 
+import { Buffer } from 'node:buffer';
 import type net from 'node:net';
 import type { TcpUpstream } from '../../config/plan.ts';
 import { groupById, suiteById, versionName } from '../../tls/index.ts';

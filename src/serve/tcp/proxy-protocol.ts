@@ -2,6 +2,7 @@
 // to a TCP upstream, so that the app learns the client's address although tlsterm made the
 // connection. Pure; rendered once per upstream connection.
 
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 
 export interface ProxyEndpoints {

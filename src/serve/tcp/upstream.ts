@@ -2,6 +2,7 @@
 // protocol header (and any bytes already read from the client) as the first write, and the
 // client's own close cancelling it. Shared by passthrough and TLS-to-TCP.
 
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import type { TcpUpstream } from '../../config/plan.ts';
 import { clientOf, localOf } from '../client-peer.ts';
