@@ -2,12 +2,14 @@
 // upstream pool or a local handler's answer; the response is streamed back respecting h2 flow
 // control. The session's watch checks its timers.
 
+import type { Buffer } from 'node:buffer';
 import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import type { SiteRequestMetrics } from '../observe/index.ts';
 import { accessNote, firstRequestOf, logAccess, logRejected, logUpstreamError } from './access-log.ts';
 import { errorBody } from './error-page.ts';
 import { CONNECT_REFUSED, type H2RequestSite, parseH2Request } from './h2-request.ts';
-import { responseHeaders } from './h2-response-fields.ts';
+import { responseFieldList, responseHeaders } from './h2-response-fields.ts';
 import type { SessionWatch, Watched } from './h2-watch.ts';
 import { E } from './head-errors.ts';
 import { localResponseH2, runHandler } from './local-response.ts';
@@ -407,9 +409,8 @@ export class H2Stream implements ResponseSink, Watched {
     try {
       const endStream = head.body === ResBody.none;
       this.firstByteAt = performance.now();
-      const headers = responseHeaders(head);
-      if (this.ctx.filters?.response) editH2Headers(headers, this.ctx.filters.response);
-      stream.respond(headers, { endStream, waitForTrailers: !endStream });
+      const fields = responseFieldList(head, this.ctx.filters?.response ?? null);
+      stream.respond(fields, { endStream, waitForTrailers: !endStream });
     } catch {
       this.exchange?.abort();
       this.exchange = null;
