@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../helpers/net.ts';
 import { makePki, makeTempDir, type Pki } from '../helpers/pki.ts';
 import { run } from '../helpers/run.ts';
 import { type ServeProcess, startServe } from './serve-harness.ts';
@@ -44,6 +45,9 @@ before(async () => {
         args: [
           ...['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000'],
           ...['--cluster-config-file', path.join(tmp.dir, `nodes-${i}.conf`)],
+          // A bus port of its own: the default (port + 10000) is an ephemeral port another socket
+          // may hold (a fresh-clone run failed on "bind: Address already in use" for it).
+          ...['--cluster-port', String(await freePort())],
         ],
       }),
     );
