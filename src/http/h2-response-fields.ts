@@ -1,6 +1,7 @@
 // An upstream HTTP/1.1 response head as h2 response fields.
 
 import type http2 from 'node:http2';
+import { addH2Field } from './h2-fields.ts';
 import { equalsLower, H, isHopByHop } from './header-names.ts';
 import { latin1 } from './request-head.ts';
 import type { ResponseHead } from './response-head.ts';
@@ -36,13 +37,6 @@ export const responseFieldList = (head: ResponseHead, edits: HeaderEdits | null)
 export const responseHeaders = (head: ResponseHead): http2.OutgoingHttpHeaders => {
   const list = responseFieldList(head, null);
   const out: http2.OutgoingHttpHeaders = { ':status': head.status };
-  for (let i = 2; i + 1 < list.length; i += 2) {
-    const name = list[i]!;
-    const value = list[i + 1]!;
-    const prev = out[name];
-    if (prev === undefined) out[name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[name] = [String(prev), value];
-  }
+  for (let i = 2; i + 1 < list.length; i += 2) addH2Field(out, list[i]!, list[i + 1]!);
   return out;
 };

@@ -4,6 +4,7 @@
 
 import { Buffer } from 'node:buffer';
 import { isFieldValueString, isTokenString } from './chars.ts';
+import { addH2Field } from './h2-fields.ts';
 import { Conn, type ConnHeader } from './head-builder.ts';
 import { classifyString, H, isHopByHop } from './header-names.ts';
 import { statusText } from './status-text.ts';
@@ -84,10 +85,7 @@ export const localResponseH2 = (
   for (const [name, value] of res.headers) {
     const lower = name.toLowerCase();
     if (reserved(lower)) continue;
-    const prev = headers[lower];
-    if (prev === undefined) headers[lower] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else headers[lower] = [String(prev), value];
+    addH2Field(headers, lower, value);
   }
   const body = hasBody(res.status) ? bodyBytes(res.body) : null;
   if (body !== null) headers['content-length'] = body.length;

@@ -4,6 +4,7 @@
 
 import { Buffer } from 'node:buffer';
 import { isFieldValueString, isTokenString } from '../chars.ts';
+import { addH2Field, type H2Fields } from '../h2-fields.ts';
 import { classifyString, H, isHopByHop } from '../header-names.ts';
 
 /** One direction as the config states it. */
@@ -98,17 +99,9 @@ export const compileHeaderEdits = (
 };
 
 /** Apply to an h2 header block (lower-case names) in place. */
-export const editH2Headers = (
-  headers: Record<string, string | string[] | number | undefined>,
-  e: HeaderEdits,
-): void => {
+export const editH2Headers = (headers: H2Fields, e: HeaderEdits): void => {
   for (const n of e.drop) delete headers[n];
-  for (const [n, v] of e.pairs) {
-    const prev = headers[n];
-    if (prev === undefined) headers[n] = v;
-    else if (Array.isArray(prev)) prev.push(v);
-    else headers[n] = [String(prev), v];
-  }
+  for (const [n, v] of e.pairs) addH2Field(headers, n, v);
 };
 
 /**

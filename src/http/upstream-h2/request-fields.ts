@@ -4,6 +4,7 @@
 
 import type { Buffer } from 'node:buffer';
 import type http2 from 'node:http2';
+import { addH2Field } from '../h2-fields.ts';
 import { parseGrpcTimeout } from './grpc.ts';
 
 export interface H2RequestFields {
@@ -51,10 +52,7 @@ export function h2RequestFields(
     if (DROPPED.has(name)) continue;
     if (name === 'content-type' && /^application\/grpc(?:[+;]|$)/i.test(value)) grpc = true;
     if (name === 'grpc-timeout') deadlineMs = parseGrpcTimeout(value);
-    const prev = headers[name];
-    if (prev === undefined) headers[name] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else headers[name] = [String(prev), value];
+    addH2Field(headers, name, value);
   }
   headers[':authority'] = authority;
   // gRPC servers may insist on it; it says the client understands trailers (gRPC's status).
