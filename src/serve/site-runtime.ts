@@ -217,8 +217,11 @@ export function createSiteRuntime(
       context = { ...options, ...extras };
       for (const set of sets) set.setSecureContext(context);
     },
+    // After the drain: the idle upstream connections go too (they would hold the process, or a
+    // retired site's memory, until their idle timeout).
     close: () => {
       for (const set of sets) set.close();
+      http?.pool?.close();
     },
   };
   if (site.mode !== 'passthrough') {
