@@ -35,30 +35,34 @@ export interface ConnectionTracker {
   drain(deadlineMs: number): Promise<number>;
 }
 
+// One entry per socket (what the admin API lists, and how to drain it), one Map, and one 'close'
+// listener that is the same function for every socket: no closure per connection.
+interface Entry extends TrackedConnection {
+  drainable: Drainable | null;
+}
+
 export function createConnectionTracker(): ConnectionTracker {
-  const open = new Map<net.Socket, Drainable | null>();
-  const info = new Map<net.Socket, TrackedConnection>();
+  const open = new Map<net.Socket, Entry>();
   let draining = false;
   let onEmpty: (() => void) | undefined;
-  const remove = (raw: net.Socket) => {
-    open.delete(raw);
-    info.delete(raw);
+  function remove(this: net.Socket): void {
+    open.delete(this);
     if (open.size === 0) onEmpty?.();
-  };
+  }
   return {
     add(raw, listener = '', client = '') {
-      open.set(raw, null);
-      info.set(raw, { listener, client, since: Date.now() });
-      raw.once('close', () => remove(raw));
+      open.set(raw, { listener, client, since: Date.now(), facts: undefined, drainable: null });
+      raw.on('close', remove); // 'close' comes once; once() would wrap it in a closure per socket
     },
     describe(raw, facts) {
-      const entry = info.get(raw);
+      const entry = open.get(raw);
       if (entry !== undefined) entry.facts = facts;
     },
-    list: () => info.values(),
+    list: () => open.values(),
     setDrainable(raw, drainable) {
-      if (!open.has(raw)) return;
-      open.set(raw, drainable);
+      const entry = open.get(raw);
+      if (entry === undefined) return;
+      entry.drainable = drainable;
       if (draining) drainable.drain();
     },
     get size() {
@@ -69,7 +73,7 @@ export function createConnectionTracker(): ConnectionTracker {
     },
     drain(deadlineMs) {
       draining = true;
-      for (const d of open.values()) d?.drain();
+      for (const e of open.values()) e.drainable?.drain();
       if (open.size === 0) return Promise.resolve(0);
       return new Promise<number>((resolve) => {
         const timer = setTimeout(() => {

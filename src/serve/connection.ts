@@ -8,11 +8,12 @@ import process from 'node:process';
 import type tls from 'node:tls';
 import { offersAcmeTlsAlpn } from '../certs/acme/responders.ts';
 import type { ListenerPlan } from '../config/plan.ts';
-import { type ConnectionInfo, serveHttp1, serveHttp2 } from '../http/index.ts';
+import { serveHttp1, serveHttp2 } from '../http/index.ts';
 import { endpoint, type Logger } from '../observe/index.ts';
 import { AlertDescription, encodeAlert, sniffClientHello } from '../wire/index.ts';
 import { acceptedAtOf, clientOf } from './client-peer.ts';
 import { nextConnId } from './conn-id.ts';
+import { TlsConnectionInfo } from './connection-info.ts';
 import { type ConnectionState, elapsedMs, logFailure, STATE } from './connection-state.ts';
 import type { ConnectionTracker } from './connection-tracker.ts';
 import {
@@ -26,6 +27,7 @@ import {
   rfc4514Subject,
   signingKeysOf,
 } from './handshake/index.ts';
+import { handshakeLine } from './handshake-line.ts';
 import type { HostRouting } from './host-routing.ts';
 import { CapturingSocket } from './inspect/index.ts';
 import { listenerHttpOptions } from './listener-http-options.ts';
@@ -38,6 +40,8 @@ import type { SiteRuntime } from './site-runtime.ts';
 import { forwardTcp, passthrough } from './tcp/index.ts';
 
 const NOTHING = Buffer.alloc(0);
+
+const ignore = (): void => {};
 
 const PLAIN_HTTP_ANSWER =
   'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 77\r\n\r\n' +
@@ -85,7 +89,7 @@ export function acceptConnection(
       }),
     Math.max(0, listener.handshakeTimeoutMs - elapsedMs(acceptedAt)),
   );
-  raw.on('error', () => {}); // reported through 'close' and the failure classification
+  raw.on('error', ignore); // reported through 'close' and the failure classification
   const onClose = () => {
     clearTimeout(timer);
     fail({
@@ -147,7 +151,8 @@ export function acceptConnection(
     // A close that neither a secure connection nor an OpenSSL error accounted for: classify it
     // then, from the hello and the policy, so the success path does no extra work.
     const policy = route.site.plan.policy;
-    raw.once('close', () =>
+    raw.once('close', () => {
+      if (state.done) return; // the handshake succeeded (or its failure was logged): nothing to add
       // After the TLS layer had its say: tlsClientError (e.g. a rejected client certificate) is
       // emitted on the TLSSocket's own close, which may come after this one. The hello is read from
       // the state, not kept by this closure: a handshake that succeeds lets it go.
@@ -162,8 +167,8 @@ export function acceptConnection(
           },
           raw,
         );
-      }),
-    );
+      });
+    });
     if (route.site.recordsOwn) {
       // The inspect page shows this connection its own handshake: OpenSSL reads and writes
       // through a socket that keeps the first bytes each way.
@@ -275,14 +280,7 @@ function onSecureConnection(
   // Everything the connection's log line needs is in `facts` now: the parsed hello (a few KiB of
   // small objects) is not held for the life of the connection.
   state.hello = undefined;
-  // What is false or null on an ordinary handshake is left out of its line (bytes per request).
-  const { offered, hello_retry, client_certificate, ...chosen } = facts;
-  const rare = {
-    ...(hello_retry ? { hello_retry } : {}),
-    ...(client_certificate !== null ? { client_certificate } : {}),
-    ...(resumption.resumed_by !== null ? resumption : {}),
-  };
-  const offer = offerMembers({ offered });
+  const offer = offerMembers(facts);
   state.tracker.describe(raw, {
     site: site.plan.id,
     sni: hello.serverName ?? null,
@@ -295,22 +293,7 @@ function onSecureConnection(
   );
   raw.once('close', () => {
     closed(raw.bytesRead, raw.bytesWritten);
-    state.log(
-      {
-        event: 'handshake',
-        listener: state.listener.name,
-        client: state.client,
-        conn_id: state.connId,
-        site: site.plan.id,
-        ...chosen,
-        ...rare,
-        handshake_ms: handshakeMs,
-        duration_ms: elapsedMs(state.acceptedAt),
-        bytes_in: raw.bytesRead,
-        bytes_out: raw.bytesWritten,
-      },
-      offer,
-    );
+    state.log(handshakeLine(state, site, facts, resumption, handshakeMs, raw), offer);
   });
   if (site.tcp !== null) {
     forwardTcp(tlsSocket, raw, site.tcp, state);
@@ -321,41 +304,28 @@ function onSecureConnection(
     tlsSocket.destroy();
     return;
   }
-  const peer = clientOf(raw);
-  const conn: ConnectionInfo = {
-    clientAddress: peer.address,
-    clientPort: peer.port,
-    client: state.client,
-    connId: state.connId,
-    tlsMs: handshakeMs,
-    // Asked for on use only: each is a getsockname() call, and the HTTP path does not need them.
-    get localAddress() {
-      return raw.localAddress ?? '';
-    },
-    get localPort() {
-      return raw.localPort ?? 0;
-    },
-    serverName: hello.serverName,
-    alpn: tlsSocket.alpnProtocol ?? false,
-    tls: facts as unknown as Readonly<Record<string, unknown>>,
+  const verified = auth !== undefined && tlsSocket.authorized;
+  const conn = new TlsConnectionInfo(
+    raw,
+    state,
+    handshakeMs,
+    hello.serverName,
+    tlsSocket.alpnProtocol ?? false,
+    facts,
     // Only a verified certificate's subject: with client_auth optional an unverified one says anything.
-    ...(auth !== undefined && tlsSocket.authorized
-      ? { clientCertSubject: rfc4514Subject(tlsSocket.getPeerX509Certificate()?.subject ?? '') }
-      : {}),
-    ...(recording !== undefined ? { ownHandshake: recording.own } : {}),
-    ...(auth !== undefined
-      ? {
-          clientCertLines: clientCertLines(
-            {
-              authorized: tlsSocket.authorized,
-              authorizationError: tlsSocket.authorizationError?.toString(),
-              certificate: tlsSocket.getPeerX509Certificate(),
-            },
-            auth,
-          ),
-        }
-      : {}),
-  };
+    verified ? rfc4514Subject(tlsSocket.getPeerX509Certificate()?.subject ?? '') : undefined,
+    auth === undefined
+      ? undefined
+      : clientCertLines(
+          {
+            authorized: tlsSocket.authorized,
+            authorizationError: tlsSocket.authorizationError?.toString(),
+            certificate: tlsSocket.getPeerX509Certificate(),
+          },
+          auth,
+        ),
+    recording?.own,
+  );
   // Each request is served by the site of its Host / :authority, or answered 421.
   const sites = siteResolver(state.routing, site, http);
   const options = listenerHttpOptions(state.listener);

@@ -7,7 +7,7 @@
 // is gone. The newest key is always one that is not active yet: it is announced a whole rotation
 // period ahead, so followers that poll learn it long before anyone issues tickets under it.
 
-import type { TicketKey } from './ticket-key.ts';
+import { hasName, type TicketKey } from './ticket-key.ts';
 
 export interface RotationSettings {
   /** How long a key issues new tickets before the next one takes over. */
@@ -45,12 +45,12 @@ export function expiresAt(keys: readonly TicketKey[], i: number, overlapMs: numb
 /** The key named `nameHex` if it still decrypts at `now`. Pending keys decrypt too (harmless). */
 export function findKey(
   keys: readonly TicketKey[],
-  nameHex: string,
+  name: Uint8Array | string,
   now: number,
   overlapMs: number,
 ): TicketKey | undefined {
   for (let i = 0; i < keys.length; i++) {
-    if (keys[i]!.nameHex === nameHex) return expiresAt(keys, i, overlapMs) > now ? keys[i] : undefined;
+    if (hasName(keys[i]!, name)) return expiresAt(keys, i, overlapMs) > now ? keys[i] : undefined;
   }
   return undefined;
 }

@@ -7,9 +7,8 @@
 // resuming here: such a key stays decrypt-only until its own expiry or `overlapMs` from now,
 // whichever comes first (an "orphan"), and is never issued under again.
 
-import { Buffer } from 'node:buffer';
 import { currentIndex, expiresAt, findKey, sortKeys } from './rotation.ts';
-import { sameTicketKey, type TicketKey } from './ticket-key.ts';
+import { hasName, sameTicketKey, type TicketKey } from './ticket-key.ts';
 
 export type TicketKeyListener = (keys: readonly TicketKey[]) => void;
 
@@ -32,11 +31,6 @@ interface Orphan {
   readonly until: number;
 }
 
-const hexOf = (name: Uint8Array | string): string =>
-  typeof name === 'string'
-    ? name.toLowerCase()
-    : Buffer.from(name.buffer, name.byteOffset, name.length).toString('hex');
-
 /** The state every backend wraps: a key set, orphans, listeners. */
 export class KeyRingCore {
   readonly #clock: Clock;
@@ -58,10 +52,9 @@ export class KeyRingCore {
 
   byName(name: Uint8Array | string): TicketKey | undefined {
     const now = this.#clock();
-    const hex = hexOf(name);
-    const key = findKey(this.#keys, hex, now, this.#overlapMs);
+    const key = findKey(this.#keys, name, now, this.#overlapMs);
     if (key !== undefined) return key;
-    const orphan = this.#orphans.find((o) => o.key.nameHex === hex);
+    const orphan = this.#orphans.find((o) => hasName(o.key, name));
     return orphan !== undefined && orphan.until > now ? orphan.key : undefined;
   }
 

@@ -6,7 +6,7 @@
 
 import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
-import { toHex } from '../wire/index.ts';
+import { equalBytes, toHex } from '../wire/index.ts';
 
 export const TICKET_KEY_BYTES = 48;
 export const TICKET_KEY_NAME_BYTES = 16;
@@ -36,6 +36,14 @@ export function ticketKeyFrom(material: Uint8Array, activeAt: number): TicketKey
 /** A fresh random key that starts issuing at `activeAt`. */
 export function generateTicketKey(activeAt: number): TicketKey {
   return ticketKeyFrom(crypto.randomBytes(TICKET_KEY_BYTES), activeAt)!;
+}
+
+/**
+ * The key is named `name`: 16 bytes (a ticket's first bytes, compared as they are: the accept path
+ * asks this per resumed connection) or its hex spelling (any case).
+ */
+export function hasName(key: TicketKey, name: Uint8Array | string): boolean {
+  return typeof name === 'string' ? key.nameHex === name.toLowerCase() : equalBytes(key.name, name);
 }
 
 /** Same name, same material, same activation time. */

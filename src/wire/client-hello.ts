@@ -5,7 +5,7 @@
 import { extensionName } from './extension-types.ts';
 import {
   decodeAlpn,
-  decodeClientKeyShares,
+  decodeClientKeyShareGroups,
   decodePskIdentities,
   decodeRenegotiationInfo,
   decodeServerName,
@@ -88,10 +88,13 @@ export function parseClientHello(body: Uint8Array, recordVersion = 0): ParseResu
   let pskIdentities: readonly Uint8Array[] = EMPTY;
   let ecPointFormats: readonly number[] = EMPTY;
   let hasRenegotiationInfo = false;
-  // Duplicate detection: bitmaps for the common low code points, a Set only for the rest.
+  // Duplicate detection: bitmaps for the common low code points; the few others a browser sends
+  // (ALPS, ECH, renegotiation_info) in a short list, and a Set only when there are many (a crafted
+  // hello may carry thousands).
   let seenLo = 0;
   let seenHi = 0;
-  let seenOther: Set<number> | undefined;
+  const seenFew: number[] = [];
+  let seenMany: Set<number> | undefined;
 
   for (const { type, data } of extensions) {
     let repeated: boolean;
@@ -101,10 +104,13 @@ export function parseClientHello(body: Uint8Array, recordVersion = 0): ParseResu
     } else if (type < 64) {
       repeated = (seenHi & (1 << (type - 32))) !== 0;
       seenHi |= 1 << (type - 32);
+    } else if (seenMany === undefined) {
+      repeated = seenFew.includes(type);
+      seenFew.push(type);
+      if (seenFew.length > 16) seenMany = new Set(seenFew);
     } else {
-      seenOther ??= new Set();
-      repeated = seenOther.has(type);
-      seenOther.add(type);
+      repeated = seenMany.has(type);
+      seenMany.add(type);
     }
     if (repeated) return fail(`ClientHello repeats extension ${extensionName(type)}`);
     switch (type) {
@@ -133,9 +139,9 @@ export function parseClientHello(body: Uint8Array, recordVersion = 0): ParseResu
         break;
       }
       case 51: {
-        const v = decodeClientKeyShares(data);
+        const v = decodeClientKeyShareGroups(data);
         if (v === undefined) return malformed(type);
-        keyShareGroups = v.map((e) => e.group);
+        keyShareGroups = v;
         break;
       }
       case 13: {

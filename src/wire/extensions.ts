@@ -1,7 +1,7 @@
 // Codecs for the bodies of the extensions the hellos care about. Decoders return undefined when
 // the body is malformed (the caller names the extension in its error); encoders build bodies for
 // the prober and for tests. Views returned by decoders alias the input (no copies).
-import { Reader, readU8List, readU16List } from './reader.ts';
+import { Reader } from './reader.ts';
 import { Writer } from './writer.ts';
 
 export interface Extension {
@@ -22,30 +22,51 @@ export function findExtension(extensions: readonly Extension[], type: number): E
 
 // ---- decoders -------------------------------------------------------------------------------
 
+// The list bodies are read straight from the bytes, no Reader: every connection's ClientHello has
+// several, and they are most of its parse.
+
+/** `data` is exactly a `prefix`-byte length, then that many bytes; the list's first offset, or -1. */
+const listStart = (data: Uint8Array, prefix: 1 | 2): number => {
+  if (data.length < prefix) return -1;
+  const length = prefix === 1 ? data[0]! : (data[0]! << 8) | data[1]!;
+  return length + prefix === data.length ? prefix : -1;
+};
+
+// Lists are made at their final length (a list grown by push reallocates as it goes).
+const u16sFrom = (data: Uint8Array, at: number): number[] | undefined => {
+  if (at < 0 || (data.length - at) % 2 !== 0) return undefined;
+  const out = new Array<number>((data.length - at) >> 1);
+  for (let i = at, k = 0; i < data.length; i += 2) out[k++] = (data[i]! << 8) | data[i + 1]!;
+  return out;
+};
+
 /** A whole body that is a u8-length-prefixed list of u16 (client supported_versions). */
 export function decodeU16List8(data: Uint8Array): number[] | undefined {
-  const r = new Reader(data);
-  const list = r.sub8();
-  return r.atEnd && !list.failed ? readU16List(list) : undefined;
+  return u16sFrom(data, listStart(data, 1));
 }
 
 /** A whole body that is a u16-length-prefixed list of u16 (supported_groups, signature_algorithms). */
 export function decodeU16List16(data: Uint8Array): number[] | undefined {
-  const r = new Reader(data);
-  const list = r.sub16();
-  return r.atEnd && !list.failed ? readU16List(list) : undefined;
+  return u16sFrom(data, listStart(data, 2));
 }
 
 /** A whole body that is a u8-length-prefixed list of u8 (ec_point_formats, psk_key_exchange_modes). */
 export function decodeU8List8(data: Uint8Array): number[] | undefined {
-  const r = new Reader(data);
-  const list = r.sub8();
-  return r.atEnd && !list.failed ? readU8List(list) : undefined;
+  const at = listStart(data, 1);
+  if (at < 0) return undefined;
+  const out = new Array<number>(data.length - at);
+  for (let i = at, k = 0; i < data.length; i++) out[k++] = data[i]!;
+  return out;
 }
 
 export type ServerNameResult =
   | { readonly ok: true; readonly hostName: string | undefined }
   | { readonly ok: false; readonly error: string };
+
+const MALFORMED_SERVER_NAME: ServerNameResult = Object.freeze({
+  ok: false,
+  error: 'malformed server_name extension',
+});
 
 /**
  * RFC 6066 §3 server_name: the host_name entry, lower-cased. Names must be printable ASCII (the
@@ -53,19 +74,23 @@ export type ServerNameResult =
  * routes on this value.
  */
 export function decodeServerName(data: Uint8Array): ServerNameResult {
-  const r = new Reader(data);
-  const list = r.sub16();
-  if (list.failed || !r.atEnd || list.atEnd) return { ok: false, error: 'malformed server_name extension' };
+  const at = listStart(data, 2);
+  if (at < 0 || at === data.length) return MALFORMED_SERVER_NAME;
   let hostName: string | undefined;
-  while (!list.atEnd) {
-    const nameType = list.u8();
-    const name = list.vec16();
-    if (list.failed) return { ok: false, error: 'malformed server_name extension' };
+  let i = at;
+  while (i < data.length) {
+    if (data.length - i < 3) return MALFORMED_SERVER_NAME;
+    const nameType = data[i]!;
+    const length = (data[i + 1]! << 8) | data[i + 2]!;
+    const start = i + 3;
+    i = start + length;
+    if (i > data.length) return MALFORMED_SERVER_NAME;
     if (nameType !== 0) continue; // other name types are undefined; skip them as the RFC allows
     if (hostName !== undefined) return { ok: false, error: 'server_name has more than one host_name' };
-    if (name.length === 0) return { ok: false, error: 'server_name host_name is empty' };
+    if (length === 0) return { ok: false, error: 'server_name host_name is empty' };
     let text = '';
-    for (const b of name) {
+    for (let j = start; j < i; j++) {
+      const b = data[j]!;
       if (b < 0x21 || b > 0x7e) return { ok: false, error: 'server_name host_name is not printable ASCII' };
       text += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 32 : b);
     }
@@ -79,14 +104,17 @@ export function decodeServerName(data: Uint8Array): ServerNameResult {
  * per byte), so binary names survive and JA4 can apply its hex rule to the original bytes.
  */
 export function decodeAlpn(data: Uint8Array): string[] | undefined {
-  const r = new Reader(data);
-  const list = r.sub16();
-  if (list.failed || !r.atEnd) return undefined;
+  const at = listStart(data, 2);
+  if (at < 0) return undefined;
   const out: string[] = [];
-  while (!list.atEnd) {
-    const name = list.vec8();
-    if (list.failed) return undefined;
-    out.push(latin1(name));
+  let i = at;
+  while (i < data.length) {
+    const start = i + 1;
+    i = start + data[i]!;
+    if (i > data.length) return undefined;
+    let name = '';
+    for (let j = start; j < i; j++) name += String.fromCharCode(data[j]!);
+    out.push(name);
   }
   return out;
 }
@@ -102,6 +130,23 @@ export function decodeClientKeyShares(data: Uint8Array): KeyShareEntry[] | undef
     const keyExchange = list.vec16();
     if (list.failed) return undefined;
     out.push({ group, keyExchange });
+  }
+  return out;
+}
+
+/** ClientHello key_share: the groups only (what the accept path needs; no view per key). */
+export function decodeClientKeyShareGroups(data: Uint8Array): number[] | undefined {
+  const at = listStart(data, 2);
+  if (at < 0) return undefined;
+  const out: number[] = [];
+  let i = at;
+  while (i < data.length) {
+    if (data.length - i < 4) return undefined;
+    const group = (data[i]! << 8) | data[i + 1]!;
+    const length = (data[i + 2]! << 8) | data[i + 3]!;
+    i += 4 + length;
+    if (i > data.length) return undefined;
+    out.push(group);
   }
   return out;
 }
@@ -127,7 +172,7 @@ export function decodePskIdentities(data: Uint8Array): Uint8Array[] | undefined 
     if (ids.failed) return undefined;
     out.push(identity);
   }
-  while (!binders.atEnd) binders.vec8();
+  while (!binders.atEnd) binders.skip8();
   return binders.failed ? undefined : out;
 }
 
@@ -136,12 +181,6 @@ export function decodeRenegotiationInfo(data: Uint8Array): Uint8Array | undefine
   const r = new Reader(data);
   const v = r.vec8();
   return r.failed || !r.atEnd ? undefined : v;
-}
-
-export function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return s;
 }
 
 // ---- encoders -------------------------------------------------------------------------------

@@ -85,6 +85,11 @@ export class Reader {
     return this.bytes(this.u24());
   }
 
+  /** Moves past a vector with a 1-byte length prefix, making no view of it. */
+  skip8(): void {
+    this.#take(this.u8());
+  }
+
   /** A sub-reader over a length-prefixed vector; the parent moves past it. No view is made. */
   sub8(): Reader {
     return this.#sub(this.u8());
@@ -107,15 +112,7 @@ export class Reader {
 /** Reads a whole reader as a list of u16 values; undefined if the length is odd or reading failed. */
 export function readU16List(r: Reader): number[] | undefined {
   if (r.failed || r.remaining % 2 !== 0) return undefined;
-  const out: number[] = [];
-  while (!r.atEnd) out.push(r.u16());
-  return out;
-}
-
-/** Reads a whole reader as a list of u8 values. */
-export function readU8List(r: Reader): number[] | undefined {
-  if (r.failed) return undefined;
-  const out: number[] = [];
-  while (!r.atEnd) out.push(r.u8());
+  const out = new Array<number>(r.remaining >> 1);
+  for (let k = 0; k < out.length; k++) out[k] = r.u16();
   return out;
 }

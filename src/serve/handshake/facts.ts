@@ -11,7 +11,7 @@ import {
   versionName,
 } from '../../tls/index.ts';
 import type { TlsPolicy } from '../../tls/policy.ts';
-import { type ClientHello, isGrease, ja4, offeredVersions } from '../../wire/index.ts';
+import { type ClientHello, type Extension, isGrease, ja4, offeredVersions } from '../../wire/index.ts';
 import { predictGroup } from './group-choice.ts';
 
 export interface HandshakeFacts {
@@ -64,20 +64,34 @@ export function describeOffer(hello: ClientHello): HandshakeFacts['offered'] {
 export interface OfferSummary {
   readonly ja4: string;
   readonly offered: HandshakeFacts['offered'];
-  /** Signature algorithm per `version|auth|key types`, as OpenSSL chose it for this offer. */
-  readonly sigalgs: Map<string, string | null>;
+  /**
+   * Signature algorithm as OpenSSL chose it for this offer, per site key types (the site's own
+   * array) and then per sigalgSlot (version and, in TLS 1.2, the suite's authentication).
+   */
+  readonly sigalgs: WeakMap<readonly string[], (string | null | undefined)[]>;
 }
 
 // Every connection from one client build offers the same lists, so naming them and hashing the JA4
 // is done once per distinct offer, not per connection, and the named lists are shared (frozen).
 // Bounded: a client that varies its offer on purpose only evicts older entries.
 const MAX_OFFERS = 1024;
-const summaries = new Map<string, OfferSummary>();
 
-// The key is built as UTF-16 code units (every field is a 16-bit number) in one scratch array and
-// turned into one flat string: no intermediate string per number. Each list is length-prefixed, so
-// no value can pass for a separator. Keys are built synchronously, one at a time.
+// The key is the offer as UTF-16 code units (every field is a 16-bit number) in one scratch array:
+// each list length-prefixed, so no value can pass for a separator. A connection's lookup hashes the
+// scratch and compares it with the stored copies under that hash: no string, array or iterator is
+// made per connection (building a string key was ~6 µs of each handshake). Keys are built
+// synchronously, one at a time.
 let scratch = new Uint16Array(512);
+
+interface OfferEntry {
+  readonly key: Uint16Array;
+  readonly summary: OfferSummary;
+  /** Another offer with the same hash. */
+  next: OfferEntry | undefined;
+}
+
+const entries = new Map<number, OfferEntry>();
+let entryCount = 0;
 
 const room = (n: number, extra: number): void => {
   if (n + extra <= scratch.length) return;
@@ -90,23 +104,43 @@ const putList = (n: number, list: readonly number[]): number => {
   room(n, list.length + 1);
   const at = n;
   let end = n + 1;
-  for (const v of list) if (!isGrease(v)) scratch[end++] = v;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    if (!isGrease(v)) scratch[end++] = v;
+  }
+  scratch[at] = end - at - 1;
+  return end;
+};
+
+/** The extension types without GREASE, sorted in place (insertion sort: a hello has ~20). */
+const putSortedTypes = (n: number, extensions: readonly Extension[]): number => {
+  room(n, extensions.length + 1);
+  const at = n;
+  let end = n + 1;
+  for (let i = 0; i < extensions.length; i++) {
+    const t = extensions[i]!.type;
+    if (isGrease(t)) continue;
+    let j = end++;
+    while (j > at + 1 && scratch[j - 1]! > t) {
+      scratch[j] = scratch[j - 1]!;
+      j--;
+    }
+    scratch[j] = t;
+  }
   scratch[at] = end - at - 1;
   return end;
 };
 
 /**
- * Everything ja4 and describeOffer read, GREASE left out and extensions sorted: clients that pick
- * new GREASE values or shuffle their extensions (Chrome does, per connection) map to one entry.
+ * Writes the hello's key into `scratch` and returns its length. Everything ja4 and describeOffer
+ * read, GREASE left out and extensions sorted: clients that pick new GREASE values or shuffle their
+ * extensions (Chrome does, per connection) map to one entry.
  */
-export function offerKey(hello: ClientHello): string {
-  const types: number[] = [];
-  for (const e of hello.extensions) if (!isGrease(e.type)) types.push(e.type);
-  types.sort((a, b) => a - b);
+function fillOfferKey(hello: ClientHello): number {
   scratch[0] = hello.legacyVersion;
   let n = putList(1, hello.supportedVersions);
   n = putList(n, hello.cipherSuites);
-  n = putList(n, types);
+  n = putSortedTypes(n, hello.extensions);
   n = putList(n, hello.supportedGroups);
   n = putList(n, hello.keyShareGroups);
   n = putList(n, hello.signatureAlgorithms);
@@ -115,8 +149,29 @@ export function offerKey(hello: ClientHello): string {
     scratch[n++] = p.length;
     for (let i = 0; i < p.length; i++) scratch[n++] = p.charCodeAt(i);
   }
-  return String.fromCharCode.apply(null, scratch.subarray(0, n) as unknown as number[]);
+  return n;
 }
+
+/** The offer key as a string (for tests and diagnostics; the lookup does not make one). */
+export function offerKey(hello: ClientHello): string {
+  const n = fillOfferKey(hello);
+  let out = '';
+  for (let i = 0; i < n; i++) out += String.fromCharCode(scratch[i]!);
+  return out;
+}
+
+// FNV-1a over the 16-bit units: the hash only picks the chain; the key is compared in full.
+const hashScratch = (n: number): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ scratch[i]!, 0x01000193);
+  return h >>> 0;
+};
+
+const sameKey = (key: Uint16Array, n: number): boolean => {
+  if (key.length !== n) return false;
+  for (let i = 0; i < n; i++) if (key[i] !== scratch[i]) return false;
+  return true;
+};
 
 const freeze = <T extends object>(o: T): T => {
   for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) Object.freeze(v);
@@ -124,13 +179,25 @@ const freeze = <T extends object>(o: T): T => {
 };
 
 export function offerSummary(hello: ClientHello): OfferSummary {
-  const key = offerKey(hello);
-  let summary = summaries.get(key);
-  if (summary === undefined) {
-    summary = { ja4: ja4(hello), offered: freeze(describeOffer(hello)), sigalgs: new Map() };
-    if (summaries.size >= MAX_OFFERS) summaries.delete(summaries.keys().next().value!);
-    summaries.set(key, summary);
+  const n = fillOfferKey(hello);
+  const hash = hashScratch(n);
+  const head = entries.get(hash);
+  for (let e = head; e !== undefined; e = e.next) if (sameKey(e.key, n)) return e.summary;
+  const key = scratch.slice(0, n);
+  const summary: OfferSummary = {
+    ja4: ja4(hello),
+    offered: freeze(describeOffer(hello)),
+    sigalgs: new WeakMap(),
+  };
+  if (entryCount >= MAX_OFFERS) {
+    // The oldest hash's chain goes (Map keeps insertion order).
+    const [oldest, chain] = entries.entries().next().value!;
+    entries.delete(oldest);
+    for (let e: OfferEntry | undefined = chain; e !== undefined; e = e.next) entryCount--;
   }
+  const current = entries.get(hash);
+  entries.set(hash, { key, summary, next: current });
+  entryCount++;
   return summary;
 }
 
@@ -185,14 +252,21 @@ export function negotiatedFacts(
   const choice = predictGroup(version, policy.groups, hello.supportedGroups, hello.keyShareGroups);
   // In TLS 1.2 the suite names the certificate type (ECDHE-RSA-… needs the RSA certificate).
   const auth = version === 'TLS1.2' ? suiteByName(cipher.standardName)?.auth : undefined;
-  // OpenSSL's shared list depends on the offer, the version and our certificates only: asked once.
-  const sigalgKey = `${version}|${auth}|${keyTypes.join(',')}`;
-  let signatureAlgorithm = summary.sigalgs.get(sigalgKey);
+  // OpenSSL's shared list depends on the offer, the version and our certificates only: asked once
+  // (keyed without making a string per connection).
+  // A certificate swap gives the site a new keyTypes array; the old one's entry goes with it.
+  let slots = summary.sigalgs.get(keyTypes);
+  if (slots === undefined) {
+    slots = [undefined, undefined, undefined, undefined];
+    summary.sigalgs.set(keyTypes, slots);
+  }
+  const slot = version === 'TLS1.3' ? 0 : auth === 'RSA' ? 1 : auth === 'ECDSA' ? 2 : 3;
+  let signatureAlgorithm = slots[slot];
   if (signatureAlgorithm === undefined) {
     const usable = auth === 'RSA' ? ['rsa'] : auth === 'ECDSA' ? ['ec'] : keyTypes;
     const sigalg = socket.getSharedSigalgs().find((s) => fitsKey(s, usable));
     signatureAlgorithm = sigalg ? (schemeByOpenssl(sigalg)?.name ?? sigalg) : null;
-    if (summary.sigalgs.size < 64) summary.sigalgs.set(sigalgKey, signatureAlgorithm);
+    slots[slot] = signatureAlgorithm;
   }
   const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
   return {

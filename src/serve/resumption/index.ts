@@ -1,5 +1,5 @@
 // Session resumption per listener: its cache and ticket keys, the facts of a resumed handshake, the per-minute summary.
-export { offersTls13, resumptionFacts } from './facts.ts';
+export { offersTls13, type ResumptionFacts, resumptionFacts } from './facts.ts';
 export {
   type ListenerResumption,
   listenerResumption,

@@ -190,6 +190,15 @@ describe('parseClientHello: errors', () => {
       parseError(helloBody({ extensions: [Ext.raw(23), Ext.raw(23)] })),
       /repeats extension extended_master_secret/,
     );
+    // Types above 63: a repeat among a few, and among many (past the short list, into the set).
+    assert.match(
+      parseError(helloBody({ extensions: [Ext.raw(17513), Ext.raw(65037), Ext.raw(17513)] })),
+      /repeats/,
+    );
+    const many = Array.from({ length: 40 }, (_, i) => Ext.raw(1000 + i));
+    assert.equal(parseClientHello(helloBody({ extensions: many })).ok, true, 'forty distinct ones');
+    assert.match(parseError(helloBody({ extensions: [...many, Ext.raw(1003)] })), /repeats/);
+    assert.match(parseError(helloBody({ extensions: [...many, Ext.raw(1039)] })), /repeats/);
     assert.match(
       parseError(helloBody({ extensions: [Ext.raw(0xff01), Ext.renegotiationInfo()] })),
       /malformed renegotiation_info/,

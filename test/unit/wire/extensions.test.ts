@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   decodeAlpn,
+  decodeClientKeyShareGroups,
   decodeClientKeyShares,
   decodePskIdentities,
   decodeServerKeyShare,
@@ -43,6 +44,10 @@ describe('extension codecs', () => {
     assert.deepEqual(decodeU8List8(Ext.ecPointFormats([0, 1, 2]).data), [0, 1, 2]);
     assert.equal(decodeU16List8(Uint8Array.of(3, 3, 4, 3)), undefined, 'odd length');
     assert.equal(decodeU16List16(Uint8Array.of(0, 2, 0, 1, 0)), undefined, 'trailing byte');
+    assert.equal(decodeU16List16(Uint8Array.of(0, 4, 0, 1)), undefined, 'list longer than the body');
+    assert.equal(decodeU16List16(Uint8Array.of(0)), undefined, 'no room for the length');
+    assert.equal(decodeU8List8(Uint8Array.of(2, 1)), undefined, 'u8 list longer than the body');
+    assert.deepEqual(decodeU8List8(Uint8Array.of(0)), [], 'empty list');
   });
 
   it('round-trips key shares, client and server, and the HelloRetryRequest form', () => {
@@ -51,6 +56,13 @@ describe('extension codecs', () => {
       { group: 0x11ec, keyExchange: new Uint8Array(1216).fill(2) },
     ];
     assert.deepEqual(decodeClientKeyShares(Ext.keyShare(shares).data), shares);
+    assert.deepEqual(decodeClientKeyShareGroups(Ext.keyShare(shares).data), [29, 0x11ec]);
+    const cut = Ext.keyShare(shares).data.subarray(0, 40);
+    assert.equal(decodeClientKeyShareGroups(cut), undefined, 'length prefix beyond the body');
+    // The list's length is right, but an entry's key runs past it.
+    assert.equal(decodeClientKeyShareGroups(Uint8Array.of(0, 6, 0, 29, 0, 3, 1, 2)), undefined);
+    assert.equal(decodeClientKeyShareGroups(Uint8Array.of(0, 3, 0, 29, 0)), undefined, 'half an entry');
+    assert.deepEqual(decodeClientKeyShareGroups(Uint8Array.of(0, 5, 0, 29, 0, 1, 9)), [29], 'exact');
     assert.deepEqual(decodeServerKeyShare(Uint8Array.of(0, 29, 0, 1, 7), false), {
       group: 29,
       keyExchange: Uint8Array.of(7),

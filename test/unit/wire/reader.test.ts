@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Reader, readU8List, readU16List } from '../../../src/wire/reader.ts';
+import { Reader, readU16List } from '../../../src/wire/reader.ts';
 
 describe('Reader', () => {
   it('reads big-endian integers and views', () => {
@@ -57,9 +57,17 @@ describe('Reader', () => {
     assert.equal(new Reader(Uint8Array.of(1), 5, 9).remaining, 0);
   });
 
-  it('reads whole u8/u16 lists and refuses odd u16 lists', () => {
+  it('reads whole u16 lists and refuses odd ones', () => {
     assert.deepEqual(readU16List(new Reader(Uint8Array.of(0, 1, 0xfa, 0xfa))), [1, 0xfafa]);
     assert.equal(readU16List(new Reader(Uint8Array.of(0, 1, 2))), undefined);
-    assert.deepEqual(readU8List(new Reader(Uint8Array.of(5, 6))), [5, 6]);
+  });
+
+  it('skips a u8-prefixed vector, and fails past the end', () => {
+    const r = new Reader(Uint8Array.of(2, 9, 9, 7));
+    r.skip8();
+    assert.equal(r.u8(), 7);
+    const short = new Reader(Uint8Array.of(3, 1));
+    short.skip8();
+    assert.equal(short.failed, true);
   });
 });

@@ -66,6 +66,15 @@ describe('offer summary', () => {
     const keys = new Set([base]);
     for (const v of variants) keys.add(offerKey(chromeLike(v)));
     assert.equal(keys.size, variants.length + 1);
+    // The lookup compares whole keys under a hash: each variant gets its own summary, the right one.
+    const summaries = new Set([offerSummary(chromeLike())]);
+    for (const v of variants) {
+      const summary = offerSummary(chromeLike(v));
+      summaries.add(summary);
+      assert.equal(summary.ja4, ja4(chromeLike(v)));
+      assert.equal(offerSummary(chromeLike(v)), summary, 'found again');
+    }
+    assert.equal(summaries.size, variants.length + 1);
   });
 
   test('ALPN values are length-prefixed: ["ab","c"] and ["a","bc"] differ', () => {
