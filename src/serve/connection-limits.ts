@@ -46,16 +46,19 @@ export function createConnectionLimiter(listener: ListenerPlan, log: Logger): Co
     }
     return false;
   };
+  // One function for every socket's close, not a closure (and a once() wrapper) per connection.
+  const closed = (): void => {
+    open--;
+  };
   const admitSocket = (raw: net.Socket): boolean => {
     if (maxConnections > 0 && open >= maxConnections)
       return refuse(raw, 'max_connections', maxConnections, raw.remoteAddress ?? '');
     open++;
-    raw.once('close', () => {
-      open--;
-    });
+    raw.on('close', closed);
     return true;
   };
   const admitClient = (raw: net.Socket, client: string): boolean => {
+    if (maxConnectionsPerClient === 0) return true; // no limit: nothing to count
     const mine = perClient.get(client) ?? 0;
     if (maxConnectionsPerClient > 0 && mine >= maxConnectionsPerClient)
       return refuse(raw, 'max_connections_per_client', maxConnectionsPerClient, client);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { tapAcmeOrders } from '../../../src/observe/metrics/acme-tap.ts';
 import { aggregateShares, createProcessMetrics, digest } from '../../../src/observe/metrics/index.ts';
 
 test('two workers’ shares add up in one exposition, with reason only on failures', async () => {
@@ -57,4 +58,27 @@ test('gauges come from collectors at scrape time and are folded by max, not summ
   );
   assert.match(text, /^tlsterm_connections_open\{listener="main",protocol="h2"\} 1$/m);
   assert.match(text, /^tlsterm_worker_restarts_total 0$/m);
+});
+
+test('tlsterm_acme_orders follows the ACME manager’s own lines, one series per site, and passes every line on', async () => {
+  const metrics = createProcessMetrics();
+  const seen: string[] = [];
+  const log = tapAcmeOrders((e) => seen.push(e.event), metrics);
+  log({ event: 'certificate_order_started', name: 'app' });
+  log({ event: 'handshake', name: 'app' });
+  log({ event: 'certificate_order_started', name: 'api' });
+  log({ event: 'certificate_issued', name: 'api' });
+  log({ event: 'certificate_renewal_failed', name: 'old' });
+  assert.deepEqual(seen, [
+    'certificate_order_started',
+    'handshake',
+    'certificate_order_started',
+    'certificate_issued',
+    'certificate_renewal_failed',
+  ]);
+  const { text } = await aggregateShares([metrics.snapshot()]);
+  assert.match(text, /^tlsterm_acme_orders\{site="app",state="pending"\} 1$/m);
+  assert.match(text, /^tlsterm_acme_orders\{site="api",state="valid"\} 1$/m);
+  assert.match(text, /^tlsterm_acme_orders\{site="old",state="failed"\} 1$/m);
+  assert.doesNotMatch(text, /site="api",state="pending"/, 'one series per site: the state it is in now');
 });
