@@ -60,7 +60,7 @@ export function createConnectionLimiter(listener: ListenerPlan, log: Logger): Co
   const admitClient = (raw: net.Socket, client: string): boolean => {
     if (maxConnectionsPerClient === 0) return true; // no limit: nothing to count
     const mine = perClient.get(client) ?? 0;
-    if (maxConnectionsPerClient > 0 && mine >= maxConnectionsPerClient)
+    if (mine >= maxConnectionsPerClient)
       return refuse(raw, 'max_connections_per_client', maxConnectionsPerClient, client);
     perClient.set(client, mine + 1);
     raw.once('close', () => {

@@ -18,7 +18,6 @@ export function handshakeLine(
   handshakeMs: number,
   raw: net.Socket,
 ): LogEvent {
-  const resumed = resumption.resumed_by !== null;
   return {
     event: 'handshake',
     listener: state.listener.name,
@@ -35,9 +34,10 @@ export function handshakeLine(
     ja4: facts.ja4,
     hello_retry: facts.hello_retry ? true : undefined,
     client_certificate: facts.client_certificate ?? undefined,
-    resumed_by: resumed ? resumption.resumed_by : undefined,
-    ticket_key: resumed ? resumption.ticket_key : undefined,
-    ticket_key_current: resumed ? resumption.ticket_key_current : undefined,
+    // Absent unless resumed by ticket (resumptionFacts sets them only then).
+    resumed_by: resumption.resumed_by ?? undefined,
+    ticket_key: resumption.ticket_key,
+    ticket_key_current: resumption.ticket_key_current,
     handshake_ms: handshakeMs,
     duration_ms: elapsedMs(state.acceptedAt),
     bytes_in: raw.bytesRead,

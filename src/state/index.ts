@@ -61,6 +61,7 @@ export {
 } from './settings.ts';
 export {
   generateTicketKey,
+  hasName,
   sameTicketKey,
   TICKET_KEY_BYTES,
   TICKET_KEY_NAME_BYTES,

@@ -9,7 +9,7 @@ export {
   encodeAlert,
   parseAlert,
 } from './alert.ts';
-export { concatBytes, equalBytes, fromHex, hex4, toHex } from './bytes.ts';
+export { concatBytes, equalBytes, fromHex, toHex } from './bytes.ts';
 export {
   type CertificateEntry,
   type CertificateMessage,

@@ -66,7 +66,7 @@ export interface OfferSummary {
   readonly offered: HandshakeFacts['offered'];
   /**
    * Signature algorithm as OpenSSL chose it for this offer, per site key types (the site's own
-   * array) and then per sigalgSlot (version and, in TLS 1.2, the suite's authentication).
+   * array) and then per slot: TLS 1.3, or TLS 1.2 by the suite's authentication (RSA, ECDSA, other).
    */
   readonly sigalgs: WeakMap<readonly string[], (string | null | undefined)[]>;
 }

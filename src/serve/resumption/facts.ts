@@ -3,9 +3,9 @@
 // decrypting). Read from the ClientHello we sniffed and OpenSSL's verdict; no extra work when the
 // handshake was full.
 
-import { type TicketKeyRing, ticketKeyName } from '../../state/index.ts';
+import { hasName, type TicketKeyRing, ticketKeyName } from '../../state/index.ts';
 import type { TlsPolicy } from '../../tls/policy.ts';
-import { type ClientHello, equalBytes, hex4, ProtocolVersion } from '../../wire/index.ts';
+import { type ClientHello, ProtocolVersion, toHex } from '../../wire/index.ts';
 import type { ResumedBy } from './stats.ts';
 
 export interface ResumptionFacts {
@@ -26,11 +26,11 @@ export function resumptionFacts(
   // tickets are on, else by session id.
   const name = ring === undefined ? undefined : ticketKeyName(hello);
   if (name === undefined || ring === undefined) return { resumed_by: 'session_id' };
-  // The name's first 4 bytes in hex, and a byte comparison: no hex of the whole name per connection.
+  // The name's first 4 bytes in hex, and the name compared as bytes: no hex of the whole name.
   return {
     resumed_by: 'ticket',
-    ticket_key: hex4((name[0]! << 8) | name[1]!) + hex4((name[2]! << 8) | name[3]!),
-    ticket_key_current: equalBytes(ring.current().name, name),
+    ticket_key: toHex(name.subarray(0, 4)),
+    ticket_key_current: hasName(ring.current(), name),
   };
 }
 
