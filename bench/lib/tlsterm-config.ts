@@ -65,6 +65,8 @@ export interface TlstermTree {
   readonly singleProcess?: boolean;
   /** `reuse_port: true` on the listener; needs the `reusePort` feature. */
   readonly reusePort?: boolean;
+  /** `log: { level }` (bench/pairs.ts: `warning` writes no handshake or access line). */
+  readonly logLevel?: 'debug' | 'info' | 'warning' | 'error';
 }
 
 export function tlstermConfig(
@@ -94,6 +96,7 @@ export function tlstermConfig(
     // tlsterm checks the served chain up to a trusted root at start-up; the bench root is private.
     extra_ca: [certs.ca],
     ...(tree.l7 === true ? { pools: { app: { servers: [backend, backend, backend] } } } : {}),
+    ...(tree.logLevel === undefined ? {} : { log: { level: tree.logLevel } }),
     listeners: [
       {
         name: 'bench',

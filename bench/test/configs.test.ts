@@ -227,6 +227,20 @@ describe('tlsterm config for the keys the tree knows', () => {
     assert.equal('single_process' in JSON.parse(readFileSync(without.args[3]!, 'utf8')), false);
   });
 
+  it('bench/pairs.ts :warning: log.level warning (no handshake or access line), and passes tlsterm check', async () => {
+    const features = await tlstermFeatures(repoRoot);
+    const launch = tlstermConfig(join(dir, 'tlsterm-quiet'), 8443, 8080, certs, {
+      features,
+      singleProcess: true,
+      logLevel: 'warning',
+    });
+    const config = JSON.parse(readFileSync(launch.args[3]!, 'utf8'));
+    assert.deepEqual(config.log, { level: 'warning' });
+    assert.match(await tlstermCheck(launch), /OK/);
+    const plain = tlstermConfig(join(dir, 'tlsterm-plain'), 8443, 8080, certs, { features });
+    assert.equal('log' in JSON.parse(readFileSync(plain.args[3]!, 'utf8')), false);
+  });
+
   it('leaves both out for a tree from before them', () => {
     const launch = tlstermConfig(join(dir, 'tlsterm-old'), 8443, 8080, certs, {
       features: { workers: false, session: false },

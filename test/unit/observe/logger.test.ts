@@ -6,6 +6,7 @@ import {
   createConfigurableLogger,
   createJsonLogger,
   createLogOutput,
+  isoNow,
   type LogEvent,
 } from '../../../src/observe/logger.ts';
 
@@ -52,6 +53,37 @@ describe('createJsonLogger', () => {
       detail: 'quote " backslash \\ newline \n end',
     });
     assert.equal(parse(lines[0]!)['detail'], 'quote " backslash \\ newline \n end');
+  });
+});
+
+describe('time', () => {
+  test("is Date's toISOString of the millisecond, whatever came before it", () => {
+    // Across second, minute, day and year boundaries, with 1-, 2- and 3-digit milliseconds, going
+    // forward, repeating and going back (the clock may be set back).
+    const instants = [
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 0),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 0),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 7),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 42),
+      Date.UTC(2027, 0, 1, 0, 0, 1, 100),
+      Date.UTC(2026, 5, 15, 12, 30, 45, 5),
+      0,
+      Date.now(),
+    ];
+    for (const ms of instants) assert.equal(isoNow(ms), new Date(ms).toISOString(), String(ms));
+    for (let ms = Date.UTC(2026, 0, 1) - 1500; ms < Date.UTC(2026, 0, 1) + 1500; ms += 7)
+      assert.equal(isoNow(ms), new Date(ms).toISOString(), String(ms));
+  });
+
+  test('a line says when it was written', () => {
+    const lines: string[] = [];
+    const log = createJsonLogger((l) => lines.push(l));
+    const before = Date.now();
+    log({ event: 'handshake', sni: 'a.test' });
+    const after = Date.now();
+    const time = Date.parse(String(parse(lines[0] ?? '')['time']));
+    assert.ok(time >= before && time <= after, `${time} within [${before}, ${after}]`);
   });
 });
 
