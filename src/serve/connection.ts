@@ -270,7 +270,10 @@ function onSecureConnection(
   const hello = state.hello;
   if (!site || !hello) return;
   const auth = site.plan.clientAuth;
-  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, auth !== undefined);
+  // Read once: each call parses the certificate into a new object (the facts, the subject and the
+  // client-certificate lines all read it).
+  const peerCert = auth === undefined ? undefined : tlsSocket.getPeerX509Certificate();
+  const facts = negotiatedFacts(tlsSocket, hello, site.plan.policy, site.keyTypes, peerCert);
   const handshakeMs = elapsedMs(state.acceptedAt);
   const resumption = resumptionFacts(facts.resumed, hello, state.resumption.ring);
   state.resumption.stats.record(resumption.resumed_by);
@@ -313,14 +316,14 @@ function onSecureConnection(
     tlsSocket.alpnProtocol ?? false,
     facts,
     // Only a verified certificate's subject: with client_auth optional an unverified one says anything.
-    verified ? rfc4514Subject(tlsSocket.getPeerX509Certificate()?.subject ?? '') : undefined,
+    verified ? rfc4514Subject(peerCert?.subject ?? '') : undefined,
     auth === undefined
       ? undefined
       : clientCertLines(
           {
             authorized: tlsSocket.authorized,
             authorizationError: tlsSocket.authorizationError?.toString(),
-            certificate: tlsSocket.getPeerX509Certificate(),
+            certificate: peerCert,
           },
           auth,
         ),

@@ -42,7 +42,7 @@ export function expiresAt(keys: readonly TicketKey[], i: number, overlapMs: numb
   return next === undefined ? Number.POSITIVE_INFINITY : next.activeAt + overlapMs;
 }
 
-/** The key named `nameHex` if it still decrypts at `now`. Pending keys decrypt too (harmless). */
+/** The key named `name` (bytes or hex) if it still decrypts at `now`. Pending keys decrypt too (harmless). */
 export function findKey(
   keys: readonly TicketKey[],
   name: Uint8Array | string,

@@ -1,6 +1,7 @@
 // The facts of one negotiated handshake: what the client offered (from our ClientHello parse) and
 // what was chosen (from OpenSSL, plus the group derived as explained in group-choice.ts).
 
+import type { X509Certificate } from 'node:crypto';
 import type tls from 'node:tls';
 import {
   groupById,
@@ -244,7 +245,8 @@ export function negotiatedFacts(
   hello: ClientHello,
   policy: TlsPolicy,
   keyTypes: readonly string[],
-  requestedClientCert: boolean,
+  /** The client's certificate, when the site asked for one (the caller reads it once per connection). */
+  peer: X509Certificate | undefined,
 ): HandshakeFacts {
   const summary = offerSummary(hello);
   const cipher = socket.getCipher();
@@ -268,7 +270,6 @@ export function negotiatedFacts(
     signatureAlgorithm = sigalg ? (schemeByOpenssl(sigalg)?.name ?? sigalg) : null;
     slots[slot] = signatureAlgorithm;
   }
-  const peer = requestedClientCert ? socket.getPeerX509Certificate() : undefined;
   return {
     sni: hello.serverName ?? null,
     version,
