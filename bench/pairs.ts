@@ -23,6 +23,7 @@ import { type PrimedSession, primeSession, type ResumeMode, runHandshakeLoad } f
 import {
   cpuSeconds,
   freePort,
+  integerSetting,
   killAll,
   makeCerts,
   median,
@@ -42,6 +43,10 @@ const LOADS = ['keepalive', 'full', 'tls12-session-id', 'tls12-ticket', 'tls13-t
 const LEVELS = ['debug', 'info', 'warning', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 const TLSTERMS = ['tlsterm', 'tlsterm-1p'] as const;
+// Lighter than the bench's (wrk 32, handshakes 16 at once): room on a 2-core machine for the server
+// under test next to the client, and the figures in docs/benchmarks.md "Steady state" were taken so.
+const WRK_CONNECTIONS = 16;
+const HANDSHAKE_CONCURRENCY = 8;
 
 const usage = `usage: node bench/pairs.ts LOAD SERVER[,SERVER...]
   LOAD    ${LOADS.join(' | ')}
@@ -70,30 +75,35 @@ export function parseServer(
   };
 }
 
-const integer = (name: string, fallback: number): number => {
-  const n = Number(process.env[name] ?? fallback);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-};
-
 async function main(argv: readonly string[]): Promise<number> {
   const [load, list] = argv;
   if (load === undefined || list === undefined || !(LOADS as readonly string[]).includes(load)) {
     process.stderr.write(usage);
     return 2;
   }
-  const parsed = list.split(',').map(parseServer);
+  const labels = list.split(',');
+  const parsed = labels.map(parseServer);
   const bad = parsed.find((p) => !p.ok);
   if (bad !== undefined && !bad.ok) {
     process.stderr.write(`pairs: ${bad.error}\n${usage}`);
     return 2;
   }
-  const rounds = integer('PAIRS_ROUNDS', 8);
-  const seconds = integer('PAIRS_SECONDS', 5);
-  const warmSeconds = integer('PAIRS_WARM_SECONDS', 10);
+  let rounds: number;
+  let seconds: number;
+  let warmSeconds: number;
+  try {
+    rounds = integerSetting(process.env, 'PAIRS_ROUNDS', 8);
+    seconds = integerSetting(process.env, 'PAIRS_SECONDS', 5);
+    warmSeconds = integerSetting(process.env, 'PAIRS_WARM_SECONDS', 10);
+  } catch (error) {
+    process.stderr.write(`pairs: ${(error as Error).message}\n`);
+    return 2;
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'tlsterm-pairs-'));
-  onExit(() => rmSync(dir, { recursive: true, force: true }));
+  // In this order at exit: the servers first, then the directory they run in.
   onExit(killAll);
+  onExit(() => rmSync(dir, { recursive: true, force: true }));
   const hostname = 'bench.test';
   const certs = makeCerts(join(dir, 'certs'), hostname);
   const root = writeBackendFiles(dir, 1);
@@ -117,7 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
       };
       const launch = tlstermConfig(join(dir, `server-${i}`), port, backend.port, certs, tree);
       spec = {
-        name: list.split(',')[i] ?? p.name,
+        name: labels[i] ?? p.name,
         ...launch,
         port,
         stdoutPath: '/dev/null',
@@ -136,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`pairs: ${started.error}\n`);
       return 1;
     }
-    servers.push({ label: list.split(',')[i] ?? p.name, server: started.server });
+    servers.push({ label: labels[i] ?? p.name, server: started.server });
   }
 
   // One unit: a request (keepalive) or a connection with its request.
@@ -145,7 +155,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const r = await runWrk({
         url: `https://127.0.0.1:${s.server.port}/1k`,
         seconds: Math.max(1, Math.round(ms / 1000)),
-        connections: 16,
+        connections: WRK_CONNECTIONS,
         headers: [`Host: ${hostname}`],
       });
       if (!r.ok) throw new Error(`${s.label}: ${r.error}`);
@@ -155,7 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
       port: s.server.port,
       servername: hostname,
       path: '/1k',
-      concurrency: 8,
+      concurrency: HANDSHAKE_CONCURRENCY,
       maxConnections: 1e9,
       durationMs: ms,
     };

@@ -66,7 +66,7 @@ export {
   type StartResult,
   startServer,
 } from './server-process.ts';
-export { settingsFromEnv, usage } from './settings.ts';
+export { integerSetting, settingsFromEnv, usage } from './settings.ts';
 export { median, spread } from './stats.ts';
 export type { Settings, Target } from './target.ts';
 export { negotiated, type TlsFacts } from './tls-facts.ts';

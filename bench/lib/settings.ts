@@ -4,7 +4,7 @@
 import type { Settings } from './target.ts';
 
 /** An integer setting at least `min` (1 unless 0 is meaningful, e.g. "no pre-run"). */
-function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

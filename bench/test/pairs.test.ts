@@ -51,5 +51,11 @@ describe('bench/pairs.ts', () => {
     );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /pairs: nginx: @TREE and :LEVEL are for tlsterm/);
+    const rounds = spawnSync(process.execPath, [join(repoRoot, 'bench', 'pairs.ts'), 'keepalive', 'nginx'], {
+      encoding: 'utf8',
+      env: { ...process.env, PAIRS_ROUNDS: 'many' },
+    });
+    assert.equal(rounds.status, 2);
+    assert.match(rounds.stderr, /pairs: PAIRS_ROUNDS must be a positive integer, got many/);
   });
 });
